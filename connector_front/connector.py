@@ -1,0 +1,193 @@
+"""The plugin object a unified-API host loads (entry point ``unified_api.connectors: front``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+
+from connector_front.auth import (
+    BearerAuth,
+    OAuthFlow,
+    OAuthSettings,
+    SQLiteStateStore,
+    SQLiteTokenStore,
+    StaticTokenAuth,
+    TokenManager,
+)
+from connector_front.connection import Connection, ConnectionDetails
+from connector_front.connections import ConnectionStore
+from connector_front.errors import (
+    AuthorizationRequiredError,
+    ConfigurationError,
+    InvalidInputError,
+    NotSupportedError,
+    OperationNotGrantedError,
+)
+from connector_front.field_mapping import FieldMapping
+from connector_front.manifest import Manifest, build_manifest
+from connector_front.mappers.base import Mapper
+from connector_front.registry import ModelRegistry
+from connector_front.settings import ConnectorSettings
+from connector_front.transport import FrontClient, RetryPolicy
+
+
+class FrontConnector:
+    """Front behind unified models: connections, OAuth, operations, proxy.
+
+    One instance serves many owners; each owner gets its own HTTP client and token manager.
+    """
+
+    id = "front"
+
+    def __init__(
+        self,
+        settings: ConnectorSettings | None = None,
+        *,
+        registry: ModelRegistry | None = None,
+    ) -> None:
+        self.settings = settings or ConnectorSettings.load()
+        self.registry = registry or ModelRegistry()
+        self.field_mapping = FieldMapping(self.settings.field_mapping)
+        self._check_mapping()
+        database = Path(self.settings.database)
+        self.tokens = SQLiteTokenStore(database)
+        self.states = SQLiteStateStore(database)
+        self.connections = ConnectionStore(database)
+        self._flow: OAuthFlow | None = None
+        self._clients: dict[str, FrontClient] = {}
+        self._managers: dict[str, TokenManager] = {}
+
+    # -- the host-facing surface -------------------------------------------------------
+
+    def manifest(self) -> Manifest:
+        return build_manifest(self.registry)
+
+    def register_model(self, mapper: Mapper) -> None:
+        """Add a custom unified model served by the host's own mapper."""
+        self.registry.register(mapper)
+        self._check_mapping()
+
+    def connection(self, owner_id: str) -> Connection:
+        return Connection(self, owner_id)
+
+    async def complete_authorization(self, code: str, state: str) -> str:
+        """Finish OAuth from the callback: consume the state, store tokens; the owner id."""
+        owner_id, _ = await self.flow.complete(code, state)
+        return owner_id
+
+    async def aclose(self) -> None:
+        clients, self._clients = self._clients, {}
+        for client in clients.values():
+            await client.aclose()
+
+    async def __aenter__(self) -> FrontConnector:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # -- what connections use ----------------------------------------------------------
+
+    @property
+    def flow(self) -> OAuthFlow:
+        if self._flow is None:
+            s = self.settings
+            if not s.client_id or s.client_secret is None:
+                raise ConfigurationError(
+                    "OAuth needs the Front app's client id and secret: set FRONT_CLIENT_ID and "
+                    "FRONT_CLIENT_SECRET (or client_id / client_secret in the config file), "
+                    "or set FRONT_API_TOKEN to use an API token instead"
+                )
+            self._flow = OAuthFlow(
+                OAuthSettings(
+                    client_id=s.client_id,
+                    client_secret=s.client_secret.get_secret_value(),
+                    authorize_url=s.authorize_url,
+                    token_url=s.token_url,
+                    redirect_uri=s.redirect_uri,
+                ),
+                self.tokens,
+                self.states,
+            )
+        return self._flow
+
+    async def create_connection(
+        self, owner_id: str, operations: Sequence[str]
+    ) -> ConnectionDetails:
+        if isinstance(operations, str) or not operations:
+            raise InvalidInputError(
+                'operations must be a non-empty list such as ["genericContact::list"]',
+                fields=["operations"],
+            )
+        for operation_id in operations:
+            mapper, operation = self.registry.parse_operation(operation_id)
+            if not mapper.supports(operation):
+                raise NotSupportedError(
+                    f"{operation_id} is not supported by Front: "
+                    f"{mapper.not_supported.get(operation, 'Front has no endpoint for it')}"
+                )
+        unique = tuple(dict.fromkeys(operations))
+        info = await self.connections.put(owner_id, unique)
+        scopes = tuple(self.registry.required_scopes(unique))
+        return ConnectionDetails(owner_id, info.operations, scopes)
+
+    async def authorization_url(self, owner_id: str) -> str | None:
+        if not self.settings.uses_oauth:
+            return None
+        return await self.flow.authorization_url(owner_id)
+
+    async def check_granted(self, owner_id: str, operation_id: str) -> None:
+        """An operation must have been asked for when the connection was created."""
+        info = await self.connections.get(owner_id)
+        if info is None:
+            if self.settings.uses_oauth:
+                raise AuthorizationRequiredError(
+                    f"owner {owner_id!r} has no connection; create one with the operations it "
+                    "needs, then authorize it"
+                )
+            return  # API-token mode: the token itself is the authority
+        if operation_id not in info.operations:
+            raise OperationNotGrantedError(
+                f"{operation_id} was not requested when the connection for {owner_id!r} was "
+                f"created (it has: {', '.join(info.operations)}); recreate the connection with "
+                "it and authorize again so the app's scopes cover it"
+            )
+
+    async def client(self, owner_id: str) -> FrontClient:
+        """The owner's HTTP client (one per connection), created on first use."""
+        if owner_id not in self._clients:
+            self._clients[owner_id] = FrontClient(
+                self.settings.api_base,
+                self._auth(owner_id),
+                timeout=self.settings.timeout,
+                retry=RetryPolicy(max_attempts=self.settings.max_attempts),
+            )
+        return self._clients[owner_id]
+
+    def _auth(self, owner_id: str) -> httpx.Auth:
+        if self.settings.api_token is not None:
+            return StaticTokenAuth(self.settings.api_token.get_secret_value())
+        if owner_id not in self._managers:
+            self._managers[owner_id] = TokenManager(owner_id, self.flow, self.tokens)
+        return BearerAuth(self._managers[owner_id])
+
+    def _check_mapping(self) -> None:
+        """Mapped keys must name a known model and not shadow a field Front already fills."""
+        for model in self.field_mapping.models():
+            mapper = self.registry.get(model)
+            known = set(mapper.fields_model.model_fields) - set(mapper.mappable_fields)
+            clashes = sorted(set(self.field_mapping.for_model(model)) & known)
+            if clashes:
+                raise ConfigurationError(
+                    f"field mapping for {model} maps {', '.join(clashes)}, which Front already "
+                    "fills; map custom fields to new keys (or to fields Front lacks, such as "
+                    f"{', '.join(sorted(mapper.mappable_fields)) or 'none for this model'})"
+                )

@@ -1,0 +1,114 @@
+"""Run the connector against an embedded sandbox Front: for the demo, ``serve --sandbox`` and tests.
+
+The sandbox is Front's stand-in (it imports nothing of the connector); this module is
+the connector's side: settings that point at it, and a scripted customer approval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from connector_front.connector import FrontConnector
+from connector_front.errors import AuthorizationRequiredError
+from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.settings import ConnectorSettings
+
+SANDBOX_REDIRECT_URI = "http://127.0.0.1:8000/oauth/callback"
+
+
+def sandbox_settings(
+    sandbox: SandboxServer,
+    config: SandboxConfig,
+    database: str | Path,
+    *,
+    redirect_uri: str = SANDBOX_REDIRECT_URI,
+    field_mapping: dict[str, dict[str, str]] | None = None,
+    max_attempts: int = 5,
+) -> ConnectorSettings:
+    """Connector settings whose OAuth app and API base are the sandbox's."""
+    return ConnectorSettings(
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+        redirect_uri=redirect_uri,
+        api_base=sandbox.url,
+        authorize_url=f"{sandbox.url}/oauth/authorize",
+        token_url=f"{sandbox.url}/oauth/token",
+        database=str(database),
+        field_mapping=field_mapping or {},
+        max_attempts=max_attempts,
+    )
+
+
+async def approve(authorization_url: str) -> tuple[str, str]:
+    """Play the customer: open the authorization URL, return (code, state) from the redirect."""
+    async with httpx.AsyncClient(follow_redirects=False, timeout=10) as browser:
+        answer = await browser.get(authorization_url)
+    location = answer.headers.get("location")
+    if answer.status_code not in (301, 302, 303, 307) or not location:
+        raise AuthorizationRequiredError(
+            f"the authorization page answered {answer.status_code} instead of redirecting back"
+        )
+    query = parse_qs(urlsplit(location).query)
+    if "code" not in query or "state" not in query:
+        raise AuthorizationRequiredError(
+            f"the authorization redirect carried no code/state: {query.get('error', ['?'])[0]}"
+        )
+    return query["code"][0], query["state"][0]
+
+
+async def connect_owner(
+    connector: FrontConnector, owner_id: str, operations: Sequence[str] | None = None
+) -> None:
+    """Create a connection with ``operations`` (default: every supported one) and authorize it."""
+    if operations is None:
+        operations = [
+            f"{mapper.model}::{op}" for mapper in connector.registry for op in mapper.endpoints
+        ]
+    connection = connector.connection(owner_id)
+    await connection.create(operations)
+    authorization = await connection.authorize()
+    if authorization.authorization_url is None:
+        return
+    code, state = await approve(authorization.authorization_url)
+    await connector.complete_authorization(code, state)
+
+
+class EmbeddedSandbox:
+    """A started sandbox and a connector configured for it; closes both on exit."""
+
+    def __init__(
+        self,
+        database: str | Path,
+        config: SandboxConfig | None = None,
+        *,
+        field_mapping: dict[str, dict[str, str]] | None = None,
+        port: int = 0,
+    ) -> None:
+        self.config = config or SandboxConfig()
+        self.server = SandboxServer(self.config, host="127.0.0.1", port=port)
+        self._database = database
+        self._field_mapping = field_mapping
+        self.connector: FrontConnector | None = None
+
+    async def __aenter__(self) -> EmbeddedSandbox:
+        self.server.start()
+        settings = sandbox_settings(
+            self.server, self.config, self._database, field_mapping=self._field_mapping
+        )
+        self.connector = FrontConnector(settings)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.connector is not None:
+            await self.connector.aclose()
+        self.server.stop()

@@ -1,0 +1,61 @@
+"""Holds each operation to the endpoints its mapper declares, so its scopes are the truth.
+
+The scopes the host asks a customer for are derived from each mapper's endpoint table;
+a mapper that called anything else would need a scope nobody asked for. This wrapper
+refuses such a call before it is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from connector_front.errors import ConnectorError
+from connector_front.mappers.base import FrontApi, FrontPage
+from connector_front.scopes import match_template
+
+
+class UndeclaredEndpointError(ConnectorError):
+    """A mapper bug: it called an endpoint missing from its table (its scopes would be wrong)."""
+
+    code = "internal_error"
+    status = 500
+
+
+class GuardedApi:
+    """A :class:`FrontApi` that lets one operation reach only its declared endpoints."""
+
+    def __init__(self, api: FrontApi, operation_id: str, allowed: Iterable[str]) -> None:
+        self._api = api
+        self._operation_id = operation_id
+        self._allowed = frozenset(allowed)
+
+    def _check(self, method: str, path: str) -> None:
+        template = match_template(method, urlsplit(path).path or path)
+        if template not in self._allowed:
+            raise UndeclaredEndpointError(
+                f"{self._operation_id} tried {method} {path}, which its mapper does not declare "
+                f"(declared: {', '.join(sorted(self._allowed))}); this is a connector bug"
+            )
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> Any:
+        self._check(method.upper(), path)
+        return await self._api.request(method, path, params=params, json=json)
+
+    async def list_page(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        next_url: str | None = None,
+    ) -> FrontPage:
+        self._check("GET", next_url or path)
+        return await self._api.list_page(path, params=params, next_url=next_url)

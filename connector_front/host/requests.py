@@ -1,0 +1,67 @@
+"""Reading what a host request carries: owner, JSON body, paging and filter parameters."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+
+from connector_front.errors import InvalidInputError
+
+OWNER_HEADER = "x-owner-id"
+RESERVED_QUERY = frozenset({"limit", "cursor", "raw", "permanent"})
+"""Query parameters with a meaning of their own; every other one is a list filter."""
+
+
+def owner_id(request: Request) -> str:
+    owner = request.headers.get(OWNER_HEADER) or request.app.state.default_owner
+    if not owner:
+        raise InvalidInputError(
+            f"which connection? send the {OWNER_HEADER} header with the owner id",
+            fields=[f"headers.{OWNER_HEADER}"],
+        )
+    return str(owner)
+
+
+async def json_object(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    try:
+        body = json.loads(raw or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInputError(f"request body is not valid JSON: {exc}", fields=["body"]) from None
+    if not isinstance(body, dict):
+        raise InvalidInputError("request body must be a JSON object", fields=["body"])
+    return body
+
+
+def fields_of(body: dict[str, Any]) -> object:
+    if "fields" not in body:
+        raise InvalidInputError(
+            'request body must be {"fields": {...}} with the unified field values',
+            fields=["fields"],
+        )
+    return body["fields"]
+
+
+def flag(request: Request, name: str) -> bool:
+    value = request.query_params.get(name, "false").lower()
+    if value not in {"true", "false", "1", "0"}:
+        raise InvalidInputError(f"{name} must be true or false, got {value!r}", fields=[name])
+    return value in {"true", "1"}
+
+
+def limit(request: Request) -> int | None:
+    value = request.query_params.get("limit")
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInputError(
+            f"limit must be a whole number, got {value!r}", fields=["limit"]
+        ) from None
+
+
+def filters(request: Request) -> dict[str, str]:
+    return {k: v for k, v in request.query_params.items() if k not in RESERVED_QUERY}

@@ -1,0 +1,116 @@
+"""Route handlers of the reference host (PRODUCT section 6). They know unified models only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from connector_front.errors import InvalidInputError
+from connector_front.host import requests as read
+
+PROXY_PASSTHROUGH = (
+    "content-type",
+    "retry-after",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+)
+"""Front answer headers the proxy hands back to its caller."""
+
+
+def _connector(request: Request) -> Any:
+    return request.app.state.connector
+
+
+async def manifest(request: Request) -> Response:
+    return JSONResponse(_connector(request).manifest().model_dump(mode="json"))
+
+
+async def create_connection(request: Request) -> Response:
+    owner = request.path_params["owner_id"]
+    body = await read.json_object(request)
+    operations = body.get("operations")
+    if not isinstance(operations, list) or not all(isinstance(o, str) for o in operations):
+        raise InvalidInputError(
+            'body must be {"operations": ["genericContact::list", ...]}', fields=["operations"]
+        )
+    connection = _connector(request).connection(owner)
+    details = await connection.create(operations)
+    authorization = await connection.authorize()
+    return JSONResponse({**details.to_json(), "authorizationUrl": authorization.authorization_url})
+
+
+async def oauth_callback(request: Request) -> Response:
+    code, state = request.query_params.get("code"), request.query_params.get("state")
+    if request.query_params.get("error"):
+        raise InvalidInputError(
+            f"Front did not authorize the connection: {request.query_params['error']}",
+            fields=["error"],
+        )
+    if not code or not state:
+        raise InvalidInputError(
+            "the OAuth callback needs both code and state query parameters",
+            fields=[name for name, value in (("code", code), ("state", state)) if not value],
+        )
+    owner = await _connector(request).complete_authorization(code, state)
+    return JSONResponse({"ownerId": owner, "authorized": True})
+
+
+def _resources(request: Request) -> Any:
+    connection = _connector(request).connection(read.owner_id(request))
+    return connection.resources(request.path_params["model"])
+
+
+async def list_records(request: Request) -> Response:
+    page = await _resources(request).list(
+        limit=read.limit(request),
+        cursor=request.query_params.get("cursor"),
+        filters=read.filters(request),
+        raw=read.flag(request, "raw"),
+    )
+    return JSONResponse(page.to_json())
+
+
+async def retrieve_record(request: Request) -> Response:
+    record = await _resources(request).retrieve(
+        request.path_params["id"], raw=read.flag(request, "raw")
+    )
+    return JSONResponse(record.to_json())
+
+
+async def create_record(request: Request) -> Response:
+    resources = _resources(request)
+    fields = read.fields_of(await read.json_object(request))
+    record = await resources.create(fields, raw=read.flag(request, "raw"))
+    return JSONResponse(record.to_json(), status_code=201)
+
+
+async def update_record(request: Request) -> Response:
+    resources = _resources(request)
+    fields = read.fields_of(await read.json_object(request))
+    record = await resources.update(
+        request.path_params["id"], fields, raw=read.flag(request, "raw")
+    )
+    return JSONResponse(record.to_json())
+
+
+async def delete_record(request: Request) -> Response:
+    await _resources(request).delete(
+        request.path_params["id"], permanent=read.flag(request, "permanent")
+    )
+    return Response(status_code=204)
+
+
+async def proxy(request: Request) -> Response:
+    connection = _connector(request).connection(read.owner_id(request))
+    answer = await connection.proxy(
+        request.method,
+        "/" + request.path_params["path"],
+        params=dict(request.query_params),
+        content=await request.body() or None,
+        headers=dict(request.headers),
+    )
+    headers = {k: answer.headers[k] for k in PROXY_PASSTHROUGH if k in answer.headers}
+    return Response(answer.content, status_code=answer.status_code, headers=headers)

@@ -1,0 +1,80 @@
+"""Front JSON -> unified record: mapper fields, validation into warnings, field mapping."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from connector_front.errors import InvalidInputError
+from connector_front.field_mapping import FieldMapping
+from connector_front.mappers.base import Mapper
+from connector_front.models.record import Record, RecordWarning, from_front_timestamp
+
+
+def build_record(
+    mapper: Mapper, front: Mapping[str, Any], mapping: FieldMapping, *, raw: bool = False
+) -> Record:
+    """One unified record. A value that fails validation is nulled and reported in ``warnings``."""
+    unified = mapper.to_unified(front)
+    mapped = mapping.read(mapper.model, unified.custom_fields)
+    known = set(mapper.fields_model.model_fields)
+    standard = {**unified.fields, **{k: v for k, v in mapped.items() if k in known}}
+    fields, warnings = _validated(mapper, standard)
+    fields.update({k: v for k, v in mapped.items() if k not in known})
+    return Record(
+        model=mapper.model,
+        id=unified.id,
+        fields=fields,
+        createdAt=from_front_timestamp(unified.created_at),
+        updatedAt=from_front_timestamp(unified.updated_at),
+        rawResource=dict(front) if raw else None,
+        warnings=warnings or None,
+    )
+
+
+def _validated(
+    mapper: Mapper, fields: dict[str, Any]
+) -> tuple[dict[str, Any], list[RecordWarning]]:
+    warnings: list[RecordWarning] = []
+    for _ in range(len(fields) + 1):
+        try:
+            model = mapper.fields_model.model_validate(fields)
+        except ValidationError as exc:
+            for error in exc.errors():
+                name = str(error["loc"][0]) if error["loc"] else ""
+                if name not in fields or fields[name] is None:
+                    raise
+                warnings.append(
+                    RecordWarning(field=name, message=f"Front value dropped: {error['msg']}")
+                )
+                fields = {**fields, name: None}
+            continue
+        return model.model_dump(mode="json"), warnings
+    raise AssertionError("unreachable: every failing field is nulled once")
+
+
+def parse_write(
+    mapper: Mapper, fields: object, mapping: FieldMapping, *, operation: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Validate written fields: (standard fields as set by the caller, custom fields to merge)."""
+    if not isinstance(fields, Mapping):
+        raise InvalidInputError(
+            f"{mapper.model}::{operation}: 'fields' must be an object of unified field values",
+            fields=["fields"],
+        )
+    standard, custom = mapping.split_write(mapper.model, fields)
+    try:
+        validated = mapper.fields_model.model_validate(standard)
+    except ValidationError as exc:
+        paths = ["fields." + ".".join(str(p) for p in error["loc"]) for error in exc.errors()]
+        detail = "; ".join(
+            f"fields.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        known = sorted(set(mapper.fields_model.model_fields) | set(mapping.for_model(mapper.model)))
+        raise InvalidInputError(
+            f"{mapper.model}::{operation}: {detail} (known fields: {', '.join(known)})",
+            fields=paths,
+        ) from None
+    return validated.model_dump(mode="json", exclude_unset=True), custom

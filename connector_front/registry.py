@@ -1,0 +1,75 @@
+"""The unified models a connector serves: built-in mappers plus the host's custom ones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from connector_front.errors import ConfigurationError, InvalidInputError, NotFoundError
+from connector_front.mappers import BUILTIN_MAPPERS
+from connector_front.mappers.base import OPERATIONS, Mapper
+from connector_front.scopes import scopes_for
+
+
+class ModelRegistry:
+    """model name -> mapper. Custom models register the same way built-in ones do."""
+
+    def __init__(self, mappers: Iterable[Mapper] | None = None) -> None:
+        self._mappers: dict[str, Mapper] = {}
+        for mapper in mappers if mappers is not None else (cls() for cls in BUILTIN_MAPPERS):
+            self.register(mapper)
+
+    def register(self, mapper: Mapper) -> None:
+        """Add a model; its endpoint table is checked against Front's scope table now."""
+        name = getattr(mapper, "model", None)
+        if not isinstance(name, str) or not name:
+            raise ConfigurationError(f"{type(mapper).__name__} has no 'model' name")
+        if name in self._mappers:
+            raise ConfigurationError(f"model {name!r} is registered twice")
+        for operation, endpoints in mapper.endpoints.items():
+            if operation not in OPERATIONS:
+                raise ConfigurationError(
+                    f"{name}: unknown operation {operation!r}; use one of {', '.join(OPERATIONS)}"
+                )
+            try:
+                scopes_for(endpoints)
+            except KeyError as exc:
+                raise ConfigurationError(f"{name}::{operation}: {exc.args[0]}") from None
+        self._mappers[name] = mapper
+
+    def get(self, model: str) -> Mapper:
+        try:
+            return self._mappers[model]
+        except KeyError:
+            raise NotFoundError(
+                f"unknown model {model!r}; this connector serves: {', '.join(self._mappers)}"
+            ) from None
+
+    def __iter__(self) -> Iterator[Mapper]:
+        return iter(self._mappers.values())
+
+    def names(self) -> list[str]:
+        return list(self._mappers)
+
+    def parse_operation(self, operation_id: str) -> tuple[Mapper, str]:
+        """``genericContact::list`` -> (mapper, "list"); a malformed or unknown id is a 400."""
+        model, sep, operation = operation_id.partition("::")
+        if not sep or operation not in OPERATIONS:
+            raise InvalidInputError(
+                f"{operation_id!r} is not an operation id; write model::op with op one of "
+                f"{', '.join(OPERATIONS)} (e.g. genericContact::list)",
+                fields=["operations"],
+            )
+        if model not in self._mappers:
+            raise InvalidInputError(
+                f"{operation_id!r}: unknown model {model!r}; known: {', '.join(self._mappers)}",
+                fields=["operations"],
+            )
+        return self._mappers[model], operation
+
+    def required_scopes(self, operation_ids: Iterable[str]) -> list[str]:
+        """The union of Front scopes the given operations need (unsupported ones need none)."""
+        endpoints: list[str] = []
+        for operation_id in operation_ids:
+            mapper, operation = self.parse_operation(operation_id)
+            endpoints.extend(mapper.endpoints.get(operation, ()))
+        return list(scopes_for(endpoints))

@@ -1,0 +1,99 @@
+"""Connector settings: OAuth app, Front API base, storage, field mapping.
+
+Read from a config file (TOML or JSON) and the environment; the environment wins.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from connector_front.auth.settings import FRONT_AUTHORIZE_URL, FRONT_TOKEN_URL
+from connector_front.errors import ConfigurationError
+
+FRONT_API_BASE = "https://api2.frontapp.com"
+
+ENVIRONMENT: Mapping[str, str] = {
+    "FRONT_CLIENT_ID": "client_id",
+    "FRONT_CLIENT_SECRET": "client_secret",
+    "FRONT_REDIRECT_URI": "redirect_uri",
+    "FRONT_API_BASE": "api_base",
+    "FRONT_AUTHORIZE_URL": "authorize_url",
+    "FRONT_TOKEN_URL": "token_url",
+    "FRONT_API_TOKEN": "api_token",
+    "CONNECTOR_FRONT_DATABASE": "database",
+}
+"""Environment variable -> setting. One table, used by the loader and the README."""
+
+
+class ConnectorSettings(BaseModel):
+    """Everything the connector needs to reach a customer's Front account."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: str | None = Field(default=None, description="OAuth app client id")
+    client_secret: SecretStr | None = Field(default=None, description="OAuth app client secret")
+    redirect_uri: str = Field(
+        default="http://127.0.0.1:8000/oauth/callback",
+        description="where Front sends the customer back after approving",
+    )
+    api_base: str = Field(default=FRONT_API_BASE, description="Front Core API base URL")
+    authorize_url: str = Field(default=FRONT_AUTHORIZE_URL)
+    token_url: str = Field(default=FRONT_TOKEN_URL)
+    api_token: SecretStr | None = Field(
+        default=None, description="a Front API token: used instead of OAuth when set"
+    )
+    database: str = Field(
+        default="connector-front.sqlite3", description="SQLite file for tokens and connections"
+    )
+    field_mapping: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="model -> {unified key: Front custom field name}"
+    )
+    timeout: float = Field(default=30.0, gt=0, description="seconds per Front request")
+    max_attempts: int = Field(default=5, ge=1, le=20, description="tries per Front request")
+
+    @property
+    def uses_oauth(self) -> bool:
+        return self.api_token is None
+
+    @classmethod
+    def load(
+        cls, path: str | Path | None = None, env: Mapping[str, str] | None = None
+    ) -> ConnectorSettings:
+        """Settings from an optional TOML/JSON file, overridden by the environment."""
+        data: dict[str, Any] = dict(_read_file(Path(path))) if path else {}
+        environ = os.environ if env is None else env
+        for var, key in ENVIRONMENT.items():
+            if environ.get(var):
+                data[key] = environ[var]
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            )
+            where = f" in {path}" if path else ""
+            raise ConfigurationError(f"invalid connector settings{where}: {problems}") from None
+
+
+def _read_file(path: Path) -> Mapping[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read config file {path}: {exc.strerror}") from None
+    try:
+        loaded: Any = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigurationError(f"config file {path} is not valid: {exc}") from None
+    if not isinstance(loaded, dict):
+        raise ConfigurationError(f"config file {path} must hold an object of settings")
+    section = loaded.get("connector_front", loaded)
+    if not isinstance(section, dict):
+        raise ConfigurationError(f"config file {path}: [connector_front] must be a table")
+    return section

@@ -1,0 +1,159 @@
+"""The mapper interface: what a unified model needs to know about Front, and nothing more."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+from urllib.parse import quote
+
+from connector_front.errors import InvalidInputError, NotSupportedError
+from connector_front.models.base import UnifiedFields
+
+OPERATIONS: tuple[str, ...] = ("list", "retrieve", "create", "update", "delete")
+"""The five unified operations, in manifest order."""
+
+FrontJSON = dict[str, Any]
+
+
+class FrontPage(Protocol):
+    """One page of a Front listing, as the transport returns it."""
+
+    @property
+    def results(self) -> list[FrontJSON]: ...
+
+    @property
+    def next_url(self) -> str | None: ...
+
+
+class FrontApi(Protocol):
+    """The slice of the transport a mapper may use: one request, or one page of a listing."""
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> Any: ...
+
+    async def list_page(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        next_url: str | None = None,
+    ) -> FrontPage: ...
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """A unified listing request. ``cursor`` is the transport's next-page link, already decoded."""
+
+    limit: int | None = None
+    cursor: str | None = None
+    filters: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class MappedList:
+    """Front objects of one page and the link to the next page, if any."""
+
+    items: list[FrontJSON]
+    next_cursor: str | None
+
+
+@dataclass
+class Unified:
+    """What a mapper reads out of one Front object, before validation and field mapping."""
+
+    id: str
+    fields: dict[str, Any]
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+    created_at: Any = None
+    updated_at: Any = None
+
+
+class Mapper:
+    """Base class of every mapper. Subclasses fill the class attributes and the supported ops.
+
+    ``endpoints`` is the table operation -> Front endpoints ("METHOD /spec/template") the
+    operation may call: the connector derives scopes from it and refuses any other request.
+    An operation absent from it is unsupported; ``not_supported`` says what Front offers instead.
+    """
+
+    model: ClassVar[str]
+    front_object: ClassVar[str]
+    fields_model: ClassVar[type[UnifiedFields]]
+    endpoints: ClassVar[Mapping[str, tuple[str, ...]]]
+    not_supported: ClassVar[Mapping[str, str]] = {}
+    filters: ClassVar[Mapping[str, str]] = {}
+    """List filters this model accepts: unified name -> what it does."""
+    custom_fields_endpoint: ClassVar[str | None] = None
+    """Endpoint listing the Front custom field definitions of this object, if Front has any."""
+    mappable_fields: ClassVar[frozenset[str]] = frozenset()
+    """Standard fields Front lacks that a field mapping may fill from a custom field."""
+
+    def supports(self, operation: str) -> bool:
+        return operation in self.endpoints
+
+    def to_unified(self, front: Mapping[str, Any]) -> Unified:
+        raise NotImplementedError
+
+    async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
+        raise self._unsupported("list")
+
+    async def retrieve(self, api: FrontApi, record_id: str) -> FrontJSON:
+        raise self._unsupported("retrieve")
+
+    async def create(
+        self, api: FrontApi, fields: Mapping[str, Any], custom_fields: Mapping[str, Any]
+    ) -> FrontJSON:
+        raise self._unsupported("create")
+
+    async def update(
+        self,
+        api: FrontApi,
+        record_id: str,
+        fields: Mapping[str, Any],
+        custom_fields: Mapping[str, Any],
+    ) -> FrontJSON:
+        raise self._unsupported("update")
+
+    async def delete(self, api: FrontApi, record_id: str, *, permanent: bool = False) -> None:
+        raise self._unsupported("delete")
+
+    def _unsupported(self, operation: str) -> NotSupportedError:
+        reason = self.not_supported.get(operation, "Front has no endpoint for it")
+        return NotSupportedError(f"{self.model}::{operation} is not supported by Front: {reason}")
+
+
+def path_id(record_id: str, *, model: str) -> str:
+    """Quote a record id (or a Front alias such as ``alt:email:a@b.c``) for use in a path."""
+    if not record_id or "/" in record_id or record_id.strip() != record_id:
+        raise InvalidInputError(
+            f"{model}: {record_id!r} is not a valid id; pass the id of a record as listed "
+            "(no slashes or surrounding spaces)",
+            fields=["id"],
+        )
+    return quote(record_id, safe=":@+")
+
+
+def list_params(query: ListQuery, **extra: Any) -> dict[str, Any]:
+    """Front list parameters for a unified query: ``limit`` (Front caps it at 100) and extras."""
+    params: dict[str, Any] = {k: v for k, v in extra.items() if v is not None}
+    if query.limit is not None:
+        params["limit"] = query.limit
+    return params
+
+
+def unknown_filters(query: ListQuery, allowed: Sequence[str], *, model: str) -> None:
+    """Refuse filters the model does not know, naming the ones it does."""
+    unknown = sorted(set(query.filters) - set(allowed))
+    if unknown:
+        known = ", ".join(sorted(allowed)) or "none"
+        raise InvalidInputError(
+            f"{model} cannot be filtered by {', '.join(unknown)}; known filters: {known}",
+            fields=[f"filters.{name}" for name in unknown],
+        )
