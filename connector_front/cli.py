@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=_serve)
 
     manifest = commands.add_parser("manifest", help="print the connector manifest (JSON)")
+    manifest.add_argument(
+        "--markdown", action="store_true", help="print the coverage table for the README instead"
+    )
     manifest.set_defaults(handler=_manifest)
 
     resources = commands.add_parser("resources", help="CRUD on unified models from the shell")
@@ -116,10 +119,15 @@ def _sandbox(args: argparse.Namespace) -> int:
 
 
 def _manifest(args: argparse.Namespace) -> int:
+    from connector_front.coverage import readme_section
     from connector_front.manifest import build_manifest
     from connector_front.registry import ModelRegistry
 
-    print(json.dumps(build_manifest(ModelRegistry()).model_dump(mode="json"), indent=2))
+    manifest = build_manifest(ModelRegistry())
+    if args.markdown:
+        print(readme_section(manifest))
+    else:
+        print(json.dumps(manifest.model_dump(mode="json"), indent=2))
     return 0
 
 

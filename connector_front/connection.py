@@ -8,6 +8,7 @@ page = await connection.resources("genericContact").list(limit=10)
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -15,9 +16,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from connector_front.cursor import decode_cursor, encode_cursor
-from connector_front.errors import InvalidInputError
+from connector_front.errors import InvalidInputError, NotSupportedError
 from connector_front.guard import GuardedApi
 from connector_front.mappers.base import FrontApi, ListQuery, Mapper
+from connector_front.mappers.custom_field_definitions import to_definition
+from connector_front.models.custom_field import CustomFieldDefinition
 from connector_front.models.record import Record, RecordPage
 from connector_front.proxy import check_proxy_path, forwardable_headers
 from connector_front.records import build_record, parse_write
@@ -142,6 +145,19 @@ class Resources:
             "update", lambda api: self._mapper.update(api, record_id, standard, custom)
         )
         return build_record(self._mapper, front, self._connector.field_mapping, raw=raw)
+
+    async def custom_fields(self) -> builtins.list[CustomFieldDefinition]:
+        """The Front custom fields this model can map, for a host's field-mapping screen."""
+        endpoint = self._mapper.custom_fields_endpoint
+        if endpoint is None:
+            raise NotSupportedError(f"{self.model}: Front has no custom fields for this object")
+        await self._connector.check_connected(self._owner_id)
+        client = await self._connector.client(self._owner_id)
+        _, path = endpoint.split(" ", 1)
+        return [
+            CustomFieldDefinition.model_validate(to_definition(item))
+            async for item in client.iterate(path)
+        ]
 
     async def delete(self, record_id: str, *, permanent: bool = False) -> None:
         await self._run(

@@ -18,7 +18,7 @@ from connector_front.auth import (
     TokenManager,
 )
 from connector_front.connection import Connection, ConnectionDetails
-from connector_front.connections import ConnectionStore
+from connector_front.connections import ConnectionInfo, ConnectionStore
 from connector_front.errors import (
     AuthorizationRequiredError,
     ConfigurationError,
@@ -29,7 +29,7 @@ from connector_front.errors import (
 from connector_front.field_mapping import FieldMapping
 from connector_front.manifest import Manifest, build_manifest
 from connector_front.mappers.base import Mapper
-from connector_front.registry import ModelRegistry
+from connector_front.registry import ModelRegistry, load_mapper
 from connector_front.settings import ConnectorSettings
 from connector_front.transport import FrontClient, RetryPolicy
 
@@ -50,6 +50,8 @@ class FrontConnector:
     ) -> None:
         self.settings = settings or ConnectorSettings.load()
         self.registry = registry or ModelRegistry()
+        for spec in self.settings.custom_models:
+            self.registry.register(load_mapper(spec))
         self.field_mapping = FieldMapping(self.settings.field_mapping)
         self._check_mapping()
         database = Path(self.settings.database)
@@ -144,16 +146,21 @@ class FrontConnector:
             return None
         return await self.flow.authorization_url(owner_id)
 
+    async def check_connected(self, owner_id: str) -> ConnectionInfo | None:
+        """The owner's connection; without one, OAuth mode has nothing to call Front with."""
+        info = await self.connections.get(owner_id)
+        if info is None and self.settings.uses_oauth:
+            raise AuthorizationRequiredError(
+                f"owner {owner_id!r} has no connection; create one with the operations it "
+                "needs, then authorize it"
+            )
+        return info
+
     async def check_granted(self, owner_id: str, operation_id: str) -> None:
         """An operation must have been asked for when the connection was created."""
-        info = await self.connections.get(owner_id)
+        info = await self.check_connected(owner_id)
         if info is None:
-            if self.settings.uses_oauth:
-                raise AuthorizationRequiredError(
-                    f"owner {owner_id!r} has no connection; create one with the operations it "
-                    "needs, then authorize it"
-                )
-            return  # API-token mode: the token itself is the authority
+            return  # API-token mode without a connection: the token itself is the authority
         if operation_id not in info.operations:
             raise OperationNotGrantedError(
                 f"{operation_id} was not requested when the connection for {owner_id!r} was "

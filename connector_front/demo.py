@@ -22,7 +22,7 @@ OPERATIONS = [
     "genericContact::update",
     "genericContact::delete",
 ]
-FIELD_MAPPING = {"genericContact": {"tier": "Tier"}}
+FIELD_MAPPING = {"genericContact": {"tier": "Loyalty tier"}}
 
 
 async def run_demo(out: Callable[[str], None] = print) -> None:
@@ -60,10 +60,10 @@ async def run_demo(out: Callable[[str], None] = print) -> None:
                     "lastName": "Lovelace",
                     "email": "ada@analytical.example",
                     "description": "created by the demo",
-                    "tier": "gold",
+                    "tier": "Gold",
                 }
             )
-            step("genericContact::create -> (the custom field 'Tier' is mapped to 'tier'):")
+            step("genericContact::create (Front's custom field 'Loyalty tier' is mapped to 'tier'):")
             out(_dump(created.to_json()))
 
             updated = await contacts.update(

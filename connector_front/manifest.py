@@ -24,6 +24,9 @@ class ModelEntry(BaseModel):
     model: str
     frontObject: str
     customFields: bool = Field(description="Front custom fields can be mapped onto it")
+    customFieldScopes: list[str] = Field(
+        description="Front scopes needed to list its custom field definitions"
+    )
     filters: dict[str, str]
     operations: list[OperationEntry]
 
@@ -69,6 +72,9 @@ def build_manifest(registry: ModelRegistry) -> Manifest:
                 model=mapper.model,
                 frontObject=mapper.front_object,
                 customFields=mapper.custom_fields_endpoint is not None,
+                customFieldScopes=list(scopes_for([mapper.custom_fields_endpoint]))
+                if mapper.custom_fields_endpoint
+                else [],
                 filters=dict(mapper.filters),
                 operations=operations,
             )

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from connector_front.errors import InvalidInputError
 from connector_front.field_mapping import FieldMapping
 from connector_front.mappers.base import Mapper
+from connector_front.mappers.related import RELATED
 from connector_front.models.record import Record, RecordWarning, from_front_timestamp
 
 
@@ -29,7 +30,7 @@ def build_record(
         fields=fields,
         createdAt=from_front_timestamp(unified.created_at),
         updatedAt=from_front_timestamp(unified.updated_at),
-        rawResource=dict(front) if raw else None,
+        rawResource={k: v for k, v in front.items() if k != RELATED} if raw else None,
         warnings=warnings or None,
     )
 

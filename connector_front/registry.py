@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Iterator
 
 from connector_front.errors import ConfigurationError, InvalidInputError, NotFoundError
 from connector_front.mappers import BUILTIN_MAPPERS
 from connector_front.mappers.base import OPERATIONS, Mapper
 from connector_front.scopes import scopes_for
+
+
+def load_mapper(spec: str) -> Mapper:
+    """Import and instantiate a mapper named ``package.module:MapperClass``."""
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not attribute:
+        raise ConfigurationError(
+            f"custom model {spec!r} must be written 'package.module:MapperClass'"
+        )
+    try:
+        factory = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigurationError(f"cannot load custom model {spec!r}: {exc}") from None
+    mapper = factory()
+    if not isinstance(mapper, Mapper):
+        raise ConfigurationError(f"custom model {spec!r} is not a Mapper subclass")
+    return mapper
 
 
 class ModelRegistry:

@@ -55,6 +55,10 @@ class ConnectorSettings(BaseModel):
     field_mapping: dict[str, dict[str, str]] = Field(
         default_factory=dict, description="model -> {unified key: Front custom field name}"
     )
+    custom_models: list[str] = Field(
+        default_factory=list,
+        description="mappers of the host's own models, as 'package.module:MapperClass'",
+    )
     timeout: float = Field(default=30.0, gt=0, description="seconds per Front request")
     max_attempts: int = Field(default=5, ge=1, le=20, description="tries per Front request")
 

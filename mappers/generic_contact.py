@@ -19,6 +19,7 @@ from .base import (
     path_id,
     unknown_filters,
 )
+from .custom_fields import merged_custom_fields
 from .handles import HANDLE_SOURCES, first_handle, handles_for_create
 from .names import join_name, split_name
 from .timestamps import to_front_seconds
@@ -120,8 +121,7 @@ class ContactMapper(Mapper):
         if "description" in fields:
             patch["description"] = fields["description"] or ""
         if custom_fields:
-            # Front replaces the whole object: send every current field, changed ones merged in.
-            patch["custom_fields"] = {**(current.get("custom_fields") or {}), **custom_fields}
+            patch["custom_fields"] = merged_custom_fields(current, custom_fields)
         if patch:
             await api.request("PATCH", path, json=patch)
         await self._replace_handles(api, path, current, fields)

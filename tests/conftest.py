@@ -21,7 +21,7 @@ async def embedded(tmp_path: Path) -> AsyncIterator[EmbeddedSandbox]:
     async with EmbeddedSandbox(
         tmp_path / "connector.sqlite3",
         SandboxConfig(),
-        field_mapping={"genericContact": {"tier": "Tier"}},
+        field_mapping={"genericContact": {"tier": "Loyalty tier"}},
     ) as env:
         assert env.connector is not None
         await connect_owner(env.connector, OWNER)

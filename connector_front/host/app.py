@@ -20,6 +20,7 @@ ROUTES = [
     Route("/oauth/callback", routes.oauth_callback, methods=["GET"]),
     Route("/resources/{model}", routes.list_records, methods=["GET"]),
     Route("/resources/{model}", routes.create_record, methods=["POST"]),
+    Route("/resources/{model}/custom-fields", routes.custom_fields, methods=["GET"]),
     Route("/resources/{model}/{id}", routes.retrieve_record, methods=["GET"]),
     Route("/resources/{model}/{id}", routes.update_record, methods=["PATCH"]),
     Route("/resources/{model}/{id}", routes.delete_record, methods=["DELETE"]),

@@ -73,6 +73,13 @@ async def list_records(request: Request) -> Response:
     return JSONResponse(page.to_json())
 
 
+async def custom_fields(request: Request) -> Response:
+    definitions = await _resources(request).custom_fields()
+    return JSONResponse(
+        {"object": "list", "data": [d.model_dump(mode="json") for d in definitions]}
+    )
+
+
 async def retrieve_record(request: Request) -> Response:
     record = await _resources(request).retrieve(
         request.path_params["id"], raw=read.flag(request, "raw")

@@ -19,3 +19,14 @@ PhoneNumber = Annotated[
     ),
 ]
 """A phone number: digits with optional leading +, spaces, dots, dashes and parentheses."""
+
+Domain = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        to_lower=True,
+        max_length=253,
+        pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$",
+    ),
+]
+"""A domain name such as example.com (lower-cased)."""

@@ -66,20 +66,20 @@ async def test_cursor_walks_every_contact_once(embedded: EmbeddedSandbox) -> Non
 
 async def test_custom_field_write_keeps_the_others(embedded: EmbeddedSandbox) -> None:
     contacts = _connector(embedded).connection(OWNER).resources("genericContact")
-    created = await contacts.create({"email": "kim@keep.example", "tier": "silver"})
+    created = await contacts.create({"email": "kim@keep.example", "tier": "Silver"})
     # Another custom field set on the Front side, not mapped by the host:
     await embedded.connector.connection(OWNER).proxy(  # type: ignore[union-attr]
         "PATCH",
         f"/contacts/{created.id}",
-        content=b'{"custom_fields": {"Tier": "silver", "Region": "APAC"}}',
+        content=b'{"custom_fields": {"Loyalty tier": "Silver", "Preferred store": "Bend"}}',
         headers={"content-type": "application/json"},
     )
-    updated = await contacts.update(created.id, {"tier": "gold"})
-    assert updated.fields["tier"] == "gold"
+    updated = await contacts.update(created.id, {"tier": "Gold"})
+    assert updated.fields["tier"] == "Gold"
     raw = await contacts.retrieve(created.id, raw=True)
     assert raw.rawResource is not None
-    assert raw.rawResource["custom_fields"]["Region"] == "APAC"
-    assert raw.rawResource["custom_fields"]["Tier"] == "gold"
+    assert raw.rawResource["custom_fields"]["Preferred store"] == "Bend"
+    assert raw.rawResource["custom_fields"]["Loyalty tier"] == "Gold"
 
 
 async def test_partial_update_changes_only_what_it_names(embedded: EmbeddedSandbox) -> None:

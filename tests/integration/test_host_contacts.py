@@ -36,7 +36,7 @@ def host(tmp_path: Path) -> Iterator[Host]:
             sandbox,
             config,
             tmp_path / "host.sqlite3",
-            field_mapping={"genericContact": {"tier": "Tier"}},
+            field_mapping={"genericContact": {"tier": "Loyalty tier"}},
         )
         connector = load_connector("front", settings)
 
@@ -75,21 +75,21 @@ def test_five_contact_operations_over_http(host: Host) -> None:
                     "firstName": "Lin",
                     "lastName": "Qiu",
                     "email": "lin@qiu.example",
-                    "tier": "bronze",
+                    "tier": "Bronze",
                 }
             },
         )
         assert created.status_code == 201, created.text
         record = created.json()
         assert record["fields"]["email"] == "lin@qiu.example"
-        assert record["fields"]["tier"] == "bronze"
+        assert record["fields"]["tier"] == "Bronze"
 
         updated = http.patch(
             f"/resources/genericContact/{record['id']}", json={"fields": {"lastName": "Qiu-Li"}}
         )
         assert updated.status_code == 200, updated.text
         assert updated.json()["fields"]["lastName"] == "Qiu-Li"
-        assert updated.json()["fields"]["tier"] == "bronze"  # untouched custom field kept
+        assert updated.json()["fields"]["tier"] == "Bronze"  # untouched custom field kept
 
         fetched = http.get(f"/resources/genericContact/{record['id']}", params={"raw": "true"})
         assert fetched.status_code == 200

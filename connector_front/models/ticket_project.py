@@ -1,0 +1,17 @@
+"""ticketProject: where tickets live (a Front inbox, ``inb_``); members are its teammates."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from connector_front.models.base import UnifiedFields
+from connector_front.models.record import ResourceRef
+
+
+class TicketProjectFields(UnifiedFields):
+    name: str | None = Field(default=None, min_length=1, max_length=255)
+    description: str | None = None
+    members: list[ResourceRef] | None = None
+    workspace: ResourceRef | None = Field(
+        default=None, description="write-only: create the inbox in this genericWorkspace"
+    )

@@ -1,0 +1,107 @@
+"""genericCompany <-> Front account (``acc_``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from connector_front.errors import InvalidInputError
+from connector_front.models.generic_company import GenericCompanyFields
+
+from .base import (
+    FrontApi,
+    FrontJSON,
+    ListQuery,
+    MappedList,
+    Mapper,
+    Unified,
+    list_params,
+    path_id,
+    unknown_filters,
+)
+from .custom_fields import merged_custom_fields
+
+WRITABLE: Mapping[str, str] = {"name": "name", "description": "description", "domains": "domains"}
+"""Unified field -> Front account field, for create and update."""
+
+
+class CompanyMapper(Mapper):
+    model = "genericCompany"
+    front_object = "account"
+    fields_model = GenericCompanyFields
+    endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "list": ("GET /accounts",),
+        "retrieve": ("GET /accounts/{account_id}",),
+        "create": ("POST /accounts",),
+        "update": ("GET /accounts/{account_id}", "PATCH /accounts/{account_id}"),
+        "delete": ("DELETE /accounts/{account_id}",),
+    }
+    custom_fields_endpoint = "GET /accounts/custom_fields"
+
+    def to_unified(self, front: Mapping[str, Any]) -> Unified:
+        return Unified(
+            id=str(front["id"]),
+            fields={
+                "name": front.get("name") or None,
+                "description": front.get("description") or None,
+                "domains": list(front.get("domains") or []),
+            },
+            custom_fields=dict(front.get("custom_fields") or {}),
+            created_at=front.get("created_at"),
+            updated_at=front.get("updated_at"),
+        )
+
+    async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
+        unknown_filters(query, [], model=self.model)
+        page = await api.list_page("/accounts", params=list_params(query), next_url=query.cursor)
+        return MappedList(items=page.results, next_cursor=page.next_url)
+
+    async def retrieve(self, api: FrontApi, record_id: str) -> FrontJSON:
+        result: FrontJSON = await api.request("GET", self._path(record_id))
+        return result
+
+    async def create(
+        self, api: FrontApi, fields: Mapping[str, Any], custom_fields: Mapping[str, Any]
+    ) -> FrontJSON:
+        if not fields.get("name"):
+            raise InvalidInputError(
+                "genericCompany: Front needs a name to create an account", fields=["fields.name"]
+            )
+        body = _front_fields(fields)
+        if custom_fields:
+            body["custom_fields"] = dict(custom_fields)
+        created: FrontJSON = await api.request("POST", "/accounts", json=body)
+        return created
+
+    async def update(
+        self,
+        api: FrontApi,
+        record_id: str,
+        fields: Mapping[str, Any],
+        custom_fields: Mapping[str, Any],
+    ) -> FrontJSON:
+        path = self._path(record_id)
+        body = _front_fields(fields)
+        if custom_fields:
+            current: FrontJSON = await api.request("GET", path)
+            body["custom_fields"] = merged_custom_fields(current, custom_fields)
+        if not body:
+            unchanged: FrontJSON = await api.request("GET", path)
+            return unchanged
+        updated: FrontJSON = await api.request("PATCH", path, json=body)
+        return updated
+
+    async def delete(self, api: FrontApi, record_id: str, *, permanent: bool = False) -> None:
+        await api.request("DELETE", self._path(record_id))
+
+    def _path(self, record_id: str) -> str:
+        return f"/accounts/{path_id(record_id, model=self.model)}"
+
+
+def _front_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    for unified, front in WRITABLE.items():
+        if unified in fields:
+            value = fields[unified]
+            body[front] = value if value is not None else ([] if unified == "domains" else "")
+    return body

@@ -1,0 +1,196 @@
+"""ticketComment <-> Front comment (``com_``, internal) and message (``msg_``, public)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from connector_front.errors import InvalidInputError, NotFoundError
+from connector_front.models.ticket_comment import TicketCommentFields
+
+from .base import (
+    FrontApi,
+    FrontJSON,
+    ListQuery,
+    MappedList,
+    Mapper,
+    Unified,
+    list_params,
+    path_id,
+    unknown_filters,
+)
+from .refs import linked_id, ref, ref_id
+from .related import related, with_related
+
+KINDS: Mapping[str, str] = {"com_": "comments", "msg_": "messages"}
+"""Id prefix -> the Front collection it lives in (and the order a listing walks them)."""
+
+PHASES = ("comments", "messages")
+MESSAGE_POLL_DELAYS = (0.1, 0.2, 0.4, 0.8, 1.6)
+"""Front accepts a reply (202) before the message exists: how long to wait for it."""
+
+
+class CommentMapper(Mapper):
+    model = "ticketComment"
+    front_object = "comment / message"
+    fields_model = TicketCommentFields
+    endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "list": (
+            "GET /conversations/{conversation_id}/comments",
+            "GET /conversations/{conversation_id}/messages",
+        ),
+        "retrieve": ("GET /comments/{comment_id}", "GET /messages/{message_id}"),
+        "create": (
+            "POST /conversations/{conversation_id}/comments",
+            "POST /conversations/{conversation_id}/messages",
+            "GET /messages/{message_id}",
+        ),
+        "update": ("GET /comments/{comment_id}", "PATCH /comments/{comment_id}/"),
+    }
+    not_supported: ClassVar[Mapping[str, str]] = {
+        "delete": "Front's API has no endpoint to delete comments or messages",
+    }
+    filters: ClassVar[Mapping[str, str]] = {"issue": "ticketIssue id (required)"}
+
+    def to_unified(self, front: Mapping[str, Any]) -> Unified:
+        internal = str(front["id"]).startswith("com_")
+        author = front.get("author") or {}
+        author_ref = ref("genericUser", author.get("id")) or _sender_contact(front)
+        content = front.get("body") if internal else (front.get("text") or front.get("body"))
+        return Unified(
+            id=str(front["id"]),
+            fields={
+                "issue": ref(
+                    "ticketIssue",
+                    linked_id(front, "conversation") or related(dict(front), "issue"),
+                ),
+                "author": author_ref,
+                "content": content or None,
+                "isInternal": internal,
+            },
+            created_at=front.get("posted_at") if internal else front.get("created_at"),
+        )
+
+    async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
+        unknown_filters(query, list(self.filters), model=self.model)
+        issue = query.filters.get("issue")
+        if not issue:
+            raise InvalidInputError(
+                "ticketComment::list needs the issue filter: list the comments of one "
+                "ticketIssue, e.g. ?issue=cnv_123",
+                fields=["filters.issue"],
+            )
+        phase, next_url = _decode_phase(query.cursor)
+        path = f"/conversations/{path_id(issue, model=self.model)}/{phase}"
+        page = await api.list_page(path, params=list_params(query), next_url=next_url)
+        items = [_with_issue(item, issue) for item in page.results]
+        if page.next_url is not None:
+            return MappedList(items=items, next_cursor=f"{phase}|{page.next_url}")
+        following = PHASES.index(phase) + 1
+        more = f"{PHASES[following]}|" if following < len(PHASES) else None
+        return MappedList(items=items, next_cursor=more)
+
+    async def retrieve(self, api: FrontApi, record_id: str) -> FrontJSON:
+        result: FrontJSON = await api.request("GET", _path(record_id))
+        return result
+
+    async def create(
+        self, api: FrontApi, fields: Mapping[str, Any], custom_fields: Mapping[str, Any]
+    ) -> FrontJSON:
+        issue = ref_id(fields, "issue", "ticketIssue")
+        given = {"issue": issue, "content": fields.get("content")}
+        missing = [f"fields.{name}" for name, value in given.items() if not value]
+        if missing:
+            raise InvalidInputError(
+                "ticketComment::create needs the issue it belongs to and its content",
+                fields=missing,
+            )
+        assert issue is not None
+        body: dict[str, Any] = {"body": fields["content"]}
+        author = ref_id(fields, "author", "genericUser")
+        if author:
+            body["author_id"] = author
+        conversation = f"/conversations/{path_id(issue, model=self.model)}"
+        if fields.get("isInternal", True):
+            comment: FrontJSON = await api.request("POST", f"{conversation}/comments", json=body)
+            return _with_issue(comment, issue)
+        # A public reply. Front archives the conversation on reply unless told not to.
+        body["options"] = {"archive": False}
+        accepted = await api.request("POST", f"{conversation}/messages", json=body)
+        uid = (accepted or {}).get("message_uid")
+        if not uid:
+            raise NotFoundError("Front accepted the reply but returned no message uid to fetch")
+        return _with_issue(await _accepted_message(api, str(uid)), issue)
+
+    async def update(
+        self,
+        api: FrontApi,
+        record_id: str,
+        fields: Mapping[str, Any],
+        custom_fields: Mapping[str, Any],
+    ) -> FrontJSON:
+        if not record_id.startswith("com_"):
+            raise InvalidInputError(
+                "ticketComment: only internal comments (com_) can be edited; Front cannot "
+                "change a message once sent",
+                fields=["id"],
+            )
+        unchangeable = sorted(set(fields) - {"content"})
+        if unchangeable:
+            raise InvalidInputError(
+                "ticketComment::update can change content only",
+                fields=[f"fields.{name}" for name in unchangeable],
+            )
+        path = _path(record_id)
+        if "content" not in fields:
+            current: FrontJSON = await api.request("GET", path)
+            return current
+        updated: FrontJSON = await api.request(
+            "PATCH", f"{path}/", json={"body": fields["content"] or ""}
+        )
+        return updated
+
+
+def _path(record_id: str) -> str:
+    for prefix, collection in KINDS.items():
+        if record_id.startswith(prefix):
+            return f"/{collection}/{path_id(record_id, model='ticketComment')}"
+    raise InvalidInputError(
+        f"ticketComment id {record_id!r} is neither a comment (com_…) nor a message (msg_…)",
+        fields=["id"],
+    )
+
+
+def _decode_phase(cursor: str | None) -> tuple[str, str | None]:
+    if not cursor:
+        return PHASES[0], None
+    phase, _, url = cursor.partition("|")
+    if phase not in PHASES:
+        raise InvalidInputError("cursor is not a ticketComment cursor", fields=["cursor"])
+    return phase, url or None
+
+
+def _with_issue(front: FrontJSON, issue: str) -> FrontJSON:
+    """Front's items may lack the conversation link; the caller knows the issue."""
+    return with_related(front, issue=issue)
+
+
+def _sender_contact(front: Mapping[str, Any]) -> dict[str, str] | None:
+    for recipient in front.get("recipients") or []:
+        if recipient.get("role") == "from":
+            return ref("genericContact", linked_id(recipient, "contact"))
+    return None
+
+
+async def _accepted_message(api: FrontApi, uid: str) -> FrontJSON:
+    path = f"/messages/{path_id('alt:uid:' + uid, model='ticketComment')}"
+    for delay in (*MESSAGE_POLL_DELAYS, None):
+        try:
+            message: FrontJSON = await api.request("GET", path)
+            return message
+        except NotFoundError:
+            if delay is None:
+                raise
+            await asyncio.sleep(delay)
+    raise AssertionError("unreachable")
