@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from connector_front.connection import Connection
 from connector_front.embedded import EmbeddedSandbox, approve
 from connector_front.errors import ConnectorError
 from connector_front.sandbox import SandboxConfig
@@ -21,12 +22,22 @@ OPERATIONS = [
     "genericContact::create",
     "genericContact::update",
     "genericContact::delete",
+    "genericUser::list",
+    "ticketProject::list",
+    "ticketIssue::create",
+    "ticketIssue::update",
+    "ticketIssue::retrieve",
+    "ticketComment::create",
+    "ticketComment::list",
 ]
-FIELD_MAPPING = {"genericContact": {"tier": "Loyalty tier"}}
+FIELD_MAPPING = {
+    "genericContact": {"tier": "Loyalty tier"},
+    "ticketIssue": {"priority": "Priority"},
+}
 
 
 async def run_demo(out: Callable[[str], None] = print) -> None:
-    """Connect, authorize, list / create / update / retrieve / delete, refresh a token."""
+    """Connect, authorize, contacts CRUD, a token refresh, then a ticket flow."""
     started = time.perf_counter()
     step = _Steps(out)
     with tempfile.TemporaryDirectory(prefix="connector-front-demo-") as tmp:
@@ -63,7 +74,9 @@ async def run_demo(out: Callable[[str], None] = print) -> None:
                     "tier": "Gold",
                 }
             )
-            step("genericContact::create (Front's custom field 'Loyalty tier' is mapped to 'tier'):")
+            step(
+                "genericContact::create (Front's custom field 'Loyalty tier' is mapped to 'tier'):"
+            )
             out(_dump(created.to_json()))
 
             updated = await contacts.update(
@@ -87,7 +100,63 @@ async def run_demo(out: Callable[[str], None] = print) -> None:
                 await contacts.retrieve(created.id)
             except ConnectorError as exc:
                 out(_dump(exc.to_dict()))
+            await _ticket_flow(connection, step, out)
     step(f"Demo finished in {time.perf_counter() - started:.1f} s")
+
+
+async def _ticket_flow(connection: Connection, step: _Steps, out: Callable[[str], None]) -> None:
+    """Inboxes as projects, a conversation as an issue, an internal comment, a status change."""
+    projects = await connection.resources("ticketProject").list()
+    step("ticketProject::list -> Front inboxes as projects (members are genericUser refs):")
+    out(
+        _dump(
+            [
+                {"id": p.id, "name": p.fields["name"], "members": len(p.fields["members"] or [])}
+                for p in projects.data
+            ]
+        )
+    )
+    project = projects.data[0]
+    issues = connection.resources("ticketIssue")
+    issue = await issues.create(
+        {
+            "title": "Tent pole snapped on first pitch",
+            "description": "Customer sent photos; replacement requested.",
+            "project": {"object": "resourceRef", "model": "ticketProject", "id": project.id},
+            "priority": "High",
+        }
+    )
+    step(
+        f"ticketIssue::create in {project.fields['name']!r} (priority is mapped from "
+        "Front's 'Priority' custom field):"
+    )
+    out(_dump(issue.to_json()))
+
+    comment = await connection.resources("ticketComment").create(
+        {
+            "issue": {"object": "resourceRef", "model": "ticketIssue", "id": issue.id},
+            "content": "Checked stock: two replacement poles in the Portland store.",
+            "isInternal": True,
+        }
+    )
+    step("ticketComment::create (internal) -> a Front comment:")
+    out(_dump(comment.to_json()))
+
+    assignee = (await connection.resources("genericUser").list(limit=1)).data[0]
+    updated = await issues.update(
+        issue.id,
+        {
+            "status": "inProgress",
+            "assignee": {"object": "resourceRef", "model": "genericUser", "id": assignee.id},
+        },
+    )
+    step(f"ticketIssue::update: assigned to {assignee.fields['firstName']}, status inProgress:")
+    out(_dump({k: updated.fields[k] for k in ("status", "assignee", "priority", "tags")}))
+
+    again = await issues.retrieve(issue.id)
+    comments = await connection.resources("ticketComment").list(filters={"issue": issue.id})
+    step("ticketIssue::retrieve and its ticketComment::list, read back from Front:")
+    out(_dump({"issue": again.to_json(), "comments": [c.to_json() for c in comments.data]}))
 
 
 class _Steps:

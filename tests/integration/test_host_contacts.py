@@ -2,50 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
 import httpx
-import pytest
 
-from connector_front.embedded import connect_owner, sandbox_settings
-from connector_front.host import create_app, load_connector
-from connector_front.host.server import BackgroundServer
-from connector_front.sandbox import SandboxConfig, SandboxServer
-
-OWNER = "acme"
-
-
-@dataclass
-class Host:
-    url: str
-    sandbox_url: str
-
-    def client(self, owner: str | None = OWNER) -> httpx.Client:
-        headers = {"x-owner-id": owner} if owner else {}
-        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
-
-
-@pytest.fixture
-def host(tmp_path: Path) -> Iterator[Host]:
-    config = SandboxConfig()
-    with SandboxServer(config) as sandbox:
-        settings = sandbox_settings(
-            sandbox,
-            config,
-            tmp_path / "host.sqlite3",
-            field_mapping={"genericContact": {"tier": "Loyalty tier"}},
-        )
-        connector = load_connector("front", settings)
-
-        async def authorize(plugin: Any) -> None:
-            await connect_owner(plugin, OWNER)
-
-        app = create_app(connector, on_startup=authorize)
-        with BackgroundServer(app) as server:
-            yield Host(server.url, sandbox.url)
+from tests.conftest import Host
 
 
 def test_manifest_lists_contact_operations_with_scopes(host: Host) -> None:

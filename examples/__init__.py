@@ -1,0 +1,1 @@
+"""Examples of extending the connector from a host's own code."""

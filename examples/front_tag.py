@@ -1,0 +1,78 @@
+"""A custom unified model registered by a host: Front tags as ``frontTag`` records.
+
+Register it in the settings (``custom_models = ["examples.front_tag:TagMapper"]``) or with
+``connector.register_model(TagMapper())``; it is then served by the same operations,
+manifest and host routes as the built-in models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from connector_front.errors import InvalidInputError
+from connector_front.mappers.base import (
+    FrontApi,
+    FrontJSON,
+    ListQuery,
+    MappedList,
+    Mapper,
+    Unified,
+    list_params,
+    path_id,
+)
+from connector_front.models.base import UnifiedFields
+
+
+class FrontTagFields(UnifiedFields):
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    description: str | None = None
+    color: str | None = None
+
+
+class TagMapper(Mapper):
+    model = "frontTag"
+    front_object = "tag"
+    fields_model = FrontTagFields
+    endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "list": ("GET /tags",),
+        "retrieve": ("GET /tags/{tag_id}",),
+        "create": ("POST /tags",),
+    }
+    not_supported: ClassVar[Mapping[str, str]] = {
+        "update": "this example leaves renaming tags to Front (PATCH /tags/{id} via the proxy)",
+        "delete": "this example leaves deleting tags to Front (DELETE /tags/{id} via the proxy)",
+    }
+
+    def to_unified(self, front: Mapping[str, Any]) -> Unified:
+        return Unified(
+            id=str(front["id"]),
+            fields={
+                "name": front.get("name"),
+                "description": front.get("description") or None,
+                "color": front.get("highlight") or None,
+            },
+            created_at=front.get("created_at"),
+            updated_at=front.get("updated_at"),
+        )
+
+    async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
+        page = await api.list_page("/tags", params=list_params(query), next_url=query.cursor)
+        return MappedList(items=page.results, next_cursor=page.next_url)
+
+    async def retrieve(self, api: FrontApi, record_id: str) -> FrontJSON:
+        found: FrontJSON = await api.request("GET", f"/tags/{path_id(record_id, model=self.model)}")
+        return found
+
+    async def create(
+        self, api: FrontApi, fields: Mapping[str, Any], custom_fields: Mapping[str, Any]
+    ) -> FrontJSON:
+        if not fields.get("name"):
+            raise InvalidInputError("frontTag: a tag needs a name", fields=["fields.name"])
+        body = {"name": fields["name"], "description": fields.get("description") or ""}
+        if fields.get("color"):
+            body["highlight"] = fields["color"]
+        created: FrontJSON = await api.request("POST", "/tags", json=body)
+        return created
