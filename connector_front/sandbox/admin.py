@@ -1,0 +1,136 @@
+"""The test control surface under `/_sandbox/` (no auth; not part of Front).
+
+Each route is a thin HTTP face of a `SandboxState` method, so in-process
+tests and out-of-process clients steer the sandbox the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .errors import FrontError
+from .faults import FaultSpecError
+from .state import SandboxState
+
+AdminHandler = Callable[[SandboxState, Any], Response]
+
+
+async def _json_body(request: Request) -> Any:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise FrontError(400, "The request body is not valid JSON") from None
+
+
+def _object(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise FrontError(400, "The request body must be a JSON object")
+    return body
+
+
+def add_fault(state: SandboxState, body: Any) -> Response:
+    try:
+        return JSONResponse(state.add_fault(_object(body)), status_code=201)
+    except FaultSpecError as exc:
+        raise FrontError(400, str(exc)) from None
+
+
+def list_faults(state: SandboxState, body: Any) -> Response:
+    return JSONResponse(state.list_faults())
+
+
+def clear_faults(state: SandboxState, body: Any) -> Response:
+    state.clear_faults()
+    return Response(status_code=204)
+
+
+def expire_tokens(state: SandboxState, body: Any) -> Response:
+    return JSONResponse({"expired": state.expire_tokens()})
+
+
+def revoke_tokens(state: SandboxState, body: Any) -> Response:
+    return JSONResponse({"revoked": state.revoke_refresh_tokens()})
+
+
+def stats(state: SandboxState, body: Any) -> Response:
+    return JSONResponse(state.stats())
+
+
+def requests(state: SandboxState, body: Any) -> Response:
+    return JSONResponse(state.requests())
+
+
+def clear_requests(state: SandboxState, body: Any) -> Response:
+    state.clear_requests()
+    return Response(status_code=204)
+
+
+def get_config(state: SandboxState, body: Any) -> Response:
+    return JSONResponse(state.runtime_settings())
+
+
+def set_config(state: SandboxState, body: Any) -> Response:
+    return JSONResponse(state.configure(_object(body)))
+
+
+def seed_contacts(state: SandboxState, body: Any) -> Response:
+    count = _object(body).get("count", 0)
+    ids = state.seed_contacts(count)
+    return JSONResponse({"created": len(ids), "ids": ids}, status_code=201)
+
+
+def reset(state: SandboxState, body: Any) -> Response:
+    state.reset(keep_tokens=bool(_object(body).get("keep_tokens", False)))
+    return JSONResponse({"reset": True})
+
+
+def merge(state: SandboxState, body: Any) -> Response:
+    data = _object(body)
+    source, target = data.get("from"), data.get("into")
+    if not isinstance(source, str) or not isinstance(target, str):
+        raise FrontError(400, "from and into must be conversation ids")
+    state.merge_conversations(source, target)
+    return JSONResponse({"merged": source, "into": target})
+
+
+# (method, path under /_sandbox, handler)
+ADMIN_TABLE: list[tuple[str, str, AdminHandler]] = [
+    ("POST", "/faults", add_fault),
+    ("GET", "/faults", list_faults),
+    ("DELETE", "/faults", clear_faults),
+    ("POST", "/tokens/expire", expire_tokens),
+    ("POST", "/tokens/revoke", revoke_tokens),
+    ("GET", "/stats", stats),
+    ("GET", "/requests", requests),
+    ("DELETE", "/requests", clear_requests),
+    ("GET", "/config", get_config),
+    ("POST", "/config", set_config),
+    ("POST", "/seed/contacts", seed_contacts),
+    ("POST", "/reset", reset),
+    ("POST", "/conversations/merge", merge),
+]
+
+
+def _endpoint(
+    state: SandboxState, handler: AdminHandler
+) -> Callable[[Request], Awaitable[Response]]:
+    async def run(request: Request) -> Response:
+        return handler(state, await _json_body(request))
+
+    return run
+
+
+def admin_routes(state: SandboxState) -> list[Route]:
+    return [
+        Route(f"/_sandbox{path}", _endpoint(state, handler), methods=[method])
+        for method, path, handler in ADMIN_TABLE
+    ]

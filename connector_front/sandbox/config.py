@@ -1,0 +1,51 @@
+"""Settings of a sandbox Front: OAuth app credentials, token lifetimes, limits, seed.
+
+Kept apart from the running state so one config can start many sandboxes; its
+repr never shows the client secret or the static API tokens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEFAULT_RATE_LIMIT = 10_000
+
+
+def _default_api_tokens() -> set[str]:
+    return {"sandbox-api-token"}
+
+
+@dataclass
+class SandboxConfig:
+    """Everything a sandbox Front is started with (see the package docstring)."""
+
+    client_id: str = "sandbox-client-id"
+    client_secret: str = field(default="sandbox-client-secret", repr=False)
+    access_token_ttl: float = 3600.0
+    rotate_refresh_tokens: bool = True
+    rate_limit: int | None = None
+    rate_window: float = 60.0
+    granted_scopes: list[str] | None = None
+    api_tokens: set[str] = field(default_factory=_default_api_tokens, repr=False)
+    seed: bool = True
+    extra_contacts: int = 0
+    public_url: str | None = None
+
+    def __repr__(self) -> str:
+        shown = (
+            f"client_id={self.client_id!r}, client_secret='***', "
+            f"access_token_ttl={self.access_token_ttl!r}, "
+            f"rotate_refresh_tokens={self.rotate_refresh_tokens!r}, "
+            f"rate_limit={self.rate_limit!r}, rate_window={self.rate_window!r}, "
+            f"granted_scopes={self.granted_scopes!r}, "
+            f"api_tokens=<{len(self.api_tokens)} hidden>, seed={self.seed!r}, "
+            f"extra_contacts={self.extra_contacts!r}, public_url={self.public_url!r}"
+        )
+        return f"SandboxConfig({shown})"
+
+    __str__ = __repr__
+
+    @property
+    def effective_rate_limit(self) -> int:
+        """Requests allowed per window and token (None in the config means 10,000)."""
+        return DEFAULT_RATE_LIMIT if self.rate_limit is None else self.rate_limit

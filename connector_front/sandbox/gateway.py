@@ -1,0 +1,112 @@
+"""The outermost ASGI layer: journal, faults and rate limiting before any route runs.
+
+Admin routes (`/_sandbox/...`) pass straight through; OAuth routes get faults
+but no rate limit; every Front API answer carries the `x-ratelimit-*` headers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .drop import drop_connection
+from .endpoint import bearer_token
+from .errors import error_response
+from .faults import Fault
+from .journal import RequestEntry
+from .ratelimit import Verdict
+from .state import SandboxState
+from .tokens import digest
+
+ADMIN_PREFIX = "/_sandbox"
+OAUTH_PREFIX = "/oauth/"
+
+
+def _retry_after(seconds: float) -> str:
+    """Whole seconds when whole, else the decimal (tests use sub-second bursts)."""
+    return str(int(seconds)) if float(seconds).is_integer() else str(seconds)
+
+
+class Gateway:
+    """Wraps the Starlette app with the sandbox's cross-cutting behaviour."""
+
+    def __init__(self, app: ASGIApp, state: SandboxState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        state = self.state
+        method, path = scope["method"], scope["path"]
+        token = bearer_token(Headers(scope=scope))
+        with state.lock:
+            query = scope.get("query_string", b"").decode("latin-1")
+            entry = state.journal.record(method, path, query, token is not None)
+            fault = state.faults.take(method, path)
+        if fault is not None and fault.kind == "drop":
+            await drop_connection(send)
+            return
+        if fault is not None and fault.kind == "slow":
+            await asyncio.sleep(fault.delay)
+        verdict = None
+        if not path.startswith(OAUTH_PREFIX):
+            verdict = self._count(token, counted=fault is None or fault.kind == "slow")
+        extra = verdict.headers() if verdict else {}
+        answer = _Recorder(send, entry, extra)
+        if fault is not None and fault.kind in ("status", "rate_limit"):
+            await self._fault_answer(fault, extra, scope, receive, answer)
+            return
+        if verdict is not None and not verdict.allowed:
+            await self._too_many(verdict.retry_after, extra, scope, receive, answer)
+            return
+        await self.app(scope, receive, answer)
+
+    def _count(self, token: str | None, counted: bool) -> Verdict:
+        state = self.state
+        key = digest(token) if token else "anonymous"
+        with state.lock:
+            limit, window = state.config.effective_rate_limit, state.config.rate_window
+            if counted:
+                return state.limiter.hit(key, limit, window, state.now())
+            return state.limiter.peek(key, limit, window, state.now())
+
+    async def _fault_answer(
+        self, fault: Fault, extra: dict[str, str], scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        if fault.kind == "rate_limit":
+            await self._too_many(fault.retry_after, extra, scope, receive, send)
+            return
+        message = f"Sandbox fault: injected {fault.status} answer"
+        await error_response(fault.status, message, headers=extra)(scope, receive, send)
+
+    async def _too_many(
+        self, retry_after: float, extra: dict[str, str], scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        with self.state.lock:
+            self.state.journal.rate_limited += 1
+        wait = _retry_after(retry_after)
+        headers = {**extra, "retry-after": wait}
+        message = f"Rate limit exceeded. Please retry in {math.ceil(retry_after)} seconds."
+        await error_response(429, message, headers=headers)(scope, receive, send)
+
+
+class _Recorder:
+    """Adds the rate-limit headers to the answer and notes its status in the journal."""
+
+    def __init__(self, send: Send, entry: RequestEntry, extra: dict[str, str]) -> None:
+        self.send = send
+        self.entry = entry
+        self.extra = [(k.encode(), v.encode()) for k, v in extra.items()]
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.entry.status = int(message["status"])
+            present = {name.lower() for name, _ in message.get("headers", [])}
+            added = [(k, v) for k, v in self.extra if k not in present]
+            message = {**message, "headers": [*message.get("headers", []), *added]}
+        await self.send(message)

@@ -1,0 +1,168 @@
+"""Everything a running sandbox holds, and the control methods tests call in-process.
+
+The HTTP admin surface (`/_sandbox/...`) calls the same methods. Every change
+happens under `lock`, since the server thread and the test thread share it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from .config import SandboxConfig
+from .database import Database
+from .errors import FrontError
+from .faults import FaultBook
+from .generate import add_generated_contacts
+from .journal import Journal
+from .ratelimit import RateLimiter
+from .records import Event
+from .seed import load_into, load_seed_json
+from .tokens import TokenRegistry
+
+# settings `configure` may change at run time, and the check each value must pass
+RUNTIME_SETTINGS: dict[str, Callable[[Any], bool]] = {
+    "rate_limit": lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v > 0),
+    "rate_window": lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v > 0,
+    "access_token_ttl": lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v > 0,
+    "granted_scopes": lambda v: (
+        v is None or (isinstance(v, list) and all(isinstance(s, str) for s in v))
+    ),
+}
+
+
+class SandboxState:
+    """Data, tokens, limits, faults and the journal of one sandbox Front."""
+
+    def __init__(self, config: SandboxConfig, clock: Callable[[], float] = time.time) -> None:
+        self.base_config = config
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.tokens = TokenRegistry()
+        self._fresh(keep_tokens=False)
+
+    def __repr__(self) -> str:
+        return f"SandboxState(contacts={len(self.db.contacts)}, config={self.config!r})"
+
+    def _fresh(self, keep_tokens: bool) -> None:
+        self.config: SandboxConfig = replace(self.base_config)
+        self.db = Database(clock=self.clock)
+        if self.config.seed:
+            load_into(self.db, load_seed_json())
+        if self.config.extra_contacts:
+            add_generated_contacts(self.db, self.config.extra_contacts)
+        if not keep_tokens:
+            self.tokens = TokenRegistry()
+        self.limiter = RateLimiter()
+        self.faults = FaultBook()
+        self.journal = Journal()
+
+    def now(self) -> float:
+        return self.clock()
+
+    # scopes ---------------------------------------------------------------
+
+    def missing_scopes(self, required: tuple[str, ...]) -> list[str]:
+        """Scopes an endpoint needs that the OAuth app / API tokens were not granted."""
+        granted = self.config.granted_scopes
+        if granted is None:
+            return []
+        return [scope for scope in required if scope not in granted]
+
+    # control surface --------------------------------------------------------
+
+    def add_fault(self, spec: Mapping[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+        """Queue a fault (see `faults.parse_fault`); answers it as JSON."""
+        with self.lock:
+            return self.faults.add({**(spec or {}), **fields}).as_json()
+
+    def list_faults(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return [fault.as_json() for fault in self.faults.faults]
+
+    def clear_faults(self) -> int:
+        with self.lock:
+            return self.faults.clear()
+
+    def expire_tokens(self) -> int:
+        """Expire every OAuth access token now (static API tokens are unaffected)."""
+        with self.lock:
+            return self.tokens.expire_all(self.now())
+
+    def revoke_refresh_tokens(self) -> int:
+        """Refuse every refresh token issued so far."""
+        with self.lock:
+            return self.tokens.revoke_refresh()
+
+    def stats(self) -> dict[str, Any]:
+        with self.lock:
+            return self.journal.stats()
+
+    def requests(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return [entry.as_json() for entry in self.journal.entries]
+
+    def clear_requests(self) -> None:
+        with self.lock:
+            self.journal.clear_entries()
+
+    def configure(self, changes: Mapping[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+        """Change rate_limit, rate_window, access_token_ttl or granted_scopes while running."""
+        updates = {**(changes or {}), **fields}
+        for key, value in updates.items():
+            check = RUNTIME_SETTINGS.get(key)
+            if check is None:
+                known = ", ".join(RUNTIME_SETTINGS)
+                raise FrontError(400, f"Unknown setting {key!r}; known: {known}")
+            if not check(value):
+                raise FrontError(400, f"Invalid value for {key}")
+        with self.lock:
+            self.config = replace(self.config, **updates)
+            if "rate_limit" in updates or "rate_window" in updates:
+                self.limiter.clear()
+            return self.runtime_settings()
+
+    def runtime_settings(self) -> dict[str, Any]:
+        with self.lock:
+            return {
+                "rate_limit": self.config.effective_rate_limit,
+                "rate_window": self.config.rate_window,
+                "access_token_ttl": self.config.access_token_ttl,
+                "granted_scopes": self.config.granted_scopes,
+                "rotate_refresh_tokens": self.config.rotate_refresh_tokens,
+            }
+
+    def seed_contacts(self, count: int) -> list[str]:
+        """Add `count` more deterministic contacts; answers their ids."""
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise FrontError(400, "count must be a non-negative integer")
+        with self.lock:
+            return add_generated_contacts(self.db, count)
+
+    def reset(self, keep_tokens: bool = False) -> None:
+        """Back to a just-started sandbox (seed data, config, empty journal, no faults)."""
+        with self.lock:
+            self._fresh(keep_tokens)
+
+    def merge_conversations(self, source_id: str, target_id: str) -> None:
+        """Merge one conversation into another: the source then answers 301 to the target."""
+        with self.lock:
+            source = self.db.conversation(source_id)
+            target = self.db.conversation(target_id)
+            if source.id == target.id:
+                raise FrontError(400, "Cannot merge a conversation into itself")
+            source.merged_into = target.id
+            for comment in self.db.comments.values():
+                if comment.conversation_id == source.id:
+                    comment.conversation_id = target.id
+            for message in self.db.messages.values():
+                if message.conversation_id == source.id:
+                    message.conversation_id = target.id
+            target.updated_at = self.db.now()
+            event = Event(
+                self.db.new_id("evt"), "conversations_merged", target.updated_at, target.id, "api"
+            )
+            self.db.events[event.id] = event

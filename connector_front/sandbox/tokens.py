@@ -1,0 +1,123 @@
+"""Authorization codes, access tokens and refresh tokens the sandbox has issued.
+
+Only SHA-256 digests of token values are kept, so nothing here can leak a
+token through a repr, a log line or the admin surface.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .errors import OAuthError
+
+CODE_TTL = 600.0
+
+
+def digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+class AccessCheck(Enum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
+
+
+@dataclass
+class _Code:
+    client_id: str
+    redirect_uri: str
+    expires_at: float
+    used: bool = False
+
+
+@dataclass
+class _Refresh:
+    client_id: str
+    active: bool = True
+
+
+@dataclass
+class IssuedTokens:
+    """Values handed to the client once; the registry keeps only digests."""
+
+    access_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    expires_at: float
+    expires_in: float
+
+
+@dataclass
+class TokenRegistry:
+    """Issues and checks OAuth tokens; `expire_all` / `revoke_refresh` serve the admin surface."""
+
+    _codes: dict[str, _Code] = field(default_factory=dict, repr=False)
+    _access: dict[str, float] = field(default_factory=dict, repr=False)  # digest -> expires_at
+    _refresh: dict[str, _Refresh] = field(default_factory=dict, repr=False)
+
+    def issue_code(self, client_id: str, redirect_uri: str, now: float) -> str:
+        code = "sbx_code_" + secrets.token_urlsafe(24)
+        self._codes[digest(code)] = _Code(client_id, redirect_uri, now + CODE_TTL)
+        return code
+
+    def redeem_code(self, code: str, client_id: str, redirect_uri: str | None, now: float) -> None:
+        """Accept a code once, for the client and redirect URI it was issued to."""
+        grant = self._codes.get(digest(code))
+        if grant is None or grant.client_id != client_id:
+            raise OAuthError("invalid_grant", "The authorization code is invalid")
+        if grant.used:
+            raise OAuthError("invalid_grant", "The authorization code has already been used")
+        if now > grant.expires_at:
+            raise OAuthError("invalid_grant", "The authorization code has expired")
+        if redirect_uri != grant.redirect_uri:
+            raise OAuthError(
+                "invalid_grant", "redirect_uri does not match the authorization request"
+            )
+        grant.used = True
+
+    def issue(self, client_id: str, now: float, ttl: float) -> IssuedTokens:
+        access = "sbx_at_" + secrets.token_urlsafe(32)
+        refresh = "sbx_rt_" + secrets.token_urlsafe(32)
+        self._access[digest(access)] = now + ttl
+        self._refresh[digest(refresh)] = _Refresh(client_id)
+        return IssuedTokens(access, refresh, round(now + ttl, 3), ttl)
+
+    def refresh(
+        self, refresh_token: str, client_id: str, now: float, ttl: float, rotate: bool
+    ) -> IssuedTokens:
+        """New access token for a live refresh token; with `rotate`, the old one dies."""
+        key = digest(refresh_token)
+        held = self._refresh.get(key)
+        if held is None or held.client_id != client_id:
+            raise OAuthError("invalid_grant", "The refresh token is invalid")
+        if not held.active:
+            raise OAuthError("invalid_grant", "The refresh token has been revoked or already used")
+        if rotate:
+            held.active = False
+            return self.issue(client_id, now, ttl)
+        access = "sbx_at_" + secrets.token_urlsafe(32)
+        self._access[digest(access)] = now + ttl
+        return IssuedTokens(access, refresh_token, round(now + ttl, 3), ttl)
+
+    def check_access(self, token: str, now: float) -> AccessCheck:
+        expires_at = self._access.get(digest(token))
+        if expires_at is None:
+            return AccessCheck.UNKNOWN
+        return AccessCheck.VALID if now < expires_at else AccessCheck.EXPIRED
+
+    def expire_all(self, now: float) -> int:
+        """Make every access token expired now; answers how many were still live."""
+        live = [key for key, expires_at in self._access.items() if expires_at > now]
+        for key in self._access:
+            self._access[key] = min(self._access[key], now)
+        return len(live)
+
+    def revoke_refresh(self) -> int:
+        """Refuse every refresh token issued so far; answers how many were live."""
+        live = [held for held in self._refresh.values() if held.active]
+        for held in live:
+            held.active = False
+        return len(live)

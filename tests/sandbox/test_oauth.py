@@ -1,0 +1,188 @@
+"""OAuth like Front's: authorize redirect, code exchange, refresh with rotation, expiry."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from connector_front.sandbox import SandboxConfig, SandboxServer
+
+
+def test_authorize_redirects_with_code_and_state(anon: httpx.Client) -> None:
+    answer = anon.get(
+        "/oauth/authorize",
+        params={
+            "response_type": "code",
+            "client_id": "sandbox-client-id",
+            "redirect_uri": "https://app.example/cb?tenant=7",
+            "state": "s-123",
+        },
+    )
+    assert answer.status_code == 302
+    location = httpx.URL(answer.headers["location"])
+    assert str(location).startswith("https://app.example/cb?tenant=7&")
+    assert location.params["state"] == "s-123"
+    assert location.params["code"]
+
+
+@pytest.mark.parametrize(
+    ("params", "error"),
+    [
+        ({"client_id": "someone-else"}, "invalid_client"),
+        ({"redirect_uri": ""}, "invalid_request"),
+        ({"response_type": "token"}, "unsupported_response_type"),
+    ],
+)
+def test_authorize_refuses_bad_requests(
+    anon: httpx.Client, params: dict[str, str], error: str
+) -> None:
+    query = {
+        "response_type": "code",
+        "client_id": "sandbox-client-id",
+        "redirect_uri": "https://app.example/cb",
+        **params,
+    }
+    answer = anon.get("/oauth/authorize", params=query)
+    assert answer.status_code == 400
+    assert answer.json()["error"] == error
+    assert answer.json()["error_description"]
+
+
+def test_code_exchange_answers_front_token_body(oauth: Any) -> None:
+    before = time.time()
+    answer = oauth.exchange(oauth.authorize())
+    assert answer.status_code == 200
+    assert answer.headers["cache-control"] == "no-store"
+    body = answer.json()
+    assert set(body) >= {"access_token", "refresh_token", "token_type", "expires_at", "expires_in"}
+    assert body["token_type"] == "Bearer"
+    assert body["expires_in"] == 3600
+    assert before + 3600 - 1 <= body["expires_at"] <= time.time() + 3600 + 1
+
+
+def test_client_credentials_in_form_body_are_accepted(oauth: Any, anon: httpx.Client) -> None:
+    code = oauth.authorize()
+    answer = anon.post(
+        "/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": oauth.redirect_uri,
+            "client_id": oauth.client_id,
+            "client_secret": oauth.client_secret,
+        },
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def test_wrong_client_secret_is_401_invalid_client(oauth: Any, anon: httpx.Client) -> None:
+    answer = anon.post(
+        "/oauth/token",
+        data={"grant_type": "authorization_code", "code": oauth.authorize()},
+        auth=(oauth.client_id, "not-the-s3cret"),
+    )
+    assert answer.status_code == 401
+    assert answer.json()["error"] == "invalid_client"
+    assert "not-the-s3cret" not in answer.text
+
+
+def test_code_is_single_use(oauth: Any) -> None:
+    code = oauth.authorize()
+    assert oauth.exchange(code).status_code == 200
+    again = oauth.exchange(code)
+    assert again.status_code == 400
+    assert again.json()["error"] == "invalid_grant"
+
+
+def test_redirect_uri_must_match(oauth: Any) -> None:
+    answer = oauth.exchange(oauth.authorize(), redirect_uri="https://evil.example/cb")
+    assert answer.status_code == 400
+    assert answer.json()["error"] == "invalid_grant"
+
+
+def test_unsupported_grant_type(oauth: Any, anon: httpx.Client) -> None:
+    answer = anon.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(oauth.client_id, oauth.client_secret),
+    )
+    assert answer.status_code == 400
+    assert answer.json()["error"] == "unsupported_grant_type"
+
+
+def test_access_token_works_on_the_api(oauth: Any, api: Any) -> None:
+    tokens = oauth.tokens()
+    assert api(tokens["access_token"]).get("/me").status_code == 200
+
+
+def test_refresh_rotates_and_refuses_the_old_refresh_token(
+    oauth: Any, api: Any, admin: httpx.Client
+) -> None:
+    first = oauth.tokens()
+    renewed = oauth.refresh(first["refresh_token"])
+    assert renewed.status_code == 200
+    second = renewed.json()
+    assert second["refresh_token"] != first["refresh_token"]
+    assert second["access_token"] != first["access_token"]
+    assert api(second["access_token"]).get("/me").status_code == 200
+    reused = oauth.refresh(first["refresh_token"])
+    assert reused.status_code == 400
+    assert reused.json()["error"] == "invalid_grant"
+    assert oauth.refresh(second["refresh_token"]).status_code == 200
+    assert admin.get("/stats").json()["grants"] == {"authorization_code": 1, "refresh_token": 2}
+
+
+def test_without_rotation_the_refresh_token_stays(oauth: Any) -> None:
+    config = SandboxConfig(rotate_refresh_tokens=False)
+    with SandboxServer(config) as server, httpx.Client(base_url=server.url) as http:
+        flow = type(oauth)(http)
+        first = flow.tokens()
+        again = flow.refresh(first["refresh_token"]).json()
+        assert again["refresh_token"] == first["refresh_token"]
+        assert flow.refresh(first["refresh_token"]).status_code == 200
+
+
+def test_revoked_refresh_tokens_are_refused(oauth: Any, admin: httpx.Client) -> None:
+    tokens = oauth.tokens()
+    assert admin.post("/tokens/revoke").json() == {"revoked": 1}
+    answer = oauth.refresh(tokens["refresh_token"])
+    assert answer.status_code == 400
+    assert answer.json()["error"] == "invalid_grant"
+
+
+def test_access_token_expires_after_its_ttl(oauth: Any, api: Any, admin: httpx.Client) -> None:
+    admin.post("/config", json={"access_token_ttl": 0.4})
+    tokens = oauth.tokens()
+    assert tokens["expires_in"] == 0.4
+    client = api(tokens["access_token"])
+    assert client.get("/me").status_code == 200
+    time.sleep(0.5)
+    expired = client.get("/me")
+    assert expired.status_code == 401
+    assert "expired" in expired.json()["_error"]["message"]
+    fresh = oauth.refresh(tokens["refresh_token"]).json()
+    assert api(fresh["access_token"]).get("/me").status_code == 200
+
+
+def test_admin_expire_makes_tokens_401_at_once(oauth: Any, api: Any, admin: httpx.Client) -> None:
+    client = api(oauth.tokens()["access_token"])
+    assert admin.post("/tokens/expire").json() == {"expired": 1}
+    assert client.get("/me").status_code == 401
+    assert api("sandbox-api-token").get("/me").status_code == 200
+
+
+def test_tokens_never_reach_the_journal_or_reprs(
+    oauth: Any, api: Any, admin: httpx.Client, server: SandboxServer
+) -> None:
+    tokens = oauth.tokens()
+    api(tokens["access_token"]).get("/me")
+    journal = admin.get("/requests").text + admin.get("/stats").text + admin.get("/config").text
+    texts = [journal, repr(server.state), repr(server.config), repr(server.state.tokens)]
+    secrets = [tokens["access_token"], tokens["refresh_token"], "sandbox-client-secret"]
+    for text in texts:
+        for secret in secrets:
+            assert secret not in text
+    assert "sandbox-api-token" not in repr(server.config)
