@@ -16,9 +16,11 @@ STATUS_TABLE: tuple[tuple[str, str | None, str | None, bool | None], ...] = (
     ("inProgress", "open", "assigned", True),
     ("onHold", "waiting", None, None),
     ("closed", "resolved", "archived", None),
-    ("closed", None, "deleted", None),
 )
 """Each row: a unified status and the Front state(s) that mean it."""
+
+DECISIVE_LEGACY: Mapping[str, str] = {"deleted": "closed"}
+"""Legacy statuses that decide whatever the ticket category says: the trash is closed."""
 
 WRITE_STATUS: Mapping[str, Mapping[str, Any] | None] = {
     "open": {"status": "open"},
@@ -40,6 +42,8 @@ SEARCH_STATUS: Mapping[str, str] = {
 def unified_status(front: Mapping[str, Any]) -> str | None:
     """The unified status of a Front conversation, or None when Front's state is unknown."""
     category, legacy = front.get("status_category"), front.get("status")
+    if isinstance(legacy, str) and legacy in DECISIVE_LEGACY:
+        return DECISIVE_LEGACY[legacy]
     assigned = bool(front.get("assignee"))
     for unified, row_category, row_legacy, row_assigned in STATUS_TABLE:
         if row_assigned is not None and row_assigned != assigned:

@@ -120,8 +120,17 @@ class IssueMapper(Mapper):
             "comment": {"body": fields["description"]},
         }
         inbox = ref_id(fields, "project", "ticketProject")
+        assignee = ref_id(fields, "assignee", "genericUser")
         if inbox:
             body["inbox_id"] = inbox
+        elif assignee:
+            body["teammate_ids"] = [assignee]
+        else:
+            raise InvalidInputError(
+                "ticketIssue::create: Front puts a discussion in an inbox or with teammates; "
+                "give fields.project (a ticketProject) or fields.assignee (a genericUser)",
+                fields=["fields.project", "fields.assignee"],
+            )
         if custom_fields:
             body["custom_fields"] = dict(custom_fields)
         created: FrontJSON = await api.request("POST", "/conversations", json=body)

@@ -24,6 +24,7 @@ TEAMMATE = {"id": "tea_1", "email": "a@b.co"}
         ({"status": "archived"}, "closed"),
         ({"status": "archived", "assignee": TEAMMATE}, "closed"),
         ({"status": "deleted"}, "closed"),
+        ({"status": "deleted", "status_category": "open"}, "closed"),
         ({"status_category": "open", "status": "unassigned"}, "open"),
         ({"status_category": "open", "status": "assigned", "assignee": TEAMMATE}, "inProgress"),
         ({"status_category": "waiting", "status": "assigned", "assignee": TEAMMATE}, "onHold"),
