@@ -1,0 +1,33 @@
+"""OAuth 2 with Front and token storage: who may call Front on an owner's behalf."""
+
+from connector_front.auth.flow import OAuthFlow
+from connector_front.auth.httpx_auth import BearerAuth, StaticTokenAuth
+from connector_front.auth.manager import TokenManager
+from connector_front.auth.settings import FRONT_AUTHORIZE_URL, FRONT_TOKEN_URL, OAuthSettings
+from connector_front.auth.state import (
+    DEFAULT_STATE_TTL,
+    MemoryStateStore,
+    OAuthStateError,
+    SQLiteStateStore,
+    StateStore,
+)
+from connector_front.auth.tokens import MemoryTokenStore, SQLiteTokenStore, TokenSet, TokenStore
+
+__all__ = [
+    "DEFAULT_STATE_TTL",
+    "FRONT_AUTHORIZE_URL",
+    "FRONT_TOKEN_URL",
+    "BearerAuth",
+    "MemoryStateStore",
+    "MemoryTokenStore",
+    "OAuthFlow",
+    "OAuthSettings",
+    "OAuthStateError",
+    "SQLiteStateStore",
+    "SQLiteTokenStore",
+    "StateStore",
+    "StaticTokenAuth",
+    "TokenManager",
+    "TokenSet",
+    "TokenStore",
+]

@@ -1,0 +1,148 @@
+"""One-time OAuth ``state`` values that bind an authorization callback to its owner."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from connector_front.auth.tokens import SQLiteDatabase
+from connector_front.errors import InvalidInputError
+
+DEFAULT_STATE_TTL = 600.0
+_KEEP_USED_FOR = 86400.0
+
+
+class OAuthStateError(InvalidInputError):
+    """The callback's ``state`` is unknown, expired or already used (a 400 for the host)."""
+
+    code = "invalid_oauth_state"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, fields=["state"])
+
+
+@runtime_checkable
+class StateStore(Protocol):
+    """Issues and consumes one-time ``state`` values bound to an owner id."""
+
+    async def issue(self, owner_id: str) -> str: ...
+
+    async def consume(self, state: str) -> str: ...
+
+
+def _digest(state: str) -> str:
+    # Only a hash is kept: a leaked database cannot be used to forge a callback.
+    return hashlib.sha256(state.encode("utf-8")).hexdigest()
+
+
+_STATES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS oauth_states (
+    state_hash TEXT PRIMARY KEY,
+    owner_id   TEXT NOT NULL,
+    expires_at REAL NOT NULL,
+    used_at    REAL
+)
+"""
+
+_UNKNOWN = (
+    "The OAuth callback's state is unknown: this authorization was not started here "
+    "(or was started on another server). Start the authorization again."
+)
+_REUSED = (
+    "The OAuth callback's state was already used: each authorization link works once. "
+    "Start the authorization again."
+)
+
+
+def _expired(ttl: float) -> str:
+    return (
+        f"The OAuth callback's state has expired (authorizations must finish within "
+        f"{ttl:g} s). Start the authorization again."
+    )
+
+
+class SQLiteStateStore:
+    """State store in a real SQLite file; a state can be consumed once, before it expires."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        ttl: float = DEFAULT_STATE_TTL,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._db = SQLiteDatabase(path, _STATES_SCHEMA)
+        self._ttl = ttl
+        self._clock = clock
+
+    async def issue(self, owner_id: str) -> str:
+        state = secrets.token_urlsafe(32)
+        now = self._clock()
+        await self._db.run("DELETE FROM oauth_states WHERE expires_at < ?", (now - _KEEP_USED_FOR,))
+        await self._db.run(
+            "INSERT INTO oauth_states (state_hash, owner_id, expires_at) VALUES (?, ?, ?)",
+            (_digest(state), owner_id, now + self._ttl),
+        )
+        return state
+
+    async def consume(self, state: str) -> str:
+        """Mark ``state`` used and return its owner id; raises :class:`OAuthStateError`."""
+        digest = _digest(state)
+        now = self._clock()
+
+        def take(conn: sqlite3.Connection) -> str:
+            row = conn.execute(
+                "SELECT owner_id, expires_at, used_at FROM oauth_states WHERE state_hash = ?",
+                (digest,),
+            ).fetchone()
+            if row is None:
+                raise OAuthStateError(_UNKNOWN)
+            owner_id, expires_at, used_at = row
+            if used_at is not None:
+                raise OAuthStateError(_REUSED)
+            if expires_at <= now:
+                raise OAuthStateError(_expired(self._ttl))
+            conn.execute("UPDATE oauth_states SET used_at = ? WHERE state_hash = ?", (now, digest))
+            return str(owner_id)
+
+        return await self._db.transaction(take)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __repr__(self) -> str:
+        return f"SQLiteStateStore({str(self._db.path)!r}, ttl={self._ttl:g})"
+
+
+class MemoryStateStore:
+    """In-process state store, for pure unit tests only."""
+
+    def __init__(
+        self, *, ttl: float = DEFAULT_STATE_TTL, clock: Callable[[], float] = time.time
+    ) -> None:
+        self._ttl = ttl
+        self._clock = clock
+        self._states: dict[str, tuple[str, float, bool]] = {}
+
+    async def issue(self, owner_id: str) -> str:
+        state = secrets.token_urlsafe(32)
+        self._states[_digest(state)] = (owner_id, self._clock() + self._ttl, False)
+        return state
+
+    async def consume(self, state: str) -> str:
+        digest = _digest(state)
+        entry = self._states.get(digest)
+        if entry is None:
+            raise OAuthStateError(_UNKNOWN)
+        owner_id, expires_at, used = entry
+        if used:
+            raise OAuthStateError(_REUSED)
+        if expires_at <= self._clock():
+            raise OAuthStateError(_expired(self._ttl))
+        self._states[digest] = (owner_id, expires_at, True)
+        return owner_id

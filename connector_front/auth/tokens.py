@@ -1,0 +1,207 @@
+"""OAuth token sets and where they are kept, one set per connection owner."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TypeVar, runtime_checkable
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    """What Front's token endpoint granted; repr and str never show the token values."""
+
+    access_token: str = field(repr=False)
+    refresh_token: str | None = field(default=None, repr=False)
+    expires_at: float | None = None
+    token_type: str = "Bearer"  # noqa: S105 (a type name)
+    scope: str | None = None
+
+    @classmethod
+    def from_response(
+        cls,
+        body: Mapping[str, Any],
+        *,
+        now: float | None = None,
+        refresh_token: str | None = None,
+    ) -> TokenSet:
+        """Build from a token-endpoint JSON body; ``refresh_token`` is kept if none is sent."""
+        access = body.get("access_token")
+        if not isinstance(access, str) or not access:
+            raise ValueError("the token response has no access_token")
+        refresh = body.get("refresh_token")
+        if not isinstance(refresh, str) or not refresh:
+            refresh = refresh_token
+        expires_at: float | None = None
+        if body.get("expires_at") is not None:
+            expires_at = float(body["expires_at"])
+            if expires_at > 1e12:  # milliseconds
+                expires_at /= 1000.0
+        elif body.get("expires_in") is not None:
+            expires_at = (time.time() if now is None else now) + float(body["expires_in"])
+        scope = body.get("scope")
+        return cls(
+            access_token=access,
+            refresh_token=refresh,
+            expires_at=expires_at,
+            token_type=str(body.get("token_type") or "Bearer"),
+            scope=scope if isinstance(scope, str) else None,
+        )
+
+    def expires_within(self, seconds: float, *, now: float | None = None) -> bool:
+        """True when the access token expires in less than ``seconds`` (never, if no expiry)."""
+        if self.expires_at is None:
+            return False
+        return self.expires_at - (time.time() if now is None else now) < seconds
+
+    def __str__(self) -> str:
+        return repr(self)
+
+
+@runtime_checkable
+class TokenStore(Protocol):
+    """Keeps one :class:`TokenSet` per owner id."""
+
+    async def get(self, owner_id: str) -> TokenSet | None: ...
+
+    async def put(self, owner_id: str, tokens: TokenSet) -> None: ...
+
+    async def delete(self, owner_id: str) -> None: ...
+
+
+class MemoryTokenStore:
+    """In-process dict store, for pure unit tests only (nothing survives a restart)."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, TokenSet] = {}
+
+    async def get(self, owner_id: str) -> TokenSet | None:
+        return self._data.get(owner_id)
+
+    async def put(self, owner_id: str, tokens: TokenSet) -> None:
+        self._data[owner_id] = tokens
+
+    async def delete(self, owner_id: str) -> None:
+        self._data.pop(owner_id, None)
+
+    def __repr__(self) -> str:
+        return f"MemoryTokenStore(owners={len(self._data)})"
+
+
+_TOKENS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS oauth_tokens (
+    owner_id      TEXT PRIMARY KEY,
+    access_token  TEXT NOT NULL,
+    refresh_token TEXT,
+    expires_at    REAL,
+    token_type    TEXT NOT NULL,
+    scope         TEXT,
+    updated_at    REAL NOT NULL
+)
+"""
+
+
+class SQLiteDatabase:
+    """One sqlite3 connection behind a lock; each call runs in a worker thread."""
+
+    def __init__(self, path: str | Path, schema: str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(
+            str(self.path), check_same_thread=False, timeout=10.0, isolation_level=None
+        )
+        with self._lock:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA busy_timeout=10000")
+            self._conn.executescript(schema)
+
+    def run_sync(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
+
+    def transaction_sync(self, fn: Callable[[sqlite3.Connection], _T]) -> _T:
+        """Run ``fn(conn)`` inside BEGIN IMMEDIATE ... COMMIT (rolled back on error)."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = fn(self._conn)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+            return result
+
+    async def transaction(self, fn: Callable[[sqlite3.Connection], _T]) -> _T:
+        return await asyncio.to_thread(self.transaction_sync, fn)
+
+    async def run(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        return await asyncio.to_thread(self.run_sync, sql, args)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+class SQLiteTokenStore:
+    """Token store in a real SQLite file; safe for concurrent tasks of one process."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._db = SQLiteDatabase(path, _TOKENS_SCHEMA)
+
+    @property
+    def path(self) -> Path:
+        return self._db.path
+
+    async def get(self, owner_id: str) -> TokenSet | None:
+        rows = await self._db.run(
+            "SELECT access_token, refresh_token, expires_at, token_type, scope"
+            " FROM oauth_tokens WHERE owner_id = ?",
+            (owner_id,),
+        )
+        if not rows:
+            return None
+        access, refresh, expires_at, token_type, scope = rows[0]
+        return TokenSet(
+            access_token=access,
+            refresh_token=refresh,
+            expires_at=expires_at,
+            token_type=token_type,
+            scope=scope,
+        )
+
+    async def put(self, owner_id: str, tokens: TokenSet) -> None:
+        await self._db.run(
+            "INSERT INTO oauth_tokens"
+            " (owner_id, access_token, refresh_token, expires_at, token_type, scope, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(owner_id) DO UPDATE SET access_token = excluded.access_token,"
+            " refresh_token = excluded.refresh_token, expires_at = excluded.expires_at,"
+            " token_type = excluded.token_type, scope = excluded.scope,"
+            " updated_at = excluded.updated_at",
+            (
+                owner_id,
+                tokens.access_token,
+                tokens.refresh_token,
+                tokens.expires_at,
+                tokens.token_type,
+                tokens.scope,
+                time.time(),
+            ),
+        )
+
+    async def delete(self, owner_id: str) -> None:
+        await self._db.run("DELETE FROM oauth_tokens WHERE owner_id = ?", (owner_id,))
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __repr__(self) -> str:
+        return f"SQLiteTokenStore({str(self._db.path)!r})"

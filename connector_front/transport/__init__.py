@@ -1,0 +1,32 @@
+"""The HTTP client to Front: typed errors, retries, pacing, pagination and host checks."""
+
+from connector_front.transport.client import ClientStats, FrontClient, RequestHook
+from connector_front.transport.errors import FrontErrorBody, error_for_response
+from connector_front.transport.hosts import FRONT_HOST_SUFFIX, HostPolicy
+from connector_front.transport.pacing import Pacer, RateLimitInfo
+from connector_front.transport.pagination import FrontPage
+from connector_front.transport.retry import (
+    RETRY_STATUSES,
+    SAFE_METHODS,
+    RetryPolicy,
+    parse_reset,
+    parse_retry_after,
+)
+
+__all__ = [
+    "FRONT_HOST_SUFFIX",
+    "RETRY_STATUSES",
+    "SAFE_METHODS",
+    "ClientStats",
+    "FrontClient",
+    "FrontErrorBody",
+    "FrontPage",
+    "HostPolicy",
+    "Pacer",
+    "RateLimitInfo",
+    "RequestHook",
+    "RetryPolicy",
+    "error_for_response",
+    "parse_reset",
+    "parse_retry_after",
+]

@@ -1,0 +1,388 @@
+"""The HTTP client to Front: one pooled ``httpx.AsyncClient`` per connection."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+import httpx
+from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt
+
+from connector_front.auth import StaticTokenAuth
+from connector_front.errors import (
+    ConfigurationError,
+    InvalidInputError,
+    MovedError,
+    UpstreamError,
+)
+from connector_front.transport.errors import error_for_response
+from connector_front.transport.hosts import HostPolicy
+from connector_front.transport.pacing import Pacer
+from connector_front.transport.pagination import FrontPage
+from connector_front.transport.retry import RetryPolicy, parse_retry_after
+
+logger = logging.getLogger("connector_front.transport")
+
+RequestHook = Callable[[str, str], None]
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_MAX_REDIRECTS = 3
+_READ_METHODS = frozenset({"GET", "HEAD"})
+_DROPPED_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "host",
+        "content-length",
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "te",
+        "trailer",
+        "upgrade",
+    }
+)
+"""Caller headers never forwarded by :meth:`FrontClient.send_raw` (auth comes from us)."""
+
+
+@dataclass
+class ClientStats:
+    """Counters of one client, for logs, tests and benchmarks."""
+
+    requests: int = 0
+    attempts: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+
+
+class FrontClient:
+    """Front's Core API over HTTP: typed errors, retries, pacing, pagination, host checks."""
+
+    def __init__(
+        self,
+        base_url: str,
+        auth: httpx.Auth,
+        *,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        pacer: Pacer | None = None,
+        on_request: RequestHook | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        try:
+            self.hosts = HostPolicy(base_url)
+        except ValueError as exc:
+            raise ConfigurationError(f"Front API base URL is unusable: {exc}") from None
+        self.retry = retry or RetryPolicy()
+        self.pacer = pacer if pacer is not None else Pacer()
+        self.on_request = on_request
+        self.stats = ClientStats()
+        self._auth = auth
+        self._sleep = sleep
+        self._http = httpx.AsyncClient(
+            auth=auth,
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=False,
+            headers={"accept": "application/json", "user-agent": "connector-front"},
+            transport=transport,
+        )
+
+    @property
+    def base_url(self) -> str:
+        return str(self.hosts.base)
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> FrontClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # -- the API --------------------------------------------------------------------------
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> Any:
+        """Front's parsed JSON answer (None for 204/empty); non-2xx raises a typed error.
+
+        A 202's JSON body is returned too: Front puts ``message_uid`` there.
+        """
+        method = method.upper()
+        return await self._call(method, self._resolve(method, path), params=params, json=json)
+
+    async def list_page(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        next_url: str | None = None,
+    ) -> FrontPage:
+        """One page of a listing: the first (``path`` + ``params``) or the one at ``next_url``."""
+        if next_url:
+            url = self._vet_next(path, next_url)
+            body = await self._call("GET", url, params=None, json=None)
+        else:
+            url = self._resolve("GET", path)
+            body = await self._call("GET", url, params=params, json=None)
+        return FrontPage.from_body(body, f"GET {self.hosts.api_path(url)}")
+
+    async def iterate(
+        self, path: str, *, params: Mapping[str, Any] | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every record of a listing, following ``_pagination.next`` to the last page."""
+        page = await self.list_page(path, params=params)
+        seen: set[str] = set()
+        while True:
+            for item in page.results:
+                yield item
+            if page.next_url is None:
+                return
+            if page.next_url in seen:
+                raise UpstreamError(
+                    f"Front returned the same next-page link twice while listing GET {path}; "
+                    "stopping to avoid a loop. Try the listing again."
+                )
+            seen.add(page.next_url)
+            page = await self.list_page(path, next_url=page.next_url)
+
+    async def send_raw(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Front's answer as-is (no raising on 4xx/5xx) with auth added, for the proxy."""
+        method = method.upper()
+        url = self._resolve(method, path)
+        clean = {k: v for k, v in (headers or {}).items() if k.lower() not in _DROPPED_HEADERS}
+        response, _ = await self._send(
+            method, url, params=params, content=content, headers=clean or None
+        )
+        return response
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _resolve(self, method: str, path: str) -> httpx.URL:
+        try:
+            return self.hosts.resolve(path)
+        except ValueError as exc:
+            raise InvalidInputError(
+                f"{method} {path.split('?', 1)[0]!r} cannot be sent: {exc}. Give a Front API "
+                "path such as /contacts.",
+                fields=["path"],
+            ) from None
+
+    def _vet_next(self, path: str, next_url: str) -> httpx.URL:
+        try:
+            url = httpx.URL(next_url)
+        except httpx.InvalidURL:
+            url = None
+        if url is None or not self.hosts.is_allowed(url):
+            host = url.host if url is not None and url.host else "an unusable URL"
+            raise UpstreamError(
+                f"The next-page link for GET {path} points to {host}, which is not Front's API "
+                f"host ({self.hosts.base.host} or *.frontapp.com); refusing to send the "
+                "credentials there. Check the API base URL."
+            )
+        return url
+
+    async def _call(
+        self, method: str, url: httpx.URL, *, params: Mapping[str, Any] | None, json: Any
+    ) -> Any:
+        """Send with retries, follow a GET's redirect, and parse or raise."""
+        for _ in range(_MAX_REDIRECTS + 1):
+            response, attempts = await self._send(method, url, params=params, json=json)
+            if response.status_code not in _REDIRECTS:
+                return self._parse(method, url, response, attempts)
+            url = self._redirect_target(method, url, response)
+            params = None  # the Location carries its own query
+        raise UpstreamError(
+            f"Front redirected {method} {self.hosts.api_path(url)} more than {_MAX_REDIRECTS} "
+            "times. Try again later."
+        )
+
+    def _redirect_target(self, method: str, url: httpx.URL, response: httpx.Response) -> httpx.URL:
+        where = f"{method} {self.hosts.api_path(url)}"
+        location = response.headers.get("location")
+        if not location:
+            raise UpstreamError(f"Front redirected {where} without a Location. Try again later.")
+        target = url.join(location)
+        if method not in _READ_METHODS:
+            new_path = self.hosts.api_path(target)
+            raise MovedError(
+                f"Front answered {where} with {response.status_code}: the resource moved to "
+                f"{new_path} (a merged conversation). Send the change to {new_path} instead.",
+                location=_moved_id(self.hosts.api_path(url), new_path),
+            )
+        if not self.hosts.is_allowed(target):
+            raise UpstreamError(
+                f"Front redirected {where} to {target.host}, which is not Front's API host; "
+                "refusing to send the credentials there."
+            )
+        logger.info("%s -> %s, following to %s", where, response.status_code, target.path)
+        return target
+
+    def _parse(self, method: str, url: httpx.URL, response: httpx.Response, attempts: int) -> Any:
+        status = response.status_code
+        path = self.hosts.api_path(url)
+        if 200 <= status < 300:
+            if status == 204 or not response.content.strip():
+                return None
+            try:
+                return response.json()
+            except ValueError:
+                if status == 202:  # accepted; the body is a courtesy
+                    return None
+                raise UpstreamError(
+                    f"Front's answer to {method} {path} ({status}) is not JSON. Try again later."
+                ) from None
+        raise error_for_response(
+            method,
+            path,
+            status,
+            response.content,
+            retry_after=parse_retry_after(response.headers.get("retry-after"))
+            if status == 429
+            else None,
+            attempts=attempts,
+            reauthorize_hint=getattr(
+                self._auth, "reauthorize_hint", "Re-authorize the Front connection"
+            ),
+            api_token=isinstance(self._auth, StaticTokenAuth),
+        )
+
+    async def _send(
+        self,
+        method: str,
+        url: httpx.URL,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[httpx.Response, int]:
+        """One logical request: hook, pacing, retries; returns (last response, attempts)."""
+        path = self.hosts.api_path(url)
+        if self.on_request is not None:
+            self.on_request(method, path)
+        self.stats.requests += 1
+        policy = self.retry
+        attempts = 0
+        next_wait: list[float] = [0.0]
+
+        async def attempt() -> httpx.Response:
+            nonlocal attempts
+            attempts += 1
+            self.stats.attempts += 1
+            await self.pacer.acquire()
+            try:
+                response = await self._http.request(
+                    method, url, params=params, json=json, content=content, headers=headers
+                )
+            except BaseException as exc:
+                self.pacer.release(None)
+                logger.info("%s %s failed: %s (attempt %d)", method, path, _name(exc), attempts)
+                raise
+            self.pacer.release(response.headers, response.status_code)
+            if response.status_code == 429:
+                self.stats.rate_limited += 1
+            logger.debug("%s %s -> %d (attempt %d)", method, path, response.status_code, attempts)
+            return response
+
+        def should_retry(state: RetryCallState) -> bool:
+            outcome = state.outcome
+            if outcome is None:  # pragma: no cover - tenacity always sets it
+                return False
+            value = outcome.exception() if outcome.failed else outcome.result()
+            if value is None:  # pragma: no cover - a failed outcome has an exception
+                return False
+            wait = policy.decide(method, value, state.attempt_number)
+            next_wait[0] = wait or 0.0
+            return wait is not None
+
+        def before_sleep(state: RetryCallState) -> None:
+            self.stats.retries += 1
+            outcome = state.outcome
+            what = (
+                _name(outcome.exception())
+                if outcome is not None and outcome.failed
+                else str(outcome.result().status_code if outcome is not None else "?")
+            )
+            logger.warning(
+                "%s %s -> %s; retrying in %.2f s (attempt %d of %d)",
+                method,
+                path,
+                what,
+                next_wait[0],
+                state.attempt_number,
+                policy.max_attempts,
+            )
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(policy.max_attempts),
+            retry=should_retry,
+            wait=lambda _state: next_wait[0],
+            before_sleep=before_sleep,
+            sleep=self._sleep,
+            reraise=True,
+        )
+        try:
+            response: httpx.Response = await retrying(attempt)
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+            raise ConfigurationError(
+                f"{method} {path} cannot be sent to {self.hosts.base}: {_name(exc)}. Check the "
+                "Front API base URL."
+            ) from None
+        except httpx.TransportError as exc:
+            tries = f" after {attempts} attempts" if attempts > 1 else ""
+            advice = (
+                "Try again later."
+                if attempts > 1 or method in policy.retry_methods
+                else "It was not retried because Front may have received it; check whether "
+                "the change happened before sending it again."
+            )
+            raise UpstreamError(
+                f"Could not get an answer from Front for {method} {path}{tries} "
+                f"({_name(exc)}). {advice}"
+            ) from None
+        return response, attempts
+
+    def __repr__(self) -> str:
+        return f"FrontClient({self.base_url!r}, auth={self._auth!r})"
+
+
+def _name(exc: BaseException | None) -> str:
+    return type(exc).__name__ if exc is not None else "error"
+
+
+def _moved_id(old_path: str, new_path: str) -> str:
+    """The segment that changed between the two paths (the new id), else the new path."""
+    old, new = old_path.strip("/").split("/"), new_path.strip("/").split("/")
+    if len(old) == len(new):
+        changed = [b for a, b in zip(old, new, strict=True) if a != b]
+        if len(changed) == 1:
+            return changed[0]
+    return new_path

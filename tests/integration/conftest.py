@@ -1,0 +1,92 @@
+"""Integration fixtures: a sandbox Front served over real loopback HTTP.
+
+Override ``sandbox_config`` in a module (or parametrize it indirectly) to start the
+sandbox with other settings; ``sandbox_admin`` steers it through ``/_sandbox/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from connector_front.sandbox import SandboxConfig, SandboxServer
+
+
+class SandboxAdmin:
+    """A thin client of the sandbox's control surface (faults, stats, token expiry)."""
+
+    def __init__(self, base_url: str) -> None:
+        self._http = httpx.Client(base_url=base_url, timeout=10.0)
+
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        """Any ``/_sandbox`` route, e.g. ``call("POST", "/conversations/merge", {...})``."""
+        response = self._http.request(method, f"/_sandbox{path}", json=body)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def fault(self, **spec: Any) -> Any:
+        return self.call("POST", "/faults", spec)
+
+    def stats(self) -> dict[str, Any]:
+        result: dict[str, Any] = self.call("GET", "/stats")
+        return result
+
+    def requests(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self.call("GET", "/requests")
+        return result
+
+    def clear_requests(self) -> None:
+        self.call("DELETE", "/requests")
+
+    def expire_tokens(self) -> Any:
+        return self.call("POST", "/tokens/expire")
+
+    def revoke_tokens(self) -> Any:
+        return self.call("POST", "/tokens/revoke")
+
+    def configure(self, **settings: Any) -> Any:
+        return self.call("POST", "/config", settings)
+
+    def close(self) -> None:
+        self._http.close()
+
+
+@pytest.fixture
+def sandbox_config(request: pytest.FixtureRequest) -> SandboxConfig:
+    """The sandbox's settings: a default sandbox unless parametrized indirectly."""
+    param = getattr(request, "param", None)
+    return param if isinstance(param, SandboxConfig) else SandboxConfig()
+
+
+@pytest.fixture
+def sandbox(sandbox_config: SandboxConfig) -> Iterator[SandboxServer]:
+    """A running sandbox Front (``sandbox.url``), stopped after the test."""
+    with SandboxServer(sandbox_config) as server:
+        yield server
+
+
+@pytest.fixture
+def sandbox_admin(sandbox: SandboxServer) -> Iterator[SandboxAdmin]:
+    admin = SandboxAdmin(sandbox.url)
+    yield admin
+    admin.close()
+
+
+async def play_customer(authorization_url: str) -> tuple[str, str]:
+    """Open an authorization URL as the customer would; the (code, state) Front redirects with."""
+    from urllib.parse import parse_qs, urlsplit
+
+    async with httpx.AsyncClient(follow_redirects=False, timeout=10.0) as browser:
+        answer = await browser.get(authorization_url)
+    assert answer.status_code in (301, 302, 303, 307), answer.text
+    query = parse_qs(urlsplit(answer.headers["location"]).query)
+    return query["code"][0], query["state"][0]
+
+
+@pytest.fixture
+def customer() -> Any:
+    """``await customer(authorization_url)`` -> (code, state), approving like the customer."""
+    return play_customer
