@@ -34,6 +34,8 @@ check: lint typecheck
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_listing.py
+	$(BIN)/python bench/bench_listing.py --contacts 1000 --rate-limit 4 --rate-window 1
+	$(BIN)/python bench/bench_unified.py
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache
