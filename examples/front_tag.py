@@ -14,14 +14,10 @@ from pydantic import Field
 
 from connector_front.errors import InvalidInputError
 from connector_front.mappers.base import (
+    CollectionMapper,
     FrontApi,
     FrontJSON,
-    ListQuery,
-    MappedList,
-    Mapper,
     Unified,
-    list_params,
-    path_id,
 )
 from connector_front.models.base import UnifiedFields
 
@@ -32,8 +28,9 @@ class FrontTagFields(UnifiedFields):
     color: str | None = None
 
 
-class TagMapper(Mapper):
+class TagMapper(CollectionMapper):
     model = "frontTag"
+    collection = "/tags"
     front_object = "tag"
     fields_model = FrontTagFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
@@ -57,14 +54,6 @@ class TagMapper(Mapper):
             created_at=front.get("created_at"),
             updated_at=front.get("updated_at"),
         )
-
-    async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
-        page = await api.list_page("/tags", params=list_params(query), next_url=query.cursor)
-        return MappedList(items=page.results, next_cursor=page.next_url)
-
-    async def retrieve(self, api: FrontApi, record_id: str) -> FrontJSON:
-        found: FrontJSON = await api.request("GET", f"/tags/{path_id(record_id, model=self.model)}")
-        return found
 
     async def create(
         self, api: FrontApi, fields: Mapping[str, Any], custom_fields: Mapping[str, Any]

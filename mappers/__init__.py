@@ -4,7 +4,7 @@ Installed as ``connector_front.mappers``. Mappers never import transport, host o
 they reach Front only through the small :class:`FrontApi` protocol.
 """
 
-from .base import FrontApi, FrontPage, ListQuery, MappedList, Mapper, Unified
+from .base import CollectionMapper, FrontApi, FrontPage, ListQuery, MappedList, Mapper, Unified
 from .generic_company import CompanyMapper
 from .generic_contact import ContactMapper
 from .generic_user import UserMapper
@@ -26,6 +26,7 @@ BUILTIN_MAPPERS: tuple[type[Mapper], ...] = (
 
 __all__ = [
     "BUILTIN_MAPPERS",
+    "CollectionMapper",
     "CommentMapper",
     "CompanyMapper",
     "ContactMapper",

@@ -157,3 +157,33 @@ def unknown_filters(query: ListQuery, allowed: Sequence[str], *, model: str) -> 
             f"{model} cannot be filtered by {', '.join(unknown)}; known filters: {known}",
             fields=[f"filters.{name}" for name in unknown],
         )
+
+
+class CollectionMapper(Mapper):
+    """A Front object in a plain collection: ``GET /things``, ``GET`` / ``DELETE /things/{id}``.
+
+    Subclasses set ``collection``; they override :meth:`front_params` for filters and
+    :meth:`path` for id aliases.
+    """
+
+    collection: ClassVar[str]
+
+    def path(self, record_id: str) -> str:
+        return f"{self.collection}/{path_id(record_id, model=self.model)}"
+
+    def front_params(self, query: ListQuery) -> dict[str, Any]:
+        """Front list parameters; the default takes no filters."""
+        unknown_filters(query, list(self.filters), model=self.model)
+        return list_params(query)
+
+    async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
+        params = self.front_params(query)
+        page = await api.list_page(self.collection, params=params, next_url=query.cursor)
+        return MappedList(items=page.results, next_cursor=page.next_url)
+
+    async def retrieve(self, api: FrontApi, record_id: str) -> FrontJSON:
+        found: FrontJSON = await api.request("GET", self.path(record_id))
+        return found
+
+    async def delete(self, api: FrontApi, record_id: str, *, permanent: bool = False) -> None:
+        await api.request("DELETE", self.path(record_id))

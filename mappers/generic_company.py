@@ -9,15 +9,10 @@ from connector_front.errors import InvalidInputError
 from connector_front.models.generic_company import GenericCompanyFields
 
 from .base import (
+    CollectionMapper,
     FrontApi,
     FrontJSON,
-    ListQuery,
-    MappedList,
-    Mapper,
     Unified,
-    list_params,
-    path_id,
-    unknown_filters,
 )
 from .custom_fields import merged_custom_fields
 
@@ -25,8 +20,9 @@ WRITABLE: Mapping[str, str] = {"name": "name", "description": "description", "do
 """Unified field -> Front account field, for create and update."""
 
 
-class CompanyMapper(Mapper):
+class CompanyMapper(CollectionMapper):
     model = "genericCompany"
+    collection = "/accounts"
     front_object = "account"
     fields_model = GenericCompanyFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
@@ -51,15 +47,6 @@ class CompanyMapper(Mapper):
             updated_at=front.get("updated_at"),
         )
 
-    async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
-        unknown_filters(query, [], model=self.model)
-        page = await api.list_page("/accounts", params=list_params(query), next_url=query.cursor)
-        return MappedList(items=page.results, next_cursor=page.next_url)
-
-    async def retrieve(self, api: FrontApi, record_id: str) -> FrontJSON:
-        result: FrontJSON = await api.request("GET", self._path(record_id))
-        return result
-
     async def create(
         self, api: FrontApi, fields: Mapping[str, Any], custom_fields: Mapping[str, Any]
     ) -> FrontJSON:
@@ -80,7 +67,7 @@ class CompanyMapper(Mapper):
         fields: Mapping[str, Any],
         custom_fields: Mapping[str, Any],
     ) -> FrontJSON:
-        path = self._path(record_id)
+        path = self.path(record_id)
         body = _front_fields(fields)
         if custom_fields:
             current: FrontJSON = await api.request("GET", path)
@@ -90,12 +77,6 @@ class CompanyMapper(Mapper):
             return unchanged
         updated: FrontJSON = await api.request("PATCH", path, json=body)
         return updated
-
-    async def delete(self, api: FrontApi, record_id: str, *, permanent: bool = False) -> None:
-        await api.request("DELETE", self._path(record_id))
-
-    def _path(self, record_id: str) -> str:
-        return f"/accounts/{path_id(record_id, model=self.model)}"
 
 
 def _front_fields(fields: Mapping[str, Any]) -> dict[str, Any]:

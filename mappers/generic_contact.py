@@ -9,14 +9,12 @@ from connector_front.errors import InvalidInputError
 from connector_front.models.generic_contact import GenericContactFields
 
 from .base import (
+    CollectionMapper,
     FrontApi,
     FrontJSON,
     ListQuery,
-    MappedList,
-    Mapper,
     Unified,
     list_params,
-    path_id,
     unknown_filters,
 )
 from .custom_fields import merged_custom_fields
@@ -25,8 +23,9 @@ from .names import join_name, split_name
 from .timestamps import to_front_seconds
 
 
-class ContactMapper(Mapper):
+class ContactMapper(CollectionMapper):
     model = "genericContact"
+    collection = "/contacts"
     front_object = "contact"
     fields_model = GenericContactFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
@@ -65,9 +64,9 @@ class ContactMapper(Mapper):
             updated_at=front.get("updated_at"),
         )
 
-    async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
+    def front_params(self, query: ListQuery) -> dict[str, Any]:
         unknown_filters(query, list(self.filters), model=self.model)
-        params = list_params(
+        return list_params(
             query,
             **{
                 "q[updated_after]": to_front_seconds(
@@ -78,12 +77,6 @@ class ContactMapper(Mapper):
                 ),
             },
         )
-        page = await api.list_page("/contacts", params=params, next_url=query.cursor)
-        return MappedList(items=page.results, next_cursor=page.next_url)
-
-    async def retrieve(self, api: FrontApi, record_id: str) -> FrontJSON:
-        result: FrontJSON = await api.request("GET", self._path(record_id))
-        return result
 
     async def create(
         self, api: FrontApi, fields: Mapping[str, Any], custom_fields: Mapping[str, Any]
@@ -112,7 +105,7 @@ class ContactMapper(Mapper):
         fields: Mapping[str, Any],
         custom_fields: Mapping[str, Any],
     ) -> FrontJSON:
-        path = self._path(record_id)
+        path = self.path(record_id)
         current: FrontJSON = await api.request("GET", path)
         patch: dict[str, Any] = {}
         if "firstName" in fields or "lastName" in fields:
@@ -127,9 +120,6 @@ class ContactMapper(Mapper):
         await self._replace_handles(api, path, current, fields)
         updated: FrontJSON = await api.request("GET", path)
         return updated
-
-    async def delete(self, api: FrontApi, record_id: str, *, permanent: bool = False) -> None:
-        await api.request("DELETE", self._path(record_id))
 
     async def _replace_handles(
         self, api: FrontApi, path: str, current: Mapping[str, Any], fields: Mapping[str, Any]
@@ -148,6 +138,3 @@ class ContactMapper(Mapper):
                 await api.request(
                     "DELETE", f"{path}/handles", json={"handle": old, "source": source}
                 )
-
-    def _path(self, record_id: str) -> str:
-        return f"/contacts/{path_id(record_id, model=self.model)}"

@@ -9,15 +9,10 @@ from connector_front.errors import InvalidInputError
 from connector_front.models.generic_user import GenericUserFields
 
 from .base import (
+    CollectionMapper,
     FrontApi,
     FrontJSON,
-    ListQuery,
-    MappedList,
-    Mapper,
     Unified,
-    list_params,
-    path_id,
-    unknown_filters,
 )
 from .custom_fields import merged_custom_fields
 
@@ -30,8 +25,9 @@ WRITABLE: Mapping[str, str] = {
 """Unified field -> Front teammate field that PATCH accepts (email is not among them)."""
 
 
-class UserMapper(Mapper):
+class UserMapper(CollectionMapper):
     model = "genericUser"
+    collection = "/teammates"
     front_object = "teammate"
     fields_model = GenericUserFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
@@ -60,15 +56,6 @@ class UserMapper(Mapper):
             custom_fields=dict(front.get("custom_fields") or {}),
         )
 
-    async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
-        unknown_filters(query, [], model=self.model)
-        page = await api.list_page("/teammates", params=list_params(query), next_url=query.cursor)
-        return MappedList(items=page.results, next_cursor=page.next_url)
-
-    async def retrieve(self, api: FrontApi, record_id: str) -> FrontJSON:
-        result: FrontJSON = await api.request("GET", self._path(record_id))
-        return result
-
     async def update(
         self,
         api: FrontApi,
@@ -82,7 +69,7 @@ class UserMapper(Mapper):
                 "the teammate changes it in Front",
                 fields=["fields.email"],
             )
-        path = self._path(record_id)
+        path = self.path(record_id)
         body = {front: fields[unified] for unified, front in WRITABLE.items() if unified in fields}
         if custom_fields:
             current: FrontJSON = await api.request("GET", path)
@@ -92,8 +79,8 @@ class UserMapper(Mapper):
         updated: FrontJSON = await api.request("GET", path)
         return updated
 
-    def _path(self, record_id: str) -> str:
+    def path(self, record_id: str) -> str:
         """Teammates can be looked up by email: ``ada@x.co`` -> ``alt:email:ada@x.co``."""
         if "@" in record_id and not record_id.startswith("alt:"):
             record_id = f"alt:email:{record_id}"
-        return f"/teammates/{path_id(record_id, model=self.model)}"
+        return super().path(record_id)
