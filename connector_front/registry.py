@@ -22,10 +22,11 @@ def load_mapper(spec: str) -> Mapper:
         factory = getattr(importlib.import_module(module_name), attribute)
     except (ImportError, AttributeError) as exc:
         raise ConfigurationError(f"cannot load custom model {spec!r}: {exc}") from None
-    mapper = factory()
-    if not isinstance(mapper, Mapper):
-        raise ConfigurationError(f"custom model {spec!r} is not a Mapper subclass")
-    return mapper
+    if not (isinstance(factory, type) and issubclass(factory, Mapper)):
+        raise ConfigurationError(
+            f"custom model {spec!r} is not a Mapper subclass; point it at your mapper class"
+        )
+    return factory()
 
 
 class ModelRegistry:

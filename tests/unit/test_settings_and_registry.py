@@ -1,0 +1,103 @@
+"""Settings from file and environment; registry and mapping configuration errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from connector_front.connector import FrontConnector
+from connector_front.errors import ConfigurationError, InvalidInputError
+from connector_front.registry import ModelRegistry, load_mapper
+from connector_front.settings import ConnectorSettings
+
+
+def test_toml_file_then_environment_wins(tmp_path: Path) -> None:
+    config = tmp_path / "front.toml"
+    config.write_text(
+        '[connector_front]\nclient_id = "from-file"\nclient_secret = "file-secret"\n'
+        '[connector_front.field_mapping.genericContact]\ntier = "Loyalty tier"\n'
+    )
+    settings = ConnectorSettings.load(config, env={"FRONT_CLIENT_ID": "from-env"})
+    assert settings.client_id == "from-env"
+    assert settings.field_mapping == {"genericContact": {"tier": "Loyalty tier"}}
+    assert settings.uses_oauth
+
+
+def test_secrets_never_show_in_reprs() -> None:
+    settings = ConnectorSettings(client_secret="s3cr3t-value", api_token="t0ken-value")
+    for text in (repr(settings), str(settings), settings.model_dump_json()):
+        assert "s3cr3t-value" not in text and "t0ken-value" not in text
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('{"timeout": -1}', "timeout"),
+        ('{"colour": "red"}', "colour"),
+        ("[1, 2]", "must hold an object"),
+        ("{not json", "not valid"),
+    ],
+)
+def test_bad_config_file_names_the_problem(tmp_path: Path, content: str, expected: str) -> None:
+    config = tmp_path / "front.json"
+    config.write_text(content)
+    with pytest.raises(ConfigurationError) as caught:
+        ConnectorSettings.load(config, env={})
+    assert expected in caught.value.message and str(config) in caught.value.message
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="cannot read config file"):
+        ConnectorSettings.load(tmp_path / "absent.toml", env={})
+
+
+def test_required_scopes_are_the_union_over_endpoints() -> None:
+    registry = ModelRegistry()
+    assert registry.required_scopes(["genericContact::list", "genericContact::delete"]) == [
+        "contacts:delete",
+        "contacts:read",
+    ]
+    assert registry.required_scopes(["genericUser::create"]) == []  # unsupported: none
+
+
+@pytest.mark.parametrize("operation", ["genericContact", "genericContact::fly", "unicorn::list"])
+def test_bad_operation_ids_are_400s(operation: str) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        ModelRegistry().parse_operation(operation)
+    assert caught.value.fields == ["operations"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("no-colon", "package.module:MapperClass"),
+        ("examples.front_tag:Nope", "cannot load"),
+        ("connector_front.errors:ConnectorError", "not a Mapper"),
+    ],
+)
+def test_custom_model_specs_fail_clearly(spec: str, expected: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        load_mapper(spec)
+    assert expected in str(caught.value)
+
+
+def test_mapping_may_not_shadow_a_field_front_fills(tmp_path: Path) -> None:
+    settings = ConnectorSettings(
+        api_token="x",
+        database=str(tmp_path / "c.db"),
+        field_mapping={"genericContact": {"email": "Work email"}},
+    )
+    with pytest.raises(ConfigurationError, match="already fills"):
+        FrontConnector(settings)
+
+
+def test_mapping_may_fill_a_field_front_lacks(tmp_path: Path) -> None:
+    settings = ConnectorSettings(
+        api_token="x",
+        database=str(tmp_path / "c.db"),
+        field_mapping={"ticketIssue": {"priority": "Priority"}},
+    )
+    assert FrontConnector(settings).field_mapping.for_model("ticketIssue") == {
+        "priority": "Priority"
+    }
