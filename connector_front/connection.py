@@ -167,7 +167,7 @@ class Resources:
     async def _run(self, operation: str, call: Callable[[FrontApi], Awaitable[T]]) -> T:
         """Refuse unsupported or ungranted operations before any request, then run guarded."""
         if not self._mapper.supports(operation):
-            raise self._mapper._unsupported(operation)
+            raise self._mapper.unsupported_error(operation)
         operation_id = f"{self.model}::{operation}"
         await self._connector.check_granted(self._owner_id, operation_id)
         client = await self._connector.client(self._owner_id)

@@ -23,7 +23,6 @@ from connector_front.errors import (
     AuthorizationRequiredError,
     ConfigurationError,
     InvalidInputError,
-    NotSupportedError,
     OperationNotGrantedError,
 )
 from connector_front.field_mapping import FieldMapping
@@ -132,10 +131,7 @@ class FrontConnector:
         for operation_id in operations:
             mapper, operation = self.registry.parse_operation(operation_id)
             if not mapper.supports(operation):
-                raise NotSupportedError(
-                    f"{operation_id} is not supported by Front: "
-                    f"{mapper.not_supported.get(operation, 'Front has no endpoint for it')}"
-                )
+                raise mapper.unsupported_error(operation)
         unique = tuple(dict.fromkeys(operations))
         info = await self.connections.put(owner_id, unique)
         scopes = tuple(self.registry.required_scopes(unique))

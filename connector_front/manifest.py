@@ -62,9 +62,7 @@ def build_manifest(registry: ModelRegistry) -> Manifest:
                     supported=supported,
                     scopes=list(scopes_for(endpoints)),
                     endpoints=endpoints,
-                    reason=None
-                    if supported
-                    else mapper.not_supported.get(operation, "Front has no endpoint for it"),
+                    reason=None if supported else mapper.unsupported_reason(operation),
                 )
             )
         models.append(

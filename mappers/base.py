@@ -102,15 +102,15 @@ class Mapper:
         raise NotImplementedError
 
     async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
-        raise self._unsupported("list")
+        raise self.unsupported_error("list")
 
     async def retrieve(self, api: FrontApi, record_id: str) -> FrontJSON:
-        raise self._unsupported("retrieve")
+        raise self.unsupported_error("retrieve")
 
     async def create(
         self, api: FrontApi, fields: Mapping[str, Any], custom_fields: Mapping[str, Any]
     ) -> FrontJSON:
-        raise self._unsupported("create")
+        raise self.unsupported_error("create")
 
     async def update(
         self,
@@ -119,14 +119,20 @@ class Mapper:
         fields: Mapping[str, Any],
         custom_fields: Mapping[str, Any],
     ) -> FrontJSON:
-        raise self._unsupported("update")
+        raise self.unsupported_error("update")
 
     async def delete(self, api: FrontApi, record_id: str, *, permanent: bool = False) -> None:
-        raise self._unsupported("delete")
+        raise self.unsupported_error("delete")
 
-    def _unsupported(self, operation: str) -> NotSupportedError:
-        reason = self.not_supported.get(operation, "Front has no endpoint for it")
-        return NotSupportedError(f"{self.model}::{operation} is not supported by Front: {reason}")
+    def unsupported_reason(self, operation: str) -> str:
+        """Why Front cannot do ``operation``, and what it offers instead."""
+        return self.not_supported.get(operation, "Front has no endpoint for it")
+
+    def unsupported_error(self, operation: str) -> NotSupportedError:
+        return NotSupportedError(
+            f"{self.model}::{operation} is not supported by Front: "
+            f"{self.unsupported_reason(operation)}"
+        )
 
 
 def path_id(record_id: str, *, model: str) -> str:
