@@ -9,7 +9,7 @@ import pytest
 
 from connector_front.connection import Connection
 from connector_front.embedded import EmbeddedSandbox
-from connector_front.errors import InvalidInputError, NotSupportedError
+from connector_front.errors import InvalidInputError, MovedError, NotSupportedError
 from connector_front.mappers.base import OPERATIONS
 
 OWNER = "acme"
@@ -296,3 +296,18 @@ async def test_custom_field_definitions_for_a_mapping_screen(embedded: EmbeddedS
     assert tier.type == "enum" and tier.values == ["Bronze", "Silver", "Gold", "Summit"]
     with pytest.raises(NotSupportedError):
         await connection(embedded).resources("genericWorkspace").custom_fields()
+
+
+async def test_merged_conversation_reads_follow_writes_say_so(embedded: EmbeddedSandbox) -> None:
+    async with httpx.AsyncClient(base_url=embedded.server.url) as admin:
+        merged = await admin.post(
+            "/_sandbox/conversations/merge", json={"from": "cnv_s002", "into": "cnv_s003"}
+        )
+        assert merged.status_code < 300, merged.text
+    issues = connection(embedded).resources("ticketIssue")
+    followed = await issues.retrieve("cnv_s002")
+    assert followed.id == "cnv_s003"
+    with pytest.raises(MovedError) as caught:
+        await issues.update("cnv_s002", {"status": "closed"})
+    assert caught.value.location is not None and "cnv_s003" in caught.value.location
+    assert caught.value.status == 409
