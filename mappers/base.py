@@ -47,6 +47,20 @@ class FrontApi(Protocol):
     ) -> FrontPage: ...
 
 
+async def all_results(
+    api: FrontApi, path: str, *, params: Mapping[str, Any] | None = None
+) -> list[FrontJSON]:
+    """Every item of a Front listing, following its pages to the end."""
+    items: list[FrontJSON] = []
+    next_url: str | None = None
+    while True:
+        page = await api.list_page(path, params=params, next_url=next_url)
+        items.extend(page.results)
+        if page.next_url is None:
+            return items
+        next_url = page.next_url
+
+
 @dataclass(frozen=True)
 class ListQuery:
     """A unified listing request. ``cursor`` is the transport's next-page link, already decoded."""

@@ -7,7 +7,7 @@ that key from ``rawResource`` so Front's own JSON stays as Front sent it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 RELATED = "__related__"
@@ -23,7 +23,7 @@ def with_related(front: dict[str, Any], **related: Any) -> dict[str, Any]:
     return {**front, RELATED: {**(front.get(RELATED) or {}), **related}}
 
 
-def related(front: dict[str, Any], name: str) -> Any:
+def related(front: Mapping[str, Any], name: str) -> Any:
     return (front.get(RELATED) or {}).get(name)
 
 

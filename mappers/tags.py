@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from connector_front.errors import InvalidInputError
 
-from .base import FrontApi
+from .base import FrontApi, all_results
 
 
 async def tag_ids(api: FrontApi, names: Iterable[str], *, field: str) -> list[str]:
@@ -14,14 +14,8 @@ async def tag_ids(api: FrontApi, names: Iterable[str], *, field: str) -> list[st
     wanted = list(dict.fromkeys(names))
     if all(name.startswith("tag_") for name in wanted):
         return wanted
-    by_name: dict[str, str] = {}
-    next_url: str | None = None
-    while True:
-        page = await api.list_page("/tags", params={"limit": 100}, next_url=next_url)
-        by_name.update({str(t["name"]): str(t["id"]) for t in page.results if "name" in t})
-        if page.next_url is None:
-            break
-        next_url = page.next_url
+    tags = await all_results(api, "/tags", params={"limit": 100})
+    by_name = {str(t["name"]): str(t["id"]) for t in tags if "name" in t}
     missing = [n for n in wanted if not n.startswith("tag_") and n not in by_name]
     if missing:
         raise InvalidInputError(

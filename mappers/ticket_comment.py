@@ -63,7 +63,7 @@ class CommentMapper(Mapper):
             fields={
                 "issue": ref(
                     "ticketIssue",
-                    linked_id(front, "conversation") or related(dict(front), "issue"),
+                    linked_id(front, "conversation") or related(front, "issue"),
                 ),
                 "author": author_ref,
                 "content": content or None,

@@ -15,6 +15,7 @@ from .base import (
     MappedList,
     Mapper,
     Unified,
+    all_results,
     list_params,
     path_id,
     unknown_filters,
@@ -42,7 +43,7 @@ class ProjectMapper(Mapper):
     custom_fields_endpoint = "GET /inboxes/custom_fields"
 
     def to_unified(self, front: Mapping[str, Any]) -> Unified:
-        members = related(dict(front), "members")
+        members = related(front, "members")
         return Unified(
             id=str(front["id"]),
             fields={
@@ -96,12 +97,5 @@ class ProjectMapper(Mapper):
 
 async def _with_members(api: FrontApi, inbox: FrontJSON) -> FrontJSON:
     """The inbox with its teammates beside it (every page of them)."""
-    members: list[FrontJSON] = []
-    next_url: str | None = None
     path = f"/inboxes/{path_id(str(inbox['id']), model='ticketProject')}/teammates"
-    while True:
-        page = await api.list_page(path, next_url=next_url)
-        members.extend(page.results)
-        if page.next_url is None:
-            return with_related(inbox, members=members)
-        next_url = page.next_url
+    return with_related(inbox, members=await all_results(api, path))
