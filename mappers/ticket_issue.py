@@ -70,7 +70,7 @@ class IssueMapper(Mapper):
     mappable_fields = frozenset({"priority"})
 
     def to_unified(self, front: Mapping[str, Any]) -> Unified:
-        inboxes = related(dict(front), "inboxes") or []
+        inboxes = related(front, "inboxes") or []
         assignee = front.get("assignee") or {}
         return Unified(
             id=str(front["id"]),
@@ -172,10 +172,14 @@ class IssueMapper(Mapper):
             await api.request("PATCH", path, json=patch)
         tags = fields.get("tags")
         if isinstance(tags, dict):
-            for method, names in (("POST", tags.get("add")), ("DELETE", tags.get("remove"))):
+            add, remove = tags.get("add") or [], tags.get("remove") or []
+            names_used = list(dict.fromkeys([*add, *remove]))  # tag_ids answers in this order
+            ids = await tag_ids(api, names_used, field="fields.tags") if names_used else []
+            by_name = dict(zip(names_used, ids, strict=True))
+            for method, names in (("POST", add), ("DELETE", remove)):
                 if names:
-                    ids = await tag_ids(api, names, field="fields.tags")
-                    await api.request(method, f"{path}/tags", json={"tag_ids": ids})
+                    chosen = list(dict.fromkeys(by_name[name] for name in names))
+                    await api.request(method, f"{path}/tags", json={"tag_ids": chosen})
         updated: FrontJSON = await api.request("GET", path)
         return await _with_inboxes(api, updated)
 

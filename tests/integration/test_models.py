@@ -311,3 +311,12 @@ async def test_merged_conversation_reads_follow_writes_say_so(embedded: Embedded
         await issues.update("cnv_s002", {"status": "closed"})
     assert caught.value.location is not None and "cnv_s003" in caught.value.location
     assert caught.value.status == 409
+
+
+async def test_tag_edit_by_name_lists_the_tags_once(embedded: EmbeddedSandbox) -> None:
+    issues = connection(embedded).resources("ticketIssue")
+    await clear_requests(embedded)
+    edited = await issues.update("cnv_s002", {"tags": {"add": ["vip", "bug"], "remove": ["vip"]}})
+    assert "bug" in edited.fields["tags"] and "vip" not in edited.fields["tags"]
+    listings = [r for r in await sandbox_requests(embedded) if r["path"] == "/tags"]
+    assert len(listings) == 1
