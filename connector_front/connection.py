@@ -9,7 +9,7 @@ page = await connection.resources("genericContact").list(limit=10)
 from __future__ import annotations
 
 import builtins
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -18,8 +18,9 @@ import httpx
 from connector_front.cursor import decode_cursor, encode_cursor
 from connector_front.errors import InvalidInputError, NotSupportedError
 from connector_front.guard import GuardedApi
-from connector_front.mappers.base import FrontApi, ListQuery, Mapper
+from connector_front.mappers.base import EVENTS, FrontApi, FrontJSON, ListQuery, Mapper
 from connector_front.mappers.custom_field_definitions import to_definition
+from connector_front.mappers.events import front_events
 from connector_front.models.custom_field import CustomFieldDefinition
 from connector_front.models.record import Record, RecordPage
 from connector_front.proxy import check_proxy_path, forwardable_headers
@@ -73,6 +74,19 @@ class Connection:
     def resources(self, model: str) -> Resources:
         return Resources(self._connector, self.owner_id, self._connector.registry.get(model))
 
+    def watch(self, model: str) -> Resources:
+        """``model`` read for event sync and enrichment: every call runs as ``model::events``
+        (its grant and its endpoints), so a connection needs no list / retrieve grant for it."""
+        mapper = self._connector.registry.get(model)
+        return Resources(self._connector, self.owner_id, mapper, as_operation=EVENTS)
+
+    async def activity(self, model: str, *, after: float | None) -> AsyncIterator[FrontJSON]:
+        """Front's activity log (Events API) oldest first from ``after``, as ``model::events``."""
+        resources = self.watch(model)
+        api = await resources.guarded("list")
+        async for event in front_events(api, after=after):
+            yield event
+
     async def proxy(
         self,
         method: str,
@@ -97,10 +111,18 @@ class Connection:
 class Resources:
     """list / retrieve / create / update / delete on one unified model."""
 
-    def __init__(self, connector: FrontConnector, owner_id: str, mapper: Mapper) -> None:
+    def __init__(
+        self,
+        connector: FrontConnector,
+        owner_id: str,
+        mapper: Mapper,
+        *,
+        as_operation: str | None = None,
+    ) -> None:
         self._connector = connector
         self._owner_id = owner_id
         self._mapper = mapper
+        self._as_operation = as_operation
         self.model = mapper.model
 
     async def list(
@@ -166,9 +188,16 @@ class Resources:
 
     async def _run(self, operation: str, call: Callable[[FrontApi], Awaitable[T]]) -> T:
         """Refuse unsupported or ungranted operations before any request, then run guarded."""
+        return await call(await self.guarded(operation))
+
+    async def guarded(self, operation: str) -> FrontApi:
+        """Front held to the endpoints of the grant ``operation`` runs under, once granted."""
         if not self._mapper.supports(operation):
             raise self._mapper.unsupported_error(operation)
-        operation_id = f"{self.model}::{operation}"
+        grant = self._as_operation or operation
+        if not self._mapper.supports(grant):
+            raise self._mapper.unsupported_error(grant)
+        operation_id = f"{self.model}::{grant}"
         await self._connector.check_granted(self._owner_id, operation_id)
         client = await self._connector.client(self._owner_id)
-        return await call(GuardedApi(client, operation_id, self._mapper.endpoints[operation]))
+        return GuardedApi(client, operation_id, self._mapper.endpoints[grant])

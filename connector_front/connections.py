@@ -1,15 +1,27 @@
-"""Connections: which operations each owner asked for, kept in the connector's SQLite file."""
+"""Connections: which operations each owner asked for, and the Front company it belongs to."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 import time
 from collections.abc import Sequence
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from connector_front.auth.tokens import SQLiteDatabase
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS connections (
+    owner_id   TEXT PRIMARY KEY,
+    operations TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+"""
+
+_COLUMNS = {"company_id": "TEXT"}
+"""Columns added after the first release, added to older files on open."""
 
 
 @dataclass(frozen=True)
@@ -17,41 +29,64 @@ class ConnectionInfo:
     owner_id: str
     operations: tuple[str, ...]
     created_at: float
+    company_id: str | None = None
+    """Front company (``cmp_``) the connection's account belongs to, once known."""
 
 
 class ConnectionStore:
-    """A small SQLite table owner -> operations; one short transaction per call."""
+    """A small SQLite table owner -> operations, company; calls run off the event loop."""
 
     def __init__(self, path: str | Path) -> None:
-        self._path = str(path)
-        self._lock = asyncio.Lock()
-        with closing(self._connect()) as db, db:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS connections ("
-                " owner_id TEXT PRIMARY KEY, operations TEXT NOT NULL, created_at REAL NOT NULL)"
-            )
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self._path, timeout=10)
+        self._db = SQLiteDatabase(path, _SCHEMA)
+        present = {row[1] for row in self._db.run_sync("PRAGMA table_info(connections)")}
+        for name, kind in _COLUMNS.items():
+            if name not in present:
+                self._db.run_sync(f"ALTER TABLE connections ADD COLUMN {name} {kind}")
 
     async def put(self, owner_id: str, operations: Sequence[str]) -> ConnectionInfo:
-        info = ConnectionInfo(owner_id, tuple(operations), time.time())
-        async with self._lock:
-            with closing(self._connect()) as db, db:
-                db.execute(
-                    "INSERT INTO connections VALUES (?, ?, ?) ON CONFLICT(owner_id) DO UPDATE"
-                    " SET operations = excluded.operations, created_at = excluded.created_at",
-                    (owner_id, json.dumps(list(info.operations)), info.created_at),
-                )
-        return info
+        """Create or replace the owner's operations (the company, once learnt, is kept)."""
+        now = time.time()
+
+        def upsert(conn: sqlite3.Connection) -> ConnectionInfo:
+            conn.execute(
+                "INSERT INTO connections (owner_id, operations, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(owner_id) DO UPDATE"
+                " SET operations = excluded.operations, created_at = excluded.created_at",
+                (owner_id, json.dumps(list(operations)), now),
+            )
+            row = conn.execute(
+                "SELECT company_id FROM connections WHERE owner_id = ?", (owner_id,)
+            ).fetchone()
+            return ConnectionInfo(owner_id, tuple(operations), now, row[0] if row else None)
+
+        return await self._db.transaction(upsert)
 
     async def get(self, owner_id: str) -> ConnectionInfo | None:
-        async with self._lock:
-            with closing(self._connect()) as db, db:
-                row = db.execute(
-                    "SELECT operations, created_at FROM connections WHERE owner_id = ?",
-                    (owner_id,),
-                ).fetchone()
-        if row is None:
-            return None
-        return ConnectionInfo(owner_id, tuple(json.loads(row[0])), float(row[1]))
+        rows = await self._db.run(
+            "SELECT owner_id, operations, created_at, company_id FROM connections"
+            " WHERE owner_id = ?",
+            (owner_id,),
+        )
+        return _info(rows[0]) if rows else None
+
+    async def all(self) -> list[ConnectionInfo]:
+        rows = await self._db.run(
+            "SELECT owner_id, operations, created_at, company_id FROM connections"
+            " ORDER BY owner_id"
+        )
+        return [_info(row) for row in rows]
+
+    async def set_company(self, owner_id: str, company_id: str) -> None:
+        await self._db.run(
+            "UPDATE connections SET company_id = ? WHERE owner_id = ?", (company_id, owner_id)
+        )
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _info(row: tuple[Any, ...]) -> ConnectionInfo:
+    owner_id, operations, created_at, company_id = row
+    return ConnectionInfo(
+        str(owner_id), tuple(json.loads(operations)), float(created_at), company_id
+    )

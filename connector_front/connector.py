@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -22,15 +24,22 @@ from connector_front.connections import ConnectionInfo, ConnectionStore
 from connector_front.errors import (
     AuthorizationRequiredError,
     ConfigurationError,
+    ConnectorError,
     InvalidInputError,
+    NotFoundError,
     OperationNotGrantedError,
 )
+from connector_front.events.builder import EventBuilder
+from connector_front.events.log import EventLog
 from connector_front.field_mapping import FieldMapping
 from connector_front.manifest import Manifest, build_manifest
-from connector_front.mappers.base import Mapper
+from connector_front.mappers.base import EVENTS, Mapper
+from connector_front.models.event import EventPage, UnifiedEvent
 from connector_front.registry import ModelRegistry, load_mapper
 from connector_front.settings import ConnectorSettings
 from connector_front.transport import FrontClient, RetryPolicy
+
+logger = logging.getLogger("connector_front")
 
 
 class FrontConnector:
@@ -57,6 +66,8 @@ class FrontConnector:
         self.tokens = SQLiteTokenStore(database)
         self.states = SQLiteStateStore(database)
         self.connections = ConnectionStore(database)
+        self.event_log = EventLog(database)
+        self.event_builder = EventBuilder(self)
         self._flow: OAuthFlow | None = None
         self._clients: dict[str, FrontClient] = {}
         self._managers: dict[str, TokenManager] = {}
@@ -77,7 +88,70 @@ class FrontConnector:
     async def complete_authorization(self, code: str, state: str) -> str:
         """Finish OAuth from the callback: consume the state, store tokens; the owner id."""
         owner_id, _ = await self.flow.complete(code, state)
+        await self.company_of(owner_id)
         return owner_id
+
+    # -- events ------------------------------------------------------------------------
+
+    async def events(
+        self,
+        *,
+        after: str | None = None,
+        limit: int = 100,
+        owner_id: str | None = None,
+        model: str | None = None,
+    ) -> EventPage:
+        """Unified events oldest first after position ``after`` (``next`` of a previous page)."""
+        if model is not None:
+            self.registry.get(model)
+        return await self.event_log.read(after=after, limit=limit, owner_id=owner_id, model=model)
+
+    async def event_stream(
+        self,
+        *,
+        after: str | None = None,
+        owner_id: str | None = None,
+        model: str | None = None,
+        poll_interval: float = 1.0,
+    ) -> AsyncIterator[UnifiedEvent]:
+        """Every event after ``after``, then each new one as it is recorded (until cancelled)."""
+        while True:
+            page = await self.events(after=after, limit=500, owner_id=owner_id, model=model)
+            for event in page.data:
+                yield event
+            after = page.next
+            if not page.data:
+                await asyncio.sleep(poll_interval)
+
+    async def subscribed(self, owner_id: str, model: str) -> bool:
+        """Whether the owner's connection receives ``model``'s events (``model::events``)."""
+        try:
+            mapper = self.registry.get(model)
+        except NotFoundError:
+            return False
+        if not mapper.supports(EVENTS) or mapper.changes is None:
+            return False
+        info = await self.connections.get(owner_id)
+        if info is None:
+            return not self.settings.uses_oauth  # an API token is its own authority
+        return f"{model}::{EVENTS}" in info.operations
+
+    async def company_of(self, owner_id: str) -> str | None:
+        """The Front company (``cmp_``) of the owner's account, learnt once from ``GET /me``."""
+        info = await self.connections.get(owner_id)
+        if info is not None and info.company_id:
+            return info.company_id
+        try:
+            me = await (await self.client(owner_id)).request("GET", "/me")
+        except ConnectorError as exc:
+            logger.warning("could not learn the Front company of owner %s: %s", owner_id, exc)
+            return None
+        company = me.get("id") if isinstance(me, dict) else None
+        if not isinstance(company, str) or not company:
+            return None
+        if info is not None:
+            await self.connections.set_company(owner_id, company)
+        return company
 
     async def aclose(self) -> None:
         clients, self._clients = self._clients, {}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from connector_front.mappers.base import OPERATIONS
+from connector_front.mappers.base import EVENTS, OPERATIONS, Mapper
+from connector_front.mappers.events import EVENT_TYPES
+from connector_front.models.event import TRIGGERS
 from connector_front.registry import ModelRegistry
 from connector_front.scopes import scopes_for
 
@@ -20,6 +22,24 @@ class OperationEntry(BaseModel):
     reason: str | None = Field(default=None, description="why Front cannot do it, when unsupported")
 
 
+class TriggerEntry(BaseModel):
+    trigger: str = Field(description="created, updated or deleted")
+    event: str = Field(description="model::trigger")
+    sources: list[str] = Field(description="how it is produced: webhook, events_api, sync")
+
+
+class EventsEntry(BaseModel):
+    id: str = Field(description="model::events, the operation a connection is created with")
+    supported: bool
+    strategy: str | None = Field(
+        description="updated_after (polling a filtered listing), snapshot (polling the whole "
+        "listing, diffed), events_api (Front webhooks, backfilled from Front's Events API)"
+    )
+    scopes: list[str] = Field(description="Front scopes event sync and enrichment need")
+    endpoints: list[str]
+    triggers: list[TriggerEntry]
+
+
 class ModelEntry(BaseModel):
     model: str
     frontObject: str
@@ -29,6 +49,7 @@ class ModelEntry(BaseModel):
     )
     filters: dict[str, str]
     operations: list[OperationEntry]
+    events: EventsEntry
 
 
 class AuthEntry(BaseModel):
@@ -75,6 +96,43 @@ def build_manifest(registry: ModelRegistry) -> Manifest:
                 else [],
                 filters=dict(mapper.filters),
                 operations=operations,
+                events=events_entry(mapper),
             )
         )
     return Manifest(models=models)
+
+
+POLLED_SOURCES = {"updated_after": ["sync"], "snapshot": ["sync"]}
+
+
+def triggers_of(mapper: Mapper) -> list[TriggerEntry]:
+    """The triggers a model produces: every one by polling, or those Front's activity causes."""
+    if mapper.changes is None or not mapper.supports(EVENTS):
+        return []
+    if mapper.changes in POLLED_SOURCES:
+        produced = dict.fromkeys(TRIGGERS, POLLED_SOURCES[mapper.changes])
+    else:
+        produced = {}
+        for translation in EVENT_TYPES.values():
+            for rule in translation.rules:
+                if rule.model == mapper.model:
+                    produced[rule.trigger] = ["webhook", "events_api"]
+                    if rule.first_only:
+                        produced["updated"] = ["webhook", "events_api"]
+    return [
+        TriggerEntry(trigger=t, event=f"{mapper.model}::{t}", sources=produced[t])
+        for t in TRIGGERS
+        if t in produced
+    ]
+
+
+def events_entry(mapper: Mapper) -> EventsEntry:
+    endpoints = list(mapper.endpoints.get(EVENTS, ()))
+    return EventsEntry(
+        id=f"{mapper.model}::{EVENTS}",
+        supported=mapper.supports(EVENTS) and mapper.changes is not None,
+        strategy=mapper.changes,
+        scopes=list(scopes_for(endpoints)),
+        endpoints=endpoints,
+        triggers=triggers_of(mapper),
+    )

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from connector_front.errors import ConfigurationError, InvalidInputError, NotFoundError
 from connector_front.mappers import BUILTIN_MAPPERS
-from connector_front.mappers.base import OPERATIONS, Mapper
+from connector_front.mappers.base import GRANTABLE, Mapper
 from connector_front.scopes import scopes_for
 
 
@@ -45,9 +45,9 @@ class ModelRegistry:
         if name in self._mappers:
             raise ConfigurationError(f"model {name!r} is registered twice")
         for operation, endpoints in mapper.endpoints.items():
-            if operation not in OPERATIONS:
+            if operation not in GRANTABLE:
                 raise ConfigurationError(
-                    f"{name}: unknown operation {operation!r}; use one of {', '.join(OPERATIONS)}"
+                    f"{name}: unknown operation {operation!r}; use one of {', '.join(GRANTABLE)}"
                 )
             try:
                 scopes_for(endpoints)
@@ -72,10 +72,10 @@ class ModelRegistry:
     def parse_operation(self, operation_id: str) -> tuple[Mapper, str]:
         """``genericContact::list`` -> (mapper, "list"); a malformed or unknown id is a 400."""
         model, sep, operation = operation_id.partition("::")
-        if not sep or operation not in OPERATIONS:
+        if not sep or operation not in GRANTABLE:
             raise InvalidInputError(
                 f"{operation_id!r} is not an operation id; write model::op with op one of "
-                f"{', '.join(OPERATIONS)} (e.g. genericContact::list)",
+                f"{', '.join(GRANTABLE)} (e.g. genericContact::list)",
                 fields=["operations"],
             )
         if model not in self._mappers:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 from urllib.parse import quote
 
 from connector_front.errors import InvalidInputError, NotSupportedError
@@ -12,6 +12,17 @@ from connector_front.models.base import UnifiedFields
 
 OPERATIONS: tuple[str, ...] = ("list", "retrieve", "create", "update", "delete")
 """The five unified operations, in manifest order."""
+
+EVENTS = "events"
+"""``model::events``: receive the model's created / updated / deleted events. Its endpoints are
+what event sync and event enrichment call, so its scopes come from Front's spec like any other."""
+
+GRANTABLE: tuple[str, ...] = (*OPERATIONS, EVENTS)
+"""Everything a connection can be created with: the five operations and event sync."""
+
+ChangeFeed = Literal["updated_after", "snapshot", "events_api"]
+"""How Front tells a model's changes: a listing filtered by ``updatedAfter``, a whole listing
+compared with the last one, or Front's activity log (Events API and webhooks)."""
 
 FrontJSON = dict[str, Any]
 
@@ -108,6 +119,8 @@ class Mapper:
     """Endpoint listing the Front custom field definitions of this object, if Front has any."""
     mappable_fields: ClassVar[frozenset[str]] = frozenset()
     """Standard fields Front lacks that a field mapping may fill from a custom field."""
+    changes: ClassVar[ChangeFeed | None] = None
+    """How event sync learns this model's changes (None: the model has no events)."""
 
     def supports(self, operation: str) -> bool:
         return operation in self.endpoints

@@ -31,7 +31,9 @@ class CompanyMapper(CollectionMapper):
         "create": ("POST /accounts",),
         "update": ("GET /accounts/{account_id}", "PATCH /accounts/{account_id}"),
         "delete": ("DELETE /accounts/{account_id}",),
+        "events": ("GET /accounts", "GET /accounts/{account_id}"),
     }
+    changes = "updated_after"
     custom_fields_endpoint = "GET /accounts/custom_fields"
 
     def to_unified(self, front: Mapping[str, Any]) -> Unified:

@@ -39,7 +39,9 @@ class ContactMapper(CollectionMapper):
             "DELETE /contacts/{contact_id}/handles",
         ),
         "delete": ("DELETE /contacts/{contact_id}",),
+        "events": ("GET /contacts", "GET /contacts/{contact_id}"),
     }
+    changes = "updated_after"
     filters: ClassVar[Mapping[str, str]] = {
         "updatedAfter": "contacts updated after this time (ISO-8601 or epoch seconds)",
         "updatedBefore": "contacts updated before this time (ISO-8601 or epoch seconds)",

@@ -34,7 +34,9 @@ class UserMapper(CollectionMapper):
         "list": ("GET /teammates",),
         "retrieve": ("GET /teammates/{teammate_id}",),
         "update": ("GET /teammates/{teammate_id}", "PATCH /teammates/{teammate_id}"),
+        "events": ("GET /teammates", "GET /teammates/{teammate_id}"),
     }
+    changes = "snapshot"
     not_supported: ClassVar[Mapping[str, str]] = {
         "create": "Front's API has no endpoint to create teammates; invite them from Front's "
         "company settings (or provision them with SCIM)",

@@ -23,7 +23,9 @@ class WorkspaceMapper(CollectionMapper):
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "list": ("GET /teams",),
         "retrieve": ("GET /teams/{team_id}",),
+        "events": ("GET /teams", "GET /teams/{team_id}"),
     }
+    changes = "snapshot"
     not_supported: ClassVar[Mapping[str, str]] = {
         "create": READ_ONLY.format("create", "create"),
         "update": READ_ONLY.format("update", "rename"),

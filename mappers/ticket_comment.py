@@ -20,6 +20,7 @@ from .base import (
     path_id,
     unknown_filters,
 )
+from .events import EVENTS_ENDPOINT
 from .refs import linked_id, ref, ref_id
 from .related import related, with_related
 
@@ -47,7 +48,9 @@ class CommentMapper(Mapper):
             "GET /messages/{message_id}",
         ),
         "update": ("GET /comments/{comment_id}", "PATCH /comments/{comment_id}/"),
+        "events": (EVENTS_ENDPOINT, "GET /comments/{comment_id}", "GET /messages/{message_id}"),
     }
+    changes = "events_api"
     not_supported: ClassVar[Mapping[str, str]] = {
         "delete": "Front's API has no endpoint to delete comments or messages",
     }

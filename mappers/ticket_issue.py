@@ -21,6 +21,7 @@ from .base import (
     unknown_filters,
 )
 from .custom_fields import merged_custom_fields
+from .events import EVENTS_ENDPOINT
 from .refs import ref, ref_id
 from .related import gather_limited, related, with_related
 from .statuses import SEARCH_STATUS, WRITE_STATUS, unified_status
@@ -57,7 +58,9 @@ class IssueMapper(Mapper):
             INBOXES,
         ),
         "delete": (f"PATCH {CONVERSATION}", f"DELETE {CONVERSATION}"),
+        "events": (EVENTS_ENDPOINT, f"GET {CONVERSATION}", INBOXES),
     }
+    changes = "events_api"
     filters: ClassVar[Mapping[str, str]] = {
         "project": "ticketProject id (Front inbox)",
         "status": "open, inProgress, onHold or closed",

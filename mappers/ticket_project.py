@@ -34,7 +34,9 @@ class ProjectMapper(Mapper):
         "list": ("GET /inboxes", MEMBERS),
         "retrieve": ("GET /inboxes/{inbox_id}", MEMBERS),
         "create": ("POST /inboxes", "POST /teams/{team_id}/inboxes", MEMBERS),
+        "events": ("GET /inboxes", "GET /inboxes/{inbox_id}", MEMBERS),
     }
+    changes = "snapshot"
     not_supported: ClassVar[Mapping[str, str]] = {
         "update": "Front's API cannot update inboxes; rename them in Front's settings "
         "(members can be changed through the proxy: POST/DELETE /inboxes/{id}/teammates)",

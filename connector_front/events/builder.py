@@ -1,0 +1,87 @@
+"""Unified changes -> unified events for one owner, each completed with its record when possible.
+
+Enrichment reads the record through the owner's connection as ``model::events`` (the transport
+retries transient failures with backoff). If Front still cannot give the record, the event goes
+out from what the change itself says (model, trigger, id, references): nothing is held back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from connector_front.errors import ConnectorError
+from connector_front.mappers.events import Change, is_new
+from connector_front.models.event import EventSource, UnifiedEvent, idempotency_key
+from connector_front.models.record import Record
+
+if TYPE_CHECKING:
+    from connector_front.connector import FrontConnector
+
+logger = logging.getLogger("connector_front.events")
+
+ENRICH_CONCURRENCY = 8
+
+
+class EventBuilder:
+    """Turns changes into the owner's unified events, skipping those the log already has."""
+
+    def __init__(self, connector: FrontConnector) -> None:
+        self._connector = connector
+
+    async def build(
+        self, owner_id: str, changes: Sequence[Change], source: EventSource
+    ) -> list[UnifiedEvent]:
+        wanted = [c for c in changes if await self._connector.subscribed(owner_id, c.model)]
+        if not wanted:
+            return []
+        keys = [_key(c) for c in wanted]
+        done = await self._connector.event_log.known(owner_id, keys)
+        todo = [c for c, key in zip(wanted, keys, strict=True) if key not in done]
+        gate = asyncio.Semaphore(ENRICH_CONCURRENCY)
+
+        async def one(change: Change) -> UnifiedEvent:
+            async with gate:
+                return await self._event(owner_id, change, source)
+
+        return list(await asyncio.gather(*(one(c) for c in todo)))
+
+    async def _event(self, owner_id: str, change: Change, source: EventSource) -> UnifiedEvent:
+        record = None if change.trigger == "deleted" else await self._read(owner_id, change)
+        created = record.createdAt if record is not None else None
+        if change.maybe_new and created and is_new(created.timestamp(), change.occurred_at):
+            change = change.as_created()
+        data: dict[str, Any] | None = record.to_json() if record is not None else None
+        return UnifiedEvent.build(
+            model=change.model,
+            trigger=change.trigger,
+            record_id=change.record_id,
+            owner_id=owner_id,
+            key=_key(change),
+            occurred_at=change.occurred_at,
+            source=source,
+            references=list(change.references),
+            data=data,
+        )
+
+    async def _read(self, owner_id: str, change: Change) -> Record | None:
+        connection = self._connector.connection(owner_id)
+        try:
+            return await connection.watch(change.model).retrieve(change.record_id)
+        except ConnectorError as exc:
+            logger.warning(
+                "%s %s for owner %s: the record could not be read (%s: %s); the event is "
+                "emitted without data",
+                change.model,
+                change.record_id,
+                owner_id,
+                exc.code,
+                exc.message,
+            )
+            return None
+
+
+def _key(change: Change) -> str:
+    return idempotency_key(change.model, change.record_id, change.trigger, change.version)
