@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -33,10 +35,12 @@ def create_app(
     *,
     default_owner: str | None = None,
     on_startup: Callable[[Any], Awaitable[None]] | None = None,
+    background: Sequence[Callable[[Any], Awaitable[None]]] = (),
 ) -> Starlette:
     """The host app. Without a connector it loads ``front`` through its entry point.
 
-    ``on_startup(connector)`` runs inside the server's event loop before the first request.
+    ``on_startup(connector)`` runs inside the server's event loop before the first request;
+    each ``background(connector)`` then runs as a task until the server stops.
     """
     plugin = connector if connector is not None else load_connector("front")
 
@@ -44,8 +48,16 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if on_startup is not None:
             await on_startup(plugin)
-        yield
-        await plugin.aclose()
+        tasks = [asyncio.create_task(job(plugin)) for job in background]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await plugin.aclose()
 
     app = Starlette(
         routes=ROUTES,
