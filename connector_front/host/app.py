@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -35,7 +35,7 @@ def create_app(
     *,
     default_owner: str | None = None,
     on_startup: Callable[[Any], Awaitable[None]] | None = None,
-    background: Sequence[Callable[[Any], Awaitable[None]]] = (),
+    background: Sequence[Callable[[Any], Coroutine[Any, Any, None]]] = (),
 ) -> Starlette:
     """The host app. Without a connector it loads ``front`` through its entry point.
 
