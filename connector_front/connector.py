@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import httpx
 
@@ -31,6 +32,8 @@ from connector_front.errors import (
 )
 from connector_front.events.builder import EventBuilder
 from connector_front.events.log import EventLog
+from connector_front.events.outbound import EventPusher
+from connector_front.events.processor import DeliveryProcessor
 from connector_front.field_mapping import FieldMapping
 from connector_front.manifest import Manifest, build_manifest
 from connector_front.mappers.base import EVENTS, Mapper
@@ -38,6 +41,9 @@ from connector_front.models.event import EventPage, UnifiedEvent
 from connector_front.registry import ModelRegistry, load_mapper
 from connector_front.settings import ConnectorSettings
 from connector_front.transport import FrontClient, RetryPolicy
+from connector_front.webhooks import DeliveryQueue, WebhookIntake
+
+Job = Callable[[], Coroutine[Any, Any, None]]
 
 logger = logging.getLogger("connector_front")
 
@@ -66,8 +72,14 @@ class FrontConnector:
         self.tokens = SQLiteTokenStore(database)
         self.states = SQLiteStateStore(database)
         self.connections = ConnectionStore(database)
-        self.event_log = EventLog(database)
+        self.event_log = EventLog(database, outbox=self.settings.events_url is not None)
         self.event_builder = EventBuilder(self)
+        self.deliveries = DeliveryQueue(database)
+        self.processor = DeliveryProcessor(self, self.deliveries)
+        self.webhooks = WebhookIntake(self.settings, self.deliveries, stored=self.processor.wake)
+        self.pusher = self._pusher()
+        if self.pusher is not None:
+            self.event_log.appended = self.pusher.wake
         self._flow: OAuthFlow | None = None
         self._clients: dict[str, FrontClient] = {}
         self._managers: dict[str, TokenManager] = {}
@@ -153,10 +165,19 @@ class FrontConnector:
             await self.connections.set_company(owner_id, company)
         return company
 
+    def background(self) -> list[Job]:
+        """What a host runs beside its server: webhook processing and, if set, event pushing."""
+        jobs: list[Job] = [self.processor.run_forever]
+        if self.pusher is not None:
+            jobs.append(self.pusher.run_forever)
+        return jobs
+
     async def aclose(self) -> None:
         clients, self._clients = self._clients, {}
         for client in clients.values():
             await client.aclose()
+        if self.pusher is not None:
+            await self.pusher.aclose()
 
     async def __aenter__(self) -> FrontConnector:
         return self
@@ -255,6 +276,23 @@ class FrontConnector:
         if owner_id not in self._managers:
             self._managers[owner_id] = TokenManager(owner_id, self.flow, self.tokens)
         return BearerAuth(self._managers[owner_id])
+
+    def _pusher(self) -> EventPusher | None:
+        url, secret = self.settings.events_url, self.settings.events_secret
+        if url is None:
+            return None
+        if secret is None:
+            raise ConfigurationError(
+                "events_url is set but events_secret is not: give the Standard Webhooks secret "
+                "(whsec_...) the receiver verifies with (CONNECTOR_FRONT_EVENTS_SECRET)"
+            )
+        try:
+            return EventPusher(self.event_log, url, secret.get_secret_value())
+        except Exception:
+            raise ConfigurationError(
+                "events_secret is not a usable Standard Webhooks secret: expected 'whsec_' "
+                "followed by base64"
+            ) from None
 
     def _check_mapping(self) -> None:
         """Mapped keys must name a known model and not shadow a field Front already fills."""

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from connector_front.auth.settings import FRONT_AUTHORIZE_URL, FRONT_TOKEN_URL
 from connector_front.errors import ConfigurationError
@@ -28,8 +28,21 @@ ENVIRONMENT: Mapping[str, str] = {
     "FRONT_TOKEN_URL": "token_url",
     "FRONT_API_TOKEN": "api_token",
     "CONNECTOR_FRONT_DATABASE": "database",
+    "FRONT_WEBHOOK_SECRET": "webhook_secrets",
+    "CONNECTOR_FRONT_EVENTS_URL": "events_url",
+    "CONNECTOR_FRONT_EVENTS_SECRET": "events_secret",
 }
 """Environment variable -> setting. One table, used by the loader and the README."""
+
+RULE_SECRET_PREFIX = "FRONT_RULE_SECRET_"  # noqa: S105 (a variable name prefix)
+"""``FRONT_RULE_SECRET_<NAME>``: the API secret of the rule webhook served at
+``/webhooks/front/rules/<name>`` (name upper-cased, other characters than letters and digits
+as ``_``)."""
+
+
+def rule_env_name(name: str) -> str:
+    """The environment variable holding rule webhook ``name``'s secret."""
+    return RULE_SECRET_PREFIX + "".join(c if c.isalnum() else "_" for c in name.upper())
 
 
 class ConnectorSettings(BaseModel):
@@ -61,10 +74,51 @@ class ConnectorSettings(BaseModel):
     )
     timeout: float = Field(default=30.0, gt=0, description="seconds per Front request")
     max_attempts: int = Field(default=5, ge=1, le=20, description="tries per Front request")
+    webhook_secrets: list[SecretStr] = Field(
+        default_factory=list,
+        description="the Front app's webhook secret(s); several during a rotation",
+    )
+    rule_secrets: dict[str, SecretStr] = Field(
+        default_factory=dict, description="rule webhook name -> the rule's API secret"
+    )
+    rule_owners: dict[str, str] = Field(
+        default_factory=dict, description="rule webhook name -> owner id its events belong to"
+    )
+    webhook_tolerance: float = Field(
+        default=300.0, gt=0, description="seconds a webhook timestamp may be off our clock"
+    )
+    webhook_max_bytes: int = Field(
+        default=1_000_000, ge=1024, description="largest webhook body accepted"
+    )
+    token_owner: str = Field(
+        default="demo", description="owner id API-token mode acts for (webhooks go to it)"
+    )
+    events_url: str | None = Field(
+        default=None, description="URL unified events are pushed to (Standard Webhooks)"
+    )
+    events_secret: SecretStr | None = Field(
+        default=None, description="Standard Webhooks secret (whsec_...) signing pushed events"
+    )
+
+    @field_validator("webhook_secrets", mode="before")
+    @classmethod
+    def _split_secrets(cls, value: Any) -> Any:
+        """``FRONT_WEBHOOK_SECRET`` may hold several secrets, comma-separated."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @property
     def uses_oauth(self) -> bool:
         return self.api_token is None
+
+    def rule_secret(self, name: str) -> SecretStr | None:
+        """The secret of rule webhook ``name`` (config key as given, or its environment form)."""
+        wanted = rule_env_name(name)
+        for key, secret in self.rule_secrets.items():
+            if rule_env_name(key) == wanted:
+                return secret
+        return None
 
     @classmethod
     def load(
@@ -76,6 +130,13 @@ class ConnectorSettings(BaseModel):
         for var, key in ENVIRONMENT.items():
             if environ.get(var):
                 data[key] = environ[var]
+        rules = {
+            var[len(RULE_SECRET_PREFIX) :].lower(): value
+            for var, value in environ.items()
+            if var.startswith(RULE_SECRET_PREFIX) and value
+        }
+        if rules:
+            data["rule_secrets"] = {**data.get("rule_secrets", {}), **rules}
         try:
             return cls.model_validate(data)
         except ValidationError as exc:

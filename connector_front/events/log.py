@@ -29,6 +29,14 @@ CREATE TABLE IF NOT EXISTS unified_events (
     UNIQUE (owner_id, idempotency_key)
 );
 CREATE INDEX IF NOT EXISTS unified_events_owner ON unified_events (owner_id, seq);
+CREATE TABLE IF NOT EXISTS event_outbox (
+    seq             INTEGER PRIMARY KEY REFERENCES unified_events (seq),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL,
+    last_error      TEXT,
+    delivered_at    REAL
+);
+CREATE INDEX IF NOT EXISTS event_outbox_due ON event_outbox (delivered_at, next_attempt_at);
 """
 
 MAX_PAGE = 500
@@ -45,9 +53,20 @@ class Appended:
 class EventLog:
     """Unified events in the connector's SQLite file (the same file as tokens and connections)."""
 
-    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        outbox: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._db = SQLiteDatabase(path, _SCHEMA)
         self._clock = clock
+        self.outbox = outbox
+        """When set, every new event also gets an outbox row in the same transaction, so an
+        event is never recorded without being queued for delivery."""
+        self.appended: Callable[[], None] | None = None
+        """Called after events were stored (wakes the outbound pusher)."""
 
     async def append(self, events: Sequence[UnifiedEvent]) -> list[Appended]:
         """Store the events whose (owner, key) is new, in order; answers those stored."""
@@ -72,9 +91,49 @@ class EventLog:
                 )
                 if cursor.rowcount == 1 and cursor.lastrowid is not None:
                     stored.append(Appended(int(cursor.lastrowid), event))
+            if self.outbox:
+                conn.executemany(
+                    "INSERT INTO event_outbox (seq, next_attempt_at) VALUES (?, ?)",
+                    [(item.seq, now) for item in stored],
+                )
             return stored
 
-        return await self._db.transaction(insert)
+        stored = await self._db.transaction(insert)
+        if stored and self.appended is not None:
+            self.appended()
+        return stored
+
+    async def due(self, limit: int = 50) -> list[tuple[int, int, str]]:
+        """Outbox entries whose time has come: (seq, attempts so far, event JSON), oldest first."""
+        rows = await self._db.run(
+            "SELECT o.seq, o.attempts, e.body FROM event_outbox o"
+            " JOIN unified_events e ON e.seq = o.seq"
+            " WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ? ORDER BY o.seq LIMIT ?",
+            (self._clock(), limit),
+        )
+        return [(int(seq), int(attempts), str(body)) for seq, attempts, body in rows]
+
+    async def delivered(self, seq: int) -> None:
+        await self._db.run(
+            "UPDATE event_outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL"
+            " WHERE seq = ?",
+            (self._clock(), seq),
+        )
+
+    async def retry_later(self, seq: int, error: str, *, after: float) -> None:
+        await self._db.run(
+            "UPDATE event_outbox SET attempts = attempts + 1, last_error = ?,"
+            " next_attempt_at = ? WHERE seq = ?",
+            (error, self._clock() + after, seq),
+        )
+
+    async def outbox_counts(self) -> dict[str, int]:
+        rows = await self._db.run(
+            "SELECT COUNT(*) FILTER (WHERE delivered_at IS NOT NULL),"
+            " COUNT(*) FILTER (WHERE delivered_at IS NULL) FROM event_outbox"
+        )
+        delivered, pending = rows[0]
+        return {"delivered": int(delivered or 0), "pending": int(pending or 0)}
 
     async def known(self, owner_id: str, keys: Sequence[str]) -> set[str]:
         """Which of ``keys`` the owner's log already holds (to skip work already done)."""

@@ -27,6 +27,10 @@ ROUTES = [
     Route("/resources/{model}/{id}", routes.update_record, methods=["PATCH"]),
     Route("/resources/{model}/{id}", routes.delete_record, methods=["DELETE"]),
     Route("/proxy/{path:path}", routes.proxy, methods=["GET", "POST", "PATCH", "PUT", "DELETE"]),
+    Route("/webhooks/front", routes.application_webhook, methods=["POST"]),
+    Route("/webhooks/front/rules/{name}", routes.rule_webhook, methods=["POST"]),
+    Route("/webhooks/stats", routes.webhook_stats, methods=["GET"]),
+    Route("/events", routes.list_events, methods=["GET"]),
 ]
 
 
@@ -48,7 +52,8 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if on_startup is not None:
             await on_startup(plugin)
-        tasks = [asyncio.create_task(job(plugin)) for job in background]
+        jobs = [job() for job in getattr(plugin, "background", list)()]
+        tasks = [asyncio.create_task(job) for job in [*jobs, *(job(plugin) for job in background)]]
         try:
             yield
         finally:

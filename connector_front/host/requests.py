@@ -24,6 +24,12 @@ def owner_id(request: Request) -> str:
     return str(owner)
 
 
+def optional_owner_id(request: Request) -> str | None:
+    """The owner named by the header, else the host's default owner, else None (every owner)."""
+    owner = request.headers.get(OWNER_HEADER) or request.app.state.default_owner
+    return str(owner) if owner else None
+
+
 async def json_object(request: Request) -> dict[str, Any]:
     raw = await request.body()
     try:

@@ -121,3 +121,38 @@ async def proxy(request: Request) -> Response:
     )
     headers = {k: answer.headers[k] for k in PROXY_PASSTHROUGH if k in answer.headers}
     return Response(answer.content, status_code=answer.status_code, headers=headers)
+
+
+async def application_webhook(request: Request) -> Response:
+    answer = await _connector(request).webhooks.application(
+        await request.body(), dict(request.headers)
+    )
+    return JSONResponse(answer.body, status_code=answer.status)
+
+
+async def rule_webhook(request: Request) -> Response:
+    answer = await _connector(request).webhooks.rule(
+        request.path_params["name"], await request.body(), dict(request.headers)
+    )
+    return JSONResponse(answer.body, status_code=answer.status)
+
+
+async def list_events(request: Request) -> Response:
+    page = await _connector(request).events(
+        after=request.query_params.get("after"),
+        limit=read.limit(request) or 100,
+        owner_id=request.query_params.get("owner") or read.optional_owner_id(request),
+        model=request.query_params.get("model"),
+    )
+    return JSONResponse(page.to_json())
+
+
+async def webhook_stats(request: Request) -> Response:
+    connector = _connector(request)
+    return JSONResponse(
+        {
+            "deliveries": await connector.deliveries.counts(),
+            "events": await connector.event_log.count(),
+            "outbox": await connector.event_log.outbox_counts(),
+        }
+    )

@@ -1,0 +1,106 @@
+"""The host-facing intake: verify a delivery, store it, answer Front at once.
+
+Nothing here calls Front: the answer comes as soon as the delivery is durable, whatever
+Front's API is doing, well inside Front's 5 s. Processing runs after (``events.processor``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from connector_front.settings import ConnectorSettings
+from connector_front.webhooks.queue import DeliveryQueue
+from connector_front.webhooks.verify import WebhookRejected, verify_application, verify_rule
+
+logger = logging.getLogger("connector_front.webhooks")
+
+
+@dataclass(frozen=True)
+class IntakeAnswer:
+    """What the host answers Front: 200 and a small JSON body."""
+
+    body: dict[str, Any] = field(default_factory=dict)
+    status: int = 200
+
+
+class WebhookIntake:
+    """Checks and stores Front webhook deliveries; ``stored`` is called after each one."""
+
+    def __init__(
+        self,
+        settings: ConnectorSettings,
+        queue: DeliveryQueue,
+        *,
+        clock: Callable[[], float] = time.time,
+        stored: Callable[[], None] | None = None,
+    ) -> None:
+        self._settings = settings
+        self._queue = queue
+        self._clock = clock
+        self._stored = stored
+
+    async def application(self, body: bytes, headers: Mapping[str, str]) -> IntakeAnswer:
+        """An application webhook (or its validation challenge)."""
+        s = self._settings
+        try:
+            verified = verify_application(
+                body,
+                headers,
+                [secret.get_secret_value() for secret in s.webhook_secrets],
+                now=self._clock(),
+                tolerance=s.webhook_tolerance,
+                max_bytes=s.webhook_max_bytes,
+            )
+        except WebhookRejected as exc:
+            logger.warning("application webhook refused (%s): %s", exc.code, exc.message)
+            raise
+        if verified.challenge is not None:
+            logger.info("answered Front's webhook validation challenge")
+            return IntakeAnswer({"challenge": verified.challenge})
+        assert verified.event is not None
+        delivery = await self._queue.add(
+            kind="application",
+            event=verified.event,
+            webhook_type=verified.webhook_type,
+            company_id=verified.company_id,
+        )
+        logger.info(
+            "stored application webhook %s (%s, event %s) as delivery %d",
+            verified.webhook_type,
+            verified.company_id,
+            verified.event_id,
+            delivery,
+        )
+        self._notify()
+        return IntakeAnswer({"received": True, "delivery": delivery})
+
+    async def rule(self, name: str, body: bytes, headers: Mapping[str, str]) -> IntakeAnswer:
+        """A rule webhook named ``name`` (its secret is ``FRONT_RULE_SECRET_<NAME>``)."""
+        s = self._settings
+        secret = s.rule_secret(name)
+        try:
+            verified = verify_rule(
+                body,
+                headers,
+                secret.get_secret_value() if secret else None,
+                name=name,
+                max_bytes=s.webhook_max_bytes,
+            )
+        except WebhookRejected as exc:
+            logger.warning("rule webhook %r refused (%s): %s", name, exc.code, exc.message)
+            raise
+        assert verified.event is not None
+        delivery = await self._queue.add(kind="rule", event=verified.event, rule_name=name)
+        logger.info(
+            "stored rule webhook %r (event %s) as delivery %d", name, verified.event_id, delivery
+        )
+        self._notify()
+        return IntakeAnswer({"received": True, "delivery": delivery})
+
+    def _notify(self) -> None:
+        if self._stored is not None:
+            self._stored()

@@ -1,0 +1,123 @@
+"""The intake queue: each verified delivery stored durably before Front gets its 2xx.
+
+Processing happens later (translation, routing to owners, enrichment); a delivery stays
+``pending`` until it is done, so a crash in between only means it is processed again, and the
+event log's keys make that harmless. Deliveries for a Front company with no connection here are
+kept aside as ``unrouted``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from connector_front.auth.tokens import SQLiteDatabase
+
+Status = Literal["pending", "done", "unrouted", "failed"]
+STATUSES: tuple[Status, ...] = ("pending", "done", "unrouted", "failed")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    received_at  REAL NOT NULL,
+    kind         TEXT NOT NULL,
+    rule_name    TEXT,
+    webhook_type TEXT,
+    company_id   TEXT,
+    event        TEXT NOT NULL,
+    status       TEXT NOT NULL DEFAULT 'pending',
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    claimed_at   REAL,
+    error        TEXT
+);
+CREATE INDEX IF NOT EXISTS webhook_deliveries_status ON webhook_deliveries (status, id);
+"""
+
+CLAIM_LEASE = 300.0
+"""Seconds after which a claimed delivery nobody finished is claimed again (a crashed worker)."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    kind: str
+    rule_name: str | None
+    webhook_type: str | None
+    company_id: str | None
+    event: dict[str, Any]
+    attempts: int
+
+
+class DeliveryQueue:
+    """Webhook deliveries in the connector's SQLite file."""
+
+    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time) -> None:
+        self._db = SQLiteDatabase(path, _SCHEMA)
+        self._clock = clock
+
+    async def add(
+        self,
+        *,
+        kind: str,
+        event: Mapping[str, Any],
+        webhook_type: str | None = None,
+        company_id: str | None = None,
+        rule_name: str | None = None,
+    ) -> int:
+        rows = await self._db.run(
+            "INSERT INTO webhook_deliveries (received_at, kind, rule_name, webhook_type,"
+            " company_id, event) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            (self._clock(), kind, rule_name, webhook_type, company_id, json.dumps(event)),
+        )
+        return int(rows[0][0])
+
+    async def claim(self, limit: int = 50) -> list[Delivery]:
+        """Up to ``limit`` pending deliveries, oldest first, leased to this worker."""
+        now = self._clock()
+
+        def take(conn: sqlite3.Connection) -> list[Delivery]:
+            rows = conn.execute(
+                "SELECT id, kind, rule_name, webhook_type, company_id, event, attempts"
+                " FROM webhook_deliveries WHERE status = 'pending'"
+                " AND (claimed_at IS NULL OR claimed_at < ?) ORDER BY id LIMIT ?",
+                (now - CLAIM_LEASE, limit),
+            ).fetchall()
+            conn.executemany(
+                "UPDATE webhook_deliveries SET claimed_at = ?, attempts = attempts + 1"
+                " WHERE id = ?",
+                [(now, row[0]) for row in rows],
+            )
+            return [
+                Delivery(int(r[0]), r[1], r[2], r[3], r[4], json.loads(r[5]), int(r[6]) + 1)
+                for r in rows
+            ]
+
+        return await self._db.transaction(take)
+
+    async def finish(self, delivery_id: int, status: Status, error: str | None = None) -> None:
+        await self._db.run(
+            "UPDATE webhook_deliveries SET status = ?, error = ?, claimed_at = NULL WHERE id = ?",
+            (status, error, delivery_id),
+        )
+
+    async def retry_later(self, delivery_id: int, error: str, *, after: float) -> None:
+        """Processing failed: claim the delivery again in ``after`` seconds."""
+        await self._db.run(
+            "UPDATE webhook_deliveries SET claimed_at = ?, error = ? WHERE id = ?",
+            (self._clock() - CLAIM_LEASE + after, error, delivery_id),
+        )
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self._db.run(
+            "SELECT status, COUNT(*) FROM webhook_deliveries GROUP BY status"
+        )
+        found = {str(status): int(n) for status, n in rows}
+        return {status: found.get(status, 0) for status in STATUSES}
+
+    def close(self) -> None:
+        self._db.close()
