@@ -11,7 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from connector_front.commands import webhooks
 from connector_front.errors import ConnectorError, InvalidInputError
+
+COMMANDS = (webhooks,)
+"""Commands that live in their own module under ``connector_front.commands``."""
 
 DEFAULT_OWNER = "demo"
 
@@ -87,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--permanent", action="store_true")
         _add_target_options(sub)
         sub.set_defaults(handler=_resources, action=action)
+    for command in COMMANDS:
+        command.register(commands)
     return parser
 
 

@@ -67,6 +67,8 @@ class WebhookIntake:
             event=verified.event,
             webhook_type=verified.webhook_type,
             company_id=verified.company_id,
+            raw=body,
+            headers=front_headers(headers),
         )
         logger.info(
             "stored application webhook %s (%s, event %s) as delivery %d",
@@ -94,7 +96,13 @@ class WebhookIntake:
             logger.warning("rule webhook %r refused (%s): %s", name, exc.code, exc.message)
             raise
         assert verified.event is not None
-        delivery = await self._queue.add(kind="rule", event=verified.event, rule_name=name)
+        delivery = await self._queue.add(
+            kind="rule",
+            event=verified.event,
+            rule_name=name,
+            raw=body,
+            headers=front_headers(headers),
+        )
         logger.info(
             "stored rule webhook %r (event %s) as delivery %d", name, verified.event_id, delivery
         )
@@ -104,3 +112,8 @@ class WebhookIntake:
     def _notify(self) -> None:
         if self._stored is not None:
             self._stored()
+
+
+def front_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """The ``x-front-*`` headers of a delivery (what replaying it needs), lower-cased."""
+    return {k.lower(): v for k, v in headers.items() if k.lower().startswith("x-front-")}

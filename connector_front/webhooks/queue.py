@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
     webhook_type TEXT,
     company_id   TEXT,
     event        TEXT NOT NULL,
+    raw          BLOB,
+    headers      TEXT,
     status       TEXT NOT NULL DEFAULT 'pending',
     attempts     INTEGER NOT NULL DEFAULT 0,
     claimed_at   REAL,
@@ -68,13 +70,34 @@ class DeliveryQueue:
         webhook_type: str | None = None,
         company_id: str | None = None,
         rule_name: str | None = None,
+        raw: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> int:
+        """Store a verified delivery; ``raw`` and ``headers`` keep it exactly as received."""
         rows = await self._db.run(
             "INSERT INTO webhook_deliveries (received_at, kind, rule_name, webhook_type,"
-            " company_id, event) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-            (self._clock(), kind, rule_name, webhook_type, company_id, json.dumps(event)),
+            " company_id, event, raw, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                self._clock(),
+                kind,
+                rule_name,
+                webhook_type,
+                company_id,
+                json.dumps(event),
+                raw,
+                json.dumps(dict(headers or {})),
+            ),
         )
         return int(rows[0][0])
+
+    async def captured(self, delivery_id: int) -> tuple[bytes, dict[str, str]] | None:
+        """A stored delivery's raw body and Front headers, for ``webhooks replay``."""
+        rows = await self._db.run(
+            "SELECT raw, headers FROM webhook_deliveries WHERE id = ?", (delivery_id,)
+        )
+        if not rows or rows[0][0] is None:
+            return None
+        return bytes(rows[0][0]), json.loads(rows[0][1] or "{}")
 
     async def claim(self, limit: int = 50) -> list[Delivery]:
         """Up to ``limit`` pending deliveries, oldest first, leased to this worker."""
