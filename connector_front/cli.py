@@ -125,13 +125,15 @@ def _sandbox(args: argparse.Namespace) -> int:
 
 
 def _manifest(args: argparse.Namespace) -> int:
-    from connector_front.coverage import readme_section
+    from connector_front.coverage import events_section, readme_section
     from connector_front.manifest import build_manifest
     from connector_front.registry import ModelRegistry
 
     manifest = build_manifest(ModelRegistry())
     if args.markdown:
         print(readme_section(manifest))
+        print()
+        print(events_section())
     else:
         print(json.dumps(manifest.model_dump(mode="json"), indent=2))
     return 0

@@ -85,8 +85,8 @@ EVENT_TYPES: Mapping[str, Translation] = {
     "conversations_merged": _t(
         ISSUE_UPDATED, MERGED_AWAY, note="merged: the merged-away issues are deleted"
     ),
-    "macro_triggered": _t(note="none: the macro's own actions arrive as their own events"),
-    "topic_identified": _t(note="none: topics are not a unified field"),
+    "macro_triggered": _t(note="the macro's own actions arrive as their own events"),
+    "topic_identified": _t(note="topics are not a unified field"),
     **{
         name: _t(note=_CALL[1])
         for name in (
@@ -127,6 +127,9 @@ WEBHOOK_TYPES: Mapping[str, str] = {
 }
 """Application webhook type -> Events-API type. The payload's own ``type`` wins when known
 (``assignee_changed`` carries ``assign`` or ``unassign``; ``outbound_sent``, ``out_reply``)."""
+
+ARRIVES_AS: Mapping[str, str] = {"unassign": "assignee_changed", "out_reply": "outbound_sent"}
+"""Events-API types that come by application webhook under another type's name."""
 
 EVENTS_ENDPOINT = "GET /events"
 EVENTS_PAGE = 15

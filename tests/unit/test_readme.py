@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from connector_front.coverage import END, START, readme_section
+from connector_front.coverage import (
+    END,
+    EVENTS_END,
+    EVENTS_START,
+    START,
+    events_section,
+    readme_section,
+)
 from connector_front.manifest import build_manifest
 from connector_front.registry import ModelRegistry
 from connector_front.settings import ENVIRONMENT, ConnectorSettings
@@ -16,6 +23,14 @@ def test_coverage_table_matches_the_manifest() -> None:
     start, end = README.index(START), README.index(END) + len(END)
     assert README[start:end] == readme_section(build_manifest(ModelRegistry())), (
         "README coverage table is stale: paste `connector-front manifest --markdown` over it"
+    )
+
+
+def test_translation_table_matches_the_code() -> None:
+    start, end = README.index(EVENTS_START), README.index(EVENTS_END) + len(EVENTS_END)
+    assert README[start:end] == events_section(), (
+        "README event translation table is stale: paste it from `connector-front manifest "
+        "--markdown`"
     )
 
 
