@@ -138,9 +138,10 @@ async def rule_webhook(request: Request) -> Response:
 
 
 async def list_events(request: Request) -> Response:
+    limit = read.limit(request)
     page = await _connector(request).events(
         after=request.query_params.get("after"),
-        limit=read.limit(request) or 100,
+        limit=100 if limit is None else limit,
         owner_id=request.query_params.get("owner") or read.optional_owner_id(request),
         model=request.query_params.get("model"),
     )
