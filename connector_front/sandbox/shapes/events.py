@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..database import Database
-from ..endpoint import Links
+from ..links import Links
 from ..records import Event
 from .conversations import conversation_json
 from .people import inbox_json, teammate_json
