@@ -22,6 +22,7 @@ from .links import Links
 from .ratelimit import RateLimiter
 from .records import Event
 from .seed import load_into, load_seed_json
+from .simulate import simulate
 from .tokens import TokenRegistry
 from .webhooks import Webhooks, check_secret, check_url
 
@@ -188,6 +189,12 @@ class SandboxState:
                     "api",
                 )
             )
+
+    def simulate(
+        self, what: str, spec: Mapping[str, Any] | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """Make something happen that Front's API cannot do (see `simulate.SIMULATIONS`)."""
+        return simulate(self, what, {**(spec or {}), **fields})
 
     # webhooks ----------------------------------------------------------------
 
