@@ -121,6 +121,13 @@ def clear_deliveries(state: SandboxState, body: Any) -> Response:
     return Response(status_code=204)
 
 
+def drain_webhooks(state: SandboxState, body: Any) -> Response:
+    timeout = _object(body).get("timeout", 10)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 60:
+        raise FrontError(400, "timeout must be a number of seconds between 0 and 60")
+    return JSONResponse({"drained": state.webhooks.drain(float(timeout))})
+
+
 def add_rule(state: SandboxState, body: Any) -> Response:
     return JSONResponse(state.add_rule(_object(body)), status_code=201)
 
@@ -160,6 +167,7 @@ ADMIN_TABLE: list[tuple[str, str, AdminHandler]] = [
     ("POST", "/webhooks", set_webhooks),
     ("GET", "/webhooks/deliveries", deliveries),
     ("DELETE", "/webhooks/deliveries", clear_deliveries),
+    ("POST", "/webhooks/drain", drain_webhooks),
     ("POST", "/rules", add_rule),
     ("GET", "/rules", list_rules),
     ("DELETE", "/rules", clear_rules),

@@ -113,6 +113,12 @@ class Dispatcher:
                 self._thread.start()
             self._cond.notify_all()
 
+    @property
+    def running(self) -> bool:
+        """Is the worker thread alive?"""
+        with self._cond:
+            return self._thread is not None and self._thread.is_alive()
+
     def drain(self, timeout: float = 30.0) -> bool:
         """Wait until nothing is queued or in flight; False if `timeout` passed first."""
         with self._cond:
