@@ -101,6 +101,13 @@ class Dispatcher:
             self.records.append(record)
             return record
 
+    def settle(self, record: DeliveryRecord, outcome: str, ok: bool) -> None:
+        """Journal a delivery made outside the queue (the one-shot validation handshake)."""
+        with self._cond:
+            record.attempts += 1
+            record.outcomes.append(outcome)
+            record.status = "delivered" if ok else "failed"
+
     def submit(self, delivery: Delivery) -> None:
         """Queue a delivery for now; starts the worker on first use."""
         with self._cond:

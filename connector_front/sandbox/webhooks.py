@@ -165,8 +165,7 @@ class Webhooks:
             return self.settings()
         record = self.dispatcher.new_record("validation", "sync", url)
         passed, outcome, reason = validate_url(url, company_id, app_signer(self._secret))
-        record.attempts, record.outcomes = 1, [outcome]
-        record.status = "delivered" if passed else "failed"
+        self.dispatcher.settle(record, outcome, passed)
         self.validated, self.reason = passed, reason
         return self.settings()
 
