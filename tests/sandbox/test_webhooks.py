@@ -402,8 +402,9 @@ def test_a_url_that_does_not_echo_is_kept_but_reported(
     unreachable = control.post("/webhooks", json={"url": "http://127.0.0.1:9/x"}).json()
     assert unreachable["validated"] is False
     assert "could not be reached" in unreachable["reason"]
-    kinds = [r["kind"] for r in control.get("/webhooks/deliveries").json()]
-    assert kinds == ["validation", "validation"]
+    journal = control.get("/webhooks/deliveries").json()
+    assert [(r["kind"], r["status"]) for r in journal] == [("validation", "failed")] * 2
+    assert journal[0]["outcomes"] == ["200"]  # answered, but without the challenge
 
 
 def test_removing_the_url_stops_application_webhooks(
