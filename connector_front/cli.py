@@ -5,17 +5,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connector_front.commands import webhooks
 from connector_front.errors import ConnectorError, InvalidInputError
 
 COMMANDS = (webhooks,)
 """Commands that live in their own module under ``connector_front.commands``."""
+
+if TYPE_CHECKING:
+    from connector_front.sandbox import SandboxConfig
 
 DEFAULT_OWNER = "demo"
 
@@ -50,6 +54,15 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=8081)
     sandbox.add_argument("--rate-limit", type=int, default=None, help="requests per window")
     sandbox.add_argument("--token-ttl", type=float, default=3600.0, help="access token seconds")
+    sandbox.add_argument(
+        "--webhook-url", default=None, help="send signed application webhooks to this URL"
+    )
+    sandbox.add_argument(
+        "--webhook-secret",
+        default=None,
+        help="webhook signing secret (default: the first of env FRONT_WEBHOOK_SECRET, "
+        "else sandbox-webhook-secret)",
+    )
     sandbox.set_defaults(handler=_sandbox)
 
     serve = commands.add_parser("serve", help="run the reference host")
@@ -112,14 +125,40 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sandbox(args: argparse.Namespace) -> int:
-    from connector_front.sandbox import SandboxConfig, serve
+def _sandbox_config(args: argparse.Namespace) -> SandboxConfig:
+    """The sandbox's settings from the `sandbox` command's flags and the environment."""
+    from urllib.parse import urlsplit
 
-    config = SandboxConfig(rate_limit=args.rate_limit, access_token_ttl=args.token_ttl)
+    from connector_front.sandbox import SandboxConfig
+
+    url = args.webhook_url
+    parts = urlsplit(url) if url is not None else None
+    if parts is not None and (parts.scheme not in ("http", "https") or not parts.netloc):
+        raise InvalidInputError(
+            f"--webhook-url {url!r} must be an absolute http:// or https:// URL",
+            fields=["webhook_url"],
+        )
+    config = SandboxConfig(
+        rate_limit=args.rate_limit, access_token_ttl=args.token_ttl, webhook_url=args.webhook_url
+    )
+    # FRONT_WEBHOOK_SECRET may list several secrets (an intake's rotation): sign with the first
+    listed = os.environ.get("FRONT_WEBHOOK_SECRET", "").split(",")[0].strip()
+    secret = args.webhook_secret or listed
+    if secret:
+        config.webhook_secret = secret
+    return config
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    from connector_front.sandbox import serve
+
+    config = _sandbox_config(args)
     print(
         f"sandbox Front on http://{args.host}:{args.port} (client id {config.client_id})",
         file=sys.stderr,
     )
+    target = config.webhook_url or "none (set one with --webhook-url or POST /_sandbox/webhooks)"
+    print(f"application webhooks to: {target}", file=sys.stderr)
     serve(config, args.host, args.port)
     return 0
 

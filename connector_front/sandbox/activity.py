@@ -1,7 +1,8 @@
 """Recording what happens to conversations in Front's activity log (`GET /events`).
 
 Routes call `emit` after each change, with the acting teammate when there is
-one; otherwise the API token or OAuth client is the event's source.
+one; otherwise the API token or OAuth client is the event's source. Recording
+an event also queues the webhooks it fires (see `webhooks`).
 """
 
 from __future__ import annotations
@@ -31,8 +32,7 @@ def emit(
         target_kind=target_kind,
         target_id=target_id,
     )
-    ctx.db.events[event.id] = event
-    return event
+    return ctx.state.record_event(event, ctx.links)
 
 
 def principal_author(ctx: Ctx) -> Teammate:

@@ -10,12 +10,14 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .errors import FrontError
 from .faults import FaultSpecError
+from .simulate import SIMULATIONS
 from .state import SandboxState
 
 AdminHandler = Callable[[SandboxState, Any], Response]
@@ -102,6 +104,50 @@ def merge(state: SandboxState, body: Any) -> Response:
     return JSONResponse({"merged": source, "into": target})
 
 
+def get_webhooks(state: SandboxState, body: Any) -> Response:
+    return JSONResponse(state.webhook_settings())
+
+
+def set_webhooks(state: SandboxState, body: Any) -> Response:
+    return JSONResponse(state.set_webhook(_object(body)))
+
+
+def deliveries(state: SandboxState, body: Any) -> Response:
+    return JSONResponse(state.webhooks.deliveries())
+
+
+def clear_deliveries(state: SandboxState, body: Any) -> Response:
+    state.webhooks.clear_deliveries()
+    return Response(status_code=204)
+
+
+def drain_webhooks(state: SandboxState, body: Any) -> Response:
+    timeout = _object(body).get("timeout", 10)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 60:
+        raise FrontError(400, "timeout must be a number of seconds between 0 and 60")
+    return JSONResponse({"drained": state.webhooks.drain(float(timeout))})
+
+
+def add_rule(state: SandboxState, body: Any) -> Response:
+    return JSONResponse(state.add_rule(_object(body)), status_code=201)
+
+
+def list_rules(state: SandboxState, body: Any) -> Response:
+    return JSONResponse(state.webhook_settings()["rules"])
+
+
+def clear_rules(state: SandboxState, body: Any) -> Response:
+    state.clear_rules()
+    return Response(status_code=204)
+
+
+def simulation(what: str) -> AdminHandler:
+    def run(state: SandboxState, body: Any) -> Response:
+        return JSONResponse(state.simulate(what, _object(body)), status_code=201)
+
+    return run
+
+
 # (method, path under /_sandbox, handler)
 ADMIN_TABLE: list[tuple[str, str, AdminHandler]] = [
     ("POST", "/faults", add_fault),
@@ -117,6 +163,15 @@ ADMIN_TABLE: list[tuple[str, str, AdminHandler]] = [
     ("POST", "/seed/contacts", seed_contacts),
     ("POST", "/reset", reset),
     ("POST", "/conversations/merge", merge),
+    ("GET", "/webhooks", get_webhooks),
+    ("POST", "/webhooks", set_webhooks),
+    ("GET", "/webhooks/deliveries", deliveries),
+    ("DELETE", "/webhooks/deliveries", clear_deliveries),
+    ("POST", "/webhooks/drain", drain_webhooks),
+    ("POST", "/rules", add_rule),
+    ("GET", "/rules", list_rules),
+    ("DELETE", "/rules", clear_rules),
+    *[("POST", f"/simulate/{what}", simulation(what)) for what in SIMULATIONS],
 ]
 
 
@@ -124,7 +179,8 @@ def _endpoint(
     state: SandboxState, handler: AdminHandler
 ) -> Callable[[Request], Awaitable[Response]]:
     async def run(request: Request) -> Response:
-        return handler(state, await _json_body(request))
+        # off the event loop: a handler may wait on the lock or on a webhook endpoint
+        return await run_in_threadpool(handler, state, await _json_body(request))
 
     return run
 

@@ -1,7 +1,7 @@
 """Settings of a sandbox Front: OAuth app credentials, token lifetimes, limits, seed.
 
 Kept apart from the running state so one config can start many sandboxes; its
-repr never shows the client secret or the static API tokens.
+repr never shows the client secret, the webhook secret or the static API tokens.
 """
 
 from __future__ import annotations
@@ -30,6 +30,10 @@ class SandboxConfig:
     seed: bool = True
     extra_contacts: int = 0
     public_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str = field(default="sandbox-webhook-secret", repr=False)
+    webhook_backoff: float = 1.0  # seconds before the first retry; doubles after each
+    webhook_timeout: float = 5.0
 
     def __repr__(self) -> str:
         shown = (
@@ -39,7 +43,9 @@ class SandboxConfig:
             f"rate_limit={self.rate_limit!r}, rate_window={self.rate_window!r}, "
             f"granted_scopes={self.granted_scopes!r}, "
             f"api_tokens=<{len(self.api_tokens)} hidden>, seed={self.seed!r}, "
-            f"extra_contacts={self.extra_contacts!r}, public_url={self.public_url!r}"
+            f"extra_contacts={self.extra_contacts!r}, public_url={self.public_url!r}, "
+            f"webhook_url={self.webhook_url!r}, webhook_secret='***', "
+            f"webhook_backoff={self.webhook_backoff!r}, webhook_timeout={self.webhook_timeout!r}"
         )
         return f"SandboxConfig({shown})"
 

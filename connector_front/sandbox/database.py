@@ -21,6 +21,7 @@ from .records import (
     CustomField,
     Event,
     Inbox,
+    Link,
     Message,
     Status,
     Tag,
@@ -59,6 +60,7 @@ class Database:
     comments: dict[str, Comment] = field(default_factory=dict)
     messages: dict[str, Message] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)
+    links: dict[str, Link] = field(default_factory=dict)
     custom_fields: dict[str, CustomField] = field(default_factory=dict)
     contact_lists: dict[str, str] = field(default_factory=dict)  # name -> id
     api_author_ids: dict[str, str] = field(default_factory=dict)  # principal kind -> teammate
@@ -149,6 +151,9 @@ class Database:
                     return message
             raise not_found("Message", ident)
         return _get(self.messages, ident, "Message")
+
+    def link(self, ident: str) -> Link:
+        return _get(self.links, ident, "Link")
 
     def event(self, ident: str) -> Event:
         return _get(self.events, ident, "Event")

@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from .database import Database
 from .errors import FrontError
+from .links import Links
 from .scopes import required_scopes
 from .state import SandboxState
 from .tokens import AccessCheck, digest
@@ -70,16 +71,6 @@ def check_scopes(state: SandboxState, method: str, spec_path: str) -> None:
             f"Missing scope {names}: the token cannot call {method} {spec_path} without it",
             details=[f"missing scope: {scope}" for scope in missing],
         )
-
-
-@dataclass
-class Links:
-    """Absolute URLs on the sandbox's own base URL (`public_url` or the served one)."""
-
-    base: str
-
-    def url(self, path: str) -> str:
-        return self.base + path
 
 
 @dataclass

@@ -134,6 +134,27 @@ class Recipient:
 
 
 @dataclass
+class Link:
+    """A link from conversations to an external resource (Front's `LinkResponse`)."""
+
+    id: str
+    name: str
+    type: str
+    external_url: str
+    custom_fields: dict[str, JSON] = field(default_factory=dict)
+
+
+@dataclass
+class Reminder:
+    """A scheduled reminder: a snoozed conversation comes back at `scheduled_at`."""
+
+    owner_id: str | None
+    created_at: float
+    scheduled_at: float
+    updated_at: float
+
+
+@dataclass
 class Conversation:
     id: str
     type: str  # conversation | discussion | task
@@ -153,6 +174,8 @@ class Conversation:
     description: str | None = None
     due_at: float | None = None
     merged_into: str | None = None
+    link_ids: list[str] = field(default_factory=list)
+    reminders: list[Reminder] = field(default_factory=list)
 
 
 @dataclass

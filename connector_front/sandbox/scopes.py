@@ -79,6 +79,10 @@ ENDPOINT_SCOPES: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/conversations/{conversation_id}/messages"): MESSAGES_READ,
     ("POST", "/conversations/{conversation_id}/messages"): ("messages:send",),
     ("GET", "/conversations/{conversation_id}/inboxes"): INBOXES_READ,
+    ("POST", "/conversations/{conversation_id}/links"): CONVERSATIONS_WRITE,
+    ("DELETE", "/conversations/{conversation_id}/links"): CONVERSATIONS_WRITE,
+    # links
+    ("GET", "/links/{link_id}"): ("links:read",),
     # comments, messages
     ("GET", "/comments/{comment_id}"): COMMENTS_READ,
     ("PATCH", "/comments/{comment_id}/"): COMMENTS_WRITE,

@@ -71,6 +71,7 @@ class SandboxServer:
         sock.setblocking(False)
         self._socket = sock
         self.port = int(sock.getsockname()[1])
+        self.state.served_url = self.url
         server = uvicorn.Server(_uvicorn_config(self.app, self.host, self.port))
         self._server = server
         self._thread = threading.Thread(
@@ -87,9 +88,11 @@ class SandboxServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving and stop the webhook worker (queued deliveries are cancelled)."""
         server, thread = self._server, self._thread
         if server is None or thread is None:
             return
+        self.state.webhooks.close()
         server.should_exit = True
         thread.join(timeout=5)
         if thread.is_alive():
@@ -117,4 +120,10 @@ class SandboxServer:
 
 def serve(config: SandboxConfig, host: str, port: int) -> None:
     """Serve a sandbox Front in the foreground until interrupted (the CLI's `sandbox`)."""
-    uvicorn.Server(_uvicorn_config(create_app(config), host, port)).run()
+    app = create_app(config)
+    shown = f"[{host}]" if ":" in host else host
+    app.state.served_url = f"http://{shown}:{port}"
+    try:
+        uvicorn.Server(_uvicorn_config(app, host, port)).run()
+    finally:
+        app.state.webhooks.close()

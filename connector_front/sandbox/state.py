@@ -18,10 +18,13 @@ from .errors import FrontError
 from .faults import FaultBook
 from .generate import add_generated_contacts
 from .journal import Journal
+from .links import Links
 from .ratelimit import RateLimiter
 from .records import Event
 from .seed import load_into, load_seed_json
+from .simulate import simulate
 from .tokens import TokenRegistry
+from .webhooks import Webhooks, check_secret, check_url
 
 # settings `configure` may change at run time, and the check each value must pass
 RUNTIME_SETTINGS: dict[str, Callable[[Any], bool]] = {
@@ -42,6 +45,8 @@ class SandboxState:
         self.clock = clock
         self.lock = threading.RLock()
         self.tokens = TokenRegistry()
+        self.served_url: str | None = None  # set by the server that serves this state
+        self.webhooks = Webhooks(config)
         self._fresh(keep_tokens=False)
 
     def __repr__(self) -> str:
@@ -59,9 +64,22 @@ class SandboxState:
         self.limiter = RateLimiter()
         self.faults = FaultBook()
         self.journal = Journal()
+        self.webhooks.reset(self.config)
 
     def now(self) -> float:
         return self.clock()
+
+    def links(self) -> Links:
+        """URLs for JSON made outside a request (webhooks of control-route changes)."""
+        base = self.config.public_url or self.served_url or "http://127.0.0.1"
+        return Links(base.rstrip("/"))
+
+    def record_event(self, event: Event, links: Links | None = None) -> Event:
+        """Log an activity event (`GET /events`) and queue the webhooks it fires."""
+        with self.lock:
+            self.db.events[event.id] = event
+            self.webhooks.publish(links or self.links(), self.db, event)
+            return event
 
     # scopes ---------------------------------------------------------------
 
@@ -162,7 +180,55 @@ class SandboxState:
                 if message.conversation_id == source.id:
                     message.conversation_id = target.id
             target.updated_at = self.db.now()
-            event = Event(
-                self.db.new_id("evt"), "conversations_merged", target.updated_at, target.id, "api"
+            self.record_event(
+                Event(
+                    self.db.new_id("evt"),
+                    "conversations_merged",
+                    target.updated_at,
+                    target.id,
+                    "api",
+                )
             )
-            self.db.events[event.id] = event
+
+    def simulate(
+        self, what: str, spec: Mapping[str, Any] | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """Make something happen that Front's API cannot do (see `simulate.SIMULATIONS`)."""
+        return simulate(self, what, {**(spec or {}), **fields})
+
+    # webhooks ----------------------------------------------------------------
+
+    def webhook_settings(self) -> dict[str, Any]:
+        with self.lock:
+            return self.webhooks.settings()
+
+    def set_webhook(
+        self, changes: Mapping[str, Any] | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """Set the application webhook URL (null removes it) and secret, then validate the URL.
+
+        Like Front when an app's webhook URL is saved: a signed `sync` request with an
+        `x-front-challenge` header. The URL is kept even if validation fails; the
+        answer says whether it passed and why not.
+        """
+        data = {**(changes or {}), **fields}
+        unknown = sorted(set(data) - {"url", "secret"})
+        if unknown:
+            raise FrontError(400, f"Unknown field(s) {', '.join(unknown)}; known: url, secret")
+        if "url" not in data:
+            raise FrontError(400, "url is required (null removes the webhook)")
+        url = None if data["url"] is None else check_url(data["url"], "url")
+        secret = check_secret(data["secret"], "secret") if "secret" in data else None
+        with self.lock:
+            company_id = self.db.company.id
+        # the handshake waits on the endpoint: never under the lock
+        return self.webhooks.set_target(url, secret, company_id)
+
+    def add_rule(self, spec: Mapping[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+        """Register a rule webhook: `{"name", "url", "secret", "preview"?}`."""
+        with self.lock:
+            return self.webhooks.add_rule({**(spec or {}), **fields})
+
+    def clear_rules(self) -> None:
+        with self.lock:
+            self.webhooks.rules.clear()

@@ -12,7 +12,10 @@ from __future__ import annotations
 import json
 import re
 import ssl
+import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -277,6 +280,106 @@ def api(server: SandboxServer, spec_check: SpecCheck | None) -> Iterator[Any]:
 
     def open_client(token: str | None) -> httpx.Client:
         opened.append(make_client(server, spec_check, token))
+        return opened[-1]
+
+    yield open_client
+    for c in opened:
+        c.close()
+
+
+@dataclass
+class Captured:
+    """One POST a webhook receiver got: path, headers (lower-case names), raw body."""
+
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Receiver:
+    """A real HTTP endpoint on loopback that captures webhook deliveries.
+
+    `statuses` scripts the answers (popped in order, then 200); `challenge`
+    says how the validation challenge is echoed: text, form, json or not at all.
+    `gate`, when set, holds every answer until the test opens it.
+    """
+
+    captured: list[Captured] = field(default_factory=list)
+    statuses: list[int] = field(default_factory=list)
+    challenge: str = "text"
+    gate: threading.Event | None = None
+    url: str = ""
+
+    def answer(self, request: Captured) -> tuple[int, str, bytes]:
+        if self.gate is not None:
+            self.gate.wait(30)
+        self.captured.append(request)
+        token = request.headers.get("x-front-challenge")
+        if token is not None:
+            forms = {
+                "text": ("text/plain", token.encode()),
+                "form": ("application/x-www-form-urlencoded", f"challenge={token}".encode()),
+                "json": ("application/json", json.dumps({"challenge": token}).encode()),
+                "none": ("text/plain", b"ok"),
+            }
+            kind, body = forms[self.challenge]
+            return 200, kind, body
+        status = self.statuses.pop(0) if self.statuses else 200
+        return status, "text/plain", b""
+
+    def of_type(self, hook_type: str) -> list[Captured]:
+        return [c for c in self.captured if c.json().get("type") == hook_type]
+
+
+def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            request = Captured(
+                self.path,
+                {k.lower(): v for k, v in self.headers.items()},
+                self.rfile.read(length),
+            )
+            status, kind, body = receiver.answer(request)
+            self.send_response(status)
+            self.send_header("content-type", kind)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    return Handler
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook endpoint served by `http.server` in a thread for this test."""
+    found = Receiver()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(found))
+    httpd.daemon_threads = True
+    found.url = f"http://127.0.0.1:{httpd.server_address[1]}/hooks"
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield found
+    if found.gate is not None:
+        found.gate.set()
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def client_on(spec_check: SpecCheck | None) -> Iterator[Any]:
+    """Opens spec-checked API clients on any sandbox server: `client_on(server)`."""
+    opened: list[httpx.Client] = []
+
+    def open_client(server: SandboxServer, checked: bool = True) -> httpx.Client:
+        opened.append(make_client(server, spec_check if checked else None))
         return opened[-1]
 
     yield open_client

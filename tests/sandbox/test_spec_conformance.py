@@ -162,8 +162,86 @@ def test_served_endpoint_answers_per_spec(
     assert (method, spec_path, status) in spec.seen
 
 
+# endpoints that need a record made first: exercised by test_link_lifecycle_answers_per_spec
+LINK_LIFECYCLE = {
+    ("POST", "/conversations/{conversation_id}/links"),
+    ("GET", "/links/{link_id}"),
+    ("DELETE", "/conversations/{conversation_id}/links"),
+}
+
+
+def test_link_lifecycle_answers_per_spec(spec: Any, client: httpx.Client) -> None:
+    url = "https://tracker.example/issues/42"
+    added = client.post("/conversations/cnv_s001/links", json={"link_external_urls": [url]})
+    assert added.status_code == 204, added.text
+    (link,) = client.get("/conversations/cnv_s001").json()["links"]
+    assert link["external_url"] == url
+    assert client.get(f"/links/{link['id']}").json()["id"] == link["id"]
+    removed = client.request(
+        "DELETE", "/conversations/cnv_s001/links", json={"link_ids": [link["id"]]}
+    )
+    assert removed.status_code == 204, removed.text
+    assert client.get("/conversations/cnv_s001").json()["links"] == []
+    assert {(m, p, 204) for m, p in LINK_LIFECYCLE if m != "GET"} <= spec.seen
+    assert ("GET", "/links/{link_id}", 200) in spec.seen
+
+
+def test_every_event_kind_validates(spec: Any, client: httpx.Client, server: Any) -> None:
+    """Each kind of event the sandbox records, read back from /events and /events/{id}."""
+    state = server.state
+    new = state.simulate(
+        "inbound", {"inbox_id": "inb_s001", "from": "new@example.com", "body": "Hi"}
+    )
+    state.simulate(
+        "inbound",
+        {"conversation_id": new["conversation_id"], "from": "new@example.com", "body": "Again"},
+    )
+    sent = state.simulate(
+        "outbound", {"inbox_id": "inb_s002", "to": "x@example.com", "body": "Hello"}
+    )
+    state.simulate("delivery_failed", {"message_id": sent["message_id"]})
+    state.simulate("snooze", {"conversation_id": "cnv_s002", "teammate_id": "tea_s002"})
+    state.simulate("snooze_expired", {"conversation_id": "cnv_s002"})
+    client.post(
+        "/conversations/cnv_s003/links", json={"link_external_urls": ["https://t.example/1"]}
+    )
+    link_id = client.get("/conversations/cnv_s003").json()["links"][0]["id"]
+    client.request("DELETE", "/conversations/cnv_s003/links", json={"link_ids": [link_id]})
+    client.patch("/conversations/cnv_s004", json={"inbox_id": "inb_s003", "assignee_id": None})
+    client.patch("/conversations/cnv_s004", json={"status": "deleted"})
+    client.patch("/conversations/cnv_s004", json={"status": "open"})
+    client.post("/conversations/cnv_s003/messages", json={"body": "Done"})
+    state.merge_conversations("cnv_s006", "cnv_s005")
+    kinds: set[str] = set()
+    page = client.get("/events", params={"limit": 15})
+    while True:
+        for event in page.json()["_results"]:
+            kinds.add(event["type"])
+            assert client.get(f"/events/{event['id']}").status_code == 200
+        if not page.json()["_pagination"]["next"]:
+            break
+        page = client.get(page.json()["_pagination"]["next"])
+    expected = {
+        "inbound",
+        "outbound",
+        "out_reply",
+        "sending_error",
+        "reminder",
+        "link_added",
+        "link_removed",
+        "move",
+        "unassign",
+        "trash",
+        "restore",
+        "archive",
+        "conversations_merged",
+    }
+    assert expected <= kinds, sorted(expected - kinds)
+    assert ("GET", "/events/{event_id}", 200) in spec.seen
+
+
 def test_every_served_endpoint_is_exercised_here() -> None:
-    called = {(method, path) for method, path, *_ in CALLS}
+    called = {(method, path) for method, path, *_ in CALLS} | LINK_LIFECYCLE
     served = {(method, path) for method, path, _ in api_rows()}
     assert served <= called, sorted(served - called)
 

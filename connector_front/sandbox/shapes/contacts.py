@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..database import Database
-from ..endpoint import Links
+from ..links import Links
 from ..records import Contact, CustomField
 
 

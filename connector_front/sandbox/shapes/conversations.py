@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..database import Database
-from ..endpoint import Links
-from ..records import Conversation, Recipient
+from ..links import Links
+from ..records import Conversation, Link, Recipient, Reminder
 from ..tickets import category, legacy_status
 from .people import teammate_json
 from .tags import tag_json
@@ -19,6 +19,27 @@ def recipient_json(links: Links, recipient: Recipient) -> dict[str, Any]:
         "name": recipient.name,
         "handle": recipient.handle,
         "role": recipient.role,
+    }
+
+
+def link_json(links: Links, link: Link) -> dict[str, Any]:
+    return {
+        "_links": {"self": links.url(f"/links/{link.id}")},
+        "id": link.id,
+        "name": link.name,
+        "type": link.type,
+        "external_url": link.external_url,
+        "custom_fields": dict(link.custom_fields),
+    }
+
+
+def reminder_json(links: Links, reminder: Reminder) -> dict[str, Any]:
+    owner = links.url(f"/teammates/{reminder.owner_id}") if reminder.owner_id else None
+    return {
+        "_links": {"related": {"owner": owner}} if owner else {"related": {}},
+        "created_at": reminder.created_at,
+        "scheduled_at": reminder.scheduled_at,
+        "updated_at": reminder.updated_at,
     }
 
 
@@ -54,12 +75,12 @@ def conversation_json(links: Links, db: Database, conv: Conversation) -> dict[st
         "assignee": teammate_json(links, assignee) if assignee else None,
         "recipient": recipient_json(links, conv.recipient) if conv.recipient else None,
         "tags": [tag_json(links, db.tags[t]) for t in conv.tag_ids if t in db.tags],
-        "links": [],
+        "links": [link_json(links, db.links[i]) for i in conv.link_ids if i in db.links],
         "custom_fields": dict(conv.custom_fields),
         "created_at": conv.created_at,
         "updated_at": conv.updated_at,
         "is_private": conv.is_private,
-        "scheduled_reminders": [],
+        "scheduled_reminders": [reminder_json(links, r) for r in conv.reminders],
         "metadata": {},
     }
     if conv.waiting_since is not None:

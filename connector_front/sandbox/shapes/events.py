@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ..database import Database
-from ..endpoint import Links
+from ..links import Links
 from ..records import Event
-from .conversations import conversation_json
+from .conversations import conversation_json, link_json
 from .people import inbox_json, teammate_json
 from .tags import tag_json
 from .threads import comment_json, message_json
@@ -26,6 +26,7 @@ TARGETS: dict[str, Callable[[Links, Database, str], Any]] = {
     "message": lambda links, db, i: (
         message_json(links, db, db.messages[i]) if i in db.messages else None
     ),
+    "link": lambda links, db, i: link_json(links, db.links[i]) if i in db.links else None,
 }
 
 

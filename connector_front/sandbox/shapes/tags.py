@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..endpoint import Links
+from ..links import Links
 from ..records import Status, Tag
 
 

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from ..database import Database
-from ..endpoint import Links
+from ..links import Links
 from ..records import Comment, Message
 from .conversations import recipient_json
 from .people import teammate_json
