@@ -184,11 +184,18 @@ def _serve(args: argparse.Namespace) -> int:
     from connector_front.host import create_app
 
     if args.sandbox:
-        from connector_front.embedded import connect_owner, sandbox_settings
+        from connector_front.embedded import (
+            connect_owner,
+            intake_url,
+            sandbox_settings,
+            webhook_secret,
+        )
         from connector_front.host.loader import load_connector
         from connector_front.sandbox import SandboxConfig, SandboxServer
 
-        config = SandboxConfig()
+        # the sandbox sends its signed webhooks to this host's own intake
+        config = SandboxConfig(webhook_url=intake_url(args.host, args.port))
+        config.webhook_secret = webhook_secret() or config.webhook_secret
         sandbox = SandboxServer(config, host="127.0.0.1", port=0)
         sandbox.start()
         tmp = tempfile.mkdtemp(prefix="connector-front-serve-")
@@ -204,6 +211,12 @@ def _serve(args: argparse.Namespace) -> int:
         async def preauthorize(plugin: Any) -> None:
             await connect_owner(plugin, owner)
             print(f"owner {owner!r} authorized on the sandbox at {sandbox.url}", file=sys.stderr)
+            company = await plugin.company_of(owner)
+            print(
+                f"the sandbox's webhooks (company {company}) go to {config.webhook_url}; events "
+                f"at http://{args.host}:{args.port}/events",
+                file=sys.stderr,
+            )
 
         app = create_app(connector, default_owner=owner, on_startup=preauthorize)
         try:

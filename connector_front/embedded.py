@@ -6,7 +6,8 @@ the connector's side: settings that point at it, and a scripted customer approva
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
@@ -21,6 +22,19 @@ from connector_front.settings import ConnectorSettings
 SANDBOX_REDIRECT_URI = "http://127.0.0.1:8000/oauth/callback"
 
 
+def webhook_secret(env: Mapping[str, str] | None = None) -> str | None:
+    """The app webhook secret a sandbox should sign with: the first of FRONT_WEBHOOK_SECRET."""
+    value = (os.environ if env is None else env).get("FRONT_WEBHOOK_SECRET", "")
+    first = value.split(",")[0].strip()
+    return first or None
+
+
+def intake_url(host: str, port: int) -> str:
+    """The host's application webhook intake, as a sandbox on this machine reaches it."""
+    reachable = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host  # noqa: S104
+    return f"http://{reachable}:{port}/webhooks/front"
+
+
 def sandbox_settings(
     sandbox: SandboxServer,
     config: SandboxConfig,
@@ -30,8 +44,9 @@ def sandbox_settings(
     field_mapping: dict[str, dict[str, str]] | None = None,
     max_attempts: int = 5,
 ) -> ConnectorSettings:
-    """Connector settings whose OAuth app and API base are the sandbox's."""
+    """Connector settings whose OAuth app, API base and webhook secret are the sandbox's."""
     return ConnectorSettings(
+        webhook_secrets=[config.webhook_secret],
         client_id=config.client_id,
         client_secret=config.client_secret,
         redirect_uri=redirect_uri,
