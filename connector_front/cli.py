@@ -300,3 +300,7 @@ def _filters(pairs: Sequence[str]) -> dict[str, str]:
             raise InvalidInputError(f"--filter {pair!r} must be NAME=VALUE", fields=["filter"])
         filters[name] = value
     return filters
+
+
+if __name__ == "__main__":
+    sys.exit(main())

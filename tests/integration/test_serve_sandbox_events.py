@@ -1,0 +1,127 @@
+"""``connector-front serve --sandbox`` as a user runs it: the sandbox's webhooks reach the host.
+
+The host runs in its own process; this test is a client over HTTP, signing with the secret it
+gave the host through the environment, as an operator would.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+SECRET = "serve-test-secret"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def served() -> Iterator[httpx.Client]:
+    port = _free_port()
+    env = {**os.environ, "FRONT_WEBHOOK_SECRET": f"{SECRET},older-secret"}
+    env.pop("CONNECTOR_FRONT_HOST_KEY", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "connector_front.cli", "serve", "--sandbox", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
+    try:
+        _until(lambda: _up(client), what="the host to start", process=process)
+        yield client
+    finally:
+        client.close()
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+def _up(client: httpx.Client) -> bool:
+    try:
+        return client.get("/connectors/front").status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def _until(
+    check: Callable[[], Any], *, what: str, process: subprocess.Popen[str] | None = None
+) -> Any:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"serve exited while waiting for {what}")
+        found = check()
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _events(client: httpx.Client) -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = client.get("/events", params={"limit": 500}).json()["data"]
+    return data
+
+
+def test_changes_made_through_the_host_come_back_as_webhook_events(served: httpx.Client) -> None:
+    issue = served.get("/resources/ticketIssue", params={"limit": 1}).json()["data"][0]["id"]
+    ref = {"object": "resourceRef", "model": "ticketIssue", "id": issue}
+    comment = served.post(
+        "/resources/ticketComment", json={"fields": {"issue": ref, "content": "on it"}}
+    ).json()["id"]
+    assert served.patch(
+        f"/resources/ticketIssue/{issue}", json={"fields": {"status": "closed"}}
+    ).status_code == 200
+
+    def arrived() -> set[tuple[str, str]]:
+        got = {(e["event"], e["id"]) for e in _events(served) if e["source"] == "webhook"}
+        return got if {("ticketComment::created", comment)} <= got and len(got) >= 2 else set()
+
+    got = _until(arrived, what="the webhook events")
+    assert ("ticketIssue::updated", issue) in got
+    closed = [e for e in _events(served) if e["event"] == "ticketIssue::updated"]
+    assert any(e["data"]["fields"]["status"] == "closed" for e in closed)
+
+
+def test_a_signed_delivery_from_outside_is_accepted_once(served: httpx.Client) -> None:
+    company = served.get("/proxy/me").json()["id"]
+    issue = served.get("/resources/ticketIssue", params={"limit": 1}).json()["data"][0]["id"]
+    body = json.dumps(
+        {
+            "type": "conversation_snoozed",
+            "authorization": {"id": company},
+            "payload": {"id": "evt_outside", "emitted_at": time.time(),
+                        "conversation": {"id": issue}},
+        }
+    ).encode()  # fmt: skip
+    timestamp = str(int(time.time() * 1000))
+    mac = hmac.new(SECRET.encode(), timestamp.encode() + b":" + body, hashlib.sha256)
+    headers = {
+        "x-front-signature": base64.b64encode(mac.digest()).decode(),
+        "x-front-request-timestamp": timestamp,
+    }
+    for _ in range(3):
+        assert served.post("/webhooks/front", content=body, headers=headers).status_code == 200
+    key = f"ticketIssue:{issue}:updated:evt_outside"
+    _until(lambda: any(e["idempotencyKey"] == key for e in _events(served)), what="the event")
+    assert [e["idempotencyKey"] for e in _events(served)].count(key) == 1
