@@ -1,0 +1,1 @@
+"""Sub-commands of ``connector-front`` that live in their own modules."""
