@@ -21,6 +21,9 @@ from .base import (
 from .custom_fields import merged_custom_fields
 from .timestamps import to_front_seconds
 
+CUTOFF = "updated_after="
+"""Prefix of a cursor that carries the updatedAfter time to the following pages."""
+
 WRITABLE: Mapping[str, str] = {"name": "name", "description": "description", "domains": "domains"}
 """Unified field -> Front account field, for create and update."""
 
@@ -66,15 +69,16 @@ class CompanyMapper(CollectionMapper):
 
     async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
         """Front has no updated-after filter on accounts: list newest first, stop at the first
-        account not updated after the filter value."""
+        account not updated after the filter value (carried in the cursor to later pages)."""
+        after, next_url = _cutoff(query)
         params = self.front_params(query)
-        page = await api.list_page(self.collection, params=params, next_url=query.cursor)
-        after = _updated_after(query)
+        page = await api.list_page(self.collection, params=params, next_url=next_url)
         if after is None:
             return MappedList(items=page.results, next_cursor=page.next_url)
         fresh = [a for a in page.results if not _not_after(a.get("updated_at"), after)]
-        ended = len(fresh) < len(page.results)
-        return MappedList(items=fresh, next_cursor=None if ended else page.next_url)
+        if len(fresh) < len(page.results) or page.next_url is None:
+            return MappedList(items=fresh, next_cursor=None)
+        return MappedList(items=fresh, next_cursor=f"{CUTOFF}{after!r}|{page.next_url}")
 
     async def create(
         self, api: FrontApi, fields: Mapping[str, Any], custom_fields: Mapping[str, Any]
@@ -110,6 +114,24 @@ class CompanyMapper(CollectionMapper):
 
 def _updated_after(query: ListQuery) -> float | None:
     return to_front_seconds(query.filters.get("updatedAfter"), "updatedAfter")
+
+
+def _cutoff(query: ListQuery) -> tuple[float | None, str | None]:
+    """The updatedAfter time (from the filter, or carried in the cursor) and Front's next link."""
+    after = _updated_after(query)
+    cursor = query.cursor
+    if cursor is None or not cursor.startswith(CUTOFF):
+        return after, cursor
+    stamp, _, next_url = cursor.removeprefix(CUTOFF).partition("|")
+    try:
+        carried = float(stamp)
+    except ValueError:
+        raise InvalidInputError(
+            "cursor is not one this connector issued; pass the 'next' value of the previous "
+            "page unchanged",
+            fields=["cursor"],
+        ) from None
+    return (carried if after is None else after), next_url or None
 
 
 def _not_after(updated_at: Any, after: float) -> bool:
