@@ -1,4 +1,4 @@
-"""Accounts tell their changes the way Front does: updated_at moves, sort_by=updated_at finds them."""
+"""Accounts tell their changes as Front does: updated_at moves, sort_by=updated_at finds them."""
 
 from __future__ import annotations
 
