@@ -73,6 +73,11 @@ class SyncEngine:
         full: bool = False,
     ) -> SyncReport:
         """One pass for ``owner_id`` (None: every connection with an ``::events`` grant)."""
+        if owner_id is not None and (not isinstance(owner_id, str) or not owner_id.strip()):
+            raise InvalidInputError(
+                "owner id must be a non-empty string (or None for every connection)",
+                fields=["ownerId"],
+            )
         wanted = self._models(models)
         owners = [owner_id] if owner_id is not None else await self._owners()
         settings = self._connector.settings
@@ -140,6 +145,11 @@ class SyncEngine:
             return [m.model for m in registry if m.changes is not None and m.supports(EVENTS)]
         if isinstance(models, str):
             models = [models]
+        if not models:
+            raise InvalidInputError(
+                "models must name at least one model (or be None for every model with events)",
+                fields=["models"],
+            )
         for name in models:
             mapper = registry.get(name)
             if mapper.changes is None or not mapper.supports(EVENTS):

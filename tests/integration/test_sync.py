@@ -378,7 +378,11 @@ async def test_bad_model_names_are_refused_before_any_request(
     connector = _connector(embedded)
     with pytest.raises(NotFoundError, match="unknown model"):
         await connector.sync(OWNER, ["genericContacts"])
-    connector.register_model(load_mapper("examples.front_tag:TagMapper"))
+    with pytest.raises(InvalidInputError, match="at least one model"):
+        await connector.sync(OWNER, [])
+    with pytest.raises(InvalidInputError, match="owner id must be a non-empty string"):
+        await connector.sync(" ")
+    connector.registry.register(load_mapper("examples.front_tag:TagMapper"))
     with pytest.raises(InvalidInputError, match="frontTag has no events to sync"):
         await connector.sync(OWNER, ["frontTag"])
 
