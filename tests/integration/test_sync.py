@@ -430,8 +430,10 @@ async def test_a_failed_event_write_keeps_the_state_so_nothing_is_lost(
     """Events are written before the state: when the write fails, the next pass re-finds them."""
     connector = _connector(embedded)
     await connector.sync(OWNER, ["genericContact"])
-    created = await connector.connection(OWNER).resources("genericContact").create(
-        {"email": "late@example.com"}
+    created = (
+        await connector.connection(OWNER)
+        .resources("genericContact")
+        .create({"email": "late@example.com"})
     )
     database = sqlite3.connect(tmp_path / "connector.sqlite3")
     database.execute(
@@ -446,3 +448,68 @@ async def test_a_failed_event_write_keeps_the_state_so_nothing_is_lost(
     recovered = await connector.sync(OWNER, ["genericContact"])
     assert recovered.emitted == 1
     assert await _seen(connector) == [("genericContact", "created", created.id)]
+
+
+async def test_a_cancelled_pass_then_a_restart_emits_each_change_once(world: World) -> None:
+    first = world.connector()
+    await first.sync(OWNER, ["genericContact"])
+    expected = await _change_contacts(first)
+    running: asyncio.Task[SyncReport] | None = None
+
+    def cancel_on_page_two(update: ProgressUpdate) -> None:
+        if update.stage == "listing" and update.pages == 2 and running is not None:
+            running.cancel()
+
+    running = asyncio.create_task(
+        first.sync(OWNER, ["genericContact"], progress=cancel_on_page_two)
+    )
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    await first.aclose()
+    assert await first.event_log.count() == 0
+
+    restarted = world.connector()
+    await restarted.sync(OWNER, ["genericContact"])
+    await restarted.sync(OWNER, ["genericContact"])
+    assert await _seen(restarted) == expected
+    await restarted.aclose()
+
+
+@pytest.mark.parametrize(("stage", "written"), [("listing", 30), ("emitted", 40)])
+async def test_the_events_stream_killed_on_its_second_page_resumes_exactly_once(
+    embedded: EmbeddedSandbox, stage: str, written: int
+) -> None:
+    """20 comments: 20 Front events, 2 pages of the stream, 40 unified events."""
+    connector = _connector(embedded)
+    models = ["ticketIssue", "ticketComment"]
+    await connector.sync(OWNER, models)
+    with _front(embedded.server) as front:
+        comments = [
+            front.post(
+                "/conversations/cnv_s003/comments",
+                json={"body": f"note {n}", "author_id": "tea_s001"},
+            ).json()["id"]
+            for n in range(20)
+        ]
+    with pytest.raises(Killed):
+        await connector.sync(OWNER, models, progress=_kill_after(models[0], stage, records=16))
+    # the first page's events are written (and its cursor saved); the second page's are
+    # written only when the kill came after its events
+    assert await connector.event_log.count() == written
+
+    report = await connector.sync(OWNER, models)
+    assert not report.failed
+    events = await _events(connector)
+    created = sorted(e.id for e in events if e.event == "ticketComment::created")
+    assert created == sorted(comments)
+    updates = [e for e in events if e.event == "ticketIssue::updated"]
+    assert len(updates) == 20 == len({e.idempotencyKey for e in updates})
+    assert (await connector.sync(OWNER, models)).emitted == 0
+
+
+def _kill_after(model: str, stage: str, *, records: int) -> Callable[[ProgressUpdate], None]:
+    def progress(update: ProgressUpdate) -> None:
+        if update.model == model and update.stage == stage and update.records >= records:
+            raise Killed(stage)
+
+    return progress
