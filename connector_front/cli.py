@@ -1,4 +1,4 @@
-"""``connector-front``: demo, sandbox, serve, manifest, resources. JSON where programs read it."""
+"""``connector-front``: demo, sandbox, serve, manifest, sync, resources. JSON for programs."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from connector_front.commands import webhooks
+from connector_front.commands import sync, webhooks
 from connector_front.errors import ConnectorError, InvalidInputError
 
 COMMANDS = (webhooks,)
@@ -68,6 +68,14 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the reference host")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--sync-interval",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="seconds between background event-sync passes (default 60, the sync_interval "
+        "setting; 0 = off)",
+    )
     _add_target_options(serve)
     serve.set_defaults(handler=_serve)
 
@@ -76,6 +84,8 @@ def _parser() -> argparse.ArgumentParser:
         "--markdown", action="store_true", help="print the coverage table for the README instead"
     )
     manifest.set_defaults(handler=_manifest)
+
+    sync.register(commands)
 
     resources = commands.add_parser("resources", help="CRUD on unified models from the shell")
     actions = resources.add_subparsers(title="actions", metavar="ACTION", required=True)
@@ -218,13 +228,20 @@ def _serve(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
 
-        app = create_app(connector, default_owner=owner, on_startup=preauthorize)
+        app = create_app(
+            connector,
+            default_owner=owner,
+            on_startup=preauthorize,
+            background=sync.serve_jobs(args.sync_interval, connector),
+        )
         try:
             uvicorn.run(app, host=args.host, port=args.port, log_level="info")
         finally:
             sandbox.stop()
         return 0
-    app = create_app(_settings_connector(args), default_owner=args.owner)
+    connector = _settings_connector(args)
+    jobs = sync.serve_jobs(args.sync_interval, connector)
+    app = create_app(connector, default_owner=args.owner, background=jobs)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 

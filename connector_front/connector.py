@@ -40,6 +40,7 @@ from connector_front.mappers.base import EVENTS, Mapper
 from connector_front.models.event import EventPage, UnifiedEvent
 from connector_front.registry import ModelRegistry, load_mapper
 from connector_front.settings import ConnectorSettings
+from connector_front.sync import Progress, SyncEngine, SyncReport
 from connector_front.transport import FrontClient, RetryPolicy
 from connector_front.webhooks import DeliveryQueue, WebhookIntake
 
@@ -80,6 +81,7 @@ class FrontConnector:
         self.pusher = self._pusher()
         if self.pusher is not None:
             self.event_log.appended = self.pusher.wake
+        self.syncer = SyncEngine(self)
         self._flow: OAuthFlow | None = None
         self._clients: dict[str, FrontClient] = {}
         self._managers: dict[str, TokenManager] = {}
@@ -134,6 +136,23 @@ class FrontConnector:
             after = page.next
             if not page.data:
                 await asyncio.sleep(poll_interval)
+
+    async def sync(
+        self,
+        owner_id: str | None = None,
+        models: Sequence[str] | None = None,
+        progress: Progress | None = None,
+        *,
+        full: bool = False,
+    ) -> SyncReport:
+        """One event-sync pass (``owner_id`` None: every connection with an ``::events`` grant).
+
+        Found changes land in the event log; the report says, per owner and model, what was
+        read and emitted. ``full`` forces the full id listing (the deletion check).
+        """
+        return await self.syncer.run(
+            owner_id=owner_id, models=models, progress=progress, full=full
+        )
 
     async def subscribed(self, owner_id: str, model: str) -> bool:
         """Whether the owner's connection receives ``model``'s events (``model::events``)."""

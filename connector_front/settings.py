@@ -107,6 +107,17 @@ class ConnectorSettings(BaseModel):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+    sync_overlap: float = Field(
+        default=120.0, ge=0, description="seconds event sync re-reads before its cursor"
+    )
+    sync_full_scan_interval: float = Field(
+        default=600.0,
+        gt=0,
+        description="seconds between full id listings of a model with over 1,000 records",
+    )
+    sync_interval: float = Field(
+        default=60.0, ge=0, description="seconds between background sync passes (0: off)"
+    )
 
     @property
     def uses_oauth(self) -> bool:

@@ -12,9 +12,17 @@ from .base import (
     CollectionMapper,
     FrontApi,
     FrontJSON,
+    ListQuery,
+    MappedList,
     Unified,
+    list_params,
+    unknown_filters,
 )
 from .custom_fields import merged_custom_fields
+from .timestamps import to_front_seconds
+
+CUTOFF = "updated_after="
+"""Prefix of a cursor that carries the updatedAfter time to the following pages."""
 
 WRITABLE: Mapping[str, str] = {"name": "name", "description": "description", "domains": "domains"}
 """Unified field -> Front account field, for create and update."""
@@ -34,6 +42,10 @@ class CompanyMapper(CollectionMapper):
         "events": ("GET /accounts", "GET /accounts/{account_id}"),
     }
     changes = "updated_after"
+    filters: ClassVar[Mapping[str, str]] = {
+        "updatedAfter": "accounts updated after this time (ISO-8601 or epoch seconds), newest "
+        "first: Front sorts by updated_at and the listing ends at the first older account",
+    }
     custom_fields_endpoint = "GET /accounts/custom_fields"
 
     def to_unified(self, front: Mapping[str, Any]) -> Unified:
@@ -48,6 +60,25 @@ class CompanyMapper(CollectionMapper):
             created_at=front.get("created_at"),
             updated_at=front.get("updated_at"),
         )
+
+    def front_params(self, query: ListQuery) -> dict[str, Any]:
+        unknown_filters(query, list(self.filters), model=self.model)
+        if _updated_after(query) is None:
+            return list_params(query)
+        return list_params(query, sort_by="updated_at", sort_order="desc")
+
+    async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
+        """Front has no updated-after filter on accounts: list newest first, stop at the first
+        account not updated after the filter value (carried in the cursor to later pages)."""
+        after, next_url = _cutoff(query)
+        params = self.front_params(query)
+        page = await api.list_page(self.collection, params=params, next_url=next_url)
+        if after is None:
+            return MappedList(items=page.results, next_cursor=page.next_url)
+        fresh = [a for a in page.results if not _not_after(a.get("updated_at"), after)]
+        if len(fresh) < len(page.results) or page.next_url is None:
+            return MappedList(items=fresh, next_cursor=None)
+        return MappedList(items=fresh, next_cursor=f"{CUTOFF}{after!r}|{page.next_url}")
 
     async def create(
         self, api: FrontApi, fields: Mapping[str, Any], custom_fields: Mapping[str, Any]
@@ -79,6 +110,37 @@ class CompanyMapper(CollectionMapper):
             return unchanged
         updated: FrontJSON = await api.request("PATCH", path, json=body)
         return updated
+
+
+def _updated_after(query: ListQuery) -> float | None:
+    return to_front_seconds(query.filters.get("updatedAfter"), "updatedAfter")
+
+
+def _cutoff(query: ListQuery) -> tuple[float | None, str | None]:
+    """The updatedAfter time (from the filter, or carried in the cursor) and Front's next link."""
+    after = _updated_after(query)
+    cursor = query.cursor
+    if cursor is None or not cursor.startswith(CUTOFF):
+        return after, cursor
+    stamp, _, next_url = cursor.removeprefix(CUTOFF).partition("|")
+    try:
+        carried = float(stamp)
+    except ValueError:
+        raise InvalidInputError(
+            "cursor is not one this connector issued; pass the 'next' value of the previous "
+            "page unchanged",
+            fields=["cursor"],
+        ) from None
+    return (carried if after is None else after), next_url or None
+
+
+def _not_after(updated_at: Any, after: float) -> bool:
+    """True for an account last updated at or before ``after`` (one without a time is kept)."""
+    return (
+        isinstance(updated_at, int | float)
+        and not isinstance(updated_at, bool)
+        and (updated_at <= after)
+    )
 
 
 def _front_fields(fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -52,6 +52,9 @@ CASES: dict[str, Case] = {
     "genericContact custom fields": lambda c: c.resources("genericContact").custom_fields(),
     # genericCompany
     "genericCompany::list": lambda c: c.resources("genericCompany").list(limit=10),
+    "genericCompany::list updatedAfter": lambda c: c.resources("genericCompany").list(
+        limit=10, filters={"updatedAfter": "2024-01-01T00:00:00Z"}
+    ),
     "genericCompany::retrieve": lambda c: c.resources("genericCompany").retrieve("acc_123"),
     "genericCompany::retrieve alias": lambda c: c.resources("genericCompany").retrieve(
         "alt:domain:example.com"
