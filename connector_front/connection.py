@@ -111,6 +111,7 @@ class Resources:
         filters: Mapping[str, str] | None = None,
         raw: bool = False,
     ) -> RecordPage:
+        await self.admit("list")
         if limit is not None and not 1 <= limit <= MAX_LIMIT:
             raise InvalidInputError(
                 f"limit must be between 1 and {MAX_LIMIT} (Front's page size), got {limit}",
@@ -119,7 +120,7 @@ class Resources:
         query = ListQuery(
             limit=limit, cursor=decode_cursor(self.model, cursor), filters=dict(filters or {})
         )
-        listed = await self._run("list", lambda api: self._mapper.list(api, query))
+        listed = await self._call("list", lambda api: self._mapper.list(api, query))
         mapping = self._connector.field_mapping
         return RecordPage(
             data=[build_record(self._mapper, item, mapping, raw=raw) for item in listed.items],
@@ -131,17 +132,19 @@ class Resources:
         return build_record(self._mapper, front, self._connector.field_mapping, raw=raw)
 
     async def create(self, fields: object, *, raw: bool = False) -> Record:
+        await self.admit("create")
         standard, custom = parse_write(
             self._mapper, fields, self._connector.field_mapping, operation="create"
         )
-        front = await self._run("create", lambda api: self._mapper.create(api, standard, custom))
+        front = await self._call("create", lambda api: self._mapper.create(api, standard, custom))
         return build_record(self._mapper, front, self._connector.field_mapping, raw=raw)
 
     async def update(self, record_id: str, fields: object, *, raw: bool = False) -> Record:
+        await self.admit("update")
         standard, custom = parse_write(
             self._mapper, fields, self._connector.field_mapping, operation="update"
         )
-        front = await self._run(
+        front = await self._call(
             "update", lambda api: self._mapper.update(api, record_id, standard, custom)
         )
         return build_record(self._mapper, front, self._connector.field_mapping, raw=raw)
@@ -164,11 +167,19 @@ class Resources:
             "delete", lambda api: self._mapper.delete(api, record_id, permanent=permanent)
         )
 
-    async def _run(self, operation: str, call: Callable[[FrontApi], Awaitable[T]]) -> T:
-        """Refuse unsupported or ungranted operations before any request, then run guarded."""
+    async def admit(self, operation: str) -> None:
+        """Refuse an unsupported (501) or ungranted (403) operation, before reading its input."""
         if not self._mapper.supports(operation):
             raise self._mapper.unsupported_error(operation)
+        await self._connector.check_granted(self._owner_id, f"{self.model}::{operation}")
+
+    async def _run(self, operation: str, call: Callable[[FrontApi], Awaitable[T]]) -> T:
+        """Admit the operation, then run it guarded."""
+        await self.admit(operation)
+        return await self._call(operation, call)
+
+    async def _call(self, operation: str, call: Callable[[FrontApi], Awaitable[T]]) -> T:
+        """Run an admitted operation; its mapper may reach only the endpoints it declares."""
         operation_id = f"{self.model}::{operation}"
-        await self._connector.check_granted(self._owner_id, operation_id)
         client = await self._connector.client(self._owner_id)
         return await call(GuardedApi(client, operation_id, self._mapper.endpoints[operation]))

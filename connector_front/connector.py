@@ -186,6 +186,12 @@ class FrontConnector:
         """Mapped keys must name a known model and not shadow a field Front already fills."""
         for model in self.field_mapping.models():
             mapper = self.registry.get(model)
+            if mapper.custom_fields_endpoint is None:
+                raise ConfigurationError(
+                    f"field mapping for {model}: a Front {mapper.front_object} has no custom "
+                    "fields, so mapped keys could be neither read nor written; remove "
+                    f"[connector_front.field_mapping.{model}]"
+                )
             known = set(mapper.fields_model.model_fields) - set(mapper.mappable_fields)
             clashes = sorted(set(self.field_mapping.for_model(model)) & known)
             if clashes:
