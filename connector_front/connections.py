@@ -55,3 +55,12 @@ class ConnectionStore:
         if row is None:
             return None
         return ConnectionInfo(owner_id, tuple(json.loads(row[0])), float(row[1]))
+
+    async def all(self) -> list[ConnectionInfo]:
+        """Every connection, oldest first."""
+        async with self._lock:
+            with closing(self._connect()) as db, db:
+                rows = db.execute(
+                    "SELECT owner_id, operations, created_at FROM connections ORDER BY created_at"
+                ).fetchall()
+        return [ConnectionInfo(row[0], tuple(json.loads(row[1])), float(row[2])) for row in rows]

@@ -50,7 +50,7 @@ class FrontConnector:
         self.settings = settings or ConnectorSettings.load()
         self.registry = registry or ModelRegistry()
         for spec in self.settings.custom_models:
-            self.registry.register(load_mapper(spec))
+            self.registry.register(load_mapper(spec, self.settings.module_dirs))
         self.field_mapping = FieldMapping(self.settings.field_mapping)
         self._check_mapping()
         database = Path(self.settings.database)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
 
 from connector_front.auth.settings import FRONT_AUTHORIZE_URL, FRONT_TOKEN_URL
 from connector_front.errors import ConfigurationError
@@ -61,10 +61,18 @@ class ConnectorSettings(BaseModel):
     )
     timeout: float = Field(default=30.0, gt=0, description="seconds per Front request")
     max_attempts: int = Field(default=5, ge=1, le=20, description="tries per Front request")
+    _config_dir: Path | None = PrivateAttr(default=None)
 
     @property
     def uses_oauth(self) -> bool:
         return self.api_token is None
+
+    @property
+    def module_dirs(self) -> list[Path]:
+        """Where ``custom_models`` modules are looked for beyond installed packages: the
+        config file's folder (when loaded from one), then the current directory."""
+        dirs = [self._config_dir] if self._config_dir is not None else []
+        return [*dirs, Path.cwd()]
 
     @classmethod
     def load(
@@ -77,13 +85,16 @@ class ConnectorSettings(BaseModel):
             if environ.get(var):
                 data[key] = environ[var]
         try:
-            return cls.model_validate(data)
+            settings = cls.model_validate(data)
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
             )
             where = f" in {path}" if path else ""
             raise ConfigurationError(f"invalid connector settings{where}: {problems}") from None
+        if path:
+            settings._config_dir = Path(path).resolve().parent
+        return settings
 
 
 def _read_file(path: Path) -> Mapping[str, Any]:

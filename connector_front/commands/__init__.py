@@ -1,0 +1,1 @@
+"""The code of CLI commands, one module each; ``connector_front.cli`` registers them."""
