@@ -23,6 +23,7 @@ from connector_front.mappers.custom_field_definitions import to_definition
 from connector_front.models.custom_field import CustomFieldDefinition
 from connector_front.models.record import Record, RecordPage
 from connector_front.proxy import check_proxy_path, forwardable_headers
+from connector_front.proxy_links import relinked_response
 from connector_front.records import build_record, parse_write
 
 if TYPE_CHECKING:
@@ -81,17 +82,34 @@ class Connection:
         params: Mapping[str, str] | None = None,
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
+        link_base: str | None = None,
     ) -> httpx.Response:
-        """Any Front endpoint, auth added; only Front's API host can be reached."""
+        """Any Front endpoint, auth added; only Front's API host can be reached.
+
+        With ``link_base`` (such as ``https://host/proxy``), Front's links in the answer
+        (``_pagination.next``, ``_links``) point under it instead of at Front.
+        """
         clean = check_proxy_path(path)
         client = await self._connector.client(self.owner_id)
-        return await client.send_raw(
+        answer = await client.send_raw(
             method.upper(),
             clean,
             params=params,
             content=content,
             headers=forwardable_headers(headers or {}),
         )
+        if link_base is None:
+            return answer
+        base = link_base.rstrip("/")
+
+        def relink(url: str) -> str | None:
+            if not client.hosts.is_allowed(url):
+                return None
+            target = httpx.URL(url)
+            query = f"?{target.query.decode()}" if target.query else ""
+            return f"{base}{client.hosts.api_path(target)}{query}"
+
+        return relinked_response(answer, relink)
 
 
 class Resources:

@@ -124,6 +124,7 @@ async def proxy(request: Request) -> Response:
         params=dict(request.query_params),
         content=await request.body() or None,
         headers=dict(request.headers),
+        link_base=str(request.base_url).rstrip("/") + "/proxy",
     )
     headers = {k: answer.headers[k] for k in PROXY_PASSTHROUGH if k in answer.headers}
     return Response(answer.content, status_code=answer.status_code, headers=headers)
