@@ -115,7 +115,11 @@ class EmbeddedSandbox:
             field_mapping=self._field_mapping,
             base=self._settings,
         )
-        self.connector = FrontConnector(settings)
+        try:
+            self.connector = FrontConnector(settings)
+        except BaseException:
+            self.server.stop()  # a bad custom model or mapping: leave no sandbox running
+            raise
         return self
 
     async def __aexit__(
