@@ -71,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     manifest.add_argument(
         "--markdown", action="store_true", help="print the coverage table for the README instead"
     )
+    manifest.add_argument(
+        "--config", type=Path, default=None, help="settings file: adds its custom_models"
+    )
     manifest.set_defaults(handler=_manifest)
 
     resources = _command(commands, "resources", "CRUD on unified models from the shell (JSON)")
@@ -147,9 +150,13 @@ def _demo(args: argparse.Namespace) -> int:
 def _manifest(args: argparse.Namespace) -> int:
     from connector_front.coverage import readme_section
     from connector_front.manifest import build_manifest
-    from connector_front.registry import ModelRegistry
+    from connector_front.registry import ModelRegistry, load_mapper
 
-    manifest = build_manifest(ModelRegistry())
+    registry = ModelRegistry()
+    settings = config_settings(args)
+    for spec in settings.custom_models if settings else ():
+        registry.register(load_mapper(spec, settings.module_dirs))
+    manifest = build_manifest(registry)
     if args.markdown:
         print(readme_section(manifest))
     else:

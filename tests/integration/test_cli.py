@@ -119,3 +119,14 @@ def test_unconnected_owner_is_told_to_authorize(
     code = main(["resources", "list", "genericContact", "--owner", "nobody"])
     assert code == 1
     assert "authorization_required" in capsys.readouterr().err
+
+
+def test_manifest_includes_the_custom_models_of_a_config(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from pathlib import Path
+
+    host_toml = Path(__file__).resolve().parents[2] / "examples" / "host.toml"
+    assert main(["manifest", "--config", str(host_toml)]) == 0
+    models = [m["model"] for m in json.loads(capsys.readouterr().out)["models"]]
+    assert models[-1] == "frontTag"

@@ -204,7 +204,7 @@ def test_readme_python_is_an_example_that_runs(tmp_path: Path) -> None:
     assert shown, "the README shows Python"
     examples = {p.read_text(encoding="utf-8") for p in EXAMPLES}
     for number, code in enumerate(shown):
-        assert code in examples, "a README Python block differs from every file in examples/"
+        assert code in examples, "README Python differs from examples/: copy the file over"
         script = tmp_path / f"readme_{number}.py"
         script.write_text(code, encoding="utf-8")
         run_script(script, tmp_path)
