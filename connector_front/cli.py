@@ -154,8 +154,9 @@ def _manifest(args: argparse.Namespace) -> int:
 
     registry = ModelRegistry()
     settings = config_settings(args)
-    for spec in settings.custom_models if settings else ():
-        registry.register(load_mapper(spec, settings.module_dirs))
+    if settings is not None:
+        for spec in settings.custom_models:
+            registry.register(load_mapper(spec, settings.module_dirs))
     manifest = build_manifest(registry)
     if args.markdown:
         print(readme_section(manifest))

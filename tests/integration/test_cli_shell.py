@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import quiet_port
+
 REPO = Path(__file__).resolve().parents[2]
 CLI = str(Path(sys.executable).parent / "connector-front")
 
@@ -65,14 +67,6 @@ def oauth_env(details: dict[str, str], tmp_path: Path, redirect_port: int) -> di
     )
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def run(
     *args: str, env: dict[str, str], cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
@@ -92,7 +86,7 @@ def test_standalone_sandbox_prints_what_reaches_it(standalone: dict[str, str]) -
 
 
 def test_connect_completes_oauth_from_the_shell(standalone: dict[str, str], tmp_path: Path) -> None:
-    env = oauth_env(standalone, tmp_path, free_port())
+    env = oauth_env(standalone, tmp_path, quiet_port())
     before = json.loads(run("connections", env=env).stdout)
     assert before["data"] == []
     job = subprocess.Popen(
@@ -125,7 +119,7 @@ def test_connect_completes_oauth_from_the_shell(standalone: dict[str, str], tmp_
 def test_connect_with_code_and_state_after_no_wait(
     standalone: dict[str, str], tmp_path: Path
 ) -> None:
-    env = oauth_env(standalone, tmp_path, free_port())
+    env = oauth_env(standalone, tmp_path, quiet_port())
     started = run("connect", "beta", "--operations", "genericCompany::list", "--no-wait", env=env)
     assert started.returncode == 0, started.stderr
     (url,) = [
@@ -235,7 +229,7 @@ def test_config_custom_model_from_the_config_folder_or_the_current_one(tmp_path:
 
 
 def test_serve_on_a_sandbox_prints_its_url_and_honours_config(tmp_path: Path) -> None:
-    port = free_port()
+    port = quiet_port()
     job = subprocess.Popen(
         [
             CLI,

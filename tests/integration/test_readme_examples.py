@@ -5,6 +5,7 @@ scratch folder holding a copy of ``examples/``. Ports 8000 and 8081 are swapped 
 ones so the test never collides with anything on the machine; a command ending in ``&``
 runs in the background and is waited for until its port answers; ``kill %N`` stops job N;
 ``connector-front connect`` gets its authorization URL opened, as a customer would.
+Each line runs as one command (no shell in between), so stopping a job stops the server.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import httpx
 import pytest
 
 from connector_front.settings import ConnectorSettings
+from tests.conftest import quiet_port
 
 REPO = Path(__file__).resolve().parents[2]
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -46,12 +48,6 @@ def commands(block: str) -> list[str]:
     joined = block.replace("\\\n", " ")
     lines = [re.sub(r"\s+#.*$", "", line).strip() for line in joined.splitlines()]
     return [line for line in lines if line and not line.startswith("#")]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -89,9 +85,8 @@ class Session:
             self.foreground(line)
 
     def foreground(self, line: str) -> None:
-        done = subprocess.run(  # noqa: S602 - the README's own shell line
-            line,
-            shell=True,
+        done = subprocess.run(
+            shlex.split(line),
             cwd=self.cwd,
             env=self.env,
             capture_output=True,
@@ -111,34 +106,35 @@ class Session:
 
     def background(self, line: str) -> None:
         port = int(re.findall(r"--port (\d+)", line)[0])
-        job = subprocess.Popen(  # noqa: S602 - the README's own shell line
-            line,
-            shell=True,
-            cwd=self.cwd,
-            env=self.env,
-            text=True,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
         number = max(self.jobs, default=0) + 1
+        log = self.cwd / f"job-{len(list(self.cwd.glob('job-*.log')))}-{port}.log"
+        with log.open("w") as sink:
+            job = subprocess.Popen(
+                shlex.split(line),
+                cwd=self.cwd,
+                env=self.env,
+                text=True,
+                start_new_session=True,
+                stdout=sink,
+                stderr=sink,
+            )
         self.jobs[number] = (job, port)
         deadline = time.monotonic() + 60
         while True:
-            assert job.poll() is None, (
-                f"{line!r} stopped: {job.stderr.read() if job.stderr else ''}"
-            )
+            assert job.poll() is None, f"{line!r} stopped: {log.read_text()[-2000:]}"
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                return
             except OSError:
                 assert time.monotonic() < deadline, f"{line!r} never listened on {port}"
                 time.sleep(0.1)
+                continue
+            time.sleep(0.3)  # a job that lost its port exits at once: make sure this one lives
+            assert job.poll() is None, f"{line!r} stopped: {log.read_text()[-2000:]}"
+            return
 
     def connect(self, line: str) -> None:
-        job = subprocess.Popen(  # noqa: S602 - the README's own shell line
-            line,
-            shell=True,
+        job = subprocess.Popen(
+            shlex.split(line),
             cwd=self.cwd,
             env=self.env,
             text=True,
@@ -184,7 +180,7 @@ def session(tmp_path: Path) -> Iterator[Session]:
         if not k.startswith(("FRONT_", "CONNECTOR_FRONT_", "PYTHON"))
     }
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    ports = {"8000": str(free_port()), "8081": str(free_port())}
+    ports = {"8000": str(quiet_port()), "8081": str(quiet_port())}
     shell = Session(tmp_path, env, ports)
     yield shell
     shell.close()
