@@ -83,8 +83,11 @@ def parse_write(
 
 
 def _refuse_unmapped(mapper: Mapper, standard: Mapping[str, Any], operation: str) -> None:
-    """A field Front lacks is written only through a field mapping; without one it is a 400."""
-    unmapped = sorted(set(standard) & mapper.mappable_fields)
+    """A field Front lacks is written only through a field mapping; without one it is a 400.
+
+    Null is let through: the field already reads null, so nothing is lost.
+    """
+    unmapped = sorted(k for k in set(standard) & mapper.mappable_fields if standard[k] is not None)
     if unmapped:
         first = unmapped[0]
         raise InvalidInputError(

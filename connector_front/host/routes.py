@@ -110,9 +110,7 @@ async def update_record(request: Request) -> Response:
 async def delete_record(request: Request) -> Response:
     resources = _resources(request)
     await resources.admit("delete")
-    await resources.delete(
-        request.path_params["id"], permanent=read.flag(request, "permanent")
-    )
+    await resources.delete(request.path_params["id"], permanent=read.flag(request, "permanent"))
     return Response(status_code=204)
 
 

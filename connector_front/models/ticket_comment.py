@@ -14,7 +14,7 @@ class TicketCommentFields(UnifiedFields):
     )
     author: UserRef | None = Field(
         default=None,
-        description='a genericUser (or, on public messages read back, a genericContact)',
+        description="a genericUser (or, on public messages read back, a genericContact)",
     )
     content: str | None = Field(default=None, max_length=1_000_000)
     isInternal: bool | None = None

@@ -16,6 +16,8 @@ def test_priority_is_written_only_through_a_mapping() -> None:
     with pytest.raises(InvalidInputError) as caught:
         parse_write(IssueMapper(), {"priority": "High"}, FieldMapping(), operation="update")
     assert caught.value.fields == ["fields.priority"]
+    unchanged = parse_write(IssueMapper(), {"priority": None}, FieldMapping(), operation="update")
+    assert unchanged == ({"priority": None}, {})  # it reads null already: nothing is lost
     mapped = FieldMapping({"ticketIssue": {"priority": "Priority"}})
     assert parse_write(IssueMapper(), {"priority": "High"}, mapped, operation="update") == (
         {},
