@@ -1,4 +1,8 @@
-"""``connector-front``: demo, sandbox, serve, manifest, sync, resources. JSON for programs."""
+"""``connector-front``: demo, sandbox, serve, connect, connections, manifest, resources, sync,
+webhooks.
+
+JSON where programs read it. Commands with more than a few lines live in ``commands/``.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +14,20 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from connector_front.commands import connect as connect_command
+from connector_front.commands import connections as connections_command
+from connector_front.commands import sandbox as sandbox_command
 from connector_front.commands import sync, webhooks
+from connector_front.commands.help import DefaultsHelp
+from connector_front.commands.list_all import walk_all
+from connector_front.commands.targets import config_settings, settings_connector
 from connector_front.errors import ConnectorError, InvalidInputError
 
-COMMANDS = (webhooks,)
-"""Commands that live in their own module under ``connector_front.commands``."""
-
-if TYPE_CHECKING:
-    from connector_front.sandbox import SandboxConfig
-
 DEFAULT_OWNER = "demo"
+HELP = DefaultsHelp
+"""Every command's --help shows its defaults."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (``| head``): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,57 +55,50 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    demo = commands.add_parser("demo", help="scripted tour against an embedded sandbox Front")
+    demo = _command(commands, "demo", "scripted tour against an embedded sandbox Front")
     demo.set_defaults(handler=_demo)
 
-    sandbox = commands.add_parser("sandbox", help="run a sandbox Front on a port")
-    sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=8081)
-    sandbox.add_argument("--rate-limit", type=int, default=None, help="requests per window")
-    sandbox.add_argument("--token-ttl", type=float, default=3600.0, help="access token seconds")
-    sandbox.add_argument(
-        "--webhook-url", default=None, help="send signed application webhooks to this URL"
-    )
-    sandbox.add_argument(
-        "--webhook-secret",
-        default=None,
-        help="webhook signing secret (default: the first of env FRONT_WEBHOOK_SECRET, "
-        "else sandbox-webhook-secret)",
-    )
-    sandbox.set_defaults(handler=_sandbox)
+    sandbox_command.add_parser(commands)
 
-    serve = commands.add_parser("serve", help="run the reference host")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve = _command(commands, "serve", "run the reference host (HTTP) on a Front or a sandbox")
+    serve.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
     serve.add_argument(
         "--sync-interval",
         type=float,
         default=None,
         metavar="SECONDS",
-        help="seconds between background event-sync passes (default 60, the sync_interval "
-        "setting; 0 = off)",
+        help="seconds between background event-sync passes (when not given: the sync_interval "
+        "setting, 60; 0 = off)",
     )
     _add_target_options(serve)
     serve.set_defaults(handler=_serve)
 
-    manifest = commands.add_parser("manifest", help="print the connector manifest (JSON)")
+    connect_command.add_parser(commands)
+    connections_command.add_parser(commands)
+
+    manifest = _command(commands, "manifest", "print the connector manifest (JSON)")
     manifest.add_argument(
         "--markdown", action="store_true", help="print the coverage table for the README instead"
+    )
+    manifest.add_argument(
+        "--config", type=Path, default=None, help="settings file: adds its custom_models"
     )
     manifest.set_defaults(handler=_manifest)
 
     sync.register(commands)
+    webhooks.register(commands)
 
-    resources = commands.add_parser("resources", help="CRUD on unified models from the shell")
+    resources = _command(commands, "resources", "CRUD on unified models from the shell (JSON)")
     actions = resources.add_subparsers(title="actions", metavar="ACTION", required=True)
-    for action, needs_id, needs_fields in (
-        ("list", False, False),
-        ("get", True, False),
-        ("create", False, True),
-        ("update", True, True),
-        ("delete", True, False),
+    for action, summary, needs_id, needs_fields in (
+        ("list", "list records of a unified model: one page, or every page with --all", 0, 0),
+        ("get", "retrieve one record by id", 1, 0),
+        ("create", "create a record from --fields", 0, 1),
+        ("update", "change the --fields of a record", 1, 1),
+        ("delete", "delete a record", 1, 0),
     ):
-        sub = actions.add_parser(action, help=f"{action} records of a unified model")
+        sub = _command(actions, action, summary)
         sub.add_argument("model", help="unified model, e.g. genericContact")
         if needs_id:
             sub.add_argument("id", help="record id")
@@ -105,27 +107,50 @@ def _parser() -> argparse.ArgumentParser:
                 "--fields", required=True, help='JSON object, e.g. \'{"email": "a@b.co"}\''
             )
         if action == "list":
-            sub.add_argument("--limit", type=int, default=None)
-            sub.add_argument("--cursor", default=None)
-            sub.add_argument("--filter", action="append", default=[], metavar="NAME=VALUE")
+            sub.add_argument("--limit", type=int, default=None, help="records per page (1-100)")
+            sub.add_argument("--cursor", default=None, help="the 'next' of a previous page")
+            sub.add_argument(
+                "--filter", action="append", default=[], metavar="NAME=VALUE", help="a filter"
+            )
+            sub.add_argument(
+                "--all",
+                action="store_true",
+                help="walk every page: JSON lines, with a progress bar on a terminal",
+            )
         if action in ("list", "get"):
             sub.add_argument("--raw", action="store_true", help="include Front's rawResource")
         if action == "delete":
-            sub.add_argument("--permanent", action="store_true")
+            sub.add_argument("--permanent", action="store_true", help="delete for good")
         _add_target_options(sub)
         sub.set_defaults(handler=_resources, action=action)
-    for command in COMMANDS:
-        command.register(commands)
+    return parser
+
+
+def _command(commands: Any, name: str, summary: str) -> argparse.ArgumentParser:
+    """A subcommand with its one-line summary (in the parent's list and in its own --help)."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=summary, description=summary[0].upper() + summary[1:] + ".", formatter_class=HELP
+    )
     return parser
 
 
 def _add_target_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("which Front")
-    group.add_argument("--sandbox", action="store_true", help="an embedded sandbox Front")
-    group.add_argument("--config", type=Path, default=None, help="settings file (TOML or JSON)")
+    group.add_argument(
+        "--sandbox", action="store_true", help="an embedded sandbox Front (a fresh one each run)"
+    )
+    group.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="settings file (TOML or JSON); with --sandbox its field_mapping, custom_models, "
+        "timeout and max_attempts apply",
+    )
     group.add_argument("--api-base", default=None, help="any Front-compatible API base URL")
     group.add_argument("--api-token", default=None, help="a Front API token (instead of OAuth)")
-    group.add_argument("--owner", default=None, help="connection owner id")
+    group.add_argument(
+        "--owner", default=None, help=f"connection owner id (when not given: {DEFAULT_OWNER})"
+    )
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -135,50 +160,17 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sandbox_config(args: argparse.Namespace) -> SandboxConfig:
-    """The sandbox's settings from the `sandbox` command's flags and the environment."""
-    from urllib.parse import urlsplit
-
-    from connector_front.sandbox import SandboxConfig
-
-    url = args.webhook_url
-    parts = urlsplit(url) if url is not None else None
-    if parts is not None and (parts.scheme not in ("http", "https") or not parts.netloc):
-        raise InvalidInputError(
-            f"--webhook-url {url!r} must be an absolute http:// or https:// URL",
-            fields=["webhook_url"],
-        )
-    config = SandboxConfig(
-        rate_limit=args.rate_limit, access_token_ttl=args.token_ttl, webhook_url=args.webhook_url
-    )
-    # FRONT_WEBHOOK_SECRET may list several secrets (an intake's rotation): sign with the first
-    listed = os.environ.get("FRONT_WEBHOOK_SECRET", "").split(",")[0].strip()
-    secret = args.webhook_secret or listed
-    if secret:
-        config.webhook_secret = secret
-    return config
-
-
-def _sandbox(args: argparse.Namespace) -> int:
-    from connector_front.sandbox import serve
-
-    config = _sandbox_config(args)
-    print(
-        f"sandbox Front on http://{args.host}:{args.port} (client id {config.client_id})",
-        file=sys.stderr,
-    )
-    target = config.webhook_url or "none (set one with --webhook-url or POST /_sandbox/webhooks)"
-    print(f"application webhooks to: {target}", file=sys.stderr)
-    serve(config, args.host, args.port)
-    return 0
-
-
 def _manifest(args: argparse.Namespace) -> int:
     from connector_front.coverage import events_section, readme_section
     from connector_front.manifest import build_manifest
-    from connector_front.registry import ModelRegistry
+    from connector_front.registry import ModelRegistry, load_mapper
 
-    manifest = build_manifest(ModelRegistry())
+    registry = ModelRegistry()
+    settings = config_settings(args)
+    if settings is not None:
+        for spec in settings.custom_models:
+            registry.register(load_mapper(spec, settings.module_dirs))
+    manifest = build_manifest(registry)
     if args.markdown:
         print(readme_section(manifest))
         print()
@@ -194,29 +186,40 @@ def _serve(args: argparse.Namespace) -> int:
     from connector_front.host import create_app
 
     if args.sandbox:
-        from connector_front.embedded import (
-            connect_owner,
-            intake_url,
-            sandbox_settings,
-            webhook_secret,
-        )
-        from connector_front.host.loader import load_connector
-        from connector_front.sandbox import SandboxConfig, SandboxServer
+        return _serve_on_sandbox(args)
+    connector = settings_connector(args)
+    jobs = sync.serve_jobs(args.sync_interval, connector)
+    app = create_app(connector, default_owner=args.owner, background=jobs)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
 
-        # the sandbox sends its signed webhooks to this host's own intake
-        config = SandboxConfig(webhook_url=intake_url(args.host, args.port))
-        config.webhook_secret = webhook_secret() or config.webhook_secret
-        sandbox = SandboxServer(config, host="127.0.0.1", port=0)
-        sandbox.start()
+
+def _serve_on_sandbox(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from connector_front.commands.sandbox import describe
+    from connector_front.embedded import connect_owner, intake_url, sandbox_settings, webhook_secret
+    from connector_front.host import create_app
+    from connector_front.host.loader import load_connector
+    from connector_front.sandbox import SandboxConfig, SandboxServer
+
+    base = config_settings(args)
+    # the sandbox sends its signed webhooks to this host's own intake
+    config = SandboxConfig(webhook_url=intake_url(args.host, args.port))
+    config.webhook_secret = webhook_secret() or config.webhook_secret
+    sandbox = SandboxServer(config, host="127.0.0.1", port=0).start()
+    try:
         tmp = tempfile.mkdtemp(prefix="connector-front-serve-")
         settings = sandbox_settings(
             sandbox,
             config,
             Path(tmp) / "host.sqlite3",
             redirect_uri=f"http://{args.host}:{args.port}/oauth/callback",
+            base=base,
         )
         connector = load_connector("front", settings)
         owner = args.owner or DEFAULT_OWNER
+        print(f"embedded {describe(sandbox.url, config)}", file=sys.stderr, flush=True)
 
         async def preauthorize(plugin: Any) -> None:
             await connect_owner(plugin, owner)
@@ -234,31 +237,10 @@ def _serve(args: argparse.Namespace) -> int:
             on_startup=preauthorize,
             background=sync.serve_jobs(args.sync_interval, connector),
         )
-        try:
-            uvicorn.run(app, host=args.host, port=args.port, log_level="info")
-        finally:
-            sandbox.stop()
-        return 0
-    connector = _settings_connector(args)
-    jobs = sync.serve_jobs(args.sync_interval, connector)
-    app = create_app(connector, default_owner=args.owner, background=jobs)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    finally:
+        sandbox.stop()
     return 0
-
-
-def _settings_connector(args: argparse.Namespace) -> Any:
-    from connector_front.host.loader import load_connector
-    from connector_front.settings import ConnectorSettings
-
-    settings = ConnectorSettings.load(args.config)
-    updates: dict[str, Any] = {}
-    if args.api_base:
-        updates["api_base"] = args.api_base
-    if args.api_token:
-        updates["api_token"] = args.api_token
-    if updates:
-        settings = ConnectorSettings.model_validate({**settings.model_dump(), **updates})
-    return load_connector("front", settings)
 
 
 def _resources(args: argparse.Namespace) -> int:
@@ -273,12 +255,13 @@ async def _run_resources(args: argparse.Namespace) -> Any:
         from connector_front.embedded import EmbeddedSandbox, connect_owner
 
         with tempfile.TemporaryDirectory(prefix="connector-front-cli-") as tmp:
-            async with EmbeddedSandbox(Path(tmp) / "cli.sqlite3") as env:
+            database = Path(tmp) / "cli.sqlite3"
+            async with EmbeddedSandbox(database, settings=config_settings(args)) as env:
                 assert env.connector is not None
                 owner = args.owner or DEFAULT_OWNER
                 await connect_owner(env.connector, owner)
                 return await _call(env.connector, owner, args)
-    connector = _settings_connector(args)
+    connector = settings_connector(args)
     try:
         return await _call(connector, args.owner or DEFAULT_OWNER, args)
     finally:
@@ -287,6 +270,12 @@ async def _run_resources(args: argparse.Namespace) -> Any:
 
 async def _call(connector: Any, owner: str, args: argparse.Namespace) -> Any:
     resources = connector.connection(owner).resources(args.model)
+    if args.action == "list" and args.all:
+        filters = _filters(args.filter)
+        await walk_all(
+            resources, limit=args.limit, cursor=args.cursor, filters=filters, raw=args.raw
+        )
+        return None
     if args.action == "list":
         page = await resources.list(
             limit=args.limit, cursor=args.cursor, filters=_filters(args.filter), raw=args.raw

@@ -24,6 +24,7 @@ from connector_front.mappers.events import front_events
 from connector_front.models.custom_field import CustomFieldDefinition
 from connector_front.models.record import Record, RecordPage
 from connector_front.proxy import check_proxy_path, forwardable_headers
+from connector_front.proxy_links import relinked_response
 from connector_front.records import build_record, parse_write
 
 if TYPE_CHECKING:
@@ -95,17 +96,34 @@ class Connection:
         params: Mapping[str, str] | None = None,
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
+        link_base: str | None = None,
     ) -> httpx.Response:
-        """Any Front endpoint, auth added; only Front's API host can be reached."""
+        """Any Front endpoint, auth added; only Front's API host can be reached.
+
+        With ``link_base`` (such as ``https://host/proxy``), Front's links in the answer
+        (``_pagination.next``, ``_links``) point under it instead of at Front.
+        """
         clean = check_proxy_path(path)
         client = await self._connector.client(self.owner_id)
-        return await client.send_raw(
+        answer = await client.send_raw(
             method.upper(),
             clean,
             params=params,
             content=content,
             headers=forwardable_headers(headers or {}),
         )
+        if link_base is None:
+            return answer
+        base = link_base.rstrip("/")
+
+        def relink(url: str) -> str | None:
+            if not client.hosts.is_allowed(url):
+                return None
+            target = httpx.URL(url)
+            query = f"?{target.query.decode()}" if target.query else ""
+            return f"{base}{client.hosts.api_path(target)}{query}"
+
+        return relinked_response(answer, relink)
 
 
 class Resources:
@@ -133,6 +151,7 @@ class Resources:
         filters: Mapping[str, str] | None = None,
         raw: bool = False,
     ) -> RecordPage:
+        await self.admit("list")
         if limit is not None and not 1 <= limit <= MAX_LIMIT:
             raise InvalidInputError(
                 f"limit must be between 1 and {MAX_LIMIT} (Front's page size), got {limit}",
@@ -141,7 +160,7 @@ class Resources:
         query = ListQuery(
             limit=limit, cursor=decode_cursor(self.model, cursor), filters=dict(filters or {})
         )
-        listed = await self._run("list", lambda api: self._mapper.list(api, query))
+        listed = await self._call("list", lambda api: self._mapper.list(api, query))
         mapping = self._connector.field_mapping
         return RecordPage(
             data=[build_record(self._mapper, item, mapping, raw=raw) for item in listed.items],
@@ -153,17 +172,19 @@ class Resources:
         return build_record(self._mapper, front, self._connector.field_mapping, raw=raw)
 
     async def create(self, fields: object, *, raw: bool = False) -> Record:
+        await self.admit("create")
         standard, custom = parse_write(
             self._mapper, fields, self._connector.field_mapping, operation="create"
         )
-        front = await self._run("create", lambda api: self._mapper.create(api, standard, custom))
+        front = await self._call("create", lambda api: self._mapper.create(api, standard, custom))
         return build_record(self._mapper, front, self._connector.field_mapping, raw=raw)
 
     async def update(self, record_id: str, fields: object, *, raw: bool = False) -> Record:
+        await self.admit("update")
         standard, custom = parse_write(
             self._mapper, fields, self._connector.field_mapping, operation="update"
         )
-        front = await self._run(
+        front = await self._call(
             "update", lambda api: self._mapper.update(api, record_id, standard, custom)
         )
         return build_record(self._mapper, front, self._connector.field_mapping, raw=raw)
@@ -186,18 +207,34 @@ class Resources:
             "delete", lambda api: self._mapper.delete(api, record_id, permanent=permanent)
         )
 
-    async def _run(self, operation: str, call: Callable[[FrontApi], Awaitable[T]]) -> T:
-        """Refuse unsupported or ungranted operations before any request, then run guarded."""
-        return await call(await self.guarded(operation))
-
-    async def guarded(self, operation: str) -> FrontApi:
-        """Front held to the endpoints of the grant ``operation`` runs under, once granted."""
+    async def admit(self, operation: str) -> None:
+        """Refuse an unsupported (501) or ungranted (403) operation, before reading its input."""
         if not self._mapper.supports(operation):
             raise self._mapper.unsupported_error(operation)
+        grant = self._grant(operation)
+        await self._connector.check_granted(self._owner_id, f"{self.model}::{grant}")
+
+    async def _run(self, operation: str, call: Callable[[FrontApi], Awaitable[T]]) -> T:
+        """Admit the operation, then run it guarded."""
+        return await call(await self.guarded(operation))
+
+    async def _call(self, operation: str, call: Callable[[FrontApi], Awaitable[T]]) -> T:
+        """Run an admitted operation; its mapper may reach only the endpoints it declares."""
+        return await call(await self._guard(operation))
+
+    async def guarded(self, operation: str) -> FrontApi:
+        """Front held to the endpoints of the grant ``operation`` runs under, once admitted."""
+        await self.admit(operation)
+        return await self._guard(operation)
+
+    def _grant(self, operation: str) -> str:
+        """The grant an operation runs under: itself, or ``events`` for a watching view."""
         grant = self._as_operation or operation
         if not self._mapper.supports(grant):
             raise self._mapper.unsupported_error(grant)
-        operation_id = f"{self.model}::{grant}"
-        await self._connector.check_granted(self._owner_id, operation_id)
+        return grant
+
+    async def _guard(self, operation: str) -> FrontApi:
+        grant = self._grant(operation)
         client = await self._connector.client(self._owner_id)
-        return GuardedApi(client, operation_id, self._mapper.endpoints[grant])
+        return GuardedApi(client, f"{self.model}::{grant}", self._mapper.endpoints[grant])

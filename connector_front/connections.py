@@ -72,7 +72,7 @@ class ConnectionStore:
     async def all(self) -> list[ConnectionInfo]:
         rows = await self._db.run(
             "SELECT owner_id, operations, created_at, company_id FROM connections"
-            " ORDER BY owner_id"
+            " ORDER BY created_at, owner_id"
         )
         return [_info(row) for row in rows]
 

@@ -66,7 +66,7 @@ class FrontConnector:
         self.settings = settings or ConnectorSettings.load()
         self.registry = registry or ModelRegistry()
         for spec in self.settings.custom_models:
-            self.registry.register(load_mapper(spec))
+            self.registry.register(load_mapper(spec, self.settings.module_dirs))
         self.field_mapping = FieldMapping(self.settings.field_mapping)
         self._check_mapping()
         database = Path(self.settings.database)
@@ -317,6 +317,12 @@ class FrontConnector:
         """Mapped keys must name a known model and not shadow a field Front already fills."""
         for model in self.field_mapping.models():
             mapper = self.registry.get(model)
+            if mapper.custom_fields_endpoint is None:
+                raise ConfigurationError(
+                    f"field mapping for {model}: a Front {mapper.front_object} has no custom "
+                    "fields, so mapped keys could be neither read nor written; remove "
+                    f"[connector_front.field_mapping.{model}]"
+                )
             known = set(mapper.fields_model.model_fields) - set(mapper.mappable_fields)
             clashes = sorted(set(self.field_mapping.for_model(model)) & known)
             if clashes:

@@ -13,6 +13,7 @@ from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+from pydantic import SecretStr
 
 from connector_front.connector import FrontConnector
 from connector_front.errors import AuthorizationRequiredError
@@ -43,20 +44,34 @@ def sandbox_settings(
     redirect_uri: str = SANDBOX_REDIRECT_URI,
     field_mapping: dict[str, dict[str, str]] | None = None,
     max_attempts: int = 5,
+    base: ConnectorSettings | None = None,
 ) -> ConnectorSettings:
-    """Connector settings whose OAuth app, API base and webhook secret are the sandbox's."""
-    return ConnectorSettings(
-        webhook_secrets=[config.webhook_secret],
-        client_id=config.client_id,
-        client_secret=config.client_secret,
-        redirect_uri=redirect_uri,
-        api_base=sandbox.url,
-        authorize_url=f"{sandbox.url}/oauth/authorize",
-        token_url=f"{sandbox.url}/oauth/token",
-        database=str(database),
-        field_mapping=field_mapping or {},
-        max_attempts=max_attempts,
-    )
+    """Connector settings whose OAuth app and API base are the sandbox's.
+
+    ``base`` (settings read from a config file) keeps what is the host's own: field
+    mapping, custom models, timeout and attempts, webhook secrets; the sandbox replaces the
+    rest, and its own webhook secret is accepted beside the host's.
+    """
+    start = base if base is not None else ConnectorSettings(max_attempts=max_attempts)
+    updates: dict[str, object] = {
+        "client_id": config.client_id,
+        "client_secret": SecretStr(config.client_secret),
+        "redirect_uri": redirect_uri,
+        "api_base": sandbox.url,
+        "authorize_url": f"{sandbox.url}/oauth/authorize",
+        "token_url": f"{sandbox.url}/oauth/token",
+        "api_token": None,
+        "database": str(database),
+        "webhook_secrets": _with_secret(start.webhook_secrets, config.webhook_secret),
+    }
+    if field_mapping is not None or base is None:
+        updates["field_mapping"] = field_mapping or {}
+    return start.model_copy(update=updates)
+
+
+def _with_secret(secrets: list[SecretStr], secret: str) -> list[SecretStr]:
+    known = [s.get_secret_value() for s in secrets]
+    return secrets if secret in known else [*secrets, SecretStr(secret)]
 
 
 async def approve(authorization_url: str) -> tuple[str, str]:
@@ -103,19 +118,29 @@ class EmbeddedSandbox:
         *,
         field_mapping: dict[str, dict[str, str]] | None = None,
         port: int = 0,
+        settings: ConnectorSettings | None = None,
     ) -> None:
         self.config = config or SandboxConfig()
         self.server = SandboxServer(self.config, host="127.0.0.1", port=port)
         self._database = database
         self._field_mapping = field_mapping
+        self._settings = settings
         self.connector: FrontConnector | None = None
 
     async def __aenter__(self) -> EmbeddedSandbox:
         self.server.start()
         settings = sandbox_settings(
-            self.server, self.config, self._database, field_mapping=self._field_mapping
+            self.server,
+            self.config,
+            self._database,
+            field_mapping=self._field_mapping,
+            base=self._settings,
         )
-        self.connector = FrontConnector(settings)
+        try:
+            self.connector = FrontConnector(settings)
+        except BaseException:
+            self.server.stop()  # a bad custom model or mapping: leave no sandbox running
+            raise
         return self
 
     async def __aexit__(

@@ -66,6 +66,7 @@ def parse_write(
             fields=["fields"],
         )
     standard, custom = mapping.split_write(mapper.model, fields)
+    _refuse_unmapped(mapper, standard, operation)
     try:
         validated = mapper.fields_model.model_validate(standard)
     except ValidationError as exc:
@@ -79,3 +80,20 @@ def parse_write(
             fields=paths,
         ) from None
     return validated.model_dump(mode="json", exclude_unset=True), custom
+
+
+def _refuse_unmapped(mapper: Mapper, standard: Mapping[str, Any], operation: str) -> None:
+    """A field Front lacks is written only through a field mapping; without one it is a 400.
+
+    Null is let through: the field already reads null, so nothing is lost.
+    """
+    unmapped = sorted(k for k in set(standard) & mapper.mappable_fields if standard[k] is not None)
+    if unmapped:
+        first = unmapped[0]
+        raise InvalidInputError(
+            f"{mapper.model}::{operation}: Front has no {', '.join(unmapped)} of its own, and no "
+            "field mapping carries it to a Front custom field, so it cannot be written. Map it "
+            f"in the settings ([connector_front.field_mapping.{mapper.model}] "
+            f'{first} = "<Front custom field name>") or leave it out',
+            fields=[f"fields.{name}" for name in unmapped],
+        )

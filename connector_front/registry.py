@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 
 from connector_front.errors import ConfigurationError, InvalidInputError, NotFoundError
 from connector_front.mappers import BUILTIN_MAPPERS
@@ -11,22 +13,45 @@ from connector_front.mappers.base import GRANTABLE, Mapper
 from connector_front.scopes import scopes_for
 
 
-def load_mapper(spec: str) -> Mapper:
-    """Import and instantiate a mapper named ``package.module:MapperClass``."""
+def load_mapper(spec: str, search: Sequence[Path] = ()) -> Mapper:
+    """Import and instantiate a mapper named ``package.module:MapperClass``.
+
+    A module that is not installed is looked for in the ``search`` folders, in order (the
+    config file's folder, then the current directory, when the connector loads settings).
+    """
     module_name, _, attribute = spec.partition(":")
     if not module_name or not attribute:
         raise ConfigurationError(
             f"custom model {spec!r} must be written 'package.module:MapperClass'"
         )
     try:
-        factory = getattr(importlib.import_module(module_name), attribute)
+        factory = getattr(_import(module_name, search), attribute)
     except (ImportError, AttributeError) as exc:
-        raise ConfigurationError(f"cannot load custom model {spec!r}: {exc}") from None
+        where = ", ".join(str(folder) for folder in search)
+        hint = f" (looked in installed packages and {where})" if where else ""
+        raise ConfigurationError(f"cannot load custom model {spec!r}: {exc}{hint}") from None
     if not (isinstance(factory, type) and issubclass(factory, Mapper)):
         raise ConfigurationError(
             f"custom model {spec!r} is not a Mapper subclass; point it at your mapper class"
         )
     return factory()
+
+
+def _import(module_name: str, search: Sequence[Path]) -> object:
+    """Import ``module_name``; if its top package is missing, from the first folder holding it."""
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        top = module_name.split(".", 1)[0]
+        if exc.name != top:
+            raise
+        for folder in search:
+            if (folder / top).is_dir() or (folder / f"{top}.py").is_file():
+                if str(folder) not in sys.path:
+                    sys.path.append(str(folder))
+                importlib.invalidate_caches()
+                return importlib.import_module(module_name)
+        raise
 
 
 class ModelRegistry:

@@ -12,7 +12,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 
 from connector_front.auth.settings import FRONT_AUTHORIZE_URL, FRONT_TOKEN_URL
 from connector_front.errors import ConfigurationError
@@ -100,13 +108,6 @@ class ConnectorSettings(BaseModel):
         default=None, description="Standard Webhooks secret (whsec_...) signing pushed events"
     )
 
-    @field_validator("webhook_secrets", mode="before")
-    @classmethod
-    def _split_secrets(cls, value: Any) -> Any:
-        """``FRONT_WEBHOOK_SECRET`` may hold several secrets, comma-separated."""
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
     sync_overlap: float = Field(
         default=120.0, ge=0, description="seconds event sync re-reads before its cursor"
     )
@@ -119,6 +120,16 @@ class ConnectorSettings(BaseModel):
         default=60.0, ge=0, description="seconds between background sync passes (0: off)"
     )
 
+    @field_validator("webhook_secrets", mode="before")
+    @classmethod
+    def _split_secrets(cls, value: Any) -> Any:
+        """``FRONT_WEBHOOK_SECRET`` may hold several secrets, comma-separated."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    _config_dir: Path | None = PrivateAttr(default=None)
+
     @property
     def uses_oauth(self) -> bool:
         return self.api_token is None
@@ -130,6 +141,13 @@ class ConnectorSettings(BaseModel):
             if rule_env_name(key) == wanted:
                 return secret
         return None
+
+    @property
+    def module_dirs(self) -> list[Path]:
+        """Where ``custom_models`` modules are looked for beyond installed packages: the
+        config file's folder (when loaded from one), then the current directory."""
+        dirs = [self._config_dir] if self._config_dir is not None else []
+        return [*dirs, Path.cwd()]
 
     @classmethod
     def load(
@@ -149,13 +167,16 @@ class ConnectorSettings(BaseModel):
         if rules:
             data["rule_secrets"] = {**data.get("rule_secrets", {}), **rules}
         try:
-            return cls.model_validate(data)
+            settings = cls.model_validate(data)
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
             )
             where = f" in {path}" if path else ""
             raise ConfigurationError(f"invalid connector settings{where}: {problems}") from None
+        if path:
+            settings._config_dir = Path(path).resolve().parent
+        return settings
 
 
 def _read_file(path: Path) -> Mapping[str, Any]:

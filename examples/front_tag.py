@@ -65,3 +65,28 @@ class TagMapper(CollectionMapper):
             body["highlight"] = fields["color"]
         created: FrontJSON = await api.request("POST", "/tags", json=body)
         return created
+
+
+async def _show() -> None:
+    """List and create frontTag records on an embedded sandbox Front."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from connector_front.embedded import EmbeddedSandbox, connect_owner
+
+    with tempfile.TemporaryDirectory() as folder:
+        async with EmbeddedSandbox(Path(folder) / "tags.sqlite3") as env:
+            assert env.connector is not None
+            env.connector.register_model(TagMapper())
+            await connect_owner(env.connector, "demo")  # every operation, frontTag's included
+            tags = env.connector.connection("demo").resources("frontTag")
+            page = await tags.list(limit=3)
+            created = await tags.create({"name": "from-the-example", "color": "blue"})
+            print(json.dumps([r.to_json() for r in [*page.data, created]], indent=2))
+
+
+if __name__ == "__main__":  # python examples/front_tag.py
+    import asyncio
+
+    asyncio.run(_show())

@@ -36,7 +36,8 @@ SEARCH_STATUS: Mapping[str, str] = {
     "onHold": "is:waiting",
     "closed": "is:archived",
 }
-"""Unified status -> Front search filters."""
+"""Unified status -> Front search filters. They are coarser than unified statuses (``is:open``
+also matches "waiting" conversations), so listings filter the results by status again."""
 
 
 def unified_status(front: Mapping[str, Any]) -> str | None:

@@ -30,6 +30,12 @@ from .timestamps import to_front_seconds
 
 CONVERSATION = "/conversations/{conversation_id}"
 INBOXES = "GET /conversations/{conversation_id}/inboxes"
+NOT_CLEARABLE: Mapping[str, str] = {
+    "project": "a conversation is always in an inbox: give another ticketProject to move it",
+    "status": "give one of open, inProgress, onHold, closed",
+    "tags": "give [] to remove every tag",
+}
+"""Fields an update may not set to null, and what to send instead."""
 
 
 class IssueMapper(Mapper):
@@ -96,7 +102,11 @@ class IssueMapper(Mapper):
         search = await self._search_query(api, query.filters)
         path = f"/conversations/search/{quote(search, safe='')}" if search else "/conversations"
         page = await api.list_page(path, params=list_params(query), next_url=query.cursor)
-        items = await gather_limited(page.results, lambda cnv: _with_inboxes(api, cnv))
+        # Front's search is coarser than unified statuses ("is:open is:assigned" also matches
+        # conversations in a "waiting" ticket status): keep only the status asked for.
+        wanted = query.filters.get("status")
+        found = [cnv for cnv in page.results if not wanted or unified_status(cnv) == wanted]
+        items = await gather_limited(found, lambda cnv: _with_inboxes(api, cnv))
         return MappedList(items=items, next_cursor=page.next_url)
 
     async def retrieve(self, api: FrontApi, record_id: str) -> FrontJSON:
@@ -156,6 +166,13 @@ class IssueMapper(Mapper):
             raise InvalidInputError(
                 "ticketIssue: Front's API cannot change a conversation's subject (title)",
                 fields=["fields.title"],
+            )
+        cleared = [name for name in NOT_CLEARABLE if name in fields and fields[name] is None]
+        if cleared:
+            raise InvalidInputError(
+                "ticketIssue: Front cannot clear "
+                + ", ".join(f"{name} ({NOT_CLEARABLE[name]})" for name in cleared),
+                fields=[f"fields.{name}" for name in cleared],
             )
         path = self._path(record_id)
         current: FrontJSON = await api.request("GET", path)

@@ -16,6 +16,8 @@ from connector_front.host.server import BackgroundServer
 from connector_front.sandbox import SandboxConfig, SandboxServer
 
 REPO = Path(__file__).resolve().parent.parent
+QUIET_PORTS = (20000, 32000)
+"""Below the kernel's ephemeral range: ports no other test on the machine gets from port 0."""
 SPEC_PATH = REPO.parent / "shared" / "front-openapi" / "core-api.json"
 OWNER = "acme"
 FIELD_MAPPING = {
@@ -62,3 +64,19 @@ def host(tmp_path: Path) -> Iterator[Host]:
         app = create_app(connector, on_startup=authorize)
         with BackgroundServer(app) as server:
             yield Host(server.url, sandbox.url)
+
+
+def quiet_port() -> int:
+    """A free loopback port for a server a test starts in another process (fixed ports)."""
+    import random
+    import socket
+
+    for _ in range(200):
+        port = random.randint(*QUIET_PORTS)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free loopback port in the quiet range")

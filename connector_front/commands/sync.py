@@ -75,18 +75,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from connector_front.cli import DEFAULT_OWNER, _settings_connector
+    from connector_front.cli import DEFAULT_OWNER
+    from connector_front.commands.targets import config_settings, settings_connector
 
     if args.sandbox:
         from connector_front.embedded import EmbeddedSandbox, connect_owner
 
         with tempfile.TemporaryDirectory(prefix="connector-front-sync-") as tmp:
-            async with EmbeddedSandbox(Path(tmp) / "sync.sqlite3") as env:
+            database = Path(tmp) / "sync.sqlite3"
+            async with EmbeddedSandbox(database, settings=config_settings(args)) as env:
                 assert env.connector is not None
                 owner = args.owner or DEFAULT_OWNER
                 await connect_owner(env.connector, owner)
                 return await _passes(env.connector, owner, args)
-    connector = _settings_connector(args)
+    connector = settings_connector(args)
     try:
         uses_oauth = connector.settings.uses_oauth
         owner = args.owner or (None if uses_oauth else DEFAULT_OWNER)

@@ -64,7 +64,9 @@ def _resources(request: Request) -> Any:
 
 
 async def list_records(request: Request) -> Response:
-    page = await _resources(request).list(
+    resources = _resources(request)
+    await resources.admit("list")
+    page = await resources.list(
         limit=read.limit(request),
         cursor=request.query_params.get("cursor"),
         filters=read.filters(request),
@@ -89,6 +91,7 @@ async def retrieve_record(request: Request) -> Response:
 
 async def create_record(request: Request) -> Response:
     resources = _resources(request)
+    await resources.admit("create")  # 404, 501, 403 come before anything about the body
     fields = read.fields_of(await read.json_object(request))
     record = await resources.create(fields, raw=read.flag(request, "raw"))
     return JSONResponse(record.to_json(), status_code=201)
@@ -96,6 +99,7 @@ async def create_record(request: Request) -> Response:
 
 async def update_record(request: Request) -> Response:
     resources = _resources(request)
+    await resources.admit("update")
     fields = read.fields_of(await read.json_object(request))
     record = await resources.update(
         request.path_params["id"], fields, raw=read.flag(request, "raw")
@@ -104,9 +108,9 @@ async def update_record(request: Request) -> Response:
 
 
 async def delete_record(request: Request) -> Response:
-    await _resources(request).delete(
-        request.path_params["id"], permanent=read.flag(request, "permanent")
-    )
+    resources = _resources(request)
+    await resources.admit("delete")
+    await resources.delete(request.path_params["id"], permanent=read.flag(request, "permanent"))
     return Response(status_code=204)
 
 
@@ -118,6 +122,7 @@ async def proxy(request: Request) -> Response:
         params=dict(request.query_params),
         content=await request.body() or None,
         headers=dict(request.headers),
+        link_base=str(request.base_url).rstrip("/") + "/proxy",
     )
     headers = {k: answer.headers[k] for k in PROXY_PASSTHROUGH if k in answer.headers}
     return Response(answer.content, status_code=answer.status_code, headers=headers)

@@ -14,8 +14,8 @@ class ResourceRef(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     object: Literal["resourceRef"] = "resourceRef"
-    model: str
-    id: str
+    model: str = Field(min_length=1)
+    id: str = Field(min_length=1)
 
 
 class RecordWarning(BaseModel):

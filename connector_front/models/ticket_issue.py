@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from connector_front.models.base import UnifiedFields
-from connector_front.models.record import ResourceRef
+from connector_front.models.refs import ProjectRef, UserRef
 
 IssueStatus = Literal["open", "inProgress", "onHold", "closed"]
 
@@ -22,14 +22,18 @@ class TagChanges(BaseModel):
 
 
 class TicketIssueFields(UnifiedFields):
-    project: ResourceRef | None = None
+    project: ProjectRef | None = Field(
+        default=None, description='a ticketProject: a resourceRef or its id ("inb_...")'
+    )
     title: str | None = Field(default=None, max_length=500)
     description: str | None = None
     status: IssueStatus | None = None
     priority: str | None = Field(
         default=None, description="Front has none: null unless a field mapping supplies it"
     )
-    assignee: ResourceRef | None = None
+    assignee: UserRef | None = Field(
+        default=None, description='a genericUser: a resourceRef or its id ("tea_...")'
+    )
     tags: list[str] | TagChanges | None = Field(
         default=None,
         description="tag names; on write a list replaces them all, {add, remove} edits them",

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pydantic import Field
 
 from connector_front.models.base import UnifiedFields
-from connector_front.models.record import ResourceRef
+from connector_front.models.refs import UserRef, WorkspaceRef
 
 
 class TicketProjectFields(UnifiedFields):
     name: str | None = Field(default=None, min_length=1, max_length=255)
     description: str | None = None
-    members: list[ResourceRef] | None = None
-    workspace: ResourceRef | None = Field(
+    members: list[UserRef] | None = None
+    workspace: WorkspaceRef | None = Field(
         default=None, description="write-only: create the inbox in this genericWorkspace"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 
 import pytest
@@ -13,6 +14,8 @@ COMMANDS = [
     ["demo"],
     ["sandbox"],
     ["serve"],
+    ["connect"],
+    ["connections"],
     ["manifest"],
     ["webhooks"],
     ["webhooks", "verify"],
@@ -32,6 +35,50 @@ def test_every_command_answers_help(command: list[str], capsys: pytest.CaptureFi
         main([*command, "--help"])
     assert done.value.code == 0
     assert "usage: connector-front" in capsys.readouterr().out
+
+
+def test_every_subcommand_has_a_one_line_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    from connector_front.cli import _parser
+
+    def subcommands(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.Action]]:
+        return [
+            (name, choice)
+            for action in parser._actions
+            if isinstance(action, argparse._SubParsersAction)
+            for choice in action._choices_actions
+            for name in [choice.dest]
+        ]
+
+    top = subcommands(_parser())
+    assert {name for name, _ in top} >= {"connect", "connections", "sandbox", "serve"}
+    nested = [
+        sub
+        for action in _parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for parser in action.choices.values()
+        for sub in subcommands(parser)
+    ]
+    for name, choice in [*top, *nested]:
+        assert choice.help and "\n" not in choice.help, f"{name} has no one-line summary"
+
+
+@pytest.mark.parametrize(
+    ("command", "shown"),
+    [
+        (["serve"], ["(default: 8000)", "(default: 127.0.0.1)"]),
+        (["sandbox"], ["(default: 8081)", "(default: 3600.0)"]),
+        (["connect"], ["(default: 300.0)"]),
+    ],
+)
+def test_help_shows_defaults(
+    command: list[str], shown: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main([*command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for default in shown:
+        assert default in text
+    assert "(default: None)" not in text and "(default: False)" not in text
 
 
 def test_manifest_is_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -75,3 +122,14 @@ def test_unconnected_owner_is_told_to_authorize(
     code = main(["resources", "list", "genericContact", "--owner", "nobody"])
     assert code == 1
     assert "authorization_required" in capsys.readouterr().err
+
+
+def test_manifest_includes_the_custom_models_of_a_config(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from pathlib import Path
+
+    host_toml = Path(__file__).resolve().parents[2] / "examples" / "host.toml"
+    assert main(["manifest", "--config", str(host_toml)]) == 0
+    models = [m["model"] for m in json.loads(capsys.readouterr().out)["models"]]
+    assert models[-1] == "frontTag"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from connector_front.cli import _parser, _sandbox_config, main
+from connector_front.cli import _parser, main
+from connector_front.commands.sandbox import sandbox_config
 from connector_front.sandbox import SandboxConfig
 
 
 def config_for(*flags: str) -> SandboxConfig:
-    return _sandbox_config(_parser().parse_args(["sandbox", *flags]))
+    return sandbox_config(_parser().parse_args(["sandbox", *flags]))
 
 
 def test_webhook_flags_reach_the_config(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,176 @@
+"""``connector-front connect OWNER --operations ...``: authorize a connection from the shell.
+
+Creates the connection, prints the Front scopes its operations need and the authorization
+URL, then waits for Front to send the customer back to the configured redirect URI (it
+listens there when that URI is on this machine) or takes ``--code/--state``, and stores
+the tokens in the settings' database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import socket
+import sys
+from typing import Any
+from urllib.parse import urlsplit
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from connector_front.commands.help import DefaultsHelp
+from connector_front.commands.targets import settings_connector
+from connector_front.errors import ConnectorError, InvalidInputError
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "connect",
+        help="create a connection for an owner and authorize it with Front's OAuth",
+        description="Create a connection for OWNER with the operations it needs, print the Front "
+        "scopes they require and the authorization URL, wait for Front's redirect on the "
+        "configured redirect URI (or take --code/--state), and store the tokens.",
+        formatter_class=DefaultsHelp,
+    )
+    parser.add_argument("owner", help="connection owner id, e.g. customer-42")
+    parser.add_argument(
+        "--operations",
+        nargs="+",
+        metavar="MODEL::OP",
+        help="operations the connection needs, e.g. genericContact::list (required unless "
+        "--code/--state finish an authorization started earlier)",
+    )
+    parser.add_argument("--code", help="the code Front sent to the redirect URI")
+    parser.add_argument("--state", help="the state Front sent to the redirect URI")
+    parser.add_argument(
+        "--timeout", type=float, default=300.0, help="seconds to wait for Front's redirect"
+    )
+    parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="print the authorization URL and exit; finish later with --code/--state",
+    )
+    parser.add_argument("--config", default=None, help="settings file (TOML or JSON)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if bool(args.code) != bool(args.state):
+        raise InvalidInputError("give both --code and --state, or neither", fields=["code"])
+    if not args.code and not args.operations:
+        raise InvalidInputError(
+            "--operations is required: which operations the connection needs, e.g. "
+            "--operations genericContact::list genericContact::update",
+            fields=["operations"],
+        )
+    return asyncio.run(_connect(args))
+
+
+async def _connect(args: argparse.Namespace) -> int:
+    connector = settings_connector(args)
+    try:
+        if args.code:
+            owner = await connector.complete_authorization(args.code, args.state)
+            _say({"ownerId": owner, "authorized": True})
+            return 0
+        connection = connector.connection(args.owner)
+        details = await connection.create(args.operations)
+        print(f"connection {args.owner}: {', '.join(details.operations)}", flush=True)
+        scopes = ", ".join(details.required_scopes) or "none"
+        print(f"Front scopes the OAuth app needs: {scopes}", flush=True)
+        url = (await connection.authorize()).authorization_url
+        if url is None:
+            print("API token mode: the token is the authorization; nothing to approve", flush=True)
+            _say({"ownerId": args.owner, "authorized": True})
+            return 0
+        print(f"authorization URL: {url}", flush=True)
+        redirect = urlsplit(connector.settings.redirect_uri)
+        if args.no_wait or redirect.scheme != "http" or redirect.hostname not in LOOPBACK:
+            print(
+                "open the URL, approve, then finish with: connector-front connect "
+                f"{args.owner} --code CODE --state STATE (from the redirect to "
+                f"{connector.settings.redirect_uri})",
+                flush=True,
+            )
+            return 0
+        print(
+            f"waiting for Front's redirect to {connector.settings.redirect_uri} "
+            f"(up to {args.timeout:g} s; Ctrl-C to stop)",
+            flush=True,
+        )
+        owner = await _wait_for_callback(connector, redirect.hostname, redirect, args.timeout)
+        _say({"ownerId": owner, "authorized": True})
+        return 0
+    finally:
+        await connector.aclose()
+
+
+async def _wait_for_callback(connector: Any, host: str, redirect: Any, wait_seconds: float) -> str:
+    """Listen on the redirect URI until Front sends the customer back; the owner authorized."""
+    done: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    async def callback(request: Request) -> Response:
+        params = request.query_params
+        try:
+            if params.get("error"):
+                raise InvalidInputError(f"Front did not authorize: {params['error']}")
+            code, state = params.get("code"), params.get("state")
+            if not code or not state:
+                raise InvalidInputError("the redirect carried no code and state")
+            owner = await connector.complete_authorization(code, state)
+        except ConnectorError as exc:
+            if not done.done():
+                done.set_exception(exc)
+            return HTMLResponse(_page("Not connected", exc.message), status_code=exc.status)
+        if not done.done():
+            done.set_result(str(owner))
+        return HTMLResponse(_page("Connected", "You can close this window."))
+
+    app = Starlette(routes=[Route(redirect.path or "/", callback, methods=["GET"])])
+    port = redirect.port or 80
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as exc:
+        listener.close()
+        raise InvalidInputError(
+            f"cannot listen on {host}:{port} for Front's redirect ({exc.strerror}); use "
+            "--no-wait and finish with --code/--state",
+            fields=["redirect_uri"],
+        ) from None
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    serving = asyncio.create_task(server.serve(sockets=[listener]))
+    try:
+        either: list[asyncio.Future[Any]] = [done, serving]
+        async with asyncio.timeout(wait_seconds):
+            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+        if not done.done():
+            raise InvalidInputError("the redirect listener stopped before Front's redirect")
+        return done.result()
+    except TimeoutError:
+        raise InvalidInputError(
+            f"no redirect from Front within {wait_seconds:g} s; run connect again",
+            fields=["timeout"],
+        ) from None
+    finally:
+        server.should_exit = True
+        await serving
+        listener.close()
+
+
+def _page(title: str, text: str) -> str:
+    from html import escape
+
+    return f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(text)}"
+
+
+def _say(result: dict[str, Any]) -> None:
+    print(json.dumps(result), flush=True)
+    sys.stdout.flush()

@@ -1,0 +1,93 @@
+"""``connector-front sandbox``: a standalone sandbox Front, and how to point the connector at it."""
+
+from __future__ import annotations
+
+import argparse
+import threading
+from typing import Any
+from urllib.parse import urlsplit
+
+from connector_front.commands.help import DefaultsHelp
+from connector_front.embedded import webhook_secret
+from connector_front.errors import InvalidInputError
+from connector_front.sandbox import SandboxConfig, SandboxServer
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "sandbox",
+        help="run a sandbox Front on a port; prints its URL, client id / secret, API token",
+        description="Run a local, stateful sandbox Front (OAuth, API, faults) until stopped. "
+        "It prints its base URL, OAuth client id and secret and API token, and the settings "
+        "that point `resources`, `serve` and `connect` at it.",
+        formatter_class=DefaultsHelp,
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    parser.add_argument("--port", type=int, default=8081, help="port (0 picks a free one)")
+    parser.add_argument("--rate-limit", type=int, default=None, help="requests per window")
+    parser.add_argument("--token-ttl", type=float, default=3600.0, help="access token seconds")
+    parser.add_argument(
+        "--webhook-url", default=None, help="send signed application webhooks to this URL"
+    )
+    parser.add_argument(
+        "--webhook-secret",
+        default=None,
+        help="webhook signing secret (when not given: the first of env FRONT_WEBHOOK_SECRET, "
+        "else sandbox-webhook-secret)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def describe(url: str, config: SandboxConfig) -> str:
+    """What a user needs to reach the sandbox: its URL, OAuth app and API token."""
+    token = sorted(config.api_tokens)[0] if config.api_tokens else "(none)"
+    return "\n".join(
+        [
+            f"sandbox Front on {url}",
+            f"  base URL       {url}",
+            f"  client id      {config.client_id}",
+            f"  client secret  {config.client_secret}",
+            f"  API token      {token}",
+            "with the API token:",
+            f"  connector-front resources list genericContact --api-base {url} --api-token {token}",
+            f"  connector-front serve --api-base {url} --api-token {token}",
+            "with OAuth (connector-front connect OWNER --operations ...), set:",
+            f"  export FRONT_API_BASE={url}",
+            f"  export FRONT_AUTHORIZE_URL={url}/oauth/authorize",
+            f"  export FRONT_TOKEN_URL={url}/oauth/token",
+            f"  export FRONT_CLIENT_ID={config.client_id}",
+            f"  export FRONT_CLIENT_SECRET={config.client_secret}",
+        ]
+    )
+
+
+def sandbox_config(args: argparse.Namespace) -> SandboxConfig:
+    """The sandbox's settings from the command's flags and the environment."""
+    url = args.webhook_url
+    parts = urlsplit(url) if url is not None else None
+    if parts is not None and (parts.scheme not in ("http", "https") or not parts.netloc):
+        raise InvalidInputError(
+            f"--webhook-url {url!r} must be an absolute http:// or https:// URL",
+            fields=["webhook_url"],
+        )
+    config = SandboxConfig(
+        rate_limit=args.rate_limit, access_token_ttl=args.token_ttl, webhook_url=url
+    )
+    # FRONT_WEBHOOK_SECRET may list several secrets (an intake's rotation): sign with the first
+    secret = args.webhook_secret or webhook_secret()
+    if secret:
+        config.webhook_secret = secret
+    return config
+
+
+def run(args: argparse.Namespace) -> int:
+    config = sandbox_config(args)
+    server = SandboxServer(config, host=args.host, port=args.port).start()
+    print(describe(server.url, config), flush=True)
+    target = config.webhook_url or "none (set one with --webhook-url or POST /_sandbox/webhooks)"
+    print(f"application webhooks to: {target}", flush=True)
+    try:
+        threading.Event().wait()  # until Ctrl-C or a signal ends the process
+    finally:
+        server.stop()
+    return 0

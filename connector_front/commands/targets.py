@@ -1,0 +1,35 @@
+"""Which Front a command talks to: settings from ``--config`` (and the environment)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from connector_front.settings import ConnectorSettings
+
+
+def config_settings(args: argparse.Namespace) -> ConnectorSettings | None:
+    """The settings of ``--config FILE``, or None when no file was given."""
+    path = getattr(args, "config", None)
+    return ConnectorSettings.load(path) if path else None
+
+
+def settings_for(args: argparse.Namespace) -> ConnectorSettings:
+    """Settings from ``--config`` and the environment, with ``--api-base/--api-token`` on top."""
+    settings = ConnectorSettings.load(getattr(args, "config", None))
+    updates: dict[str, Any] = {}
+    if getattr(args, "api_base", None):
+        updates["api_base"] = args.api_base
+    if getattr(args, "api_token", None):
+        updates["api_token"] = args.api_token
+    if not updates:
+        return settings
+    checked = ConnectorSettings.model_validate({**settings.model_dump(), **updates})
+    return settings.model_copy(update=dict(checked))
+
+
+def settings_connector(args: argparse.Namespace) -> Any:
+    """The connector for those settings, loaded through its entry point as a host would."""
+    from connector_front.host.loader import load_connector
+
+    return load_connector("front", settings_for(args))
