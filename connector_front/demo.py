@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
+import uvicorn
 
 from connector_front.connection import Connection
+from connector_front.connector import FrontConnector
 from connector_front.embedded import EmbeddedSandbox, approve
+from connector_front.host import create_app
 from connector_front.errors import ConnectorError
 from connector_front.sandbox import SandboxConfig
 
@@ -29,6 +34,9 @@ OPERATIONS = [
     "ticketIssue::retrieve",
     "ticketComment::create",
     "ticketComment::list",
+    "genericContact::events",
+    "ticketIssue::events",
+    "ticketComment::events",
 ]
 FIELD_MAPPING = {
     "genericContact": {"tier": "Loyalty tier"},
@@ -59,6 +67,9 @@ async def run_demo(out: Callable[[str], None] = print) -> None:
             code, state = await approve(authorization.authorization_url)
             owner = await connector.complete_authorization(code, state)
             step(f"OAuth callback completed for owner {owner!r}; tokens stored in SQLite")
+
+            await connector.sync("demo", ["genericContact"])
+            step("Event sync's first pass over contacts: the baseline (no events for what exists)")
 
             contacts = connection.resources("genericContact")
             page = await contacts.list(limit=3)
@@ -94,13 +105,22 @@ async def run_demo(out: Callable[[str], None] = print) -> None:
             step(f"genericContact::retrieve after expiry: {refreshes} token refresh, then:")
             out(_dump(retrieved.to_json()))
 
+            report = await connector.sync("demo", ["genericContact"])
+            step(f"Event sync's next pass found the new contact: {report.emitted} event(s)")
             await contacts.delete(created.id)
             step("genericContact::delete -> done; retrieving it again gives a unified error:")
             try:
                 await contacts.retrieve(created.id)
             except ConnectorError as exc:
                 out(_dump(exc.to_dict()))
-            await _ticket_flow(connection, step, out)
+            async with _intake(connector, sandbox_url) as intake:
+                step(f"Front's webhooks now go to the host's intake at {intake}")
+                await _ticket_flow(connection, step, out)
+                await _settle(connector, sandbox_url)
+            await connector.sync("demo", ["genericContact"])
+            page_of_events = await connector.events(owner_id="demo")
+            step("Unified events at GET /events (sync found the contact; webhooks the rest):")
+            out(_dump([_event_line(e.to_json()) for e in page_of_events.data]))
     step(f"Demo finished in {time.perf_counter() - started:.1f} s")
 
 
@@ -177,3 +197,44 @@ async def _refresh_grants(sandbox_url: str) -> int:
     async with httpx.AsyncClient() as admin:
         stats = (await admin.get(f"{sandbox_url}/_sandbox/stats")).json()
     return int(stats["grants"]["refresh_token"])
+
+
+@contextlib.asynccontextmanager
+async def _intake(connector: FrontConnector, sandbox_url: str) -> AsyncIterator[str]:
+    """The reference host in this event loop, the sandbox's application webhooks aimed at it."""
+    app = create_app(connector)
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    url = f"http://127.0.0.1:{port}/webhooks/front"
+    async with httpx.AsyncClient(timeout=30) as admin:
+        answer = await admin.post(f"{sandbox_url}/_sandbox/webhooks", json={"url": url})
+        answer.raise_for_status()
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def _settle(connector: FrontConnector, sandbox_url: str) -> None:
+    """Wait until the sandbox sent its webhooks and the host turned them into events."""
+    async with httpx.AsyncClient(timeout=30) as admin:
+        await admin.post(f"{sandbox_url}/_sandbox/webhooks/drain", json={"timeout": 20})
+    for _ in range(400):
+        if (await connector.deliveries.counts())["pending"] == 0:
+            return
+        await asyncio.sleep(0.05)
+
+
+def _event_line(event: dict[str, Any]) -> dict[str, Any]:
+    shown = {k: event[k] for k in ("event", "id", "source", "idempotencyKey")}
+    fields = (event.get("data") or {}).get("fields") or {}
+    if "status" in fields:
+        shown["status"] = fields["status"]
+    return shown
