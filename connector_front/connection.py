@@ -127,7 +127,9 @@ class Resources:
         )
 
     async def retrieve(self, record_id: str, *, raw: bool = False) -> Record:
-        front = await self._run("retrieve", lambda api: self._mapper.retrieve(api, record_id))
+        front = await self._run(
+            "retrieve", lambda api: self._mapper.retrieve(api, record_id), record_id=record_id
+        )
         return build_record(self._mapper, front, self._connector.field_mapping, raw=raw)
 
     async def create(self, fields: object, *, raw: bool = False) -> Record:
@@ -142,7 +144,9 @@ class Resources:
             self._mapper, fields, self._connector.field_mapping, operation="update"
         )
         front = await self._run(
-            "update", lambda api: self._mapper.update(api, record_id, standard, custom)
+            "update",
+            lambda api: self._mapper.update(api, record_id, standard, custom),
+            record_id=record_id,
         )
         return build_record(self._mapper, front, self._connector.field_mapping, raw=raw)
 
@@ -161,13 +165,23 @@ class Resources:
 
     async def delete(self, record_id: str, *, permanent: bool = False) -> None:
         await self._run(
-            "delete", lambda api: self._mapper.delete(api, record_id, permanent=permanent)
+            "delete",
+            lambda api: self._mapper.delete(api, record_id, permanent=permanent),
+            record_id=record_id,
         )
 
-    async def _run(self, operation: str, call: Callable[[FrontApi], Awaitable[T]]) -> T:
-        """Refuse unsupported or ungranted operations before any request, then run guarded."""
+    async def _run(
+        self,
+        operation: str,
+        call: Callable[[FrontApi], Awaitable[T]],
+        *,
+        record_id: str | None = None,
+    ) -> T:
+        """Refuse unsupported operations, foreign ids, ungranted operations; then run guarded."""
         if not self._mapper.supports(operation):
             raise self._mapper.unsupported_error(operation)
+        if record_id is not None:
+            self._mapper.check_id(record_id)
         operation_id = f"{self.model}::{operation}"
         await self._connector.check_granted(self._owner_id, operation_id)
         client = await self._connector.client(self._owner_id)

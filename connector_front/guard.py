@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from connector_front.errors import ConnectorError
+from connector_front.errors import ConnectorError, InvalidInputError
 from connector_front.mappers.base import FrontApi, FrontPage
 from connector_front.scopes import match_template
 
@@ -32,7 +32,16 @@ class GuardedApi:
         self._allowed = frozenset(allowed)
 
     def _check(self, method: str, path: str) -> None:
-        template = match_template(method, urlsplit(path).path or path)
+        """The path, as Front would resolve it, must be one the operation declares."""
+        plain = urlsplit(path).path or path
+        if any(unquote(segment) in {".", ".."} for segment in plain.split("/")):
+            # httpx would collapse these segments and reach another endpoint than the template
+            raise InvalidInputError(
+                f"{self._operation_id}: a value given would send {method} {plain!r}, whose "
+                "'.' / '..' segments leave the endpoint; pass ids as listed",
+                fields=["id"],
+            )
+        template = match_template(method, plain)
         if template not in self._allowed:
             raise UndeclaredEndpointError(
                 f"{self._operation_id} tried {method} {path}, which its mapper does not declare "

@@ -28,6 +28,12 @@ ENVIRONMENT: Mapping[str, str] = {
     "FRONT_TOKEN_URL": "token_url",
     "FRONT_API_TOKEN": "api_token",
     "CONNECTOR_FRONT_DATABASE": "database",
+    "CONNECTOR_FRONT_HOST_KEY": "host_key",
+    "CONNECTOR_FRONT_CURSOR_KEY": "cursor_key",
+    "CONNECTOR_FRONT_MAX_BODY_BYTES": "max_body_bytes",
+    "CONNECTOR_FRONT_WEBHOOK_MAX_BODY_BYTES": "webhook_max_body_bytes",
+    "CONNECTOR_FRONT_BODY_TIMEOUT": "body_timeout",
+    "CONNECTOR_FRONT_PROXY_ALLOW_UNKNOWN_PATHS": "proxy_allow_unknown_paths",
 }
 """Environment variable -> setting. One table, used by the loader and the README."""
 
@@ -61,6 +67,37 @@ class ConnectorSettings(BaseModel):
     )
     timeout: float = Field(default=30.0, gt=0, description="seconds per Front request")
     max_attempts: int = Field(default=5, ge=1, le=20, description="tries per Front request")
+    host_key: SecretStr | None = Field(
+        default=None,
+        description="the reference host's key(s) callers send as 'Authorization: Bearer'; "
+        "comma-separated to accept several during a rotation",
+    )
+    cursor_key: SecretStr | None = Field(
+        default=None,
+        description="signs listing cursors; default: the first host key, else a key file "
+        "kept beside the database",
+    )
+    max_body_bytes: int = Field(
+        default=1_000_000, ge=1, description="largest request body the host reads"
+    )
+    webhook_max_body_bytes: int = Field(
+        default=5_000_000, ge=1, description="largest body of a Front webhook delivery"
+    )
+    body_timeout: float = Field(
+        default=10.0, gt=0, description="seconds the host waits for a whole request body"
+    )
+    proxy_allow_unknown_paths: bool = Field(
+        default=False,
+        description="let the proxy reach paths that are not in Front's API spec",
+    )
+
+    @property
+    def host_keys(self) -> tuple[str, ...]:
+        """The accepted host keys, first one current (empty: the host runs open)."""
+        if self.host_key is None:
+            return ()
+        parts = (k.strip() for k in self.host_key.get_secret_value().split(","))
+        return tuple(k for k in parts if k)
 
     @property
     def uses_oauth(self) -> bool:

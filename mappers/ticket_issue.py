@@ -34,6 +34,7 @@ INBOXES = "GET /conversations/{conversation_id}/inboxes"
 class IssueMapper(Mapper):
     model = "ticketIssue"
     front_object = "conversation"
+    id_prefixes = ("cnv_",)
     fields_model = TicketIssueFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "list": ("GET /conversations", "GET /conversations/search/{query}", "GET /tags", INBOXES),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,24 +42,59 @@ async def embedded(tmp_path: Path) -> AsyncIterator[EmbeddedSandbox]:
 class Host:
     url: str
     sandbox_url: str
+    key: str | None = None
 
-    def client(self, owner: str | None = OWNER) -> httpx.Client:
+    def client(self, owner: str | None = OWNER, *, key: str | None = None) -> httpx.Client:
+        """A client of the host; it sends the host key unless told otherwise (``key=""``)."""
         headers = {"x-owner-id": owner} if owner else {}
+        bearer = self.key if key is None else key
+        if bearer:
+            headers["authorization"] = f"Bearer {bearer}"
         return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+    def sandbox_requests(self) -> list[dict[str, Any]]:
+        """What reached the sandbox Front so far (its request log)."""
+        answer = httpx.get(f"{self.sandbox_url}/_sandbox/requests", timeout=10)
+        answer.raise_for_status()
+        result: list[dict[str, Any]] = answer.json()
+        return result
+
+    def clear_sandbox_requests(self) -> None:
+        httpx.delete(f"{self.sandbox_url}/_sandbox/requests", timeout=10).raise_for_status()
+
+
+HostFactory = Callable[..., AbstractContextManager[Host]]
 
 
 @pytest.fixture
-def host(tmp_path: Path) -> Iterator[Host]:
-    config = SandboxConfig()
-    with SandboxServer(config) as sandbox:
-        settings = sandbox_settings(
-            sandbox, config, tmp_path / "host.sqlite3", field_mapping=FIELD_MAPPING
-        ).model_copy(update={"custom_models": ["examples.front_tag:TagMapper"]})
-        connector = load_connector("front", settings)
+def make_host(tmp_path: Path) -> HostFactory:
+    """``with make_host(host_key=..., operations=[...], **settings) as host:`` a running host.
 
-        async def authorize(plugin: Any) -> None:
-            await connect_owner(plugin, OWNER)
+    Owner ``acme`` is authorized for ``operations`` (default: every supported one).
+    """
+    @contextmanager
+    def start(
+        *, operations: Sequence[str] | None = None, **updates: Any
+    ) -> Iterator[Host]:
+        config = SandboxConfig()
+        with SandboxServer(config) as sandbox:
+            settings = sandbox_settings(
+                sandbox, config, tmp_path / "host.sqlite3", field_mapping=FIELD_MAPPING
+            ).model_copy(update={"custom_models": ["examples.front_tag:TagMapper"], **updates})
+            connector = load_connector("front", settings)
 
-        app = create_app(connector, on_startup=authorize)
-        with BackgroundServer(app) as server:
-            yield Host(server.url, sandbox.url)
+            async def authorize(plugin: Any) -> None:
+                await connect_owner(plugin, OWNER, operations)
+
+            app = create_app(connector, on_startup=authorize)
+            with BackgroundServer(app) as server:
+                key = settings.host_keys[0] if settings.host_keys else None
+                yield Host(server.url, sandbox.url, key)
+
+    return start
+
+
+@pytest.fixture
+def host(make_host: HostFactory) -> Iterator[Host]:
+    with make_host() as running:
+        yield running
