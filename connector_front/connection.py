@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from connector_front.cursor import decode_cursor, encode_cursor
 from connector_front.errors import InvalidInputError, NotSupportedError
 from connector_front.guard import GuardedApi
 from connector_front.mappers.base import FrontApi, ListQuery, Mapper
@@ -117,13 +116,15 @@ class Resources:
                 fields=["limit"],
             )
         query = ListQuery(
-            limit=limit, cursor=decode_cursor(self.model, cursor), filters=dict(filters or {})
+            limit=limit,
+            cursor=self._connector.cursors.decode(self.model, cursor),
+            filters=dict(filters or {}),
         )
         listed = await self._run("list", lambda api: self._mapper.list(api, query))
         mapping = self._connector.field_mapping
         return RecordPage(
             data=[build_record(self._mapper, item, mapping, raw=raw) for item in listed.items],
-            next=encode_cursor(self.model, listed.next_cursor),
+            next=self._connector.cursors.encode(self.model, listed.next_cursor),
         )
 
     async def retrieve(self, record_id: str, *, raw: bool = False) -> Record:
@@ -185,4 +186,7 @@ class Resources:
         operation_id = f"{self.model}::{operation}"
         await self._connector.check_granted(self._owner_id, operation_id)
         client = await self._connector.client(self._owner_id)
-        return await call(GuardedApi(client, operation_id, self._mapper.endpoints[operation]))
+        guarded = GuardedApi(
+            client, operation_id, self._mapper.endpoints[operation], relative=client.hosts.relative
+        )
+        return await call(guarded)

@@ -19,6 +19,7 @@ from connector_front.auth import (
 )
 from connector_front.connection import Connection, ConnectionDetails
 from connector_front.connections import ConnectionInfo, ConnectionStore
+from connector_front.cursor import CursorCodec, cursor_keys
 from connector_front.errors import (
     AuthorizationRequiredError,
     ConfigurationError,
@@ -57,6 +58,7 @@ class FrontConnector:
         self.tokens = SQLiteTokenStore(database)
         self.states = SQLiteStateStore(database)
         self.connections = ConnectionStore(database)
+        self.cursors = CursorCodec(cursor_keys(self.settings))
         self._flow: OAuthFlow | None = None
         self._clients: dict[str, FrontClient] = {}
         self._managers: dict[str, TokenManager] = {}

@@ -6,6 +6,7 @@ the connector's side: settings that point at it, and a scripted customer approva
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -30,7 +31,12 @@ def sandbox_settings(
     field_mapping: dict[str, dict[str, str]] | None = None,
     max_attempts: int = 5,
 ) -> ConnectorSettings:
-    """Connector settings whose OAuth app and API base are the sandbox's."""
+    """Connector settings whose OAuth app and API base are the sandbox's.
+
+    Cursors are signed with a key derived from the sandbox app's secret: every embedded
+    sandbox is seeded alike, so a cursor printed by one CLI run continues in the next.
+    """
+    cursor_key = hashlib.sha256(b"cursor:" + config.client_secret.encode()).hexdigest()
     return ConnectorSettings(
         client_id=config.client_id,
         client_secret=config.client_secret,
@@ -41,6 +47,7 @@ def sandbox_settings(
         database=str(database),
         field_mapping=field_mapping or {},
         max_attempts=max_attempts,
+        cursor_key=cursor_key,
     )
 
 

@@ -7,7 +7,8 @@ refuses such a call before it is sent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -23,11 +24,26 @@ class UndeclaredEndpointError(ConnectorError):
     status = 500
 
 
+@dataclass(frozen=True)
+class _Page:
+    results: list[dict[str, Any]]
+    next_url: str | None
+
+
 class GuardedApi:
     """A :class:`FrontApi` that lets one operation reach only its declared endpoints."""
 
-    def __init__(self, api: FrontApi, operation_id: str, allowed: Iterable[str]) -> None:
+    def __init__(
+        self,
+        api: FrontApi,
+        operation_id: str,
+        allowed: Iterable[str],
+        *,
+        relative: Callable[[str], str] | None = None,
+    ) -> None:
+        """``relative`` turns a next-page link into the form a cursor keeps (see cursor.py)."""
         self._api = api
+        self._relative = relative
         self._operation_id = operation_id
         self._allowed = frozenset(allowed)
 
@@ -67,4 +83,7 @@ class GuardedApi:
         next_url: str | None = None,
     ) -> FrontPage:
         self._check("GET", next_url or path)
-        return await self._api.list_page(path, params=params, next_url=next_url)
+        page = await self._api.list_page(path, params=params, next_url=next_url)
+        if self._relative is None or page.next_url is None:
+            return page
+        return _Page(page.results, self._relative(page.next_url))

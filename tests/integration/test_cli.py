@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,3 +76,22 @@ def test_unconnected_owner_is_told_to_authorize(
     code = main(["resources", "list", "genericContact", "--owner", "nobody"])
     assert code == 1
     assert "authorization_required" in capsys.readouterr().err
+
+
+def _cli(*args: str) -> Any:
+    """Run the installed ``connector-front`` in its own process; its JSON output."""
+    script = Path(sys.executable).parent / "connector-front"
+    done = subprocess.run(
+        [str(script), *args], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_cursor_continues_the_listing_in_another_cli_process() -> None:
+    first = _cli("resources", "list", "genericContact", "--sandbox", "--limit", "2")
+    assert first["next"]
+    listing = ("resources", "list", "genericContact", "--sandbox", "--limit")
+    second = _cli(*listing, "2", "--cursor", first["next"])
+    both = _cli(*listing, "4")
+    assert [r["id"] for r in first["data"] + second["data"]] == [r["id"] for r in both["data"]]
