@@ -8,24 +8,22 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.routing import Route
+from starlette.middleware import Middleware
 
+from connector_front import __version__
 from connector_front.errors import ConnectorError
-from connector_front.host import errors, routes
+from connector_front.host import errors
+from connector_front.host.auth import HostAuth
+from connector_front.host.config import HostConfig
+from connector_front.host.limits import BodyLimits
 from connector_front.host.loader import load_connector
+from connector_front.host.openapi import build_openapi
+from connector_front.host.table import ROUTE_TABLE
+from connector_front.redaction import install_log_redaction
 
-ROUTES = [
-    Route("/connectors/front", routes.manifest, methods=["GET"]),
-    Route("/connections/{owner_id}", routes.create_connection, methods=["POST"]),
-    Route("/oauth/callback", routes.oauth_callback, methods=["GET"]),
-    Route("/resources/{model}", routes.list_records, methods=["GET"]),
-    Route("/resources/{model}", routes.create_record, methods=["POST"]),
-    Route("/resources/{model}/custom-fields", routes.custom_fields, methods=["GET"]),
-    Route("/resources/{model}/{id}", routes.retrieve_record, methods=["GET"]),
-    Route("/resources/{model}/{id}", routes.update_record, methods=["PATCH"]),
-    Route("/resources/{model}/{id}", routes.delete_record, methods=["DELETE"]),
-    Route("/proxy/{path:path}", routes.proxy, methods=["GET", "POST", "PATCH", "PUT", "DELETE"]),
-]
+ROUTES = [entry.route() for entry in ROUTE_TABLE]
+WEBHOOK_PREFIX = "/webhooks/"
+"""Front's webhook deliveries may be larger than a unified record: they get their own limit."""
 
 
 def create_app(
@@ -33,12 +31,16 @@ def create_app(
     *,
     default_owner: str | None = None,
     on_startup: Callable[[Any], Awaitable[None]] | None = None,
+    config: HostConfig | None = None,
 ) -> Starlette:
     """The host app. Without a connector it loads ``front`` through its entry point.
 
     ``on_startup(connector)`` runs inside the server's event loop before the first request.
+    ``config`` (keys, body limits) defaults to the one in the connector's settings.
     """
     plugin = connector if connector is not None else load_connector("front")
+    host = config or HostConfig.from_settings(getattr(plugin, "settings", None))
+    install_log_redaction()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -49,6 +51,15 @@ def create_app(
 
     app = Starlette(
         routes=ROUTES,
+        middleware=[
+            Middleware(HostAuth, keys=host.keys),
+            Middleware(
+                BodyLimits,
+                default=host.max_body_bytes,
+                limits=[(WEBHOOK_PREFIX, host.webhook_max_body_bytes)],
+                timeout=host.body_timeout,
+            ),
+        ],
         exception_handlers={
             ConnectorError: errors.connector_error,
             HTTPException: errors.http_error,
@@ -58,4 +69,11 @@ def create_app(
     )
     app.state.connector = plugin
     app.state.default_owner = default_owner
+    app.state.host_config = host
+
+    def openapi() -> dict[str, Any]:
+        models = [entry.model for entry in plugin.manifest().models]
+        return build_openapi(ROUTE_TABLE, models=models, version=__version__)
+
+    app.state.openapi = openapi
     return app

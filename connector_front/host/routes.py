@@ -28,6 +28,10 @@ async def manifest(request: Request) -> Response:
     return JSONResponse(_connector(request).manifest().model_dump(mode="json"))
 
 
+async def openapi(request: Request) -> Response:
+    return JSONResponse(request.app.state.openapi())
+
+
 async def create_connection(request: Request) -> Response:
     owner = request.path_params["owner_id"]
     body = await read.json_object(request)
