@@ -21,7 +21,7 @@ from connector_front.mappers.base import FrontApi, ListQuery, Mapper
 from connector_front.mappers.custom_field_definitions import to_definition
 from connector_front.models.custom_field import CustomFieldDefinition
 from connector_front.models.record import Record, RecordPage
-from connector_front.proxy import check_proxy_path, forwardable_headers
+from connector_front.proxy import check_proxy_grant, check_proxy_path, forwardable_headers
 from connector_front.records import build_record, parse_write
 
 if TYPE_CHECKING:
@@ -81,11 +81,20 @@ class Connection:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """Any Front endpoint, auth added; only Front's API host can be reached."""
+        """A Front endpoint the granted operations cover, auth added; Front's API host only."""
         clean = check_proxy_path(path)
+        method = method.upper()
+        info = await self._connector.check_connected(self.owner_id)
+        check_proxy_grant(
+            method,
+            clean,
+            None if info is None else info.operations,
+            self._connector.registry,
+            allow_unknown=self._connector.settings.proxy_allow_unknown_paths,
+        )
         client = await self._connector.client(self.owner_id)
         return await client.send_raw(
-            method.upper(),
+            method,
             clean,
             params=params,
             content=content,

@@ -15,6 +15,7 @@ from connector_front.embedded import EmbeddedSandbox, connect_owner, sandbox_set
 from connector_front.host import create_app, load_connector
 from connector_front.host.server import BackgroundServer
 from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.settings import ConnectorSettings
 
 REPO = Path(__file__).resolve().parent.parent
 SPEC_PATH = REPO.parent / "shared" / "front-openapi" / "core-api.json"
@@ -78,9 +79,12 @@ def make_host(tmp_path: Path) -> HostFactory:
     ) -> Iterator[Host]:
         config = SandboxConfig()
         with SandboxServer(config) as sandbox:
-            settings = sandbox_settings(
+            base = sandbox_settings(
                 sandbox, config, tmp_path / "host.sqlite3", field_mapping=FIELD_MAPPING
-            ).model_copy(update={"custom_models": ["examples.front_tag:TagMapper"], **updates})
+            )
+            settings = ConnectorSettings.model_validate(
+                {**dict(base), "custom_models": ["examples.front_tag:TagMapper"], **updates}
+            )
             connector = load_connector("front", settings)
 
             async def authorize(plugin: Any) -> None:
