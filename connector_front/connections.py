@@ -11,6 +11,8 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from connector_front.files import owner_only_file
+
 
 @dataclass(frozen=True)
 class ConnectionInfo:
@@ -23,7 +25,7 @@ class ConnectionStore:
     """A small SQLite table owner -> operations; one short transaction per call."""
 
     def __init__(self, path: str | Path) -> None:
-        self._path = str(path)
+        self._path = str(owner_only_file(path))
         self._lock = asyncio.Lock()
         with closing(self._connect()) as db, db:
             db.execute(
