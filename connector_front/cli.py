@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
 import json
 import sys
 import tempfile
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from connector_front.errors import ConnectorError, InvalidInputError
+from connector_front.errors import ConfigurationError, ConnectorError, InvalidInputError
 
 DEFAULT_OWNER = "demo"
 
@@ -132,41 +133,84 @@ def _manifest(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from connector_front.host import create_app
 
+    host_settings = _host_settings(args)
+    _check_exposure(args.host, host_settings)
     if args.sandbox:
-        from connector_front.embedded import connect_owner, sandbox_settings
-        from connector_front.host.loader import load_connector
-        from connector_front.sandbox import SandboxConfig, SandboxServer
+        return _serve_sandbox(args, host_settings)
+    _serve_app(create_app(_settings_connector(args), default_owner=args.owner), args)
+    return 0
 
-        config = SandboxConfig()
-        sandbox = SandboxServer(config, host="127.0.0.1", port=0)
-        sandbox.start()
-        tmp = tempfile.mkdtemp(prefix="connector-front-serve-")
+
+def _serve_sandbox(args: argparse.Namespace, host_settings: dict[str, Any]) -> int:
+    from connector_front.embedded import connect_owner, sandbox_settings
+    from connector_front.host import create_app
+    from connector_front.host.loader import load_connector
+    from connector_front.sandbox import SandboxConfig, SandboxServer
+    from connector_front.settings import ConnectorSettings
+
+    config = SandboxConfig()
+    owner = args.owner or DEFAULT_OWNER
+    with (
+        tempfile.TemporaryDirectory(prefix="connector-front-serve-") as tmp,
+        SandboxServer(config, host="127.0.0.1", port=0) as sandbox,
+    ):
         settings = sandbox_settings(
             sandbox,
             config,
             Path(tmp) / "host.sqlite3",
             redirect_uri=f"http://{args.host}:{args.port}/oauth/callback",
         )
+        settings = ConnectorSettings.model_validate({**dict(settings), **host_settings})
         connector = load_connector("front", settings)
-        owner = args.owner or DEFAULT_OWNER
 
         async def preauthorize(plugin: Any) -> None:
             await connect_owner(plugin, owner)
             print(f"owner {owner!r} authorized on the sandbox at {sandbox.url}", file=sys.stderr)
 
-        app = create_app(connector, default_owner=owner, on_startup=preauthorize)
-        try:
-            uvicorn.run(app, host=args.host, port=args.port, log_level="info")
-        finally:
-            sandbox.stop()
-        return 0
-    app = create_app(_settings_connector(args), default_owner=args.owner)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+        _serve_app(create_app(connector, default_owner=owner, on_startup=preauthorize), args)
     return 0
+
+
+def _serve_app(app: Any, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+
+
+def _host_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The host's own settings (key, limits) from the config file and the environment."""
+    from connector_front.settings import HOST_SETTINGS, ConnectorSettings
+
+    loaded = ConnectorSettings.load(args.config)
+    return {name: getattr(loaded, name) for name in HOST_SETTINGS}
+
+
+def _check_exposure(address: str, host_settings: dict[str, Any]) -> None:
+    """Without a host key, serve loopback only (and say it runs open); else refuse to start."""
+    if host_settings.get("host_key") is not None:
+        return
+    if not _is_loopback(address):
+        raise ConfigurationError(
+            f"refusing to serve on {address} without a host key: anyone who reaches it could "
+            "act for every connection. Set CONNECTOR_FRONT_HOST_KEY (callers then send "
+            "'Authorization: Bearer <key>'), or serve on 127.0.0.1"
+        )
+    print(
+        f"no CONNECTOR_FRONT_HOST_KEY set: the host on {address} is open to every caller on "
+        "this machine (loopback only)",
+        file=sys.stderr,
+    )
+
+
+def _is_loopback(address: str) -> bool:
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _settings_connector(args: argparse.Namespace) -> Any:

@@ -17,6 +17,7 @@ class ProxyPathNotAllowedError(ConnectorError):
     code = "proxy_path_not_allowed"
     status = 403
 
+
 FORWARDED_HEADERS = frozenset({"accept", "content-type", "if-none-match", "if-match"})
 """Request headers passed to Front. Authorization is never taken from the caller."""
 MAX_PATH_LENGTH = 2048

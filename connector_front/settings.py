@@ -37,6 +37,15 @@ ENVIRONMENT: Mapping[str, str] = {
 }
 """Environment variable -> setting. One table, used by the loader and the README."""
 
+HOST_SETTINGS = (
+    "host_key",
+    "max_body_bytes",
+    "webhook_max_body_bytes",
+    "body_timeout",
+    "proxy_allow_unknown_paths",
+)
+"""Settings of the reference host itself, kept when ``serve --sandbox`` points at a sandbox."""
+
 
 class ConnectorSettings(BaseModel):
     """Everything the connector needs to reach a customer's Front account."""

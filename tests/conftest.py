@@ -73,10 +73,9 @@ def make_host(tmp_path: Path) -> HostFactory:
 
     Owner ``acme`` is authorized for ``operations`` (default: every supported one).
     """
+
     @contextmanager
-    def start(
-        *, operations: Sequence[str] | None = None, **updates: Any
-    ) -> Iterator[Host]:
+    def start(*, operations: Sequence[str] | None = None, **updates: Any) -> Iterator[Host]:
         config = SandboxConfig()
         with SandboxServer(config) as sandbox:
             base = sandbox_settings(

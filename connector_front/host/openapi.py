@@ -81,8 +81,9 @@ def _operation(
         responses["default"] = {"description": "Front's own answer, or a host error"}
     operation: dict[str, Any] = {
         "summary": route.summary,
-        "operationId": f"{method.lower()}_{re.sub(r'[^a-z0-9]+', '_', route.template.lower())}"
-        .rstrip("_"),
+        "operationId": f"{method.lower()}_{re.sub(r'[^a-z0-9]+', '_', route.template.lower())}".rstrip(
+            "_"
+        ),
         "parameters": parameters,
         "responses": responses,
     }

@@ -41,9 +41,7 @@ PROTECTED = [
 
 
 @pytest.mark.parametrize(("method", "path"), PROTECTED, ids=lambda v: str(v))
-def test_every_route_but_the_open_ones_needs_the_key(
-    secured: Host, method: str, path: str
-) -> None:
+def test_every_route_but_the_open_ones_needs_the_key(secured: Host, method: str, path: str) -> None:
     for key in ("", "wrong-key", "current-host-key-but-longer"):
         with secured.client(key=key) as http:
             answer = http.request(method, path, json={"fields": {}})
