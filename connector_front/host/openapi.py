@@ -41,6 +41,11 @@ def _path_parameter(name: str, models: Sequence[str]) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
+def _operation_id(method: str, template: str) -> str:
+    """``get_resources_model_id`` for ``GET /resources/{model}/{id}``."""
+    return f"{method.lower()}_{re.sub(r'[^a-z0-9]+', '_', template.lower()).strip('_')}"
+
+
 def _operation(
     route: HostRoute,
     method: str,
@@ -81,9 +86,7 @@ def _operation(
         responses["default"] = {"description": "Front's own answer, or a host error"}
     operation: dict[str, Any] = {
         "summary": route.summary,
-        "operationId": f"{method.lower()}_{re.sub(r'[^a-z0-9]+', '_', route.template.lower())}".rstrip(
-            "_"
-        ),
+        "operationId": _operation_id(method, route.template),
         "parameters": parameters,
         "responses": responses,
     }
