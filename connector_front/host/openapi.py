@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -34,9 +34,9 @@ def _schemas(routes: Iterable[HostRoute]) -> tuple[SchemaRefs, dict[str, Any]]:
     return found, definitions.get("$defs", {})
 
 
-def _path_parameter(name: str, models: Sequence[str]) -> dict[str, Any]:
+def _path_parameter(name: str, models: Sequence[str] | None) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "string", "minLength": 1}
-    if name == "model" and models:
+    if name == "model" and models is not None:
         schema = {"type": "string", "enum": list(models)}
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
@@ -50,9 +50,10 @@ def _operation(
     route: HostRoute,
     method: str,
     refs: SchemaRefs,
-    models: Sequence[str],
+    models: Mapping[str, Sequence[str]],
 ) -> dict[str, Any]:
-    parameters = [_path_parameter(name, models) for name in _PARAM.findall(route.template)]
+    served = models.get(route.serves) if route.serves else None
+    parameters = [_path_parameter(name, served) for name in _PARAM.findall(route.template)]
     parameters += [
         {
             "name": q.name,
@@ -101,9 +102,17 @@ def _operation(
 
 
 def build_openapi(
-    routes: Sequence[HostRoute], *, models: Sequence[str] = (), version: str = "0"
+    routes: Sequence[HostRoute],
+    *,
+    models: Mapping[str, Sequence[str]] | None = None,
+    version: str = "0",
 ) -> dict[str, Any]:
-    """The document: every route of the table, the host key as a bearer security scheme."""
+    """The document: every route of the table, the host key as a bearer security scheme.
+
+    ``models`` maps what a route ``serves`` (an operation, or ``custom_fields``) to the models
+    that support it, so the ``{model}`` of each route lists only models it can answer for.
+    """
+    models = models or {}
     refs, definitions = _schemas(routes)
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:

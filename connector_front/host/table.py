@@ -58,6 +58,8 @@ class HostRoute:
     query: tuple[QueryParam, ...] = ()
     owner: bool = False
     """The route acts for a connection chosen by the ``x-owner-id`` header."""
+    serves: str | None = None
+    """The operation a ``{model}`` route runs: the document lists the models that support it."""
 
     @property
     def template(self) -> str:
@@ -68,6 +70,8 @@ class HostRoute:
         return Route(self.path, self.endpoint, methods=list(self.methods))
 
 
+CUSTOM_FIELDS = "custom_fields"
+"""``serves`` of the custom-fields route: the models that have Front custom fields."""
 RAW = QueryParam("raw", "include Front's own JSON as rawResource", _BOOLEAN)
 
 ROUTE_TABLE: tuple[HostRoute, ...] = (
@@ -86,20 +90,22 @@ ROUTE_TABLE: tuple[HostRoute, ...] = (
                      QueryParam("error", "Front's refusal, when the customer declined"))),
     HostRoute(("GET",), "/resources/{model}", routes.list_records,
               "List records (other query parameters are the model's filters)",
-              answer=RecordPage, owner=True,
+              answer=RecordPage, owner=True, serves="list",
               query=(QueryParam("limit", "records per page",
                                 {"type": "integer", "minimum": 1, "maximum": 100}),
                      QueryParam("cursor", "the 'next' value of the previous page"), RAW)),
     HostRoute(("POST",), "/resources/{model}", routes.create_record, "Create a record",
-              body=FieldsBody, answer=Record, status=201, owner=True, query=(RAW,)),
+              body=FieldsBody, answer=Record, status=201, owner=True, query=(RAW,),
+              serves="create"),
     HostRoute(("GET",), "/resources/{model}/custom-fields", routes.custom_fields,
-              "The Front custom fields a model can map", answer=CustomFieldList, owner=True),
+              "The Front custom fields a model can map", answer=CustomFieldList, owner=True,
+              serves=CUSTOM_FIELDS),
     HostRoute(("GET",), "/resources/{model}/{id}", routes.retrieve_record, "Retrieve a record",
-              answer=Record, owner=True, query=(RAW,)),
+              answer=Record, owner=True, query=(RAW,), serves="retrieve"),
     HostRoute(("PATCH",), "/resources/{model}/{id}", routes.update_record, "Update a record",
-              body=FieldsBody, answer=Record, owner=True, query=(RAW,)),
+              body=FieldsBody, answer=Record, owner=True, query=(RAW,), serves="update"),
     HostRoute(("DELETE",), "/resources/{model}/{id}", routes.delete_record, "Delete a record",
-              status=204, owner=True,
+              status=204, owner=True, serves="delete",
               query=(QueryParam("permanent", "delete for good (ticketIssue)", _BOOLEAN),)),
     HostRoute(("GET", "POST", "PATCH", "PUT", "DELETE"), "/proxy/{path:path}", routes.proxy,
               "Any Front endpoint the connection's operations cover, auth added", owner=True),
