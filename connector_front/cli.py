@@ -176,7 +176,10 @@ def _serve_sandbox(args: argparse.Namespace, host_settings: dict[str, Any]) -> i
 def _serve_app(app: Any, args: argparse.Namespace) -> None:
     import uvicorn
 
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    from connector_front.host.protocol import host_protocol
+
+    protocol = host_protocol(app.state.host_config.header_timeout)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", http=protocol)
 
 
 def _host_settings(args: argparse.Namespace) -> dict[str, Any]:

@@ -33,6 +33,7 @@ ENVIRONMENT: Mapping[str, str] = {
     "CONNECTOR_FRONT_MAX_BODY_BYTES": "max_body_bytes",
     "CONNECTOR_FRONT_WEBHOOK_MAX_BODY_BYTES": "webhook_max_body_bytes",
     "CONNECTOR_FRONT_BODY_TIMEOUT": "body_timeout",
+    "CONNECTOR_FRONT_HEADER_TIMEOUT": "header_timeout",
     "CONNECTOR_FRONT_PROXY_ALLOW_UNKNOWN_PATHS": "proxy_allow_unknown_paths",
 }
 """Environment variable -> setting. One table, used by the loader and the README."""
@@ -42,6 +43,7 @@ HOST_SETTINGS = (
     "max_body_bytes",
     "webhook_max_body_bytes",
     "body_timeout",
+    "header_timeout",
     "proxy_allow_unknown_paths",
 )
 """Settings of the reference host itself, kept when ``serve --sandbox`` points at a sandbox."""
@@ -94,6 +96,9 @@ class ConnectorSettings(BaseModel):
     )
     body_timeout: float = Field(
         default=10.0, gt=0, description="seconds the host waits for a whole request body"
+    )
+    header_timeout: float = Field(
+        default=10.0, gt=0, description="seconds the host waits for a request's headers"
     )
     proxy_allow_unknown_paths: bool = Field(
         default=False,

@@ -155,3 +155,17 @@ def test_a_body_that_never_arrives_is_cut_off(make_host: HostFactory) -> None:
     assert answer.startswith(b"HTTP/1.1 408"), answer
     assert b"body_timeout" in answer
     assert waited < 15  # the 0.5 s timeout cut it, not the client's own 20 s one
+
+
+def test_headers_that_never_finish_are_cut_off(make_host: HostFactory) -> None:
+    with make_host(header_timeout=0.5) as host:
+        address = host.url.removeprefix("http://").split(":")
+        with socket.create_connection((address[0], int(address[1])), timeout=20) as conn:
+            conn.sendall(b"GET /connectors/front HTTP/1.1\r\nhost: x\r\n")  # no blank line
+            started = time.monotonic()
+            closed = conn.recv(4096)
+            waited = time.monotonic() - started
+        assert closed == b""  # the host hung up
+        assert waited < 15  # the 0.5 s deadline cut it, not the client's own 20 s one
+        with host.client() as http:  # and the host still serves whole requests
+            assert http.get("/connectors/front").status_code == 200
