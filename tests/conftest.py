@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -67,34 +68,37 @@ class Host:
 HostFactory = Callable[..., AbstractContextManager[Host]]
 
 
-@pytest.fixture
-def make_host(tmp_path: Path) -> HostFactory:
-    """``with make_host(host_key=..., operations=[...], **settings) as host:`` a running host.
+@contextmanager
+def start_host(
+    folder: Path, *, operations: Sequence[str] | None = None, **updates: Any
+) -> Iterator[Host]:
+    """A running host on a sandbox Front; settings ``updates`` on top of the sandbox's.
 
     Owner ``acme`` is authorized for ``operations`` (default: every supported one).
     """
+    config = SandboxConfig()
+    with SandboxServer(config) as sandbox:
+        base = sandbox_settings(
+            sandbox, config, folder / "host.sqlite3", field_mapping=FIELD_MAPPING
+        )
+        settings = ConnectorSettings.model_validate(
+            {**dict(base), "custom_models": ["examples.front_tag:TagMapper"], **updates}
+        )
+        connector = load_connector("front", settings)
 
-    @contextmanager
-    def start(*, operations: Sequence[str] | None = None, **updates: Any) -> Iterator[Host]:
-        config = SandboxConfig()
-        with SandboxServer(config) as sandbox:
-            base = sandbox_settings(
-                sandbox, config, tmp_path / "host.sqlite3", field_mapping=FIELD_MAPPING
-            )
-            settings = ConnectorSettings.model_validate(
-                {**dict(base), "custom_models": ["examples.front_tag:TagMapper"], **updates}
-            )
-            connector = load_connector("front", settings)
+        async def authorize(plugin: Any) -> None:
+            await connect_owner(plugin, OWNER, operations)
 
-            async def authorize(plugin: Any) -> None:
-                await connect_owner(plugin, OWNER, operations)
+        app = create_app(connector, on_startup=authorize)
+        with BackgroundServer(app) as server:
+            key = settings.host_keys[0] if settings.host_keys else None
+            yield Host(server.url, sandbox.url, key)
 
-            app = create_app(connector, on_startup=authorize)
-            with BackgroundServer(app) as server:
-                key = settings.host_keys[0] if settings.host_keys else None
-                yield Host(server.url, sandbox.url, key)
 
-    return start
+@pytest.fixture
+def make_host(tmp_path: Path) -> HostFactory:
+    """``with make_host(host_key=..., operations=[...], **settings) as host:`` a running host."""
+    return functools.partial(start_host, tmp_path)
 
 
 @pytest.fixture

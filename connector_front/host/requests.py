@@ -42,8 +42,8 @@ def owner_id(request: Request) -> str:
     return str(owner)
 
 
-async def json_object(request: Request) -> dict[str, Any]:
-    raw = await request.body()
+def parse_json(raw: bytes) -> Any:
+    """A JSON body within the depth limit; anything else is a 400 naming what is wrong."""
     too_deep = InvalidInputError(
         f"request body nests arrays / objects too deep; at most {MAX_JSON_DEPTH} levels "
         "are accepted",
@@ -57,6 +57,16 @@ async def json_object(request: Request) -> dict[str, Any]:
         raise too_deep from None
     if json_depth(body) > MAX_JSON_DEPTH:
         raise too_deep
+    return body
+
+
+def is_json(request: Request) -> bool:
+    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return kind == "application/json" or kind.endswith("+json")
+
+
+async def json_object(request: Request) -> dict[str, Any]:
+    body = parse_json(await request.body())
     if not isinstance(body, dict):
         raise InvalidInputError("request body must be a JSON object", fields=["body"])
     return body

@@ -116,11 +116,14 @@ async def delete_record(request: Request) -> Response:
 
 async def proxy(request: Request) -> Response:
     connection = _connector(request).connection(read.owner_id(request))
+    content = await request.body() or None
+    if content is not None and read.is_json(request):
+        read.parse_json(content)  # the proxy's own limit: no invalid or too-deep JSON to Front
     answer = await connection.proxy(
         request.method,
         "/" + request.path_params["path"],
         params=dict(request.query_params),
-        content=await request.body() or None,
+        content=content,
         headers=dict(request.headers),
     )
     headers = {k: answer.headers[k] for k in PROXY_PASSTHROUGH if k in answer.headers}
