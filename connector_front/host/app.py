@@ -17,7 +17,7 @@ from connector_front.host.auth import HostAuth
 from connector_front.host.config import HostConfig
 from connector_front.host.limits import BodyLimits
 from connector_front.host.loader import load_connector
-from connector_front.host.openapi import build_openapi
+from connector_front.host.openapi import OPERATIONS_KEY, build_openapi
 from connector_front.host.table import CUSTOM_FIELDS, ROUTE_TABLE
 from connector_front.redaction import install_log_redaction
 
@@ -72,19 +72,24 @@ def create_app(
     app.state.host_config = host
 
     def openapi() -> dict[str, Any]:
-        return build_openapi(ROUTE_TABLE, models=served_models(plugin), version=__version__)
+        return build_openapi(
+            ROUTE_TABLE, served=served(plugin), secured=bool(host.keys), version=__version__
+        )
 
     app.state.openapi = openapi
     return app
 
 
-def served_models(plugin: Any) -> dict[str, list[str]]:
-    """Operation (or ``custom_fields``) -> the models that support it, read off the manifest."""
-    served: dict[str, list[str]] = {CUSTOM_FIELDS: []}
+def served(plugin: Any) -> dict[str, list[str]]:
+    """Operation (or ``custom_fields``) -> the models that support it, and ``operations`` ->
+    every supported operation id; read off the manifest.
+    """
+    found: dict[str, list[str]] = {CUSTOM_FIELDS: [], OPERATIONS_KEY: []}
     for entry in plugin.manifest().models:
         if entry.customFields:
-            served[CUSTOM_FIELDS].append(entry.model)
+            found[CUSTOM_FIELDS].append(entry.model)
         for operation in entry.operations:
             if operation.supported:
-                served.setdefault(operation.operation, []).append(entry.model)
-    return served
+                found.setdefault(operation.operation, []).append(entry.model)
+                found[OPERATIONS_KEY].append(operation.id)
+    return found

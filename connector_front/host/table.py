@@ -60,6 +60,8 @@ class HostRoute:
     """The route acts for a connection chosen by the ``x-owner-id`` header."""
     serves: str | None = None
     """The operation a ``{model}`` route runs: the document lists the models that support it."""
+    body_operations: bool = False
+    """The body's ``operations`` are operation ids: the document lists the supported ones."""
 
     @property
     def template(self) -> str:
@@ -81,7 +83,7 @@ ROUTE_TABLE: tuple[HostRoute, ...] = (
               answer=AnyJSON),
     HostRoute(("POST",), "/connections/{owner_id}", routes.create_connection,
               "Create or replace a connection with the operations it needs",
-              body=ConnectionRequest, answer=ConnectionAnswer),
+              body=ConnectionRequest, answer=ConnectionAnswer, body_operations=True),
     HostRoute(("GET",), "/oauth/callback", routes.oauth_callback,
               "Complete an authorization (Front redirects the customer here)",
               answer=CallbackAnswer,

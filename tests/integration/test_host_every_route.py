@@ -95,3 +95,11 @@ def test_probe_without_the_key_is_a_401(
     with secured.client(key="") as http:
         answer = http.request(method, request["path"], content=request.get("content"))
     assert answer.status_code == 401, answer.text
+
+
+def test_a_wrong_method_lists_every_method_of_the_path(secured: Host) -> None:
+    with secured.client() as http:
+        answer = http.request("OPTIONS", "/resources/genericContact/crd_1")
+    assert answer.status_code == 405
+    assert answer.headers["allow"] == "DELETE, GET, HEAD, PATCH"
+    assert answer.json()["error"]["code"] == "method_not_allowed"
