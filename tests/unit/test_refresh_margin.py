@@ -25,11 +25,11 @@ async def test_a_thirty_second_token_is_used_until_its_last_third() -> None:
     flow = CountingFlow(store)
     clock = Clock(1001.0)
     manager = TokenManager("o", flow, store, clock=clock)
-    assert manager.margin(issued) == pytest.approx(10.0)
     for now in (1001.0, 1010.0, 1019.0):
         clock.now = now
         assert await manager.access_token() == "a0"
     assert flow.refreshes == 0
+    assert manager.margin(issued) == pytest.approx(10.0)
     await store.put("o", TokenSet("a0", "r0", expires_at=1030.0, issued_at=1000.0))
     clock.now = 1021.0  # 9 s left, inside the last third
     assert await manager.access_token() == "access-1"
