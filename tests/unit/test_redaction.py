@@ -48,3 +48,17 @@ def test_access_log_records_are_redacted(caplog: pytest.LogCaptureFixture) -> No
         )
     assert "SECRET1" not in caplog.text and "SECRET2" not in caplog.text
     assert "code=[redacted]" in caplog.text
+
+
+def test_host_keys_never_show_in_reprs() -> None:
+    from connector_front.cursor import CursorCodec, cursor_keys
+    from connector_front.host.config import HostConfig
+    from connector_front.settings import ConnectorSettings
+
+    secret = "very-secret-host-key"
+    settings = ConnectorSettings(host_key=f"{secret}, older-secret-key", database=":memory:")
+    config = HostConfig.from_settings(settings)
+    assert config.keys == (secret, "older-secret-key")
+    codec = CursorCodec(cursor_keys(settings))
+    for text in (repr(settings), str(settings), repr(config), repr(codec)):
+        assert secret not in text and "older-secret-key" not in text
