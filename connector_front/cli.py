@@ -134,9 +134,11 @@ def _manifest(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from connector_front.host import create_app
+    from connector_front.settings import HOST_SETTINGS
 
-    host_settings = _host_settings(args)
-    _check_exposure(args.host, host_settings)
+    loaded = _loaded_settings(args)
+    _check_exposure(args.host, loaded.host_keys)
+    host_settings = {name: getattr(loaded, name) for name in HOST_SETTINGS}
     if args.sandbox:
         return _serve_sandbox(args, host_settings)
     _serve_app(create_app(_settings_connector(args), default_owner=args.owner), args)
@@ -182,17 +184,16 @@ def _serve_app(app: Any, args: argparse.Namespace) -> None:
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", http=protocol)
 
 
-def _host_settings(args: argparse.Namespace) -> dict[str, Any]:
-    """The host's own settings (key, limits) from the config file and the environment."""
-    from connector_front.settings import HOST_SETTINGS, ConnectorSettings
+def _loaded_settings(args: argparse.Namespace) -> Any:
+    """Settings from the config file and the environment (the host's key and limits)."""
+    from connector_front.settings import ConnectorSettings
 
-    loaded = ConnectorSettings.load(args.config)
-    return {name: getattr(loaded, name) for name in HOST_SETTINGS}
+    return ConnectorSettings.load(args.config)
 
 
-def _check_exposure(address: str, host_settings: dict[str, Any]) -> None:
+def _check_exposure(address: str, keys: Sequence[str]) -> None:
     """Without a host key, serve loopback only (and say it runs open); else refuse to start."""
-    if host_settings.get("host_key") is not None:
+    if keys:
         return
     if not _is_loopback(address):
         raise ConfigurationError(
