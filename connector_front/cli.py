@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
 import json
 import os
 import sys
@@ -23,7 +24,7 @@ from connector_front.commands import sync, webhooks
 from connector_front.commands.help import DefaultsHelp
 from connector_front.commands.list_all import walk_all
 from connector_front.commands.targets import config_settings, settings_connector
-from connector_front.errors import ConnectorError, InvalidInputError
+from connector_front.errors import ConfigurationError, ConnectorError, InvalidInputError
 
 DEFAULT_OWNER = "demo"
 HELP = DefaultsHelp
@@ -181,44 +182,42 @@ def _manifest(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from connector_front.host import create_app
 
+    loaded = _loaded_settings(args)
+    _check_exposure(args.host, loaded.host_keys)
     if args.sandbox:
-        return _serve_on_sandbox(args)
+        return _serve_on_sandbox(args, loaded)
     connector = settings_connector(args)
     jobs = sync.serve_jobs(args.sync_interval, connector)
-    app = create_app(connector, default_owner=args.owner, background=jobs)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    _serve_app(create_app(connector, default_owner=args.owner, background=jobs), args)
     return 0
 
 
-def _serve_on_sandbox(args: argparse.Namespace) -> int:
-    import uvicorn
-
+def _serve_on_sandbox(args: argparse.Namespace, loaded: Any) -> int:
+    """The host on an embedded sandbox: the config's and environment's own settings kept (host
+    key, limits, field mapping, custom models), the sandbox's webhooks aimed at the intake."""
     from connector_front.commands.sandbox import describe
     from connector_front.embedded import connect_owner, intake_url, sandbox_settings, webhook_secret
     from connector_front.host import create_app
     from connector_front.host.loader import load_connector
     from connector_front.sandbox import SandboxConfig, SandboxServer
 
-    base = config_settings(args)
-    # the sandbox sends its signed webhooks to this host's own intake
     config = SandboxConfig(webhook_url=intake_url(args.host, args.port))
     config.webhook_secret = webhook_secret() or config.webhook_secret
-    sandbox = SandboxServer(config, host="127.0.0.1", port=0).start()
-    try:
-        tmp = tempfile.mkdtemp(prefix="connector-front-serve-")
+    owner = args.owner or DEFAULT_OWNER
+    with (
+        tempfile.TemporaryDirectory(prefix="connector-front-serve-") as tmp,
+        SandboxServer(config, host="127.0.0.1", port=0) as sandbox,
+    ):
         settings = sandbox_settings(
             sandbox,
             config,
             Path(tmp) / "host.sqlite3",
             redirect_uri=f"http://{args.host}:{args.port}/oauth/callback",
-            base=base,
+            base=loaded,
         )
         connector = load_connector("front", settings)
-        owner = args.owner or DEFAULT_OWNER
         print(f"embedded {describe(sandbox.url, config)}", file=sys.stderr, flush=True)
 
         async def preauthorize(plugin: Any) -> None:
@@ -237,10 +236,50 @@ def _serve_on_sandbox(args: argparse.Namespace) -> int:
             on_startup=preauthorize,
             background=sync.serve_jobs(args.sync_interval, connector),
         )
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
-    finally:
-        sandbox.stop()
+        _serve_app(app, args)
     return 0
+
+
+def _serve_app(app: Any, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from connector_front.host.protocol import host_protocol
+
+    protocol = host_protocol(app.state.host_config.header_timeout)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", http=protocol)
+
+
+def _loaded_settings(args: argparse.Namespace) -> Any:
+    """Settings from the config file and the environment (the host's key and limits)."""
+    from connector_front.settings import ConnectorSettings
+
+    return ConnectorSettings.load(args.config)
+
+
+def _check_exposure(address: str, keys: Sequence[str]) -> None:
+    """Without a host key, serve loopback only (and say it runs open); else refuse to start."""
+    if keys:
+        return
+    if not _is_loopback(address):
+        raise ConfigurationError(
+            f"refusing to serve on {address} without a host key: anyone who reaches it could "
+            "act for every connection. Set CONNECTOR_FRONT_HOST_KEY (callers then send "
+            "'Authorization: Bearer <key>'), or serve on 127.0.0.1"
+        )
+    print(
+        f"no CONNECTOR_FRONT_HOST_KEY set: the host on {address} is open to every caller on "
+        "this machine (loopback only)",
+        file=sys.stderr,
+    )
+
+
+def _is_loopback(address: str) -> bool:
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _resources(args: argparse.Namespace) -> int:

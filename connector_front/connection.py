@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from connector_front.cursor import decode_cursor, encode_cursor
 from connector_front.errors import InvalidInputError, NotSupportedError
 from connector_front.guard import GuardedApi
 from connector_front.mappers.base import EVENTS, FrontApi, FrontJSON, ListQuery, Mapper
@@ -23,7 +22,7 @@ from connector_front.mappers.custom_field_definitions import to_definition
 from connector_front.mappers.events import front_events
 from connector_front.models.custom_field import CustomFieldDefinition
 from connector_front.models.record import Record, RecordPage
-from connector_front.proxy import check_proxy_path, forwardable_headers
+from connector_front.proxy import check_proxy_grant, check_proxy_path, forwardable_headers
 from connector_front.proxy_links import relinked_response
 from connector_front.records import build_record, parse_write
 
@@ -98,15 +97,24 @@ class Connection:
         headers: Mapping[str, str] | None = None,
         link_base: str | None = None,
     ) -> httpx.Response:
-        """Any Front endpoint, auth added; only Front's API host can be reached.
+        """A Front endpoint the granted operations cover, auth added; Front's API host only.
 
         With ``link_base`` (such as ``https://host/proxy``), Front's links in the answer
         (``_pagination.next``, ``_links``) point under it instead of at Front.
         """
         clean = check_proxy_path(path)
+        method = method.upper()
+        info = await self._connector.check_connected(self.owner_id)
+        check_proxy_grant(
+            method,
+            clean,
+            None if info is None else info.operations,
+            self._connector.registry,
+            allow_unknown=self._connector.settings.proxy_allow_unknown_paths,
+        )
         client = await self._connector.client(self.owner_id)
         answer = await client.send_raw(
-            method.upper(),
+            method,
             clean,
             params=params,
             content=content,
@@ -158,17 +166,21 @@ class Resources:
                 fields=["limit"],
             )
         query = ListQuery(
-            limit=limit, cursor=decode_cursor(self.model, cursor), filters=dict(filters or {})
+            limit=limit,
+            cursor=self._connector.cursors.decode(self.model, cursor),
+            filters=dict(filters or {}),
         )
         listed = await self._call("list", lambda api: self._mapper.list(api, query))
         mapping = self._connector.field_mapping
         return RecordPage(
             data=[build_record(self._mapper, item, mapping, raw=raw) for item in listed.items],
-            next=encode_cursor(self.model, listed.next_cursor),
+            next=self._connector.cursors.encode(self.model, listed.next_cursor),
         )
 
     async def retrieve(self, record_id: str, *, raw: bool = False) -> Record:
-        front = await self._run("retrieve", lambda api: self._mapper.retrieve(api, record_id))
+        front = await self._run(
+            "retrieve", lambda api: self._mapper.retrieve(api, record_id), record_id=record_id
+        )
         return build_record(self._mapper, front, self._connector.field_mapping, raw=raw)
 
     async def create(self, fields: object, *, raw: bool = False) -> Record:
@@ -180,7 +192,7 @@ class Resources:
         return build_record(self._mapper, front, self._connector.field_mapping, raw=raw)
 
     async def update(self, record_id: str, fields: object, *, raw: bool = False) -> Record:
-        await self.admit("update")
+        await self.admit("update", record_id=record_id)
         standard, custom = parse_write(
             self._mapper, fields, self._connector.field_mapping, operation="update"
         )
@@ -204,19 +216,31 @@ class Resources:
 
     async def delete(self, record_id: str, *, permanent: bool = False) -> None:
         await self._run(
-            "delete", lambda api: self._mapper.delete(api, record_id, permanent=permanent)
+            "delete",
+            lambda api: self._mapper.delete(api, record_id, permanent=permanent),
+            record_id=record_id,
         )
 
-    async def admit(self, operation: str) -> None:
-        """Refuse an unsupported (501) or ungranted (403) operation, before reading its input."""
+    async def admit(self, operation: str, *, record_id: str | None = None) -> None:
+        """Refuse an unsupported (501) or ungranted (403) operation, then a foreign id (400),
+        before reading anything else of its input."""
         if not self._mapper.supports(operation):
             raise self._mapper.unsupported_error(operation)
         grant = self._grant(operation)
         await self._connector.check_granted(self._owner_id, f"{self.model}::{grant}")
+        if record_id is not None:
+            self._mapper.check_id(record_id)
 
-    async def _run(self, operation: str, call: Callable[[FrontApi], Awaitable[T]]) -> T:
+    async def _run(
+        self,
+        operation: str,
+        call: Callable[[FrontApi], Awaitable[T]],
+        *,
+        record_id: str | None = None,
+    ) -> T:
         """Admit the operation, then run it guarded."""
-        return await call(await self.guarded(operation))
+        await self.admit(operation, record_id=record_id)
+        return await self._call(operation, call)
 
     async def _call(self, operation: str, call: Callable[[FrontApi], Awaitable[T]]) -> T:
         """Run an admitted operation; its mapper may reach only the endpoints it declares."""
@@ -237,4 +261,9 @@ class Resources:
     async def _guard(self, operation: str) -> FrontApi:
         grant = self._grant(operation)
         client = await self._connector.client(self._owner_id)
-        return GuardedApi(client, f"{self.model}::{grant}", self._mapper.endpoints[grant])
+        return GuardedApi(
+            client,
+            f"{self.model}::{grant}",
+            self._mapper.endpoints[grant],
+            relative=client.hosts.relative,
+        )

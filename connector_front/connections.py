@@ -37,7 +37,7 @@ class ConnectionStore:
     """A small SQLite table owner -> operations, company; calls run off the event loop."""
 
     def __init__(self, path: str | Path) -> None:
-        self._db = SQLiteDatabase(path, _SCHEMA)
+        self._db = SQLiteDatabase(path, _SCHEMA)  # owner-only, like every store file
         present = {row[1] for row in self._db.run_sync("PRAGMA table_info(connections)")}
         for name, kind in _COLUMNS.items():
             if name not in present:

@@ -22,6 +22,7 @@ from connector_front.auth import (
 )
 from connector_front.connection import Connection, ConnectionDetails
 from connector_front.connections import ConnectionInfo, ConnectionStore
+from connector_front.cursor import CursorCodec, cursor_keys
 from connector_front.errors import (
     AuthorizationRequiredError,
     ConfigurationError,
@@ -82,6 +83,7 @@ class FrontConnector:
         if self.pusher is not None:
             self.event_log.appended = self.pusher.wake
         self.syncer = SyncEngine(self)
+        self.cursors = CursorCodec(cursor_keys(self.settings))
         self._flow: OAuthFlow | None = None
         self._clients: dict[str, FrontClient] = {}
         self._managers: dict[str, TokenManager] = {}

@@ -1,38 +1,102 @@
-"""Opaque unified cursors: the model and Front's next-page link, base64url-encoded."""
+"""Signed unified cursors: the model and the mapper's next-page value, HMAC-signed.
+
+A cursor is ``<payload>.<signature>`` (both base64url). Only a cursor this host signed is
+decoded, so a damaged or forged one is a 400 ``invalid_cursor`` and never reaches Front.
+Next-page links on the API base are kept relative, so a cursor outlives the base's host/port.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
+import secrets
+from collections.abc import Sequence
+from pathlib import Path
 
-from connector_front.errors import InvalidInputError
+from connector_front.errors import InvalidCursorError
+from connector_front.files import owner_only_file
+from connector_front.settings import ConnectorSettings
+
+SIGNATURE_BYTES = 16
+KEY_FILE_SUFFIX = ".cursor-key"
+"""The fallback signing key lives beside the database, in ``<database>.cursor-key``."""
+
+_FOREIGN = (
+    "cursor is not one this host issued (or it was changed); pass the 'next' value of the "
+    "previous page unchanged, or omit it to start from the first page"
+)
 
 
-def encode_cursor(model: str, next_url: str | None) -> str | None:
-    if next_url is None:
-        return None
-    raw = json.dumps({"m": model, "u": next_url}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
-def decode_cursor(model: str, cursor: str | None) -> str | None:
-    """The next-page link inside a cursor; a foreign or damaged cursor is a 400."""
-    if cursor is None or cursor == "":
-        return None
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        owner, url = data["m"], data["u"]
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise InvalidInputError(
-            "cursor is not one this connector issued; pass the 'next' value of the previous "
-            "page unchanged, or omit it to start from the first page",
-            fields=["cursor"],
-        ) from None
-    if owner != model or not isinstance(url, str):
-        raise InvalidInputError(
-            f"cursor belongs to a {owner} listing, not {model}; start this listing without one",
-            fields=["cursor"],
-        )
-    return url
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode((text + "=" * (-len(text) % 4)).encode())
+
+
+class CursorCodec:
+    """Signs cursors with the first key and accepts any of ``keys`` (for key rotation)."""
+
+    def __init__(self, keys: Sequence[bytes]) -> None:
+        if not keys:
+            raise ValueError("a cursor codec needs at least one key")
+        self._keys = tuple(keys)
+
+    def _sign(self, key: bytes, payload: bytes) -> bytes:
+        return hmac.new(key, payload, hashlib.sha256).digest()[:SIGNATURE_BYTES]
+
+    def encode(self, model: str, value: str | None) -> str | None:
+        if value is None:
+            return None
+        payload = json.dumps({"m": model, "u": value}, separators=(",", ":")).encode()
+        return f"{_b64(payload)}.{_b64(self._sign(self._keys[0], payload))}"
+
+    def decode(self, model: str, cursor: str | None) -> str | None:
+        """The next-page value inside a cursor this host signed for ``model``; else a 400."""
+        if cursor is None or cursor == "":
+            return None
+        body, dot, signature = cursor.partition(".")
+        try:
+            payload, given = _unb64(body), _unb64(signature)
+        except (binascii.Error, ValueError):
+            raise InvalidCursorError(_FOREIGN) from None
+        signed = any(hmac.compare_digest(given, self._sign(k, payload)) for k in self._keys)
+        if not dot or not signed:
+            raise InvalidCursorError(_FOREIGN)
+        try:
+            data = json.loads(payload)
+            owner, value = data["m"], data["u"]
+        except (ValueError, KeyError, TypeError):
+            raise InvalidCursorError(_FOREIGN) from None
+        if owner != model or not isinstance(value, str):
+            raise InvalidCursorError(
+                f"cursor belongs to a {owner} listing, not {model}; start this listing without one"
+            )
+        return value
+
+    def __repr__(self) -> str:
+        return f"CursorCodec(keys={len(self._keys)})"
+
+
+def cursor_keys(settings: ConnectorSettings) -> tuple[bytes, ...]:
+    """Signing keys: ``cursor_key``, else the host keys, else a key file beside the database."""
+    if settings.cursor_key is not None:
+        return (settings.cursor_key.get_secret_value().encode(),)
+    if settings.host_keys:
+        return tuple(key.encode() for key in settings.host_keys)
+    return (_key_file(Path(settings.database + KEY_FILE_SUFFIX)),)
+
+
+def _key_file(path: Path) -> bytes:
+    """Read the key file, creating it owner-only with a random key on first use."""
+    owner_only_file(path)
+    with path.open("r+b") as file:
+        key = file.read().strip()
+        if not key:
+            key = secrets.token_urlsafe(32).encode()
+            file.write(key)
+    return key

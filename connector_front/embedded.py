@@ -6,6 +6,7 @@ the connector's side: settings that point at it, and a scripted customer approva
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -50,8 +51,11 @@ def sandbox_settings(
 
     ``base`` (settings read from a config file) keeps what is the host's own: field
     mapping, custom models, timeout and attempts, webhook secrets; the sandbox replaces the
-    rest, and its own webhook secret is accepted beside the host's.
+    rest, and its own webhook secret is accepted beside the host's. Cursors are signed with a
+    key derived from the sandbox app's secret: every embedded sandbox is seeded alike, so a
+    cursor printed by one CLI run continues in the next.
     """
+    cursor_key = hashlib.sha256(b"cursor:" + config.client_secret.encode()).hexdigest()
     start = base if base is not None else ConnectorSettings(max_attempts=max_attempts)
     updates: dict[str, object] = {
         "client_id": config.client_id,
@@ -63,6 +67,7 @@ def sandbox_settings(
         "api_token": None,
         "database": str(database),
         "webhook_secrets": _with_secret(start.webhook_secrets, config.webhook_secret),
+        "cursor_key": SecretStr(cursor_key),
     }
     if field_mapping is not None or base is None:
         updates["field_mapping"] = field_mapping or {}

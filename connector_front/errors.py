@@ -42,6 +42,15 @@ class InvalidInputError(ConnectorError):
         self.fields = list(fields)
 
 
+class InvalidCursorError(InvalidInputError):
+    """A listing cursor this host did not sign, or one that was changed."""
+
+    code = "invalid_cursor"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, fields=["cursor"])
+
+
 class ConfigurationError(ConnectorError):
     """The connector or host is configured wrongly (missing client id, bad mapping...)."""
 

@@ -7,11 +7,12 @@ refuses such a call before it is sent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from connector_front.errors import ConnectorError
+from connector_front.errors import ConnectorError, InvalidInputError
 from connector_front.mappers.base import FrontApi, FrontPage
 from connector_front.scopes import match_template
 
@@ -23,16 +24,40 @@ class UndeclaredEndpointError(ConnectorError):
     status = 500
 
 
+@dataclass(frozen=True)
+class _Page:
+    results: list[dict[str, Any]]
+    next_url: str | None
+
+
 class GuardedApi:
     """A :class:`FrontApi` that lets one operation reach only its declared endpoints."""
 
-    def __init__(self, api: FrontApi, operation_id: str, allowed: Iterable[str]) -> None:
+    def __init__(
+        self,
+        api: FrontApi,
+        operation_id: str,
+        allowed: Iterable[str],
+        *,
+        relative: Callable[[str], str] | None = None,
+    ) -> None:
+        """``relative`` turns a next-page link into the form a cursor keeps (see cursor.py)."""
         self._api = api
+        self._relative = relative
         self._operation_id = operation_id
         self._allowed = frozenset(allowed)
 
     def _check(self, method: str, path: str) -> None:
-        template = match_template(method, urlsplit(path).path or path)
+        """The path, as Front would resolve it, must be one the operation declares."""
+        plain = urlsplit(path).path or path
+        if any(unquote(segment) in {".", ".."} for segment in plain.split("/")):
+            # httpx would collapse these segments and reach another endpoint than the template
+            raise InvalidInputError(
+                f"{self._operation_id}: a value given would send {method} {plain!r}, whose "
+                "'.' / '..' segments leave the endpoint; pass ids as listed",
+                fields=["id"],
+            )
+        template = match_template(method, plain)
         if template not in self._allowed:
             raise UndeclaredEndpointError(
                 f"{self._operation_id} tried {method} {path}, which its mapper does not declare "
@@ -58,4 +83,7 @@ class GuardedApi:
         next_url: str | None = None,
     ) -> FrontPage:
         self._check("GET", next_url or path)
-        return await self._api.list_page(path, params=params, next_url=next_url)
+        page = await self._api.list_page(path, params=params, next_url=next_url)
+        if self._relative is None or page.next_url is None:
+            return page
+        return _Page(page.results, self._relative(page.next_url))

@@ -39,8 +39,25 @@ ENVIRONMENT: Mapping[str, str] = {
     "FRONT_WEBHOOK_SECRET": "webhook_secrets",
     "CONNECTOR_FRONT_EVENTS_URL": "events_url",
     "CONNECTOR_FRONT_EVENTS_SECRET": "events_secret",
+    "CONNECTOR_FRONT_HOST_KEY": "host_key",
+    "CONNECTOR_FRONT_CURSOR_KEY": "cursor_key",
+    "CONNECTOR_FRONT_MAX_BODY_BYTES": "max_body_bytes",
+    "CONNECTOR_FRONT_WEBHOOK_MAX_BODY_BYTES": "webhook_max_body_bytes",
+    "CONNECTOR_FRONT_BODY_TIMEOUT": "body_timeout",
+    "CONNECTOR_FRONT_HEADER_TIMEOUT": "header_timeout",
+    "CONNECTOR_FRONT_PROXY_ALLOW_UNKNOWN_PATHS": "proxy_allow_unknown_paths",
 }
 """Environment variable -> setting. One table, used by the loader and the README."""
+
+HOST_SETTINGS = (
+    "host_key",
+    "max_body_bytes",
+    "webhook_max_body_bytes",
+    "body_timeout",
+    "header_timeout",
+    "proxy_allow_unknown_paths",
+)
+"""Settings of the reference host itself, kept when ``serve --sandbox`` points at a sandbox."""
 
 RULE_SECRET_PREFIX = "FRONT_RULE_SECRET_"  # noqa: S105 (a variable name prefix)
 """``FRONT_RULE_SECRET_<NAME>``: the API secret of the rule webhook served at
@@ -95,9 +112,6 @@ class ConnectorSettings(BaseModel):
     webhook_tolerance: float = Field(
         default=300.0, gt=0, description="seconds a webhook timestamp may be off our clock"
     )
-    webhook_max_bytes: int = Field(
-        default=1_000_000, ge=1024, description="largest webhook body accepted"
-    )
     token_owner: str = Field(
         default="demo", description="owner id API-token mode acts for (webhooks go to it)"
     )
@@ -129,6 +143,40 @@ class ConnectorSettings(BaseModel):
         return value
 
     _config_dir: Path | None = PrivateAttr(default=None)
+    host_key: SecretStr | None = Field(
+        default=None,
+        description="the reference host's key(s) callers send as 'Authorization: Bearer'; "
+        "comma-separated to accept several during a rotation",
+    )
+    cursor_key: SecretStr | None = Field(
+        default=None,
+        description="signs listing cursors; default: the first host key, else a key file "
+        "kept beside the database",
+    )
+    max_body_bytes: int = Field(
+        default=1_000_000, ge=1, description="largest request body the host reads"
+    )
+    webhook_max_body_bytes: int = Field(
+        default=5_000_000, ge=1, description="largest body of a Front webhook delivery"
+    )
+    body_timeout: float = Field(
+        default=10.0, gt=0, description="seconds the host waits for a whole request body"
+    )
+    header_timeout: float = Field(
+        default=10.0, gt=0, description="seconds the host waits for a request's headers"
+    )
+    proxy_allow_unknown_paths: bool = Field(
+        default=False,
+        description="let the proxy reach paths that are not in Front's API spec",
+    )
+
+    @property
+    def host_keys(self) -> tuple[str, ...]:
+        """The accepted host keys, first one current (empty: the host runs open)."""
+        if self.host_key is None:
+            return ()
+        parts = (k.strip() for k in self.host_key.get_secret_value().split(","))
+        return tuple(k for k in parts if k)
 
     @property
     def uses_oauth(self) -> bool:

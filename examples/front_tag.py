@@ -32,6 +32,7 @@ class TagMapper(CollectionMapper):
     model = "frontTag"
     collection = "/tags"
     front_object = "tag"
+    id_prefixes = ("tag_",)
     fields_model = FrontTagFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "list": ("GET /tags",),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Protocol
@@ -121,6 +122,22 @@ class Mapper:
     """Standard fields Front lacks that a field mapping may fill from a custom field."""
     changes: ClassVar[ChangeFeed | None] = None
     """How event sync learns this model's changes (None: the model has no events)."""
+    id_prefixes: ClassVar[tuple[str, ...]] = ()
+    """Front id prefixes of this model's records (``crd_``); empty: any safe id is passed on."""
+    id_aliases: ClassVar[tuple[str, ...]] = ()
+    """Front's ``alt:<kind>:<value>`` id forms this model accepts, by kind (``email``)."""
+
+    def check_id(self, record_id: str) -> None:
+        """Refuse an id that is not one of this model's forms, before any request is built."""
+        path_id(record_id, model=self.model)
+        if not self.id_prefixes or _id_form(record_id, self.id_prefixes, self.id_aliases):
+            return
+        forms = [f"{p}…" for p in self.id_prefixes] + [f"alt:{a}:…" for a in self.id_aliases]
+        raise InvalidInputError(
+            f"{self.model}: {record_id!r} is not an id of a Front {self.front_object}; "
+            f"expected {' or '.join(forms)}",
+            fields=["id"],
+        )
 
     def supports(self, operation: str) -> bool:
         return operation in self.endpoints
@@ -162,12 +179,31 @@ class Mapper:
         )
 
 
+_ID_BODY = re.compile(r"[0-9A-Za-z]+")
+"""What follows a Front id prefix: Front ids are a prefix and a base-36 number."""
+_UNSAFE_ID = re.compile(r"[/\\\x00-\x1f\x7f]")
+"""Characters no id may hold: slashes would leave the endpoint, control characters the URL."""
+
+
+def _id_form(record_id: str, prefixes: Sequence[str], aliases: Sequence[str]) -> bool:
+    for prefix in prefixes:
+        if record_id.startswith(prefix) and _ID_BODY.fullmatch(record_id[len(prefix) :]):
+            return True
+    kind, _, value = record_id.removeprefix("alt:").partition(":")
+    return record_id.startswith("alt:") and kind in aliases and bool(value)
+
+
 def path_id(record_id: str, *, model: str) -> str:
     """Quote a record id (or a Front alias such as ``alt:email:a@b.c``) for use in a path."""
-    if not record_id or "/" in record_id or record_id.strip() != record_id:
+    if (
+        not record_id
+        or record_id in {".", ".."}
+        or _UNSAFE_ID.search(record_id)
+        or record_id.strip() != record_id
+    ):
         raise InvalidInputError(
             f"{model}: {record_id!r} is not a valid id; pass the id of a record as listed "
-            "(no slashes or surrounding spaces)",
+            "(no slashes, control characters, surrounding spaces or '.' / '..')",
             fields=["id"],
         )
     return quote(record_id, safe=":@+")

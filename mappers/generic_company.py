@@ -32,6 +32,8 @@ class CompanyMapper(CollectionMapper):
     model = "genericCompany"
     collection = "/accounts"
     front_object = "account"
+    id_prefixes = ("acc_",)
+    id_aliases = ("domain", "ext_id")
     fields_model = GenericCompanyFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "list": ("GET /accounts",),

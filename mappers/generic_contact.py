@@ -27,6 +27,8 @@ class ContactMapper(CollectionMapper):
     model = "genericContact"
     collection = "/contacts"
     front_object = "contact"
+    id_prefixes = ("crd_",)
+    id_aliases = ("email", "phone")
     fields_model = GenericContactFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "list": ("GET /contacts",),

@@ -29,6 +29,8 @@ class UserMapper(CollectionMapper):
     model = "genericUser"
     collection = "/teammates"
     front_object = "teammate"
+    id_prefixes = ("tea_",)
+    id_aliases = ("email",)
     fields_model = GenericUserFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "list": ("GET /teammates",),
@@ -81,8 +83,17 @@ class UserMapper(CollectionMapper):
         updated: FrontJSON = await api.request("GET", path)
         return updated
 
+    def check_id(self, record_id: str) -> None:
+        """A teammate id, ``alt:email:…``, or a bare email (looked up as ``alt:email:``)."""
+        super().check_id(_as_alias(record_id))
+
     def path(self, record_id: str) -> str:
         """Teammates can be looked up by email: ``ada@x.co`` -> ``alt:email:ada@x.co``."""
-        if "@" in record_id and not record_id.startswith("alt:"):
-            record_id = f"alt:email:{record_id}"
-        return super().path(record_id)
+        return super().path(_as_alias(record_id))
+
+
+def _as_alias(record_id: str) -> str:
+    """A bare email is Front's ``alt:email:`` alias; anything else is left as given."""
+    if "@" in record_id and not record_id.startswith("alt:"):
+        return f"alt:email:{record_id}"
+    return record_id

@@ -19,6 +19,7 @@ class WorkspaceMapper(CollectionMapper):
     model = "genericWorkspace"
     collection = "/teams"
     front_object = "team"
+    id_prefixes = ("tim_",)
     fields_model = GenericWorkspaceFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "list": ("GET /teams",),

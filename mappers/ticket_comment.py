@@ -35,6 +35,7 @@ MESSAGE_POLL_DELAYS = (0.1, 0.2, 0.4, 0.8, 1.6)
 class CommentMapper(Mapper):
     model = "ticketComment"
     front_object = "comment / message"
+    id_prefixes = ("com_", "msg_")
     fields_model = TicketCommentFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "list": (

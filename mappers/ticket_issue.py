@@ -41,6 +41,7 @@ NOT_CLEARABLE: Mapping[str, str] = {
 class IssueMapper(Mapper):
     model = "ticketIssue"
     front_object = "conversation"
+    id_prefixes = ("cnv_",)
     fields_model = TicketIssueFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "list": ("GET /conversations", "GET /conversations/search/{query}", "GET /tags", INBOXES),

@@ -29,6 +29,7 @@ MEMBERS = "GET /inboxes/{inbox_id}/teammates"
 class ProjectMapper(Mapper):
     model = "ticketProject"
     front_object = "inbox"
+    id_prefixes = ("inb_",)
     fields_model = TicketProjectFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "list": ("GET /inboxes", MEMBERS),

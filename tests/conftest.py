@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import functools
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from connector_front.embedded import EmbeddedSandbox, connect_owner, sandbox_set
 from connector_front.host import create_app, load_connector
 from connector_front.host.server import BackgroundServer
 from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.settings import ConnectorSettings
 
 REPO = Path(__file__).resolve().parent.parent
 QUIET_PORTS = (20000, 32000)
@@ -43,27 +46,67 @@ async def embedded(tmp_path: Path) -> AsyncIterator[EmbeddedSandbox]:
 class Host:
     url: str
     sandbox_url: str
+    key: str | None = None
 
-    def client(self, owner: str | None = OWNER) -> httpx.Client:
+    def client(self, owner: str | None = OWNER, *, key: str | None = None) -> httpx.Client:
+        """A client of the host; it sends the host key unless told otherwise (``key=""``)."""
         headers = {"x-owner-id": owner} if owner else {}
+        bearer = self.key if key is None else key
+        if bearer:
+            headers["authorization"] = f"Bearer {bearer}"
         return httpx.Client(base_url=self.url, headers=headers, timeout=30)
 
+    def sandbox_requests(self) -> list[dict[str, Any]]:
+        """What reached the sandbox Front so far (its request log)."""
+        answer = httpx.get(f"{self.sandbox_url}/_sandbox/requests", timeout=10)
+        answer.raise_for_status()
+        result: list[dict[str, Any]] = answer.json()
+        return result
 
-@pytest.fixture
-def host(tmp_path: Path) -> Iterator[Host]:
+    def clear_sandbox_requests(self) -> None:
+        httpx.delete(f"{self.sandbox_url}/_sandbox/requests", timeout=10).raise_for_status()
+
+
+HostFactory = Callable[..., AbstractContextManager[Host]]
+
+
+@contextmanager
+def start_host(
+    folder: Path, *, operations: Sequence[str] | None = None, **updates: Any
+) -> Iterator[Host]:
+    """A running host on a sandbox Front; settings ``updates`` on top of the sandbox's.
+
+    Owner ``acme`` is authorized for ``operations`` (default: every supported one).
+    """
     config = SandboxConfig()
     with SandboxServer(config) as sandbox:
-        settings = sandbox_settings(
-            sandbox, config, tmp_path / "host.sqlite3", field_mapping=FIELD_MAPPING
-        ).model_copy(update={"custom_models": ["examples.front_tag:TagMapper"]})
+        base = sandbox_settings(
+            sandbox, config, folder / "host.sqlite3", field_mapping=FIELD_MAPPING
+        )
+        settings = ConnectorSettings.model_validate(
+            {**dict(base), "custom_models": ["examples.front_tag:TagMapper"], **updates}
+        )
         connector = load_connector("front", settings)
 
         async def authorize(plugin: Any) -> None:
-            await connect_owner(plugin, OWNER)
+            await connect_owner(plugin, OWNER, operations)
 
         app = create_app(connector, on_startup=authorize)
         with BackgroundServer(app) as server:
-            yield Host(server.url, sandbox.url)
+            key = settings.host_keys[0] if settings.host_keys else None
+            yield Host(server.url, sandbox.url, key)
+
+
+@pytest.fixture
+def make_host(tmp_path: Path) -> HostFactory:
+    """``with make_host(host_key=..., operations=[...], **settings) as host:`` a running host."""
+    return functools.partial(start_host, tmp_path)
+
+
+@pytest.fixture
+def host(make_host: HostFactory) -> Iterator[Host]:
+    with make_host() as running:
+        yield running
 
 
 def quiet_port() -> int:

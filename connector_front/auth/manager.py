@@ -32,7 +32,7 @@ class TokenManager:
         self._cached: TokenSet | None = None
 
     async def access_token(self) -> str:
-        """A token valid for at least ``refresh_margin`` seconds (refreshed ahead of expiry)."""
+        """A token valid for at least :meth:`margin` seconds (refreshed ahead of expiry)."""
         current = self._cached or await self._load()
         if not self._stale(current):
             return current.access_token
@@ -54,8 +54,15 @@ class TokenManager:
     def _expired(self, tokens: TokenSet) -> bool:
         return tokens.expires_within(0.0, now=self._clock())
 
+    def margin(self, tokens: TokenSet) -> float:
+        """How early to refresh: ``refresh_margin``, or a third of a shorter token's lifetime."""
+        lifetime = tokens.lifetime
+        if lifetime is None:
+            return self.refresh_margin
+        return min(self.refresh_margin, lifetime / 3)
+
     def _stale(self, tokens: TokenSet) -> bool:
-        return tokens.expires_within(self.refresh_margin, now=self._clock())
+        return tokens.expires_within(self.margin(tokens), now=self._clock())
 
     async def _load(self) -> TokenSet:
         tokens = await self.tokens.get(self.owner_id)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from connector_front.files import owner_only_file
+
 _T = TypeVar("_T")
 
 
@@ -23,6 +25,8 @@ class TokenSet:
     expires_at: float | None = None
     token_type: str = "Bearer"  # noqa: S105 (a type name)
     scope: str | None = None
+    issued_at: float | None = field(default=None, compare=False)
+    """When Front issued it (seconds since the epoch), so its lifetime is known."""
 
     @classmethod
     def from_response(
@@ -39,13 +43,14 @@ class TokenSet:
         refresh = body.get("refresh_token")
         if not isinstance(refresh, str) or not refresh:
             refresh = refresh_token
+        issued_at = time.time() if now is None else now
         expires_at: float | None = None
         if body.get("expires_at") is not None:
             expires_at = float(body["expires_at"])
             if expires_at > 1e12:  # milliseconds
                 expires_at /= 1000.0
         elif body.get("expires_in") is not None:
-            expires_at = (time.time() if now is None else now) + float(body["expires_in"])
+            expires_at = issued_at + float(body["expires_in"])
         scope = body.get("scope")
         return cls(
             access_token=access,
@@ -53,6 +58,7 @@ class TokenSet:
             expires_at=expires_at,
             token_type=str(body.get("token_type") or "Bearer"),
             scope=scope if isinstance(scope, str) else None,
+            issued_at=issued_at,
         )
 
     def expires_within(self, seconds: float, *, now: float | None = None) -> bool:
@@ -60,6 +66,13 @@ class TokenSet:
         if self.expires_at is None:
             return False
         return self.expires_at - (time.time() if now is None else now) < seconds
+
+    @property
+    def lifetime(self) -> float | None:
+        """Seconds between issue and expiry, when both are known."""
+        if self.expires_at is None or self.issued_at is None:
+            return None
+        return max(0.0, self.expires_at - self.issued_at)
 
     def __str__(self) -> str:
         return repr(self)
@@ -112,8 +125,7 @@ class SQLiteDatabase:
     """One sqlite3 connection behind a lock; each call runs in a worker thread."""
 
     def __init__(self, path: str | Path, schema: str) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = owner_only_file(path)
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(
             str(self.path), check_same_thread=False, timeout=10.0, isolation_level=None
@@ -162,19 +174,20 @@ class SQLiteTokenStore:
 
     async def get(self, owner_id: str) -> TokenSet | None:
         rows = await self._db.run(
-            "SELECT access_token, refresh_token, expires_at, token_type, scope"
+            "SELECT access_token, refresh_token, expires_at, token_type, scope, updated_at"
             " FROM oauth_tokens WHERE owner_id = ?",
             (owner_id,),
         )
         if not rows:
             return None
-        access, refresh, expires_at, token_type, scope = rows[0]
+        access, refresh, expires_at, token_type, scope, stored_at = rows[0]
         return TokenSet(
             access_token=access,
             refresh_token=refresh,
             expires_at=expires_at,
             token_type=token_type,
             scope=scope,
+            issued_at=stored_at,
         )
 
     async def put(self, owner_id: str, tokens: TokenSet) -> None:
@@ -193,7 +206,7 @@ class SQLiteTokenStore:
                 tokens.expires_at,
                 tokens.token_type,
                 tokens.scope,
-                time.time(),
+                time.time() if tokens.issued_at is None else tokens.issued_at,
             ),
         )
 

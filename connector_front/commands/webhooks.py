@@ -137,7 +137,7 @@ def _verify(args: argparse.Namespace) -> int:
                 headers,
                 given or (secret.get_secret_value() if secret else None),
                 name=args.rule,
-                max_bytes=settings.webhook_max_bytes,
+                max_bytes=settings.webhook_max_body_bytes,
             )
         else:
             secrets = args.secret or [s.get_secret_value() for s in settings.webhook_secrets]
@@ -147,7 +147,7 @@ def _verify(args: argparse.Namespace) -> int:
                 secrets,
                 now=now,
                 tolerance=settings.webhook_tolerance,
-                max_bytes=settings.webhook_max_bytes,
+                max_bytes=settings.webhook_max_body_bytes,
             )
     except WebhookRejected as exc:
         print(json.dumps({"valid": False, "code": exc.code, "reason": exc.message}))

@@ -10,28 +10,22 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.routing import Route
+from starlette.middleware import Middleware
 
+from connector_front import __version__
 from connector_front.errors import ConnectorError
-from connector_front.host import errors, routes
+from connector_front.host import errors
+from connector_front.host.auth import HostAuth
+from connector_front.host.config import HostConfig
+from connector_front.host.limits import BodyLimits
 from connector_front.host.loader import load_connector
+from connector_front.host.openapi import OPERATIONS_KEY, build_openapi
+from connector_front.host.table import CUSTOM_FIELDS, ROUTE_TABLE
+from connector_front.redaction import install_log_redaction
 
-ROUTES = [
-    Route("/connectors/front", routes.manifest, methods=["GET"]),
-    Route("/connections/{owner_id}", routes.create_connection, methods=["POST"]),
-    Route("/oauth/callback", routes.oauth_callback, methods=["GET"]),
-    Route("/resources/{model}", routes.list_records, methods=["GET"]),
-    Route("/resources/{model}", routes.create_record, methods=["POST"]),
-    Route("/resources/{model}/custom-fields", routes.custom_fields, methods=["GET"]),
-    Route("/resources/{model}/{id}", routes.retrieve_record, methods=["GET"]),
-    Route("/resources/{model}/{id}", routes.update_record, methods=["PATCH"]),
-    Route("/resources/{model}/{id}", routes.delete_record, methods=["DELETE"]),
-    Route("/proxy/{path:path}", routes.proxy, methods=["GET", "POST", "PATCH", "PUT", "DELETE"]),
-    Route("/webhooks/front", routes.application_webhook, methods=["POST"]),
-    Route("/webhooks/front/rules/{name}", routes.rule_webhook, methods=["POST"]),
-    Route("/webhooks/stats", routes.webhook_stats, methods=["GET"]),
-    Route("/events", routes.list_events, methods=["GET"]),
-]
+ROUTES = [entry.route() for entry in ROUTE_TABLE]
+WEBHOOK_PREFIX = "/webhooks/"
+"""Front's webhook deliveries may be larger than a unified record: they get their own limit."""
 
 
 def create_app(
@@ -40,13 +34,18 @@ def create_app(
     default_owner: str | None = None,
     on_startup: Callable[[Any], Awaitable[None]] | None = None,
     background: Sequence[Callable[[Any], Coroutine[Any, Any, None]]] = (),
+    config: HostConfig | None = None,
 ) -> Starlette:
     """The host app. Without a connector it loads ``front`` through its entry point.
 
     ``on_startup(connector)`` runs inside the server's event loop before the first request;
-    each ``background(connector)`` then runs as a task until the server stops.
+    the plugin's own ``background()`` jobs and each ``background(connector)`` then run as
+    tasks until the server stops. ``config`` (keys, body limits) defaults to the one in the
+    connector's settings.
     """
     plugin = connector if connector is not None else load_connector("front")
+    host = config or HostConfig.from_settings(getattr(plugin, "settings", None))
+    install_log_redaction()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -66,6 +65,15 @@ def create_app(
 
     app = Starlette(
         routes=ROUTES,
+        middleware=[
+            Middleware(HostAuth, keys=host.keys),
+            Middleware(
+                BodyLimits,
+                default=host.max_body_bytes,
+                limits=[(WEBHOOK_PREFIX, host.webhook_max_body_bytes)],
+                timeout=host.body_timeout,
+            ),
+        ],
         exception_handlers={
             ConnectorError: errors.connector_error,
             HTTPException: errors.http_error,
@@ -75,4 +83,27 @@ def create_app(
     )
     app.state.connector = plugin
     app.state.default_owner = default_owner
+    app.state.host_config = host
+
+    def openapi() -> dict[str, Any]:
+        return build_openapi(
+            ROUTE_TABLE, served=served(plugin), secured=bool(host.keys), version=__version__
+        )
+
+    app.state.openapi = openapi
     return app
+
+
+def served(plugin: Any) -> dict[str, list[str]]:
+    """Operation (or ``custom_fields``) -> the models that support it, and ``operations`` ->
+    every supported operation id; read off the manifest.
+    """
+    found: dict[str, list[str]] = {CUSTOM_FIELDS: [], OPERATIONS_KEY: []}
+    for entry in plugin.manifest().models:
+        if entry.customFields:
+            found[CUSTOM_FIELDS].append(entry.model)
+        for operation in entry.operations:
+            if operation.supported:
+                found.setdefault(operation.operation, []).append(entry.model)
+                found[OPERATIONS_KEY].append(operation.id)
+    return found

@@ -32,7 +32,20 @@ async def http_error(request: Request, exc: Exception) -> Response:
         else str(exc.detail)
     )
     body = {"error": {"code": codes.get(exc.status_code, "http_error"), "message": message}}
-    return JSONResponse(body, status_code=exc.status_code)
+    headers = {k: v for k, v in (exc.headers or {}).items() if k.lower() != "allow"}
+    if exc.status_code == 405:
+        headers["allow"] = ", ".join(_allowed_methods(request))
+    return JSONResponse(body, status_code=exc.status_code, headers=headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves on this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(request.url.path):
+            methods.update(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 async def unexpected_error(request: Request, exc: Exception) -> Response:

@@ -12,6 +12,24 @@ from connector_front.errors import InvalidInputError
 OWNER_HEADER = "x-owner-id"
 RESERVED_QUERY = frozenset({"limit", "cursor", "raw", "permanent"})
 """Query parameters with a meaning of their own; every other one is a list filter."""
+MAX_JSON_DEPTH = 32
+"""Deepest nesting of arrays / objects a request body may have (unified records need ~4)."""
+
+
+def json_depth(value: Any) -> int:
+    """How deeply arrays and objects nest in ``value`` (a scalar is 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            depth += 1
+            deepest = max(deepest, depth)
+            if depth > MAX_JSON_DEPTH:
+                return depth
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth) for child in children)
+    return deepest
 
 
 def owner_id(request: Request) -> str:
@@ -30,12 +48,31 @@ def optional_owner_id(request: Request) -> str | None:
     return str(owner) if owner else None
 
 
-async def json_object(request: Request) -> dict[str, Any]:
-    raw = await request.body()
+def parse_json(raw: bytes) -> Any:
+    """A JSON body within the depth limit; anything else is a 400 naming what is wrong."""
+    too_deep = InvalidInputError(
+        f"request body nests arrays / objects too deep; at most {MAX_JSON_DEPTH} levels "
+        "are accepted",
+        fields=["body"],
+    )
     try:
         body = json.loads(raw or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInputError(f"request body is not valid JSON: {exc}", fields=["body"]) from None
+    except RecursionError:
+        raise too_deep from None
+    if json_depth(body) > MAX_JSON_DEPTH:
+        raise too_deep
+    return body
+
+
+def is_json(request: Request) -> bool:
+    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return kind == "application/json" or kind.endswith("+json")
+
+
+async def json_object(request: Request) -> dict[str, Any]:
+    body = parse_json(await request.body())
     if not isinstance(body, dict):
         raise InvalidInputError("request body must be a JSON object", fields=["body"])
     return body

@@ -28,6 +28,10 @@ async def manifest(request: Request) -> Response:
     return JSONResponse(_connector(request).manifest().model_dump(mode="json"))
 
 
+async def openapi(request: Request) -> Response:
+    return JSONResponse(request.app.state.openapi())
+
+
 async def create_connection(request: Request) -> Response:
     owner = request.path_params["owner_id"]
     body = await read.json_object(request)
@@ -116,11 +120,14 @@ async def delete_record(request: Request) -> Response:
 
 async def proxy(request: Request) -> Response:
     connection = _connector(request).connection(read.owner_id(request))
+    content = await request.body() or None
+    if content is not None and read.is_json(request):
+        read.parse_json(content)  # the proxy's own limit: no invalid or too-deep JSON to Front
     answer = await connection.proxy(
         request.method,
         "/" + request.path_params["path"],
         params=dict(request.query_params),
-        content=await request.body() or None,
+        content=content,
         headers=dict(request.headers),
         link_base=str(request.base_url).rstrip("/") + "/proxy",
     )

@@ -10,17 +10,23 @@ from typing import Any
 
 import uvicorn
 
+from connector_front.host.config import DEFAULT_HEADER_TIMEOUT
+from connector_front.host.protocol import host_protocol
+
 
 class BackgroundServer:
     """``with BackgroundServer(app) as server: server.url`` — started, ready, stopped on exit."""
 
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
+        """``app``'s ``state.host_config`` (if any) sets the request header deadline."""
         # IPPROTO_TCP (not 0) so asyncio sets TCP_NODELAY on accepted connections: no 40 ms stalls.
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
         self.host, self.port = self._socket.getsockname()[:2]
-        config = uvicorn.Config(app, log_level="warning", lifespan="on")
+        config = uvicorn.Config(
+            app, log_level="warning", lifespan="on", http=host_protocol(_header_timeout(app))
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, name="connector-front-host", daemon=True)
 
@@ -55,3 +61,8 @@ class BackgroundServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def _header_timeout(app: Any) -> float:
+    config = getattr(getattr(app, "state", None), "host_config", None)
+    return float(getattr(config, "header_timeout", DEFAULT_HEADER_TIMEOUT))

@@ -119,7 +119,7 @@ async def read_json(request: Request) -> Any:
         return None
     try:
         return json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise FrontError(400, "The request body is not valid JSON") from None
 
 

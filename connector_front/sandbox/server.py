@@ -10,8 +10,10 @@ import socket
 import threading
 import time
 from types import TracebackType
+from typing import Any
 
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .app import SandboxApp, create_app
 from .config import SandboxConfig
@@ -20,12 +22,20 @@ from .state import SandboxState
 START_TIMEOUT = 10.0
 
 
+class _QuietH11(H11Protocol):
+    """HTTP/1.1 without an access log, even when a host in the same process turns it on."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.access_log = False
+
+
 def _uvicorn_config(app: SandboxApp, host: str, port: int) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         host=host,
         port=port,
-        http="h11",
+        http=_QuietH11,
         lifespan="off",
         log_level="warning",
         access_log=False,  # request lines could carry OAuth codes; never log them

@@ -196,6 +196,8 @@ class FrontClient:
             ) from None
 
     def _vet_next(self, path: str, next_url: str) -> httpx.URL:
+        if next_url.startswith("/") and not next_url.startswith("//"):
+            return self._resolve("GET", next_url)  # an API path kept by a cursor
         try:
             url = httpx.URL(next_url)
         except httpx.InvalidURL:

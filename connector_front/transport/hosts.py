@@ -58,5 +58,23 @@ class HostPolicy:
             return path[len(self._base_path) :]
         return path
 
+    def relative(self, link: str) -> str:
+        """A link on the API base as an API path and query (``/contacts?page_token=…``).
+
+        Other links are returned unchanged. A relative link survives a change of the base's
+        host or port (the sandbox's port, say); :meth:`resolve` turns it back into a URL.
+        """
+        try:
+            url = httpx.URL(link)
+        except httpx.InvalidURL:
+            return link
+        if not url.is_absolute_url or _origin(url) != _origin(self.base):
+            return link
+        path = url.path
+        if self._base_path and not path.startswith(self._base_path + "/"):
+            return link
+        query = url.query.decode("ascii", "replace")
+        return self.api_path(url) + (f"?{query}" if query else "")
+
     def __repr__(self) -> str:
         return f"HostPolicy({str(self.base)!r})"

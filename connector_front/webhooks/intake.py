@@ -53,7 +53,7 @@ class WebhookIntake:
                 [secret.get_secret_value() for secret in s.webhook_secrets],
                 now=self._clock(),
                 tolerance=s.webhook_tolerance,
-                max_bytes=s.webhook_max_bytes,
+                max_bytes=s.webhook_max_body_bytes,
             )
         except WebhookRejected as exc:
             logger.warning("application webhook refused (%s): %s", exc.code, exc.message)
@@ -90,7 +90,7 @@ class WebhookIntake:
                 headers,
                 secret.get_secret_value() if secret else None,
                 name=name,
-                max_bytes=s.webhook_max_bytes,
+                max_bytes=s.webhook_max_body_bytes,
             )
         except WebhookRejected as exc:
             logger.warning("rule webhook %r refused (%s): %s", name, exc.code, exc.message)

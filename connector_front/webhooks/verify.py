@@ -158,7 +158,7 @@ def _check_size(body: bytes, max_bytes: int) -> None:
             413,
             "payload_too_large",
             f"the delivery is {len(body)} bytes; this host accepts at most {max_bytes} "
-            "(webhook_max_bytes)",
+            "(webhook_max_body_bytes)",
         )
 
 

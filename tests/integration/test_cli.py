@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -133,3 +137,22 @@ def test_manifest_includes_the_custom_models_of_a_config(
     assert main(["manifest", "--config", str(host_toml)]) == 0
     models = [m["model"] for m in json.loads(capsys.readouterr().out)["models"]]
     assert models[-1] == "frontTag"
+
+
+def _cli(*args: str) -> Any:
+    """Run the installed ``connector-front`` in its own process; its JSON output."""
+    script = Path(sys.executable).parent / "connector-front"
+    done = subprocess.run(
+        [str(script), *args], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_cursor_continues_the_listing_in_another_cli_process() -> None:
+    first = _cli("resources", "list", "genericContact", "--sandbox", "--limit", "2")
+    assert first["next"]
+    listing = ("resources", "list", "genericContact", "--sandbox", "--limit")
+    second = _cli(*listing, "2", "--cursor", first["next"])
+    both = _cli(*listing, "4")
+    assert [r["id"] for r in first["data"] + second["data"]] == [r["id"] for r in both["data"]]

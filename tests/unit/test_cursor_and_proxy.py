@@ -1,41 +1,103 @@
-"""Cursors round-trip and refuse foreign input; the proxy refuses paths outside Front's API."""
+"""Cursors are signed and refuse foreign input; the proxy refuses paths outside Front's API."""
 
 from __future__ import annotations
 
+import base64
+import json
+import os
+import stat
+from pathlib import Path
+
 import pytest
 
-from connector_front.cursor import decode_cursor, encode_cursor
+from connector_front.cursor import CursorCodec, cursor_keys
 from connector_front.errors import InvalidInputError
 from connector_front.proxy import check_proxy_path, forwardable_headers
+from connector_front.settings import ConnectorSettings
+
+CODEC = CursorCodec([b"current-key", b"old-key"])
 
 
 def test_cursor_round_trip() -> None:
-    url = "https://acme.api.frontapp.com/contacts?page_token=abc&limit=10"
-    cursor = encode_cursor("genericContact", url)
+    url = "/contacts?page_token=abc&limit=10"
+    cursor = CODEC.encode("genericContact", url)
     assert cursor is not None and "/" not in cursor
-    assert decode_cursor("genericContact", cursor) == url
-    assert encode_cursor("genericContact", None) is None
-    assert decode_cursor("genericContact", None) is None
+    assert CODEC.decode("genericContact", cursor) == url
+    assert CODEC.encode("genericContact", None) is None
+    assert CODEC.decode("genericContact", None) is None
 
 
-@pytest.mark.parametrize("cursor", ["not base64!", "e30", "bm9wZQ"])
-def test_damaged_cursor_is_a_400(cursor: str) -> None:
+def test_a_cursor_signed_with_an_older_key_still_decodes() -> None:
+    old = CursorCodec([b"old-key"]).encode("genericContact", "/contacts?page_token=1")
+    assert CODEC.decode("genericContact", old) == "/contacts?page_token=1"
+    with pytest.raises(InvalidInputError):
+        CursorCodec([b"another-key"]).decode("genericContact", old)
+
+
+def _unsigned(payload: dict[str, str]) -> str:
+    raw = json.dumps(payload).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not base64!",
+        "e30",
+        "bm9wZQ",
+        "e30.AAAA",
+        _unsigned({"m": "genericContact", "u": "/contacts?limit=100000"}),
+    ],
+)
+def test_damaged_or_unsigned_cursor_is_a_400(cursor: str) -> None:
     with pytest.raises(InvalidInputError) as caught:
-        decode_cursor("genericContact", cursor)
+        CODEC.decode("genericContact", cursor)
     assert caught.value.fields == ["cursor"]
+    assert caught.value.code == "invalid_cursor"
+
+
+def test_a_changed_cursor_is_refused() -> None:
+    cursor = CODEC.encode("genericContact", "/contacts?page_token=1&limit=10")
+    assert cursor is not None
+    signature = cursor.split(".")[1]
+    forged = json.dumps({"m": "genericContact", "u": "/contacts?limit=100000"}).encode()
+    changed = base64.urlsafe_b64encode(forged).decode().rstrip("=") + "." + signature
+    with pytest.raises(InvalidInputError, match="not one this host issued"):
+        CODEC.decode("genericContact", changed)
 
 
 def test_cursor_of_another_model_is_refused() -> None:
-    cursor = encode_cursor("genericCompany", "https://x.frontapp.com/accounts?page_token=1")
+    cursor = CODEC.encode("genericCompany", "https://x.frontapp.com/accounts?page_token=1")
     with pytest.raises(InvalidInputError, match="genericCompany listing"):
-        decode_cursor("genericContact", cursor)
+        CODEC.decode("genericContact", cursor)
+
+
+def test_signing_keys_come_from_settings_then_a_key_file(tmp_path: Path) -> None:
+    database = str(tmp_path / "data" / "db.sqlite3")
+    assert cursor_keys(ConnectorSettings(database=database, cursor_key="c")) == (b"c",)
+    with_host = ConnectorSettings(database=database, host_key="new, old")
+    assert cursor_keys(with_host) == (b"new", b"old")
+    first = cursor_keys(ConnectorSettings(database=database))
+    again = cursor_keys(ConnectorSettings(database=database))
+    assert first == again and len(first[0]) >= 32
+    key_file = Path(database + ".cursor-key")
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(key_file.parent).st_mode) == 0o700
 
 
 @pytest.mark.parametrize(
     "path",
-    ["https://evil.example/contacts", "//evil.example/x", "/contacts/../../etc", "/a/%2e%2e/b"],
+    [
+        "https://evil.example/contacts",
+        "//evil.example/x",
+        "/contacts/../../etc",
+        "/a/%2e%2e/b",
+        "/contacts\x00x",
+        "/contacts/%00",
+        "/" + "a" * 3000,
+    ],
 )
-def test_proxy_refuses_urls_and_traversal(path: str) -> None:
+def test_proxy_refuses_urls_traversal_and_control_characters(path: str) -> None:
     with pytest.raises(InvalidInputError):
         check_proxy_path(path)
 

@@ -1,0 +1,44 @@
+"""What the host enforces around its routes: caller keys, body limits, body read timeout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_MAX_BODY_BYTES = 1_000_000
+DEFAULT_WEBHOOK_MAX_BODY_BYTES = 5_000_000
+DEFAULT_BODY_TIMEOUT = 10.0
+DEFAULT_HEADER_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class HostConfig:
+    """``keys`` empty means the host runs open (loopback only; ``serve`` enforces that)."""
+
+    keys: tuple[str, ...] = field(default=(), repr=False)
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    webhook_max_body_bytes: int = DEFAULT_WEBHOOK_MAX_BODY_BYTES
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> HostConfig:
+        """Read the host's settings off a connector's settings object, where it has them."""
+        if settings is None:
+            return cls()
+        return cls(
+            keys=tuple(getattr(settings, "host_keys", ())),
+            max_body_bytes=getattr(settings, "max_body_bytes", DEFAULT_MAX_BODY_BYTES),
+            webhook_max_body_bytes=getattr(
+                settings, "webhook_max_body_bytes", DEFAULT_WEBHOOK_MAX_BODY_BYTES
+            ),
+            body_timeout=getattr(settings, "body_timeout", DEFAULT_BODY_TIMEOUT),
+            header_timeout=getattr(settings, "header_timeout", DEFAULT_HEADER_TIMEOUT),
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"HostConfig(keys={len(self.keys)}, max_body_bytes={self.max_body_bytes}, "
+            f"webhook_max_body_bytes={self.webhook_max_body_bytes}, "
+            f"body_timeout={self.body_timeout:g}, header_timeout={self.header_timeout:g})"
+        )

@@ -1,0 +1,64 @@
+"""OAuth codes, states and tokens in URLs never reach a log line."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from connector_front.redaction import RedactingFilter, install_log_redaction, redact
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "GET /oauth/callback?code=abc&state=def HTTP/1.1",
+            "GET /oauth/callback?code=[redacted]&state=[redacted] HTTP/1.1",
+        ),
+        (
+            "https://app.frontapp.com/oauth/authorize?response_type=code&client_id=c&state=s1",
+            "https://app.frontapp.com/oauth/authorize?response_type=code&client_id=c"
+            "&state=[redacted]",
+        ),
+        (
+            "/x?access_token=t&limit=5&refresh_token=r",
+            "/x?access_token=[redacted]&limit=5&refresh_token=[redacted]",
+        ),
+        ("/contacts?limit=5&page_token=p", "/contacts?limit=5&page_token=p"),
+    ],
+)
+def test_redact(line: str, expected: str) -> None:
+    assert redact(line) == expected
+
+
+def test_access_log_records_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
+    install_log_redaction()
+    install_log_redaction()  # idempotent
+    access = logging.getLogger("uvicorn.access")
+    assert sum(isinstance(f, RedactingFilter) for f in access.filters) == 1
+    with caplog.at_level(logging.INFO, logger="uvicorn.access"):
+        access.info(
+            '%s - "%s %s HTTP/%s" %d',
+            "127.0.0.1:5",
+            "GET",
+            "/oauth/callback?code=SECRET1&state=SECRET2",
+            "1.1",
+            400,
+        )
+    assert "SECRET1" not in caplog.text and "SECRET2" not in caplog.text
+    assert "code=[redacted]" in caplog.text
+
+
+def test_host_keys_never_show_in_reprs() -> None:
+    from connector_front.cursor import CursorCodec, cursor_keys
+    from connector_front.host.config import HostConfig
+    from connector_front.settings import ConnectorSettings
+
+    secret = "very-secret-host-key"
+    settings = ConnectorSettings(host_key=f"{secret}, older-secret-key", database=":memory:")
+    config = HostConfig.from_settings(settings)
+    assert config.keys == (secret, "older-secret-key")
+    codec = CursorCodec(cursor_keys(settings))
+    for text in (repr(settings), str(settings), repr(config), repr(codec)):
+        assert secret not in text and "older-secret-key" not in text
