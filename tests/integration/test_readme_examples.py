@@ -58,6 +58,12 @@ class Session:
     env: dict[str, str] = field(repr=False)  # the machine's environment: never printed
     ports: dict[str, str]
     jobs: dict[int, tuple[subprocess.Popen[str], int]] = field(default_factory=dict, repr=False)
+    once: dict[str, str] = field(default_factory=dict, repr=False)
+    """``NAME=value command``: variables for that one command only."""
+
+    @property
+    def command_env(self) -> dict[str, str]:
+        return {**self.env, **self.once}
 
     def swap(self, text: str) -> str:
         for old, new in self.ports.items():
@@ -68,6 +74,11 @@ class Session:
         if line.startswith("connector-front serve") and "--port" not in line:
             line = line.replace(" &", "") + " --port 8000 &" if line.endswith("&") else line
         line = self.swap(line)
+        self.once = {}
+        while re.match(r"^[A-Z_][A-Z0-9_]*=\S* ", line):
+            assignment, line = line.split(" ", 1)
+            name, _, value = assignment.partition("=")
+            self.once[name] = value
         word = line.split()[0]
         if word in NOT_RUN:
             print(f"not run: {line!r}: {NOT_RUN[word]}")
@@ -88,7 +99,7 @@ class Session:
         done = subprocess.run(
             shlex.split(line),
             cwd=self.cwd,
-            env=self.env,
+            env=self.command_env,
             capture_output=True,
             text=True,
             timeout=TIMEOUT,
@@ -112,7 +123,7 @@ class Session:
             job = subprocess.Popen(
                 shlex.split(line),
                 cwd=self.cwd,
-                env=self.env,
+                env=self.command_env,
                 text=True,
                 start_new_session=True,
                 stdout=sink,
@@ -136,7 +147,7 @@ class Session:
         job = subprocess.Popen(
             shlex.split(line),
             cwd=self.cwd,
-            env=self.env,
+            env=self.command_env,
             text=True,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

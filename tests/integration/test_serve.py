@@ -67,7 +67,7 @@ def test_serve_sandbox_redacts_oauth_values_and_cleans_up(tmp_path: Path) -> Non
     assert "SECRETCODE42" not in log and "SECRETSTATE42" not in log
     assert "/oauth/callback?code=[redacted]&state=[redacted]" in log
     assert not re.search(r"state=(?!\[redacted\])", log), log
-    assert "/oauth/authorize" not in log  # the sandbox keeps its access log off
+    assert "GET /oauth/authorize" not in log  # the sandbox keeps its access log off
     assert log.count("no CONNECTOR_FRONT_HOST_KEY set") == 1
     assert process.returncode == 0, log
     assert list(tmp_path.glob("connector-front-serve-*")) == []
