@@ -223,6 +223,9 @@ def _serve_on_sandbox(args: argparse.Namespace, loaded: Any) -> int:
         async def preauthorize(plugin: Any) -> None:
             await connect_owner(plugin, owner)
             print(f"owner {owner!r} authorized on the sandbox at {sandbox.url}", file=sys.stderr)
+            jobs = sync.serve_jobs(args.sync_interval, plugin)
+            if jobs:  # the first (baseline) pass before requests, so later changes are events
+                await plugin.sync(owner)
             company = await plugin.company_of(owner)
             print(
                 f"the sandbox's webhooks (company {company}) go to {config.webhook_url}; events "

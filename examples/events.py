@@ -17,7 +17,7 @@ async def main() -> None:
             assert connector is not None
             await connect_owner(connector, "customer-42")  # every operation, ::events included
 
-            await connector.sync("customer-42")  # the first pass is the baseline: no events
+            await connector.sync("customer-42")  # the first pass records the baseline
             contacts = connector.connection("customer-42").resources("genericContact")
             created = await contacts.create({"email": "grace@example.com"})
             await contacts.update(created.id, {"lastName": "Hopper"})

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from .errors import FrontError
 from .faults import FaultSpecError
+from .settings_changes import create_record, delete_record, update_record
 from .simulate import SIMULATIONS
 from .state import SandboxState
 
@@ -148,6 +149,20 @@ def simulation(what: str) -> AdminHandler:
     return run
 
 
+def _settings_change(
+    change: Callable[..., dict[str, Any]], *names: str, status: int = 200
+) -> AdminHandler:
+    """A change a person makes in Front's settings: ``{"kind", "id"?, "set"?}``."""
+
+    def handler(state: SandboxState, body: Any) -> Response:
+        data = _object(body)
+        with state.lock:
+            answer = change(state.db, data.get("kind"), *(data.get(name) for name in names))
+        return JSONResponse(answer, status_code=status)
+
+    return handler
+
+
 # (method, path under /_sandbox, handler)
 ADMIN_TABLE: list[tuple[str, str, AdminHandler]] = [
     ("POST", "/faults", add_fault),
@@ -172,6 +187,9 @@ ADMIN_TABLE: list[tuple[str, str, AdminHandler]] = [
     ("GET", "/rules", list_rules),
     ("DELETE", "/rules", clear_rules),
     *[("POST", f"/simulate/{what}", simulation(what)) for what in SIMULATIONS],
+    ("POST", "/records/update", _settings_change(update_record, "id", "set")),
+    ("POST", "/records/delete", _settings_change(delete_record, "id")),
+    ("POST", "/records/create", _settings_change(create_record, "set", status=201)),
 ]
 
 

@@ -3,7 +3,8 @@
 ``updated_after`` lists only records changed since the cursor (minus the overlap window),
 except when a full id listing is due; ``snapshot`` lists everything every pass. Deletions come
 only from a full listing that finished cleanly: a failed or aborted one changes nothing. The
-first pass is a baseline: it records what exists and emits nothing.
+first pass is a baseline: it records what exists, and emits only the creation of records
+created after the connection was made (when Front says when a record was created).
 """
 
 from __future__ import annotations
@@ -60,7 +61,20 @@ async def sync_polled(
     gone = sorted(set(known) - set(seen)) if full else []
     events: list[UnifiedEvent] = []
     if report.baseline:
-        report.note = f"baseline: {len(seen)} records recorded, nothing emitted"
+        # what existed when the connection was made is the baseline; what came after is new
+        connected = await ctx.connector.connections.get(owner_id)
+        fresh = [
+            rid
+            for rid, record in seen.items()
+            if connected is not None
+            and record.createdAt is not None
+            and record.createdAt.timestamp() > connected.created_at
+        ]
+        events = [_changed(owner_id, seen[rid], prints[rid], False, now) for rid in fresh]
+        report.note = (
+            f"baseline: {len(seen)} records recorded; {len(fresh)} created since the "
+            "connection was made emitted"
+        )
     else:
         events = [
             _changed(owner_id, seen[rid], fp, rid in known, now) for rid, fp in changed.items()

@@ -11,11 +11,14 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -30,22 +33,47 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass
+class Served:
+    http: httpx.Client
+    log: Path
+
+    def sandbox_url(self) -> str:
+        """The embedded sandbox's base URL, as ``serve --sandbox`` printed it at start."""
+        printed = re.search(r"sandbox Front on (http://\S+)", self.log.read_text())
+        assert printed, "serve --sandbox did not print its sandbox's URL"
+        return printed.group(1)
+
+
 @pytest.fixture
-def served() -> Iterator[httpx.Client]:
+def served(tmp_path: Path) -> Iterator[httpx.Client]:
+    for running in _serve(tmp_path):
+        yield running.http
+
+
+@pytest.fixture
+def served_polling(tmp_path: Path) -> Iterator[Served]:
+    yield from _serve(tmp_path, "--sync-interval", "1")
+
+
+def _serve(folder: Path, *options: str) -> Iterator[Served]:
     port = _free_port()
     env = {**os.environ, "FRONT_WEBHOOK_SECRET": f"{SECRET},older-secret"}
     env.pop("CONNECTOR_FRONT_HOST_KEY", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "connector_front.cli", "serve", "--sandbox", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    log = folder / "serve.log"
+    with log.open("w") as sink:
+        command = [sys.executable, "-m", "connector_front.cli", "serve", "--sandbox"]
+        process = subprocess.Popen(
+            [*command, "--port", str(port), *options],
+            env=env,
+            stdout=sink,
+            stderr=sink,
+            text=True,
+        )
     client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
     try:
         _until(lambda: _up(client), what="the host to start", process=process)
-        yield client
+        yield Served(client, log)
     finally:
         client.close()
         process.terminate()
@@ -53,8 +81,6 @@ def served() -> Iterator[httpx.Client]:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
-        if process.stderr is not None:
-            process.stderr.close()
 
 
 def _up(client: httpx.Client) -> bool:
@@ -125,3 +151,39 @@ def test_a_signed_delivery_from_outside_is_accepted_once(served: httpx.Client) -
     key = f"ticketIssue:{issue}:updated:evt_outside"
     _until(lambda: any(e["idempotencyKey"] == key for e in _events(served)), what="the event")
     assert [e["idempotencyKey"] for e in _events(served)].count(key) == 1
+
+
+def test_polling_turns_changes_into_events_once(served_polling: Served) -> None:
+    host = served_polling.http
+    contact = host.post(
+        "/resources/genericContact", json={"fields": {"email": "poll@example.com"}}
+    ).json()["id"]
+    account = host.post("/resources/genericCompany", json={"fields": {"name": "Polled"}})
+    inbox = host.post("/resources/ticketProject", json={"fields": {"name": "Polled"}})
+    account, inbox = account.json()["id"], inbox.json()["id"]
+    created = {("genericContact", contact), ("genericCompany", account), ("ticketProject", inbox)}
+
+    def triggered(trigger: str) -> bool:
+        seen = {(e["model"], e["id"]) for e in _events(host) if e["trigger"] == trigger}
+        return created <= seen
+
+    _until(lambda: triggered("created"), what="the created events")
+
+    host.patch(f"/resources/genericContact/{contact}", json={"fields": {"lastName": "Polled"}})
+    host.patch(f"/resources/genericCompany/{account}", json={"fields": {"description": "x"}})
+    sandbox = served_polling.sandbox_url()
+    change = {"kind": "inboxes", "id": inbox, "set": {"name": "Polled twice"}}
+    assert httpx.post(f"{sandbox}/_sandbox/records/update", json=change).status_code == 200
+    _until(lambda: triggered("updated"), what="the updated events")
+
+    host.delete(f"/resources/genericContact/{contact}")
+    host.delete(f"/resources/genericCompany/{account}")
+    gone = {"kind": "inboxes", "id": inbox}
+    assert httpx.post(f"{sandbox}/_sandbox/records/delete", json=gone).status_code == 200
+    _until(lambda: triggered("deleted"), what="the deleted events")
+
+    time.sleep(2.5)  # two more passes at --sync-interval 1: nothing new may appear
+    mine = [e for e in _events(host) if (e["model"], e["id"]) in created]
+    assert sorted((e["model"], e["trigger"]) for e in mine) == sorted(
+        (model, trigger) for model, _ in created for trigger in ("created", "updated", "deleted")
+    )
