@@ -34,7 +34,12 @@ class EventBuilder:
     async def build(
         self, owner_id: str, changes: Sequence[Change], source: EventSource
     ) -> list[UnifiedEvent]:
-        wanted = [c for c in changes if await self._connector.subscribed(owner_id, c.model)]
+        subscribed = {
+            model
+            for model in {c.model for c in changes}
+            if await self._connector.subscribed(owner_id, model)
+        }
+        wanted = [c for c in changes if c.model in subscribed]
         if not wanted:
             return []
         keys = [_key(c) for c in wanted]

@@ -151,6 +151,11 @@ def test_a_body_that_never_arrives_is_cut_off(make_host: HostFactory) -> None:
             )
             started = time.monotonic()
             answer = conn.recv(4096)
+            while b"\r\n\r\n" in answer and not answer.endswith(b"}"):  # body in a later segment
+                more = conn.recv(4096)
+                if not more:
+                    break
+                answer += more
             waited = time.monotonic() - started
     assert answer.startswith(b"HTTP/1.1 408"), answer
     assert b"body_timeout" in answer
