@@ -47,7 +47,8 @@ class Served:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[httpx.Client]:
-    for running in _serve(tmp_path):
+    """No polling: conversation events can come only from the sandbox's webhooks."""
+    for running in _serve(tmp_path, "--sync-interval", "0"):
         yield running.http
 
 
