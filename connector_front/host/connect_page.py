@@ -17,7 +17,7 @@ from connector_front.manifest import Manifest
 
 WHAT = {
     "list": "See the list of {plural}",
-    "retrieve": "Read a {singular} by its id",
+    "retrieve": "Read one {singular} by its id",
     "create": "Create {plural}",
     "update": "Change {plural}",
     "delete": "Delete {plural}",
@@ -150,16 +150,18 @@ def _status_card(status: Mapping[str, Any], name: str) -> str:
 
 
 def _authorize_form(
-    views: Sequence[OperationView], session: str, name: str, reconnect: bool
+    views: Sequence[OperationView], session: str, name: str, granted: Sequence[str] | None
 ) -> str:
+    """Every offered operation, checked when granted (all of them on a first connection)."""
     boxes = "\n".join(
         f'<div class="operation"><input type="checkbox" name="operation" id="op-{i}" '
-        f'value="{escape(v.id)}" checked><label for="op-{i}"><span class="what">'
+        f'value="{escape(v.id)}"{" checked" if granted is None or v.id in granted else ""}>'
+        f'<label for="op-{i}"><span class="what">'
         f'{escape(v.what)}</span><span class="scopes">{escape(name)} scopes: '
         f"{_codes(v.scopes)}</span></label></div>"
         for i, v in enumerate(views)
     )
-    verb = "Reconnect" if reconnect else "Authorize"
+    verb = "Authorize" if granted is None else "Reconnect"
     return (
         f'<section class="card" aria-labelledby="ops-heading">'
         f'<h2 id="ops-heading">What the app may do</h2>'
@@ -209,7 +211,8 @@ def render_page(
         connected = status is not None and status["token"].get("status") != "missing"
         if status is not None:
             parts.append(_status_card(status, name))
-        parts.append(_authorize_form(operation_views(manifest, offered), session, name, connected))
+        granted = list(status["operations"]) if status is not None and connected else None
+        parts.append(_authorize_form(operation_views(manifest, offered), session, name, granted))
         if status is not None:
             parts.append(_disconnect_form(session, name))
     return _template().substitute(

@@ -199,9 +199,9 @@ def _authorize_params(state: str = "s-9") -> dict[str, str]:
 
 @pytest.fixture
 def consenting() -> Any:
-    with SandboxServer(SandboxConfig(interactive_consent=True, app_name="Acme <CRM>")) as server:
-        with httpx.Client(base_url=server.url, timeout=10) as client:
-            yield client
+    config = SandboxConfig(interactive_consent=True, app_name="Acme <CRM>")
+    with SandboxServer(config) as server, httpx.Client(base_url=server.url, timeout=10) as client:
+        yield client
 
 
 def test_interactive_consent_shows_a_page_with_allow_and_deny(consenting: httpx.Client) -> None:
