@@ -121,6 +121,10 @@ def _result_notice(request: Request) -> str:
 
 async def show(request: Request) -> Response:
     """``GET /connect?session=`` (or ``/connect/{owner_id}?session=``): the page."""
+    wanted = request.path_params.get("owner_id")
+    if wanted is not None and (wanted in {".", ".."} or not wanted.isprintable()):
+        message = f"{wanted!r} is not an owner id. " + AGAIN
+        return _html(request, 400, notice=refusal_notice(message))
     token = request.query_params.get("session")
     notice = _result_notice(request)
     if not token and request.query_params.get("error"):
@@ -130,7 +134,6 @@ async def show(request: Request) -> Response:
         session = _connector(request).sessions.verify(token)
     except InvalidSessionError as exc:
         return _refused(request, exc)
-    wanted = request.path_params.get("owner_id")
     if wanted is not None and wanted != session.owner_id:
         message = "This connect link is for another account. " + AGAIN
         return _html(request, 403, notice=refusal_notice(message))
