@@ -44,9 +44,13 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless chromium at /usr/bin/chromium (or CONNECTOR_FRONT_CHROMIUM)."""
+    """Headless chromium at /usr/bin/chromium (or CONNECTOR_FRONT_CHROMIUM).
+
+    Module-scoped: Playwright's sync API runs an event loop in the main thread while it is
+    open, which the asyncio tests of other modules must not find running.
+    """
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
