@@ -286,3 +286,16 @@ def test_an_older_state_table_gains_the_origin_column(tmp_path: Path) -> None:
         assert asyncio.run(run()) == ('{"page": "connect"}', "o")
     finally:
         store.close()
+
+
+def test_front_unreachable_at_the_callback_is_said_on_the_page(secured: Host) -> None:
+    token = _session(secured, "customer-8")["token"]
+    redirect = _consent(_authorize(secured, token, OFFERED).headers["location"])
+    fault = {"kind": "drop", "path": "/oauth/token", "method": "POST"}
+    httpx.post(f"{secured.sandbox_url}/_sandbox/faults", json=fault, timeout=10)
+    location = httpx.URL(_callback(secured, redirect).headers["location"])
+    assert location.params["error"] == "front_unreachable" and location.params["session"]
+    with _page(secured) as page:
+        shown = page.get(str(location))
+    assert "could not be reached" in shown.text and 'role="alert"' in shown.text
+    assert 'id="connection-state">Not authorized<' in shown.text
