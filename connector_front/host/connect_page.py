@@ -35,8 +35,8 @@ NOTICES: Mapping[str, tuple[str, str]] = {
     "revoked": ("success", "Disconnected: the tokens were revoked at {name} and deleted."),
     "access_denied": (
         "error",
-        "You declined the authorization at {name}, so nothing was connected. Choose "
-        "Authorize again when you are ready.",
+        "You declined the authorization at {name} ({name} answered: access_denied), so "
+        "nothing was connected. Choose Authorize again when you are ready.",
     ),
     "revoke_failed": (
         "info",

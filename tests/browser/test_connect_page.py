@@ -126,7 +126,7 @@ def test_a_refused_consent_is_shown_with_its_reason(served: Served, page: Any, s
     page.locator("button[value=deny]").click()
     page.wait_for_url(f"{served.url}/connect?*")
     alert = page.locator("#live [role=alert]").inner_text()
-    assert "You declined the authorization" in alert
+    assert "You declined the authorization" in alert and "access_denied" in alert
     assert page.locator("#connection-state").inner_text() == "Not authorized"
     assert page.locator("#authorize-button").is_visible()  # the customer can try again
     shots(page, "refused-consent")
