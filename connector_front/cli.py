@@ -232,6 +232,8 @@ def _serve_on_sandbox(args: argparse.Namespace, loaded: Any) -> int:
                 f"at http://{args.host}:{args.port}/events",
                 file=sys.stderr,
             )
+            sandbox.state.configure(interactive_consent=True)  # a person sees the consent page
+            print(connect_page_line(plugin, f"http://{args.host}:{args.port}"), file=sys.stderr)
 
         app = create_app(
             connector,
@@ -241,6 +243,23 @@ def _serve_on_sandbox(args: argparse.Namespace, loaded: Any) -> int:
         )
         _serve_app(app, args)
     return 0
+
+
+CONNECT_OWNER = "customer-1"
+"""The owner ``serve --sandbox``'s ready connect page session is for."""
+
+
+def connect_page_line(connector: Any, base: str) -> str:
+    """The connect page's URL with a fresh session for :data:`CONNECT_OWNER`, offering every
+    supported operation, and how long it is valid."""
+    offered = [op.id for model in connector.manifest().models for op in model.operations
+               if op.supported]  # fmt: skip
+    token, _ = connector.sessions.issue(CONNECT_OWNER, offered)
+    minutes = connector.sessions.ttl / 60
+    return (
+        f"connect page for owner {CONNECT_OWNER!r} (valid {minutes:g} min; POST "
+        f"/connect/sessions makes more): {base}/connect?session={token}"
+    )
 
 
 def _serve_app(app: Any, args: argparse.Namespace) -> None:

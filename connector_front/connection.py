@@ -71,6 +71,14 @@ class Connection:
         """Start OAuth: the URL to send the customer to (with a one-time state)."""
         return Authorization(await self._connector.authorization_url(self.owner_id))
 
+    async def status(self) -> dict[str, Any] | None:
+        """Operations, scopes (needed, missing, unverified), token health; None if absent."""
+        return await self._connector.connection_status(self.owner_id)
+
+    async def disconnect(self) -> dict[str, Any]:
+        """Revoke (where possible) and delete the stored tokens and the connection."""
+        return await self._connector.disconnect(self.owner_id)
+
     def resources(self, model: str) -> Resources:
         return Resources(self._connector, self.owner_id, self._connector.registry.get(model))
 

@@ -20,6 +20,7 @@ from connector_front.auth import (
     StaticTokenAuth,
     TokenManager,
 )
+from connector_front.connect_session import SessionCodec
 from connector_front.connection import Connection, ConnectionDetails
 from connector_front.connections import ConnectionInfo, ConnectionStore
 from connector_front.cursor import CursorCodec, cursor_keys
@@ -30,15 +31,18 @@ from connector_front.errors import (
     InvalidInputError,
     NotFoundError,
     OperationNotGrantedError,
+    UpstreamError,
 )
 from connector_front.events.builder import EventBuilder
 from connector_front.events.log import EventLog
 from connector_front.events.outbound import EventPusher
 from connector_front.events.processor import DeliveryProcessor
 from connector_front.field_mapping import FieldMapping
+from connector_front.health import iso, token_health
 from connector_front.manifest import Manifest, build_manifest
 from connector_front.mappers.base import EVENTS, Mapper
 from connector_front.models.event import EventPage, UnifiedEvent
+from connector_front.permissions import PermissionReport, check_permissions
 from connector_front.registry import ModelRegistry, load_mapper
 from connector_front.settings import ConnectorSettings
 from connector_front.sync import Progress, SyncEngine, SyncReport
@@ -83,7 +87,10 @@ class FrontConnector:
         if self.pusher is not None:
             self.event_log.appended = self.pusher.wake
         self.syncer = SyncEngine(self)
-        self.cursors = CursorCodec(cursor_keys(self.settings))
+        keys = cursor_keys(self.settings)
+        self.cursors = CursorCodec(keys)
+        self.sessions = SessionCodec(keys, ttl=self.settings.connect_session_ttl)
+        """Connect page sessions, signed with the cursor key (each under its own domain tag)."""
         self._flow: OAuthFlow | None = None
         self._clients: dict[str, FrontClient] = {}
         self._managers: dict[str, TokenManager] = {}
@@ -102,10 +109,96 @@ class FrontConnector:
         return Connection(self, owner_id)
 
     async def complete_authorization(self, code: str, state: str) -> str:
-        """Finish OAuth from the callback: consume the state, store tokens; the owner id."""
+        """Finish OAuth from the callback: consume the state, store tokens, learn the
+        company and check the granted read operations' scopes; the owner id."""
         owner_id, _ = await self.flow.complete(code, state)
         await self.company_of(owner_id)
+        await self.check_permissions(owner_id)
         return owner_id
+
+    async def authorization_origin(self, state: str) -> str | None:
+        """What started the authorization ``state`` belongs to (None: unknown or none)."""
+        return await self.states.origin(state)
+
+    async def consume_state(self, state: str) -> str:
+        """Use up ``state`` without finishing (the customer refused); its owner id."""
+        return await self.states.consume(state)
+
+    async def check_permissions(self, owner_id: str) -> PermissionReport | None:
+        """Probe each granted read operation with one record and keep which scopes Front
+        refused (None when the owner has no connection)."""
+        info = await self.connections.get(owner_id)
+        if info is None:
+            return None
+        client = await self.client(owner_id)
+        report = await check_permissions(client, self.registry, info.operations)
+        await self.connections.set_permissions(owner_id, report.to_json())
+        if report.missing:
+            logger.warning(
+                "owner %s: Front refused scope(s) %s", owner_id, ", ".join(report.missing)
+            )
+        return report
+
+    async def connection_status(self, owner_id: str) -> dict[str, Any] | None:
+        """Operations, scopes needed / found missing / unverified, token health and company
+        of the owner's connection; None when there is none. Never a token."""
+        info = await self.connections.get(owner_id)
+        if info is None:
+            return None
+        checked = info.permissions or {}
+        required = self.registry.required_scopes(info.operations)
+        if self.settings.uses_oauth:
+            token = token_health(await self.tokens.get(owner_id), owner_id)
+        else:
+            token = {"status": "valid", "message": "calls use the configured Front API token"}
+        return {
+            "ownerId": owner_id,
+            "operations": list(info.operations),
+            "requiredScopes": required,
+            "missingScopes": checked.get("missingScopes", []),
+            "verifiedScopes": checked.get("verifiedScopes", []),
+            "unverifiedScopes": checked.get("unverifiedScopes", required),
+            "checkedAt": iso(checked.get("checkedAt")),
+            "problems": checked.get("problems", []),
+            "token": token,
+            "company": info.company_id,
+            "createdAt": iso(info.created_at),
+        }
+
+    async def disconnect(self, owner_id: str) -> dict[str, Any]:
+        """Revoke the owner's tokens (where a revocation endpoint is configured), then delete
+        them and the connection whatever Front said; says what was done."""
+        tokens = await self.tokens.get(owner_id)
+        revoked = False
+        url = self.settings.revoke_url
+        if tokens is None:
+            note = "no tokens were stored"
+        elif url is None:
+            note = (
+                "Front has no token revocation endpoint: the stored tokens were deleted; the "
+                "app stays listed in Front's settings until an admin removes it there"
+            )
+        else:
+            try:
+                await self.flow.revoke(url, tokens)
+                revoked = True
+                note = "the tokens were revoked at Front and deleted"
+            except UpstreamError as exc:
+                note = f"revoking failed ({exc.message}); the stored tokens were deleted anyway"
+        await self.tokens.delete(owner_id)
+        had_connection = await self.connections.delete(owner_id)
+        client = self._clients.pop(owner_id, None)
+        self._managers.pop(owner_id, None)
+        if client is not None:
+            await client.aclose()
+        logger.info("owner %s disconnected: %s", owner_id, note)
+        return {
+            "ownerId": owner_id,
+            "disconnected": had_connection or tokens is not None,
+            "revoked": revoked,
+            "tokensDeleted": tokens is not None,
+            "message": note,
+        }
 
     # -- events ------------------------------------------------------------------------
 
@@ -253,10 +346,10 @@ class FrontConnector:
         scopes = tuple(self.registry.required_scopes(unique))
         return ConnectionDetails(owner_id, info.operations, scopes)
 
-    async def authorization_url(self, owner_id: str) -> str | None:
+    async def authorization_url(self, owner_id: str, origin: str | None = None) -> str | None:
         if not self.settings.uses_oauth:
             return None
-        return await self.flow.authorization_url(owner_id)
+        return await self.flow.authorization_url(owner_id, origin)
 
     async def check_connected(self, owner_id: str) -> ConnectionInfo | None:
         """The owner's connection; without one, OAuth mode has nothing to call Front with."""

@@ -67,6 +67,7 @@ async def run_demo(out: Callable[[str], None] = print) -> None:
             code, state = await approve(authorization.authorization_url)
             owner = await connector.complete_authorization(code, state)
             step(f"OAuth callback completed for owner {owner!r}; tokens stored in SQLite")
+            out("  customers do this on the connect page: serve --sandbox prints its URL")
 
             await connector.sync("demo", ["genericContact"])
             step("Event sync's first pass over contacts: the baseline (no events for what exists)")

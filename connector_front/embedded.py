@@ -64,6 +64,7 @@ def sandbox_settings(
         "api_base": sandbox.url,
         "authorize_url": f"{sandbox.url}/oauth/authorize",
         "token_url": f"{sandbox.url}/oauth/token",
+        "revoke_url": f"{sandbox.url}/oauth/revoke",
         "api_token": None,
         "database": str(database),
         "webhook_secrets": _with_secret(start.webhook_secrets, config.webhook_secret),

@@ -65,6 +65,17 @@ class AuthorizationRequiredError(ConnectorError):
     status = 401
 
 
+class InvalidSessionError(ConnectorError):
+    """A connect page session token that is missing, changed or expired."""
+
+    code = "invalid_connect_session"
+    status = 401
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message, details={"reason": reason})
+        self.reason = reason
+
+
 class InsufficientPermissionError(ConnectorError):
     """Front refused for lack of a scope; ``scopes`` names what the app must be granted."""
 

@@ -46,6 +46,8 @@ ENVIRONMENT: Mapping[str, str] = {
     "CONNECTOR_FRONT_BODY_TIMEOUT": "body_timeout",
     "CONNECTOR_FRONT_HEADER_TIMEOUT": "header_timeout",
     "CONNECTOR_FRONT_PROXY_ALLOW_UNKNOWN_PATHS": "proxy_allow_unknown_paths",
+    "CONNECTOR_FRONT_CONNECT_SESSION_TTL": "connect_session_ttl",
+    "FRONT_REVOKE_URL": "revoke_url",
 }
 """Environment variable -> setting. One table, used by the loader and the README."""
 
@@ -56,6 +58,7 @@ HOST_SETTINGS = (
     "body_timeout",
     "header_timeout",
     "proxy_allow_unknown_paths",
+    "connect_session_ttl",
 )
 """Settings of the reference host itself, kept when ``serve --sandbox`` points at a sandbox."""
 
@@ -168,6 +171,14 @@ class ConnectorSettings(BaseModel):
     proxy_allow_unknown_paths: bool = Field(
         default=False,
         description="let the proxy reach paths that are not in Front's API spec",
+    )
+    connect_session_ttl: float = Field(
+        default=900.0, gt=0, le=86400, description="seconds a connect page session is valid"
+    )
+    revoke_url: str | None = Field(
+        default=None,
+        description="an RFC 7009 token revocation endpoint disconnect calls (Front documents "
+        "none: by default disconnect deletes the stored tokens only)",
     )
 
     @property

@@ -92,9 +92,10 @@ class OAuthFlow:
             timeout=30.0,
         )
 
-    async def authorization_url(self, owner_id: str) -> str:
-        """The URL to send ``owner_id`` to; its one-time ``state`` is stored first."""
-        state = await self.states.issue(owner_id)
+    async def authorization_url(self, owner_id: str, origin: str | None = None) -> str:
+        """The URL to send ``owner_id`` to; its one-time ``state`` is stored first (with
+        ``origin``, what started the authorization)."""
+        state = await self.states.issue(owner_id, origin)
         return str(
             prepare_grant_uri(
                 self.settings.authorize_url,
@@ -118,6 +119,37 @@ class OAuthFlow:
         await self.tokens.put(owner_id, tokens)
         logger.info("authorization completed for owner %s", owner_id)
         return owner_id, tokens
+
+    async def revoke(self, revoke_url: str, tokens: TokenSet) -> None:
+        """Ask an RFC 7009 endpoint to revoke the refresh token, then the access token.
+
+        Raises :class:`UpstreamError` when the endpoint cannot be reached or refuses.
+        """
+        secret = self.settings.client_secret.get_secret_value()
+        client = self._http or httpx.AsyncClient(timeout=30.0)
+        try:
+            for token, hint in ((tokens.refresh_token, "refresh_token"),
+                                (tokens.access_token, "access_token")):  # fmt: skip
+                if not token:
+                    continue
+                answer = await client.post(
+                    revoke_url,
+                    data={"token": token, "token_type_hint": hint},
+                    auth=(self.settings.client_id, secret),
+                )
+                if answer.status_code != 200:
+                    raise UpstreamError(
+                        f"Front's revocation endpoint (POST {revoke_url}) answered "
+                        f"{answer.status_code} when revoking the {hint.replace('_', ' ')}."
+                    )
+        except httpx.HTTPError as exc:
+            raise UpstreamError(
+                f"Could not reach the revocation endpoint (POST {revoke_url}: "
+                f"{type(exc).__name__})."
+            ) from None
+        finally:
+            if self._http is None:
+                await client.aclose()
 
     async def refresh(self, owner_id: str, refresh_token: str) -> TokenSet:
         """Use ``refresh_token``; the new set (with a rotated refresh token) is stored first."""

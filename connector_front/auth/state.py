@@ -22,17 +22,24 @@ class OAuthStateError(InvalidInputError):
 
     code = "invalid_oauth_state"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, reason: str = "unknown") -> None:
         super().__init__(message, fields=["state"])
+        self.reason = reason
+        """``unknown``, ``reused`` or ``expired``."""
 
 
 @runtime_checkable
 class StateStore(Protocol):
     """Issues and consumes one-time ``state`` values bound to an owner id."""
 
-    async def issue(self, owner_id: str) -> str: ...
+    async def issue(self, owner_id: str, origin: str | None = None) -> str: ...
 
     async def consume(self, state: str) -> str: ...
+
+    async def origin(self, state: str) -> str | None:
+        """What started the authorization (``issue``'s ``origin``), used or not; None if
+        unknown. It never consumes the state."""
+        ...
 
 
 def _digest(state: str) -> str:
@@ -45,7 +52,8 @@ CREATE TABLE IF NOT EXISTS oauth_states (
     state_hash TEXT PRIMARY KEY,
     owner_id   TEXT NOT NULL,
     expires_at REAL NOT NULL,
-    used_at    REAL
+    used_at    REAL,
+    origin     TEXT
 )
 """
 
@@ -77,18 +85,30 @@ class SQLiteStateStore:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._db = SQLiteDatabase(path, _STATES_SCHEMA)
+        present = {row[1] for row in self._db.run_sync("PRAGMA table_info(oauth_states)")}
+        if "origin" not in present:  # a file from before origins were kept
+            self._db.run_sync("ALTER TABLE oauth_states ADD COLUMN origin TEXT")
         self._ttl = ttl
         self._clock = clock
 
-    async def issue(self, owner_id: str) -> str:
+    async def issue(self, owner_id: str, origin: str | None = None) -> str:
+        """A new one-time state for ``owner_id``; ``origin`` (not a secret) says what started
+        the authorization, e.g. the connect page and the operations it offered."""
         state = secrets.token_urlsafe(32)
         now = self._clock()
         await self._db.run("DELETE FROM oauth_states WHERE expires_at < ?", (now - _KEEP_USED_FOR,))
         await self._db.run(
-            "INSERT INTO oauth_states (state_hash, owner_id, expires_at) VALUES (?, ?, ?)",
-            (_digest(state), owner_id, now + self._ttl),
+            "INSERT INTO oauth_states (state_hash, owner_id, expires_at, origin)"
+            " VALUES (?, ?, ?, ?)",
+            (_digest(state), owner_id, now + self._ttl, origin),
         )
         return state
+
+    async def origin(self, state: str) -> str | None:
+        rows = await self._db.run(
+            "SELECT origin FROM oauth_states WHERE state_hash = ?", (_digest(state),)
+        )
+        return str(rows[0][0]) if rows and rows[0][0] is not None else None
 
     async def consume(self, state: str) -> str:
         """Mark ``state`` used and return its owner id; raises :class:`OAuthStateError`."""
@@ -101,12 +121,12 @@ class SQLiteStateStore:
                 (digest,),
             ).fetchone()
             if row is None:
-                raise OAuthStateError(_UNKNOWN)
+                raise OAuthStateError(_UNKNOWN, reason="unknown")
             owner_id, expires_at, used_at = row
             if used_at is not None:
-                raise OAuthStateError(_REUSED)
+                raise OAuthStateError(_REUSED, reason="reused")
             if expires_at <= now:
-                raise OAuthStateError(_expired(self._ttl))
+                raise OAuthStateError(_expired(self._ttl), reason="expired")
             conn.execute("UPDATE oauth_states SET used_at = ? WHERE state_hash = ?", (now, digest))
             return str(owner_id)
 
@@ -128,21 +148,27 @@ class MemoryStateStore:
         self._ttl = ttl
         self._clock = clock
         self._states: dict[str, tuple[str, float, bool]] = {}
+        self._origins: dict[str, str] = {}
 
-    async def issue(self, owner_id: str) -> str:
+    async def issue(self, owner_id: str, origin: str | None = None) -> str:
         state = secrets.token_urlsafe(32)
         self._states[_digest(state)] = (owner_id, self._clock() + self._ttl, False)
+        if origin is not None:
+            self._origins[_digest(state)] = origin
         return state
+
+    async def origin(self, state: str) -> str | None:
+        return self._origins.get(_digest(state))
 
     async def consume(self, state: str) -> str:
         digest = _digest(state)
         entry = self._states.get(digest)
         if entry is None:
-            raise OAuthStateError(_UNKNOWN)
+            raise OAuthStateError(_UNKNOWN, reason="unknown")
         owner_id, expires_at, used = entry
         if used:
-            raise OAuthStateError(_REUSED)
+            raise OAuthStateError(_REUSED, reason="reused")
         if expires_at <= self._clock():
-            raise OAuthStateError(_expired(self._ttl))
+            raise OAuthStateError(_expired(self._ttl), reason="expired")
         self._states[digest] = (owner_id, expires_at, True)
         return owner_id

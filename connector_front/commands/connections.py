@@ -5,15 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import time
-from datetime import UTC, datetime
 from typing import Any
 
 from connector_front.commands.help import DefaultsHelp
 from connector_front.commands.targets import settings_connector
-
-REFRESH_AHEAD = 300.0
-"""Seconds before expiry when a token counts as expiring (it refreshes on the next call)."""
+from connector_front.health import iso as _iso
+from connector_front.health import token_health
 
 
 def add_parser(commands: Any) -> None:
@@ -56,29 +53,10 @@ async def _health(connector: Any, owner_id: str) -> dict[str, Any]:
     """What the stored token can do, never the token itself."""
     if not connector.settings.uses_oauth:
         return {"status": "api_token", "message": "calls use the configured Front API token"}
-    tokens = await connector.tokens.get(owner_id)
-    if tokens is None:
-        return {
-            "status": "missing",
-            "message": f"not authorized: run connector-front connect {owner_id} --operations ...",
-        }
-    health: dict[str, Any] = {
-        "expiresAt": _iso(tokens.expires_at),
-        "refreshable": tokens.refresh_token is not None,
-    }
-    if not tokens.expires_within(0, now=time.time()):
-        expiring = tokens.expires_within(REFRESH_AHEAD)
-        health["status"] = "expiring" if expiring else "valid"
-    elif tokens.refresh_token is not None:
-        health["status"] = "expired"
-        health["message"] = "refreshes on the next call"
-    else:
-        health["status"] = "expired"
-        health["message"] = f"re-authorize: connector-front connect {owner_id} --operations ..."
+    health = token_health(await connector.tokens.get(owner_id), owner_id)
+    command = f"connector-front connect {owner_id} --operations ..."
+    if health["status"] == "missing":
+        health["message"] = f"not authorized: run {command}"
+    elif "re-authorize" in health.get("message", ""):
+        health["message"] = f"re-authorize: {command}"
     return health
-
-
-def _iso(seconds: float | None) -> str | None:
-    if seconds is None:
-        return None
-    return datetime.fromtimestamp(seconds, tz=UTC).isoformat().replace("+00:00", "Z")

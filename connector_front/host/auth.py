@@ -35,6 +35,7 @@ OPEN_ROUTES: tuple[OpenRoute, ...] = (
     OpenRoute(READS, "/oauth/callback"),
     OpenRoute(frozenset({"POST"}), "/webhooks/front", subtree=True),
     OpenRoute(READS, "/connect", subtree=True),
+    OpenRoute(frozenset({"POST"}), "/connect"),  # the page's own form; not /connect/sessions
 )
 """The only routes a caller without the host key may reach."""
 

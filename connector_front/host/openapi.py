@@ -99,7 +99,15 @@ def _operation(
         )
     error = {"application/json": {"schema": refs[(ErrorBody, "serialization")]}}
     responses: dict[str, Any] = {}
-    if route.answer is not None:
+    if route.html:
+        page = {"text/html": {"schema": {"type": "string"}}}
+        if route.methods != ("POST",):
+            responses[str(route.status)] = {"description": route.summary, "content": page}
+        responses["default"] = {
+            "description": "a page saying what was refused (limits answer JSON errors)",
+            "content": {**page, **error},
+        }
+    elif route.answer is not None:
         content = {"application/json": {"schema": refs[(route.answer, "serialization")]}}
         responses[str(route.status)] = {"description": route.summary, "content": content}
         responses["default"] = {"description": "an error", "content": error}
@@ -108,6 +116,11 @@ def _operation(
         responses["default"] = {"description": "an error", "content": error}
     else:
         responses["default"] = {"description": "Front's own answer, or a host error"}
+    if route.redirects is not None:
+        responses["303"] = {
+            "description": route.redirects,
+            "headers": {"location": {"schema": {"type": "string"}}},
+        }
     operation: dict[str, Any] = {
         "summary": route.summary,
         "operationId": _operation_id(method, path),
@@ -115,9 +128,10 @@ def _operation(
         "responses": responses,
     }
     if route.body is not None:
+        media = "application/x-www-form-urlencoded" if route.html else "application/json"
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": _body_schema(route, refs, served)}},
+            "content": {media: {"schema": _body_schema(route, refs, served)}},
         }
     if is_open(method, route.template):
         operation["security"] = []

@@ -7,7 +7,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from connector_front.errors import InvalidInputError
+from connector_front.errors import InvalidInputError, NotFoundError
+from connector_front.host import connect_routes as connect
 from connector_front.host import requests as read
 
 PROXY_PASSTHROUGH = (
@@ -48,6 +49,10 @@ async def create_connection(request: Request) -> Response:
 
 async def oauth_callback(request: Request) -> Response:
     code, state = request.query_params.get("code"), request.query_params.get("state")
+    if state:
+        origin = connect.page_origin(await _connector(request).authorization_origin(state))
+        if origin is not None:  # the connect page started it: the customer goes back there
+            return await connect.callback(request, origin, state)
     if request.query_params.get("error"):
         raise InvalidInputError(
             f"Front did not authorize the connection: {request.query_params['error']}",
@@ -60,6 +65,21 @@ async def oauth_callback(request: Request) -> Response:
         )
     owner = await _connector(request).complete_authorization(code, state)
     return JSONResponse({"ownerId": owner, "authorized": True})
+
+
+async def connection_status(request: Request) -> Response:
+    owner = request.path_params["owner_id"]
+    status = await _connector(request).connection_status(owner)
+    if status is None:
+        raise NotFoundError(
+            f"owner {owner!r} has no connection; create one with POST /connections/{{ownerId}} "
+            "or a connect page session (POST /connect/sessions)"
+        )
+    return JSONResponse(status)
+
+
+async def disconnect(request: Request) -> Response:
+    return JSONResponse(await _connector(request).disconnect(request.path_params["owner_id"]))
 
 
 def _resources(request: Request) -> Any:

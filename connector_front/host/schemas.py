@@ -86,3 +86,69 @@ class WebhookStats(BaseModel):
     deliveries: DeliveryCounts
     events: int = Field(description="unified events in the log")
     outbox: OutboxCounts = Field(description="events pushed to events_url, and still to push")
+
+
+class SessionRequest(BaseModel):
+    """``POST /connect/sessions``: the owner the page connects and what it may offer."""
+
+    model_config = ConfigDict(extra="allow")
+
+    ownerId: str = Field(min_length=1, description="the host's id for the customer")
+    operations: list[str] = Field(
+        min_length=1, description="operation ids the page offers, e.g. genericContact::list"
+    )
+
+
+class SessionAnswer(BaseModel):
+    token: str = Field(description="the session token: hand it to the page, keep it out of logs")
+    ownerId: str
+    operations: list[str]
+    requiredScopes: list[str] = Field(description="Front scopes the offered operations need")
+    expiresAt: str = Field(description="ISO-8601; the page refuses the token after it")
+    path: str = Field(description="the page's path with the session, /connect?session=...")
+    url: str = Field(description="the page's absolute URL as this host was called")
+
+
+class TokenHealth(BaseModel):
+    status: Literal["valid", "expiring", "expired", "missing"]
+    expiresAt: str | None = None
+    refreshable: bool | None = None
+    message: str | None = None
+
+
+class ConnectionStatus(BaseModel):
+    """A connection: what it may do, which scopes Front refused, how its token is."""
+
+    ownerId: str
+    operations: list[str]
+    requiredScopes: list[str] = Field(description="scopes the operations need")
+    missingScopes: list[str] = Field(description="scopes Front refused when probed")
+    verifiedScopes: list[str] = Field(description="scopes a probe saw working")
+    unverifiedScopes: list[str] = Field(
+        description="scopes not probed (write scopes are never probed with a write)"
+    )
+    checkedAt: str | None = Field(description="when the scopes were last probed")
+    problems: list[str] = Field(description="probes that failed for another reason")
+    token: TokenHealth
+    company: str | None = Field(description="the Front company (cmp_) once known")
+    createdAt: str | None
+
+
+class DisconnectAnswer(BaseModel):
+    ownerId: str
+    disconnected: bool = Field(description="there was a connection or tokens to remove")
+    revoked: bool = Field(description="a revocation endpoint accepted the tokens")
+    tokensDeleted: bool
+    message: str = Field(description="what was done, in words")
+
+
+class ConnectForm(BaseModel):
+    """The connect page's form (``application/x-www-form-urlencoded``)."""
+
+    session: str = Field(description="the page's session token")
+    action: Literal["authorize", "disconnect"]
+    operation: list[str] = Field(default_factory=list, description="operations to allow")
+
+
+class HtmlPage(BaseModel):
+    """A page for people (text/html)."""

@@ -18,14 +18,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from connector_front.host import routes
+from connector_front.host import connect_routes, routes
 from connector_front.host.schemas import (
     AnyJSON,
     CallbackAnswer,
+    ConnectForm,
     ConnectionAnswer,
     ConnectionRequest,
+    ConnectionStatus,
     CustomFieldList,
+    DisconnectAnswer,
     FieldsBody,
+    SessionAnswer,
+    SessionRequest,
     WebhookAnswer,
     WebhookStats,
 )
@@ -65,6 +70,10 @@ class HostRoute:
     """The operation a ``{model}`` route runs: the document lists the models that support it."""
     body_operations: bool = False
     """The body's ``operations`` are operation ids: the document lists the supported ones."""
+    html: bool = False
+    """A page for people: answers ``text/html`` (errors too), its body is a urlencoded form."""
+    redirects: str | None = None
+    """What a 303 answer of the route leads to, when it may answer one."""
 
     @property
     def template(self) -> str:
@@ -77,6 +86,7 @@ class HostRoute:
 
 CUSTOM_FIELDS = "custom_fields"
 """``serves`` of the custom-fields route: the models that have Front custom fields."""
+SESSION = QueryParam("session", "the connect session token (POST /connect/sessions)")
 RAW = QueryParam("raw", "include Front's own JSON as rawResource", _BOOLEAN)
 
 ROUTE_TABLE: tuple[HostRoute, ...] = (
@@ -90,9 +100,31 @@ ROUTE_TABLE: tuple[HostRoute, ...] = (
     HostRoute(("GET",), "/oauth/callback", routes.oauth_callback,
               "Complete an authorization (Front redirects the customer here)",
               answer=CallbackAnswer,
+              redirects="back to the connect page, for an authorization the page started",
               query=(QueryParam("code", "the authorization code"),
                      QueryParam("state", "the one-time state"),
                      QueryParam("error", "Front's refusal, when the customer declined"))),
+    HostRoute(("GET",), "/connections/{owner_id}", routes.connection_status,
+              "A connection: operations, scopes needed / missing / unverified, token health",
+              answer=ConnectionStatus),
+    HostRoute(("DELETE",), "/connections/{owner_id}", routes.disconnect,
+              "Disconnect: revoke (where Front allows) and delete the stored tokens",
+              answer=DisconnectAnswer),
+    HostRoute(("POST",), "/connect/sessions", connect_routes.create_session,
+              "A short-lived connect page session for an owner and the operations it offers",
+              body=SessionRequest, answer=SessionAnswer, status=201, body_operations=True),
+    HostRoute(("GET",), "/connect", connect_routes.show,
+              "The connect page (opened with a session)", html=True,
+              query=(SESSION,
+                     QueryParam("result", "what the page was sent back with"),
+                     QueryParam("error", "why an authorization did not complete"))),
+    HostRoute(("POST",), "/connect", connect_routes.act,
+              "The connect page's form: authorize (to Front's consent screen) or disconnect",
+              body=ConnectForm, html=True,
+              redirects="to Front's consent screen, or back to the page"),
+    HostRoute(("GET",), "/connect/{owner_id}", connect_routes.show,
+              "The connect page for one owner (the session must be that owner's)", html=True,
+              query=(SESSION,)),
     HostRoute(("GET",), "/resources/{model}", routes.list_records,
               "List records (other query parameters are the model's filters)",
               answer=RecordPage, owner=True, serves="list",

@@ -34,6 +34,9 @@ class SandboxConfig:
     webhook_secret: str = field(default="sandbox-webhook-secret", repr=False)
     webhook_backoff: float = 1.0  # seconds before the first retry; doubles after each
     webhook_timeout: float = 5.0
+    interactive_consent: bool = False
+    """`GET /oauth/authorize` shows a consent page (Allow / Deny) instead of approving at once."""
+    app_name: str = "Sandbox OAuth app"
 
     def __repr__(self) -> str:
         shown = (
@@ -45,7 +48,8 @@ class SandboxConfig:
             f"api_tokens=<{len(self.api_tokens)} hidden>, seed={self.seed!r}, "
             f"extra_contacts={self.extra_contacts!r}, public_url={self.public_url!r}, "
             f"webhook_url={self.webhook_url!r}, webhook_secret='***', "
-            f"webhook_backoff={self.webhook_backoff!r}, webhook_timeout={self.webhook_timeout!r}"
+            f"webhook_backoff={self.webhook_backoff!r}, webhook_timeout={self.webhook_timeout!r}, "
+            f"interactive_consent={self.interactive_consent!r}, app_name={self.app_name!r}"
         )
         return f"SandboxConfig({shown})"
 

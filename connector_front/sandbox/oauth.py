@@ -1,8 +1,12 @@
-"""Front's OAuth endpoints: `GET /oauth/authorize` (auto-approves) and `POST /oauth/token`.
+"""Front's OAuth endpoints: `GET /oauth/authorize`, `POST /oauth/token`, `POST /oauth/revoke`.
 
-Authorization-code and refresh-token grants only, client authenticated with
-HTTP Basic (or form fields). Answers `access_token`, `refresh_token`,
-`token_type`, `expires_at` (as Front documents; float seconds here) and `expires_in`.
+`GET /oauth/authorize` approves at once, or (with `interactive_consent`) shows a consent
+page whose Allow / Deny posts back to `POST /oauth/authorize`; Deny redirects with
+`error=access_denied` (RFC 6749 4.1.2.1). Authorization-code and refresh-token grants
+only, client authenticated with HTTP Basic (or form fields). Answers `access_token`,
+`refresh_token`, `token_type`, `expires_at` (as Front documents; float seconds here) and
+`expires_in`. Front documents no revocation endpoint; the sandbox offers RFC 7009's
+(`POST /oauth/revoke`, form `token`) so a host configured with one can be tested.
 """
 
 from __future__ import annotations
@@ -10,12 +14,14 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+from collections.abc import Mapping
 from urllib.parse import parse_qsl, unquote, urlencode
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from .consent import consent_page
 from .errors import OAuthError
 from .state import SandboxState
 from .tokens import IssuedTokens
@@ -72,23 +78,65 @@ def token_body(issued: IssuedTokens) -> dict[str, object]:
     }
 
 
+def _redirect(redirect_uri: str, answer: dict[str, str]) -> Response:
+    joiner = "&" if "?" in redirect_uri else "?"
+    return RedirectResponse(redirect_uri + joiner + urlencode(answer), status_code=302)
+
+
+def _check_request(state: SandboxState, params: Mapping[str, str]) -> str:
+    """The redirect URI of a valid authorization request; else an OAuth error."""
+    if params.get("client_id") != state.config.client_id:
+        raise OAuthError("invalid_client", "Unknown client_id")
+    redirect_uri = params.get("redirect_uri")
+    if not redirect_uri:
+        raise OAuthError("invalid_request", "redirect_uri is required")
+    if params.get("response_type") != "code":
+        raise OAuthError("unsupported_response_type", "response_type must be code")
+    return redirect_uri
+
+
+def _approve(state: SandboxState, params: Mapping[str, str], redirect_uri: str) -> Response:
+    with state.lock:
+        code = state.tokens.issue_code(state.config.client_id, redirect_uri, state.now())
+    answer = {"code": code}
+    if params.get("state") is not None:
+        answer["state"] = params["state"]
+    return _redirect(redirect_uri, answer)
+
+
 def oauth_routes(state: SandboxState) -> list[Route]:
     async def authorize(request: Request) -> Response:
-        params = request.query_params
-        if params.get("client_id") != state.config.client_id:
-            raise OAuthError("invalid_client", "Unknown client_id")
-        redirect_uri = params.get("redirect_uri")
-        if not redirect_uri:
-            raise OAuthError("invalid_request", "redirect_uri is required")
-        if params.get("response_type") != "code":
-            raise OAuthError("unsupported_response_type", "response_type must be code")
+        params = dict(request.query_params)
+        redirect_uri = _check_request(state, params)
+        if state.config.interactive_consent:
+            headers = {"cache-control": "no-store"}
+            return HTMLResponse(consent_page(state.config.app_name, params), headers=headers)
+        return _approve(state, params, redirect_uri)
+
+    async def decide(request: Request) -> Response:
+        """The consent page's answer: `decision=allow` issues a code, anything else refuses."""
+        form = await _form(request)
+        redirect_uri = _check_request(state, form)
+        if form.get("decision") == "allow":
+            return _approve(state, form, redirect_uri)
+        answer = {
+            "error": "access_denied",
+            "error_description": "The user denied the authorization request",
+        }
+        if form.get("state") is not None:
+            answer["state"] = form["state"]
+        return _redirect(redirect_uri, answer)
+
+    async def revoke(request: Request) -> Response:
+        """RFC 7009: the token (access or refresh) stops working; 200 even if it was unknown."""
+        form = await _form(request)
         with state.lock:
-            code = state.tokens.issue_code(state.config.client_id, redirect_uri, state.now())
-        answer = {"code": code}
-        if params.get("state") is not None:
-            answer["state"] = params["state"]
-        joiner = "&" if "?" in redirect_uri else "?"
-        return RedirectResponse(redirect_uri + joiner + urlencode(answer), status_code=302)
+            _authenticate_client(state, request, form)
+            token = form.get("token")
+            if not token:
+                raise OAuthError("invalid_request", "token is required")
+            state.tokens.revoke(token)
+        return Response(status_code=200, headers={"cache-control": "no-store"})
 
     async def token(request: Request) -> Response:
         form = await _form(request)
@@ -119,5 +167,7 @@ def oauth_routes(state: SandboxState) -> list[Route]:
 
     return [
         Route("/oauth/authorize", authorize, methods=["GET"]),
+        Route("/oauth/authorize", decide, methods=["POST"]),
         Route("/oauth/token", token, methods=["POST"]),
+        Route("/oauth/revoke", revoke, methods=["POST"]),
     ]

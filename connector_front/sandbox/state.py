@@ -34,6 +34,7 @@ RUNTIME_SETTINGS: dict[str, Callable[[Any], bool]] = {
     "granted_scopes": lambda v: (
         v is None or (isinstance(v, list) and all(isinstance(s, str) for s in v))
     ),
+    "interactive_consent": lambda v: isinstance(v, bool),
 }
 
 
@@ -128,7 +129,7 @@ class SandboxState:
             self.journal.clear_entries()
 
     def configure(self, changes: Mapping[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
-        """Change rate_limit, rate_window, access_token_ttl or granted_scopes while running."""
+        """Change a setting of :data:`RUNTIME_SETTINGS` while running."""
         updates = {**(changes or {}), **fields}
         for key, value in updates.items():
             check = RUNTIME_SETTINGS.get(key)
@@ -151,6 +152,7 @@ class SandboxState:
                 "access_token_ttl": self.config.access_token_ttl,
                 "granted_scopes": self.config.granted_scopes,
                 "rotate_refresh_tokens": self.config.rotate_refresh_tokens,
+                "interactive_consent": self.config.interactive_consent,
             }
 
     def seed_contacts(self, count: int) -> list[str]:

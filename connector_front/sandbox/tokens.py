@@ -102,6 +102,18 @@ class TokenRegistry:
         self._access[digest(access)] = now + ttl
         return IssuedTokens(access, refresh_token, round(now + ttl, 3), ttl)
 
+    def revoke(self, token: str) -> bool:
+        """Revoke one access or refresh token (a refresh token's access tokens live on until
+        they expire, as RFC 7009 allows); answers whether it was a live token."""
+        key = digest(token)
+        if self._access.pop(key, None) is not None:
+            return True
+        held = self._refresh.get(key)
+        if held is None or not held.active:
+            return False
+        held.active = False
+        return True
+
     def check_access(self, token: str, now: float) -> AccessCheck:
         expires_at = self._access.get(digest(token))
         if expires_at is None:

@@ -59,16 +59,22 @@ def test_every_route_but_the_open_ones_needs_the_key(secured: Host, method: str,
         ("POST", "/webhooks/front/rules/triage"),
         ("GET", "/connect"),
         ("GET", "/connect/acme"),
+        ("POST", "/connect"),
     ],
 )
 def test_the_open_routes_need_no_key(secured: Host, method: str, path: str) -> None:
     with secured.client(key="") as http:
         answer = http.request(method, path)
-    # the intake refuses an unsigned delivery (401 invalid or missing signature), but never
-    # for want of the host key
-    refused_for_key = answer.status_code == 401 and (
-        answer.json()["error"]["code"] == "unauthenticated"
-    )
+    # the intake refuses an unsigned delivery (401 invalid or missing signature), and the
+    # connect page a request without its session (a page saying so), but never for want of
+    # the host key
+    is_json = answer.headers.get("content-type", "").startswith("application/json")
+    code = answer.json()["error"]["code"] if is_json and answer.status_code == 401 else None
+    refused_for_key = code == "unauthenticated"
+    if path.startswith("/connect"):
+        assert answer.status_code in (400, 401)
+        assert answer.headers["content-type"].startswith("text/html")
+        assert 'role="alert"' in answer.text
     assert not refused_for_key, answer.text
 
 
@@ -84,7 +90,7 @@ def test_open_routes_table_names_only_the_three_exemptions() -> None:
         "/webhooks/front",
         "/connect",
     }
-    assert not is_open("POST", "/connect/sessions")
+    assert not is_open("POST", "/connect/sessions") and is_open("POST", "/connect")
     assert is_open("GET", "/connect/owner-1") and is_open("POST", "/webhooks/front/rules/x")
     assert not is_open("GET", "/webhooks/front")
 

@@ -81,7 +81,10 @@ def test_probe_gets_a_typed_answer(secured: Host, method: str, template: str, pr
         )
     assert answer.status_code < 500, answer.text
     assert "Traceback" not in answer.text
-    if answer.status_code >= 400 and not template.startswith("/proxy/"):
+    page = answer.headers.get("content-type", "").startswith("text/html")
+    if answer.status_code >= 400 and page:
+        assert route.html and 'role="alert"' in answer.text  # a page for people, saying why
+    elif answer.status_code >= 400 and not template.startswith("/proxy/"):
         error = answer.json()["error"]
         assert error["code"] and error["message"]
     if probe == "too large":

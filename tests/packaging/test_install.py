@@ -35,6 +35,7 @@ def test_wheel_layout(wheel: Path) -> None:
     assert "connector_front/mappers/generic_contact.py" in names
     assert "connector_front/py.typed" in names
     assert "connector_front/data/front_scopes.json" in names
+    assert "connector_front/host/templates/connect.html" in names  # the connect page
     assert not [n for n in names if n.startswith("mappers/")], "a top-level mappers/ was packaged"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -186,3 +186,111 @@ def test_tokens_never_reach_the_journal_or_reprs(
         for secret in secrets:
             assert secret not in text
     assert "sandbox-api-token" not in repr(server.config)
+
+
+def _authorize_params(state: str = "s-9") -> dict[str, str]:
+    return {
+        "response_type": "code",
+        "client_id": "sandbox-client-id",
+        "redirect_uri": "https://app.example/cb",
+        "state": state,
+    }
+
+
+@pytest.fixture
+def consenting() -> Any:
+    config = SandboxConfig(interactive_consent=True, app_name="Acme <CRM>")
+    with SandboxServer(config) as server, httpx.Client(base_url=server.url, timeout=10) as client:
+        yield client
+
+
+def test_interactive_consent_shows_a_page_with_allow_and_deny(consenting: httpx.Client) -> None:
+    answer = consenting.get("/oauth/authorize", params=_authorize_params())
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "Acme &lt;CRM&gt;" in answer.text and "<CRM>" not in answer.text
+    assert 'value="allow"' in answer.text and 'value="deny"' in answer.text
+    assert 'name="state" value="s-9"' in answer.text
+
+
+def test_allow_redirects_with_a_code_that_redeems(consenting: httpx.Client) -> None:
+    answer = consenting.post("/oauth/authorize", data={**_authorize_params(), "decision": "allow"})
+    assert answer.status_code == 302
+    location = httpx.URL(answer.headers["location"])
+    assert location.params["state"] == "s-9"
+    token = consenting.post(
+        "/oauth/token",
+        auth=("sandbox-client-id", "sandbox-client-secret"),
+        data={
+            "grant_type": "authorization_code",
+            "code": location.params["code"],
+            "redirect_uri": "https://app.example/cb",
+        },
+    )
+    assert token.status_code == 200, token.text
+
+
+def test_deny_redirects_with_access_denied_and_no_code(consenting: httpx.Client) -> None:
+    answer = consenting.post("/oauth/authorize", data={**_authorize_params(), "decision": "deny"})
+    assert answer.status_code == 302
+    location = httpx.URL(answer.headers["location"])
+    assert location.params["error"] == "access_denied"
+    assert location.params["state"] == "s-9"
+    assert "code" not in location.params
+
+
+def test_a_decision_for_another_client_is_refused(consenting: httpx.Client) -> None:
+    data = {**_authorize_params(), "client_id": "someone-else", "decision": "allow"}
+    answer = consenting.post("/oauth/authorize", data=data)
+    assert answer.status_code == 400
+    assert answer.json()["error"] == "invalid_client"
+
+
+def test_interactive_consent_is_a_runtime_setting(anon: httpx.Client, admin: httpx.Client) -> None:
+    assert admin.get("/config").json()["interactive_consent"] is False
+    assert admin.post("/config", json={"interactive_consent": True}).status_code == 200
+    try:
+        page = anon.get("/oauth/authorize", params=_authorize_params())
+        assert page.status_code == 200 and "Allow" in page.text
+    finally:
+        admin.post("/config", json={"interactive_consent": False})
+    assert anon.get("/oauth/authorize", params=_authorize_params()).status_code == 302
+    assert admin.post("/config", json={"interactive_consent": "yes"}).status_code == 400
+
+
+def _tokens(client: httpx.Client) -> dict[str, Any]:
+    location = httpx.URL(
+        client.get("/oauth/authorize", params=_authorize_params()).headers["location"]
+    )
+    answer = client.post(
+        "/oauth/token",
+        auth=("sandbox-client-id", "sandbox-client-secret"),
+        data={
+            "grant_type": "authorization_code",
+            "code": location.params["code"],
+            "redirect_uri": "https://app.example/cb",
+        },
+    )
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def test_revoke_stops_an_access_token_and_a_refresh_token(anon: httpx.Client) -> None:
+    tokens = _tokens(anon)
+    bearer = {"authorization": f"Bearer {tokens['access_token']}"}
+    assert anon.get("/me", headers=bearer).status_code == 200
+    auth = ("sandbox-client-id", "sandbox-client-secret")
+    for name in ("access_token", "refresh_token"):
+        answer = anon.post("/oauth/revoke", auth=auth, data={"token": tokens[name]})
+        assert answer.status_code == 200
+    assert anon.get("/me", headers=bearer).status_code == 401
+    refreshed = anon.post(
+        "/oauth/token",
+        auth=auth,
+        data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
+    )
+    assert refreshed.json()["error"] == "invalid_grant"
+    # an unknown token is not an error (RFC 7009 2.2); a wrong client is
+    assert anon.post("/oauth/revoke", auth=auth, data={"token": "nope"}).status_code == 200
+    wrong = anon.post("/oauth/revoke", auth=("sandbox-client-id", "x"), data={"token": "nope"})
+    assert wrong.status_code == 401

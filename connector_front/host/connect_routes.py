@@ -1,0 +1,253 @@
+"""The connect page's routes: sessions for the host's back end, the page, its form, and the
+OAuth callback's way back to the page.
+
+``POST /connect/sessions`` needs the host key; the page (``GET /connect``, ``POST /connect``)
+is open and authenticates each request by its session token. The callback returns to the page
+only for an authorization the page started (the state's origin, kept server side): the
+return target is never taken from the request.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from contextlib import suppress
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from connector_front.auth.state import OAuthStateError
+from connector_front.connect_session import ConnectSession
+from connector_front.errors import (
+    AuthorizationRequiredError,
+    InvalidInputError,
+    InvalidSessionError,
+    UpstreamError,
+)
+from connector_front.health import iso
+from connector_front.host import requests as read
+from connector_front.host.connect_page import notice_html, refusal_notice, render_page
+
+PAGE = "/connect"
+ORIGIN = "connect"
+"""``page`` of the origin the page stores with each authorization it starts."""
+FORM = "application/x-www-form-urlencoded"
+HEADERS = {"cache-control": "no-store", "referrer-policy": "no-referrer"}
+"""The page's URL holds its session: never cached, never sent on as a referrer."""
+_FRONT_CODE = re.compile(r"[a-z_]{1,40}")
+AGAIN = "To connect, go back to your app and open its connect link again."
+
+
+def _connector(request: Request) -> Any:
+    return request.app.state.connector
+
+
+def _html(request: Request, http_status: int = 200, **page: Any) -> Response:
+    manifest = _connector(request).manifest()
+    return HTMLResponse(render_page(manifest, **page), status_code=http_status, headers=HEADERS)
+
+
+async def create_session(request: Request) -> Response:
+    """A connect session for ``ownerId`` and the ``operations`` the page may offer."""
+    body = await read.json_object(request)
+    owner, operations = body.get("ownerId"), body.get("operations")
+    if not isinstance(owner, str) or not owner.strip():
+        raise InvalidInputError("ownerId must be a non-empty string", fields=["ownerId"])
+    if (
+        not isinstance(operations, list)
+        or not operations
+        or not all(isinstance(o, str) for o in operations)
+    ):
+        raise InvalidInputError(
+            'operations must be a non-empty list such as ["genericContact::list"]',
+            fields=["operations"],
+        )
+    connector = _connector(request)
+    for operation_id in operations:
+        mapper, operation = connector.registry.parse_operation(operation_id)
+        if not mapper.supports(operation):
+            raise mapper.unsupported_error(operation)
+    unique = list(dict.fromkeys(operations))
+    token, session = connector.sessions.issue(owner, unique)
+    path = f"{PAGE}?{urlencode({'session': token})}"
+    return JSONResponse(
+        {
+            "token": token,
+            "ownerId": owner,
+            "operations": unique,
+            "requiredScopes": connector.registry.required_scopes(unique),
+            "expiresAt": iso(session.expires_at),
+            "path": path,
+            "url": str(request.base_url).rstrip("/") + path,
+        },
+        status_code=201,
+    )
+
+
+def _refused(request: Request, exc: InvalidSessionError) -> Response:
+    return _html(request, 401, notice=refusal_notice(exc.message))
+
+
+async def _page(
+    request: Request, token: str, session: ConnectSession, notice: str, status: int = 200
+) -> Response:
+    info = await _connector(request).connection_status(session.owner_id)
+    return _html(
+        request,
+        status,
+        owner_id=session.owner_id,
+        session=token,
+        offered=session.operations,
+        status=info,
+        notice=notice,
+    )
+
+
+RESULTS = frozenset({"connected", "disconnected", "revoked", "revoke_failed"})
+"""``result`` codes the page is sent back with after something went well."""
+
+
+def _result_notice(request: Request) -> str:
+    name = _connector(request).manifest().name
+    error = request.query_params.get("error")
+    if error:
+        code = error if _FRONT_CODE.fullmatch(error) else "refused"
+        return notice_html(code if code not in RESULTS else "refused", name, reason=code)
+    result = request.query_params.get("result")
+    return notice_html(result, name) if result in RESULTS else ""
+
+
+async def show(request: Request) -> Response:
+    """``GET /connect?session=`` (or ``/connect/{owner_id}?session=``): the page."""
+    wanted = request.path_params.get("owner_id")
+    if wanted is not None and (wanted in {".", ".."} or not wanted.isprintable()):
+        message = f"{wanted!r} is not an owner id. " + AGAIN
+        return _html(request, 400, notice=refusal_notice(message))
+    token = request.query_params.get("session")
+    notice = _result_notice(request)
+    if not token and request.query_params.get("error"):
+        # back from an authorization that could not be trusted to name its owner
+        return _html(request, 400, notice=notice + refusal_notice(AGAIN))
+    try:
+        session = _connector(request).sessions.verify(token)
+    except InvalidSessionError as exc:
+        return _refused(request, exc)
+    if wanted is not None and wanted != session.owner_id:
+        message = "This connect link is for another account. " + AGAIN
+        return _html(request, 403, notice=refusal_notice(message))
+    assert token is not None
+    return await _page(request, token, session, notice)
+
+
+async def _form(request: Request) -> dict[str, list[str]]:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != FORM:
+        raise InvalidInputError(f"send the page's form as {FORM}", fields=["content-type"])
+    raw = await request.body()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInputError("the form is not UTF-8", fields=["body"]) from None
+    return parse_qs(text, keep_blank_values=True)
+
+
+async def act(request: Request) -> Response:
+    """``POST /connect``: the page's form (``action`` authorize or disconnect)."""
+    try:
+        form = await _form(request)
+    except InvalidInputError as exc:
+        return _html(request, 400, notice=refusal_notice(exc.message))
+    token = next(iter(form.get("session", [])), None)
+    try:
+        session = _connector(request).sessions.verify(token)
+    except InvalidSessionError as exc:
+        return _refused(request, exc)
+    assert token is not None
+    action = next(iter(form.get("action", [])), "")
+    if action == "authorize":
+        return await _authorize(request, token, session, form.get("operation", []))
+    if action == "disconnect":
+        return await _disconnect(request, token, session)
+    notice = refusal_notice("Unknown action: use the page's Authorize or Disconnect button.")
+    return await _page(request, token, session, notice, 400)
+
+
+def _back(token: str | None, **query: str) -> Response:
+    """303 to the page (with ``token`` when the request proved it may have one)."""
+    params = {"session": token, **query} if token else query
+    return RedirectResponse(f"{PAGE}?{urlencode(params)}", status_code=303, headers=HEADERS)
+
+
+async def _authorize(
+    request: Request, token: str, session: ConnectSession, chosen: list[str]
+) -> Response:
+    operations = list(dict.fromkeys(chosen))
+    if not operations:
+        notice = refusal_notice("Choose at least one operation to allow, then Authorize.")
+        return await _page(request, token, session, notice, 400)
+    extra = [op for op in operations if op not in session.operations]
+    if extra:
+        notice = refusal_notice(
+            f"This connect link does not offer {', '.join(extra)}. Choose among the listed "
+            "operations."
+        )
+        return await _page(request, token, session, notice, 403)
+    connector = _connector(request)
+    await connector.create_connection(session.owner_id, operations)
+    origin = {"page": ORIGIN, "owner": session.owner_id, "operations": list(session.operations)}
+    url = await connector.authorization_url(session.owner_id, json.dumps(origin))
+    if url is None:  # an API token: nothing for the customer to approve
+        await connector.check_permissions(session.owner_id)
+        return _back(token, result="connected")
+    return RedirectResponse(url, status_code=303, headers=HEADERS)
+
+
+async def _disconnect(request: Request, token: str, session: ConnectSession) -> Response:
+    connector = _connector(request)
+    done = await connector.disconnect(session.owner_id)
+    if done["revoked"]:
+        return _back(token, result="revoked")
+    failed = done["tokensDeleted"] and connector.settings.revoke_url is not None
+    return _back(token, result="revoke_failed" if failed else "disconnected")
+
+
+def page_origin(origin: str | None) -> dict[str, Any] | None:
+    """The origin of an authorization the page started, else None."""
+    if origin is None:
+        return None
+    with suppress(ValueError):
+        data = json.loads(origin)
+        if isinstance(data, dict) and data.get("page") == ORIGIN:
+            return data
+    return None
+
+
+async def callback(request: Request, origin: dict[str, Any], state: str) -> Response:
+    """The OAuth callback of a page-started authorization: finish it, then back to the page
+    with a fresh session (only once the state was accepted) and the result."""
+    connector = _connector(request)
+    owner, offered = str(origin["owner"]), [str(o) for o in origin["operations"]]
+    error, code = request.query_params.get("error"), request.query_params.get("code")
+    if error:
+        try:
+            await connector.consume_state(state)
+        except OAuthStateError as exc:
+            return _back(None, error=f"state_{exc.reason}")
+        token, _ = connector.sessions.issue(owner, offered)
+        return _back(token, error=error if _FRONT_CODE.fullmatch(error) else "refused")
+    try:
+        if not code:
+            raise AuthorizationRequiredError("the callback carried no code")
+        await connector.complete_authorization(code, state)
+    except OAuthStateError as exc:
+        return _back(None, error=f"state_{exc.reason}")
+    except UpstreamError:
+        token, _ = connector.sessions.issue(owner, offered)
+        return _back(token, error="front_unreachable")
+    except AuthorizationRequiredError:
+        token, _ = connector.sessions.issue(owner, offered)
+        return _back(token, error="authorization_failed")
+    token, _ = connector.sessions.issue(owner, offered)
+    return _back(token, result="connected")

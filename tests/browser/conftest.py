@@ -1,0 +1,144 @@
+"""Browser tests: Debian's chromium driven headless by Playwright (never a downloaded browser)
+against ``connector-front serve --sandbox`` run as a user runs it.
+
+Without chromium or Playwright the tests skip with the reason on a user's machine, and fail
+in CI (``CI=true``), where ``.ci/run`` installs chromium first.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import REPO, quiet_port
+
+CHROMIUM = Path(os.environ.get("CONNECTOR_FRONT_CHROMIUM", "/usr/bin/chromium"))
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = REPO / "tests" / "artifacts" / "browser"
+SCRIPT = Path(sys.executable).parent / "connector-front"
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"browser tests cannot run in CI: {reason}")
+    print(f"skipping browser tests: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless chromium at /usr/bin/chromium (or CONNECTOR_FRONT_CHROMIUM).
+
+    Module-scoped: Playwright's sync API runs an event loop in the main thread while it is
+    open, which the asyncio tests of other modules must not find running.
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install -e '.[dev]')")
+    if not CHROMIUM.exists() and shutil.which(str(CHROMIUM)) is None:
+        _unavailable(f"no chromium at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=ARGS
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@dataclass
+class Served:
+    """A running ``connector-front serve --sandbox`` and what it printed."""
+
+    url: str
+    sandbox_url: str
+    connect_url: str
+    output: list[str] = field(default_factory=list)
+
+    def session(self, owner: str, operations: list[str]) -> str:
+        """A connect page URL for ``owner``, made as a host's back end makes it."""
+        answer = httpx.post(
+            f"{self.url}/connect/sessions",
+            json={"ownerId": owner, "operations": operations},
+            timeout=10,
+        )
+        assert answer.status_code == 201, answer.text
+        url: str = answer.json()["url"]
+        return url
+
+    def log(self) -> str:
+        return "".join(self.output)
+
+
+def _drain(process: subprocess.Popen[str], lines: list[str]) -> None:
+    assert process.stdout is not None
+    for line in process.stdout:
+        lines.append(line)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    port = quiet_port()
+    env = {k: v for k, v in os.environ.items() if k != "CONNECTOR_FRONT_HOST_KEY"}
+    env["TMPDIR"] = str(tmp_path_factory.mktemp("serve"))
+    process = subprocess.Popen(
+        [str(SCRIPT), "serve", "--sandbox", "--port", str(port), "--sync-interval", "0"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    threading.Thread(target=_drain, args=(process, lines), daemon=True).start()
+    try:
+        deadline = time.monotonic() + 60
+        connect = sandbox = None
+        while time.monotonic() < deadline and (connect is None or sandbox is None):
+            assert process.poll() is None, "".join(lines)
+            text = "".join(lines)
+            found = re.search(r"connect page for owner .*?: (http://\S+)", text)
+            connect = found.group(1) if found else None
+            found = re.search(r"sandbox Front on (http://\S+)", text)
+            sandbox = found.group(1) if found else None
+            time.sleep(0.1)
+        assert connect and sandbox, "serve --sandbox printed no connect page URL:\n" + text
+        yield Served(f"http://127.0.0.1:{port}", sandbox, connect, lines)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture
+def shots(request: pytest.FixtureRequest) -> Any:
+    """``shots(page, "state")`` saves a full-page screenshot and prints where."""
+    folder = ARTIFACTS / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page: Any, name: str) -> Path:
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        print(f"screenshot: {path}")
+        return path
+
+    return take

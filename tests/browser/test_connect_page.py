@@ -1,0 +1,187 @@
+"""A customer on the connect page, in headless chromium, against ``serve --sandbox``: choose
+operations, pass the sandbox's consent screen, come back connected, and the host lists their
+contacts; a refused consent, a reused state and a missing session are shown as such.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from connector_front.registry import ModelRegistry
+from tests.browser.conftest import Served
+
+CHOSEN = ["genericContact::list", "genericContact::retrieve", "genericCompany::list"]
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    opened = context.new_page()
+    opened.set_default_timeout(15_000)
+    try:
+        yield opened
+    finally:
+        context.close()
+
+
+def _choose(page: Any, wanted: list[str]) -> None:
+    for box in page.locator("input[name=operation]").all():
+        if (box.get_attribute("value") in wanted) != box.is_checked():
+            box.click()
+
+
+def _contacts(served: Served, owner: str) -> httpx.Response:
+    return httpx.get(
+        f"{served.url}/resources/genericContact",
+        params={"limit": 2},
+        headers={"x-owner-id": owner},
+        timeout=15,
+    )
+
+
+def test_the_full_flow_ends_connected_and_the_host_lists_contacts(
+    served: Served, page: Any, shots: Any
+) -> None:
+    callbacks: list[str] = []
+    page.on("request", lambda r: callbacks.append(r.url) if "/oauth/callback" in r.url else None)
+    page.goto(served.connect_url)
+    assert page.locator("h1").inner_text() == "Connect Front"
+    labels = page.locator(".operation label").all_inner_texts()
+    assert any("See the list of contacts" in text and "contacts:read" in text for text in labels)
+    assert page.locator("#connection-state").count() == 0  # customer-1 is not connected yet
+    shots(page, "1-operations")
+
+    _choose(page, CHOSEN)
+    counted = page.locator("#selected-count").inner_text()
+    assert counted == f"{len(CHOSEN)} of {len(labels)} selected"
+    page.locator("#authorize-button").click()
+    page.wait_for_url(f"{served.sandbox_url}/oauth/authorize*")
+    assert "Authorize" in page.locator("h1").inner_text()  # the sandbox's consent screen
+    shots(page, "2-consent")
+
+    page.locator("button[value=allow]").click()
+    page.wait_for_url(f"{served.url}/connect?*")
+    assert page.locator("#connection-state").inner_text() == "Connected"
+    assert "Connected." in page.locator("#live").inner_text()
+    status = page.locator("section[aria-labelledby=status-heading]").inner_text()
+    for operation in CHOSEN:
+        assert operation in status
+    assert "contacts:read" in status and "valid" in status
+    assert page.locator("#missing-scopes").count() == 0
+    shots(page, "3-connected")
+
+    answer = _contacts(served, "customer-1")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["data"] and answer.json()["data"][0]["model"] == "genericContact"
+    connection = httpx.get(f"{served.url}/connections/customer-1", timeout=10).json()
+    assert connection["operations"] == CHOSEN
+    assert connection["missingScopes"] == [] and "contacts:read" in connection["verifiedScopes"]
+    assert connection["token"]["status"] == "valid" and connection["company"]
+
+    # the same callback again (a reused state): refused, and the page says so
+    assert len(callbacks) == 1
+    page.goto(callbacks[0])
+    assert "already used" in page.locator("[role=alert]").first.inner_text()
+    assert page.locator("#authorize").count() == 0  # no session is minted for a used state
+    shots(page, "4-reused-state")
+
+    # the page never shows a token or a secret
+    html = page.content()
+    for secret in ("sbx_at_", "sbx_rt_", "sbx_code_", "sandbox-client-secret"):
+        assert secret not in html
+
+
+def test_an_already_connected_owner_sees_its_status_and_can_disconnect(
+    served: Served, page: Any, shots: Any
+) -> None:
+    owner = "customer-3"
+    page.goto(served.session(owner, CHOSEN))
+    page.locator("#authorize-button").click()
+    page.locator("button[value=allow]").click()
+    page.wait_for_url(f"{served.url}/connect?*")
+    page.goto(served.session(owner, CHOSEN))  # a later visit, with a new session
+    assert page.locator("#connection-state").inner_text() == "Connected"
+    assert page.locator("#authorize-button").inner_text() == "Reconnect with Front"
+    shots(page, "1-already-connected")
+
+    page.locator("#disconnect-button").click()
+    page.wait_for_url(f"{served.url}/connect?*result=*")
+    assert "revoked" in page.locator("#live").inner_text()
+    assert page.locator("#connection-state").count() == 0
+    shots(page, "2-disconnected")
+    refused = _contacts(served, owner)
+    assert refused.status_code == 401, refused.text
+    missing = httpx.get(f"{served.url}/connections/{owner}", timeout=10)
+    assert missing.status_code == 404
+
+
+def test_a_refused_consent_is_shown_with_its_reason(served: Served, page: Any, shots: Any) -> None:
+    page.goto(served.session("customer-2", CHOSEN))
+    page.locator("#authorize-button").click()
+    page.locator("button[value=deny]").click()
+    page.wait_for_url(f"{served.url}/connect?*")
+    alert = page.locator("#live [role=alert]").inner_text()
+    assert "You declined the authorization" in alert and "access_denied" in alert
+    assert page.locator("#connection-state").inner_text() == "Not authorized"
+    assert page.locator("#authorize-button").is_visible()  # the customer can try again
+    shots(page, "refused-consent")
+    assert _contacts(served, "customer-2").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [("", "needs a connect session"), ("?session=forged.AAAA", "not valid")],
+    ids=["no-session", "forged-session"],
+)
+def test_the_page_refuses_without_a_valid_session(
+    served: Served, page: Any, shots: Any, query: str, words: str
+) -> None:
+    answer = page.goto(f"{served.url}/connect{query}")
+    assert answer.status == 401
+    assert words in page.locator("[role=alert]").inner_text()
+    assert page.locator("form").count() == 0
+    shots(page, "refused")
+
+
+def test_a_missing_scope_is_named_on_the_page(served: Served, page: Any, shots: Any) -> None:
+    every = set(ModelRegistry().required_scopes(["genericCompany::list", "genericContact::list"]))
+    config = f"{served.sandbox_url}/_sandbox/config"
+    httpx.post(config, json={"granted_scopes": sorted(every - {"accounts:read"})}, timeout=10)
+    try:
+        page.goto(served.session("customer-4", CHOSEN))
+        page.locator("#authorize-button").click()
+        page.locator("button[value=allow]").click()
+        page.wait_for_url(f"{served.url}/connect?*")
+        assert "accounts:read" in page.locator("#missing-scopes").inner_text()
+        shots(page, "missing-scope")
+    finally:
+        httpx.post(config, json={"granted_scopes": None}, timeout=10)
+    status = httpx.get(f"{served.url}/connections/customer-4", timeout=10).json()
+    assert status["missingScopes"] == ["accounts:read"]
+    assert "contacts:read" in status["verifiedScopes"]
+
+
+def test_the_page_fits_a_phone(served: Served, browser: Any, shots: Any) -> None:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        phone = context.new_page()
+        phone.goto(served.session("customer-5", [*CHOSEN, "ticketComment::list"]))
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"horizontal scroll: {width}px wide"
+        assert phone.locator("#authorize-button").is_visible()
+        shots(phone, "phone")
+    finally:
+        context.close()
+
+
+def test_the_session_token_stays_out_of_the_log(served: Served) -> None:
+    token = served.connect_url.split("session=")[1]
+    served_lines = [line for line in served.output if "GET /connect" in line]
+    assert served_lines, "the access log has the page's requests"
+    assert all(token not in line for line in served_lines)
+    assert any("session=[redacted]" in line for line in served_lines)
