@@ -72,8 +72,8 @@ async def sync_polled(
         ]
         events = [_changed(owner_id, seen[rid], prints[rid], False, now) for rid in fresh]
         report.note = (
-            f"baseline: {len(seen)} records recorded; {len(fresh)} created since the "
-            "connection was made emitted"
+            f"baseline: {len(seen)} records recorded, of which {len(fresh)} created since the "
+            "connection was made (those are emitted as created)"
         )
     else:
         events = [
