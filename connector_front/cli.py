@@ -222,18 +222,19 @@ def _serve_on_sandbox(args: argparse.Namespace, loaded: Any) -> int:
 
         async def preauthorize(plugin: Any) -> None:
             await connect_owner(plugin, owner)
-            print(f"owner {owner!r} authorized on the sandbox at {sandbox.url}", file=sys.stderr)
             jobs = sync.serve_jobs(args.sync_interval, plugin)
             if jobs:  # the first (baseline) pass before requests, so later changes are events
                 await plugin.sync(owner)
             company = await plugin.company_of(owner)
+            sandbox.state.configure(interactive_consent=True)  # a person sees the consent page
+            # printed last: the host starts listening right after this
             print(
                 f"the sandbox's webhooks (company {company}) go to {config.webhook_url}; events "
                 f"at http://{args.host}:{args.port}/events",
                 file=sys.stderr,
             )
-            sandbox.state.configure(interactive_consent=True)  # a person sees the consent page
             print(connect_page_line(plugin, f"http://{args.host}:{args.port}"), file=sys.stderr)
+            print(f"owner {owner!r} authorized on the sandbox at {sandbox.url}", file=sys.stderr)
 
         app = create_app(
             connector,

@@ -8,8 +8,10 @@ import os
 import pty
 import select
 import signal
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -228,6 +230,18 @@ def test_config_custom_model_from_the_config_folder_or_the_current_one(tmp_path:
     assert str(elsewhere.parent) in lost.stderr  # where it looked
 
 
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    """Until something accepts connections on the loopback ``port`` (bounded)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert time.monotonic() < deadline, f"nothing listened on {port}"
+            time.sleep(0.05)
+
+
 def test_serve_on_a_sandbox_prints_its_url_and_honours_config(tmp_path: Path) -> None:
     port = quiet_port()
     job = subprocess.Popen(
@@ -249,6 +263,7 @@ def test_serve_on_a_sandbox_prints_its_url_and_honours_config(tmp_path: Path) ->
     try:
         assert job.stderr is not None
         printed = read_until(job.stderr, "authorized on the sandbox")
+        wait_for_port(port)  # the host listens once its start-up (the line above) is over
         (line,) = [row for row in printed if row.startswith("embedded sandbox Front on ")]
         sandbox_url = line.split(" on ", 1)[1].strip()
         assert (
