@@ -19,7 +19,7 @@ from connector_front.errors import InvalidInputError, NotSupportedError
 from connector_front.guard import GuardedApi
 from connector_front.mappers.base import EVENTS, FrontApi, FrontJSON, ListQuery, Mapper
 from connector_front.mappers.custom_field_definitions import to_definition
-from connector_front.mappers.events import front_events
+from connector_front.mappers.events import front_event_pages
 from connector_front.models.custom_field import CustomFieldDefinition
 from connector_front.models.record import Record, RecordPage
 from connector_front.proxy import check_proxy_grant, check_proxy_path, forwardable_headers
@@ -88,12 +88,14 @@ class Connection:
         mapper = self._connector.registry.get(model)
         return Resources(self._connector, self.owner_id, mapper, as_operation=EVENTS)
 
-    async def activity(self, model: str, *, after: float | None) -> AsyncIterator[FrontJSON]:
-        """Front's activity log (Events API) oldest first from ``after``, as ``model::events``."""
-        resources = self.watch(model)
-        api = await resources.guarded("list")
-        async for event in front_events(api, after=after):
-            yield event
+    async def activity(
+        self, model: str, *, after: float | None
+    ) -> AsyncIterator[list[FrontJSON]]:
+        """Front's activity log (Events API) oldest first from ``after``, a page at a time,
+        as ``model::events``."""
+        api = await self.watch(model).guarded("list")
+        async for page in front_event_pages(api, after=after):
+            yield page
 
     async def proxy(
         self,

@@ -233,10 +233,10 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-async def front_events(
+async def front_event_pages(
     api: FrontApi, *, after: float | None, page_size: int = EVENTS_PAGE
-) -> AsyncIterator[dict[str, Any]]:
-    """Front's activity log oldest first, from ``after`` (seconds, exclusive) to now."""
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """Front's activity log oldest first, page by page, from ``after`` (seconds, exclusive)."""
     params: dict[str, Any] = {"sort_order": "asc", "limit": page_size}
     if after is not None:
         params["q[after]"] = f"{after:.3f}"
@@ -244,8 +244,7 @@ async def front_events(
     seen: set[str] = set()
     while True:
         page = await api.list_page("/events", params=params, next_url=next_url)
-        for item in page.results:
-            yield item
+        yield page.results
         if page.next_url is None or page.next_url in seen:
             return
         seen.add(page.next_url)

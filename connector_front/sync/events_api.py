@@ -10,45 +10,15 @@ before it, and the log's idempotency keys drop what was already emitted.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
-from connector_front.mappers.base import FrontApi, FrontJSON, FrontPage
-from connector_front.mappers.events import EVENTS_PAGE, front_events, translate
+from connector_front.mappers.base import FrontJSON
+from connector_front.mappers.events import translate
 from connector_front.sync.context import SyncContext
 from connector_front.sync.report import FeedReport
 from connector_front.sync.state import FeedState
 
 STREAM = "events_api"
 """The state key of the owner's conversation stream (shared by ticketIssue and ticketComment)."""
-
-
-class PageCounter:
-    """A FrontApi that counts the listing pages it serves (for the report)."""
-
-    def __init__(self, api: FrontApi) -> None:
-        self._api = api
-        self.pages = 0
-
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-    ) -> Any:
-        return await self._api.request(method, path, params=params, json=json)
-
-    async def list_page(
-        self,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        next_url: str | None = None,
-    ) -> FrontPage:
-        page = await self._api.list_page(path, params=params, next_url=next_url)
-        self.pages += 1
-        return page
 
 
 async def sync_activity(
@@ -69,15 +39,10 @@ async def sync_activity(
         after = cursor - ctx.overlap
     for report in reports.values():
         report.deletions_note = "from Front's events (trash, merge), not from an id listing"
-    api = PageCounter(await connector.connection(owner_id).watch(models[0]).guarded("list"))
-
-    batch: list[FrontJSON] = []
-    async for front_event in front_events(api, after=after):
-        batch.append(front_event)
-        if len(batch) >= EVENTS_PAGE:
-            cursor = await _emit(ctx, owner_id, models, reports, batch, cursor, api.pages)
-            batch = []
-    await _emit(ctx, owner_id, models, reports, batch, cursor, api.pages)
+    pages = 0
+    async for batch in connector.connection(owner_id).activity(models[0], after=after):
+        pages += 1
+        cursor = await _emit(ctx, owner_id, models, reports, batch, cursor, pages)
 
 
 async def _emit(
@@ -89,7 +54,7 @@ async def _emit(
     cursor: float,
     pages: int,
 ) -> float:
-    """Events of a batch into the log first, then the cursor: a crash between re-emits nothing."""
+    """Events of a page into the log first, then the cursor: a crash between re-emits nothing."""
     for report in reports.values():
         report.pages = pages
         report.records += len(batch)
