@@ -23,10 +23,14 @@ from connector_front.commands import sandbox as sandbox_command
 from connector_front.commands import sync, webhooks
 from connector_front.commands.help import DefaultsHelp
 from connector_front.commands.list_all import walk_all
-from connector_front.commands.targets import config_settings, settings_connector
+from connector_front.commands.targets import (
+    DEFAULT_OWNER,
+    command_connector,
+    config_settings,
+    settings_connector,
+)
 from connector_front.errors import ConfigurationError, ConnectorError, InvalidInputError
 
-DEFAULT_OWNER = "demo"
 HELP = DefaultsHelp
 """Every command's --help shows its defaults."""
 
@@ -313,21 +317,9 @@ def _resources(args: argparse.Namespace) -> int:
 
 
 async def _run_resources(args: argparse.Namespace) -> Any:
-    if args.sandbox:
-        from connector_front.embedded import EmbeddedSandbox, connect_owner
-
-        with tempfile.TemporaryDirectory(prefix="connector-front-cli-") as tmp:
-            database = Path(tmp) / "cli.sqlite3"
-            async with EmbeddedSandbox(database, settings=config_settings(args)) as env:
-                assert env.connector is not None
-                owner = args.owner or DEFAULT_OWNER
-                await connect_owner(env.connector, owner)
-                return await _call(env.connector, owner, args)
-    connector = settings_connector(args)
-    try:
-        return await _call(connector, args.owner or DEFAULT_OWNER, args)
-    finally:
-        await connector.aclose()
+    owner = args.owner or DEFAULT_OWNER
+    async with command_connector(args, owner) as connector:
+        return await _call(connector, owner, args)
 
 
 async def _call(connector: Any, owner: str, args: argparse.Namespace) -> Any:

@@ -11,10 +11,8 @@ import argparse
 import asyncio
 import json
 import sys
-import tempfile
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from connector_front.errors import InvalidInputError
@@ -75,26 +73,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from connector_front.cli import DEFAULT_OWNER
-    from connector_front.commands.targets import config_settings, settings_connector
+    from connector_front.commands.targets import DEFAULT_OWNER, command_connector
 
-    if args.sandbox:
-        from connector_front.embedded import EmbeddedSandbox, connect_owner
-
-        with tempfile.TemporaryDirectory(prefix="connector-front-sync-") as tmp:
-            database = Path(tmp) / "sync.sqlite3"
-            async with EmbeddedSandbox(database, settings=config_settings(args)) as env:
-                assert env.connector is not None
-                owner = args.owner or DEFAULT_OWNER
-                await connect_owner(env.connector, owner)
-                return await _passes(env.connector, owner, args)
-    connector = settings_connector(args)
-    try:
-        uses_oauth = connector.settings.uses_oauth
-        owner = args.owner or (None if uses_oauth else DEFAULT_OWNER)
-        return await _passes(connector, owner, args)
-    finally:
-        await connector.aclose()
+    owner = args.owner or DEFAULT_OWNER
+    async with command_connector(args, owner) as connector:
+        # without --owner, OAuth connections are synced all together
+        every = not args.sandbox and not args.owner and connector.settings.uses_oauth
+        return await _passes(connector, None if every else owner, args)
 
 
 async def _passes(connector: Any, owner: str | None, args: argparse.Namespace) -> int:

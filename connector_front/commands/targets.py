@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from connector_front.settings import ConnectorSettings
+
+DEFAULT_OWNER = "demo"
+"""The owner a command acts for when ``--owner`` is not given."""
 
 
 def config_settings(args: argparse.Namespace) -> ConnectorSettings | None:
@@ -33,3 +40,24 @@ def settings_connector(args: argparse.Namespace) -> Any:
     from connector_front.host.loader import load_connector
 
     return load_connector("front", settings_for(args))
+
+
+@asynccontextmanager
+async def command_connector(args: argparse.Namespace, owner: str) -> AsyncIterator[Any]:
+    """The connector a command talks to, closed after: with ``--sandbox`` one on a fresh
+    embedded sandbox with ``owner`` authorized, else the configured one."""
+    if not getattr(args, "sandbox", False):
+        connector = settings_connector(args)
+        try:
+            yield connector
+        finally:
+            await connector.aclose()
+        return
+    from connector_front.embedded import EmbeddedSandbox, connect_owner
+
+    with tempfile.TemporaryDirectory(prefix="connector-front-cli-") as tmp:
+        database = Path(tmp) / "cli.sqlite3"
+        async with EmbeddedSandbox(database, settings=config_settings(args)) as env:
+            assert env.connector is not None
+            await connect_owner(env.connector, owner)
+            yield env.connector
