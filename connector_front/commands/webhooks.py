@@ -17,8 +17,9 @@ from typing import Any
 import httpx
 
 from connector_front.errors import ConfigurationError, InvalidInputError
+from connector_front.webhooks.intake import check_delivery
 from connector_front.webhooks.signatures import application_signature, rule_signature
-from connector_front.webhooks.verify import WebhookRejected, verify_application, verify_rule
+from connector_front.webhooks.verify import WebhookRejected
 
 DEFAULT_INTAKE = "http://127.0.0.1:8000/webhooks/front"
 
@@ -129,26 +130,9 @@ def _verify(args: argparse.Namespace) -> int:
     settings = ConnectorSettings.load(args.config)
     now = args.at if args.at is not None else time.time()
     try:
-        if args.rule:
-            secret = settings.rule_secret(args.rule)
-            given = args.secret[0] if args.secret else None
-            verified = verify_rule(
-                body,
-                headers,
-                given or (secret.get_secret_value() if secret else None),
-                name=args.rule,
-                max_bytes=settings.webhook_max_body_bytes,
-            )
-        else:
-            secrets = args.secret or [s.get_secret_value() for s in settings.webhook_secrets]
-            verified = verify_application(
-                body,
-                headers,
-                secrets,
-                now=now,
-                tolerance=settings.webhook_tolerance,
-                max_bytes=settings.webhook_max_body_bytes,
-            )
+        verified = check_delivery(
+            settings, body, headers, now=now, rule=args.rule, secrets=args.secret or ()
+        )
     except WebhookRejected as exc:
         print(json.dumps({"valid": False, "code": exc.code, "reason": exc.message}))
         return 1

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from connector_front.settings import ConnectorSettings
 from connector_front.webhooks.queue import DeliveryQueue
-from connector_front.webhooks.verify import WebhookRejected, verify_application, verify_rule
+from connector_front.webhooks.verify import (
+    Verified,
+    WebhookRejected,
+    verify_application,
+    verify_rule,
+)
 
 logger = logging.getLogger("connector_front.webhooks")
 
@@ -45,16 +50,8 @@ class WebhookIntake:
 
     async def application(self, body: bytes, headers: Mapping[str, str]) -> IntakeAnswer:
         """An application webhook (or its validation challenge)."""
-        s = self._settings
         try:
-            verified = verify_application(
-                body,
-                headers,
-                [secret.get_secret_value() for secret in s.webhook_secrets],
-                now=self._clock(),
-                tolerance=s.webhook_tolerance,
-                max_bytes=s.webhook_max_body_bytes,
-            )
+            verified = check_delivery(self._settings, body, headers, now=self._clock())
         except WebhookRejected as exc:
             logger.warning("application webhook refused (%s): %s", exc.code, exc.message)
             raise
@@ -82,16 +79,8 @@ class WebhookIntake:
 
     async def rule(self, name: str, body: bytes, headers: Mapping[str, str]) -> IntakeAnswer:
         """A rule webhook named ``name`` (its secret is ``FRONT_RULE_SECRET_<NAME>``)."""
-        s = self._settings
-        secret = s.rule_secret(name)
         try:
-            verified = verify_rule(
-                body,
-                headers,
-                secret.get_secret_value() if secret else None,
-                name=name,
-                max_bytes=s.webhook_max_body_bytes,
-            )
+            verified = check_delivery(self._settings, body, headers, now=self._clock(), rule=name)
         except WebhookRejected as exc:
             logger.warning("rule webhook %r refused (%s): %s", name, exc.code, exc.message)
             raise
@@ -112,6 +101,28 @@ class WebhookIntake:
     def _notify(self) -> None:
         if self._stored is not None:
             self._stored()
+
+
+def check_delivery(
+    settings: ConnectorSettings,
+    body: bytes,
+    headers: Mapping[str, str],
+    *,
+    now: float,
+    rule: str | None = None,
+    secrets: Sequence[str] = (),
+) -> Verified:
+    """A delivery checked with the settings' secrets (or ``secrets``, when given): an
+    application webhook, or rule webhook ``rule``."""
+    limit = settings.webhook_max_body_bytes
+    if rule is not None:
+        stored = settings.rule_secret(rule)
+        secret = secrets[0] if secrets else (stored.get_secret_value() if stored else None)
+        return verify_rule(body, headers, secret, name=rule, max_bytes=limit)
+    accepted = list(secrets) or [s.get_secret_value() for s in settings.webhook_secrets]
+    return verify_application(
+        body, headers, accepted, now=now, tolerance=settings.webhook_tolerance, max_bytes=limit
+    )
 
 
 def front_headers(headers: Mapping[str, str]) -> dict[str, str]:
