@@ -15,6 +15,7 @@ import time
 from collections import Counter
 
 from connector_front.auth import StaticTokenAuth
+from connector_front.paging import all_results
 from connector_front.sandbox import SandboxConfig, SandboxServer
 from connector_front.transport import FrontClient, Pacer, RetryPolicy
 
@@ -38,7 +39,8 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, float | int | boo
         url, StaticTokenAuth("sandbox-api-token"), retry=retry, pacer=pacer
     ) as client:
         started = time.perf_counter()
-        ids = [c["id"] async for c in client.iterate("/contacts", params={"limit": args.page_size})]
+        listed = await all_results(client, "/contacts", params={"limit": args.page_size})
+        ids = [c["id"] for c in listed]
         wall = time.perf_counter() - started
     counts = Counter(ids)
     pages = client.stats.requests

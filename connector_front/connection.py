@@ -22,6 +22,7 @@ from connector_front.mappers.custom_field_definitions import to_definition
 from connector_front.mappers.events import front_event_pages
 from connector_front.models.custom_field import CustomFieldDefinition
 from connector_front.models.record import Record, RecordPage
+from connector_front.paging import all_results
 from connector_front.proxy import check_proxy_grant, check_proxy_path, forwardable_headers
 from connector_front.proxy_links import relinked_response
 from connector_front.records import build_record, parse_write
@@ -221,7 +222,7 @@ class Resources:
         _, path = endpoint.split(" ", 1)
         return [
             CustomFieldDefinition.model_validate(to_definition(item))
-            async for item in client.iterate(path)
+            for item in await all_results(client, path)
         ]
 
     async def delete(self, record_id: str, *, permanent: bool = False) -> None:

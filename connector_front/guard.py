@@ -8,12 +8,13 @@ refuses such a call before it is sent.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from connector_front.errors import ConnectorError, InvalidInputError
-from connector_front.mappers.base import FrontApi, FrontPage
+from connector_front.mappers.base import FrontApi
+from connector_front.paging import FrontPage
 from connector_front.scopes import match_template
 
 
@@ -22,12 +23,6 @@ class UndeclaredEndpointError(ConnectorError):
 
     code = "internal_error"
     status = 500
-
-
-@dataclass(frozen=True)
-class _Page:
-    results: list[dict[str, Any]]
-    next_url: str | None
 
 
 class GuardedApi:
@@ -86,4 +81,4 @@ class GuardedApi:
         page = await self._api.list_page(path, params=params, next_url=next_url)
         if self._relative is None or page.next_url is None:
             return page
-        return _Page(page.results, self._relative(page.next_url))
+        return replace(page, next_url=self._relative(page.next_url))

@@ -4,7 +4,9 @@ Installed as ``connector_front.mappers``. Mappers never import transport, host o
 they reach Front only through the small :class:`FrontApi` protocol.
 """
 
-from .base import CollectionMapper, FrontApi, FrontPage, ListQuery, MappedList, Mapper, Unified
+from connector_front.paging import FrontPage
+
+from .base import CollectionMapper, FrontApi, ListQuery, MappedList, Mapper, Unified
 from .generic_company import CompanyMapper
 from .generic_contact import ContactMapper
 from .generic_user import UserMapper

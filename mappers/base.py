@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from connector_front.errors import InvalidInputError, NotSupportedError
 from connector_front.models.base import UnifiedFields
+from connector_front.paging import PageSource, one_page
 
 OPERATIONS: tuple[str, ...] = ("list", "retrieve", "create", "update", "delete")
 """The five unified operations, in manifest order."""
@@ -28,18 +29,12 @@ compared with the last one, or Front's activity log (Events API and webhooks).""
 FrontJSON = dict[str, Any]
 
 
-class FrontPage(Protocol):
-    """One page of a Front listing, as the transport returns it."""
+class FrontApi(PageSource, Protocol):
+    """The slice of the transport a mapper may use: one request, or one page of a listing.
 
-    @property
-    def results(self) -> list[FrontJSON]: ...
-
-    @property
-    def next_url(self) -> str | None: ...
-
-
-class FrontApi(Protocol):
-    """The slice of the transport a mapper may use: one request, or one page of a listing."""
+    Listings go through :mod:`connector_front.paging`'s walker, which refuses a next-page
+    link that does not move on.
+    """
 
     async def request(
         self,
@@ -49,28 +44,6 @@ class FrontApi(Protocol):
         params: Mapping[str, Any] | None = None,
         json: Any = None,
     ) -> Any: ...
-
-    async def list_page(
-        self,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        next_url: str | None = None,
-    ) -> FrontPage: ...
-
-
-async def all_results(
-    api: FrontApi, path: str, *, params: Mapping[str, Any] | None = None
-) -> list[FrontJSON]:
-    """Every item of a Front listing, following its pages to the end."""
-    items: list[FrontJSON] = []
-    next_url: str | None = None
-    while True:
-        page = await api.list_page(path, params=params, next_url=next_url)
-        items.extend(page.results)
-        if page.next_url is None:
-            return items
-        next_url = page.next_url
 
 
 @dataclass(frozen=True)
@@ -247,7 +220,7 @@ class CollectionMapper(Mapper):
 
     async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
         params = self.front_params(query)
-        page = await api.list_page(self.collection, params=params, next_url=query.cursor)
+        page = await one_page(api, self.collection, params=params, next_url=query.cursor)
         return MappedList(items=page.results, next_cursor=page.next_url)
 
     async def retrieve(self, api: FrontApi, record_id: str) -> FrontJSON:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from connector_front.models.event import Trigger
 from connector_front.models.record import ResourceRef
+from connector_front.paging import pages
 
 from .base import FrontApi
 
@@ -240,12 +241,5 @@ async def front_event_pages(
     params: dict[str, Any] = {"sort_order": "asc", "limit": page_size}
     if after is not None:
         params["q[after]"] = f"{after:.3f}"
-    next_url: str | None = None
-    seen: set[str] = set()
-    while True:
-        page = await api.list_page("/events", params=params, next_url=next_url)
+    async for page in pages(api, "/events", params=params):
         yield page.results
-        if page.next_url is None or page.next_url in seen:
-            return
-        seen.add(page.next_url)
-        next_url = page.next_url

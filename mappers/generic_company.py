@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from connector_front.errors import InvalidInputError
 from connector_front.models.generic_company import GenericCompanyFields
+from connector_front.paging import one_page
 
 from .base import (
     CollectionMapper,
@@ -74,7 +75,7 @@ class CompanyMapper(CollectionMapper):
         account not updated after the filter value (carried in the cursor to later pages)."""
         after, next_url = _cutoff(query)
         params = self.front_params(query)
-        page = await api.list_page(self.collection, params=params, next_url=next_url)
+        page = await one_page(api, self.collection, params=params, next_url=next_url)
         if after is None:
             return MappedList(items=page.results, next_cursor=page.next_url)
         fresh = [a for a in page.results if not _not_after(a.get("updated_at"), after)]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from connector_front.errors import InvalidInputError
+from connector_front.paging import all_results
 
-from .base import FrontApi, all_results
+from .base import FrontApi
 
 
 async def tag_ids(api: FrontApi, names: Iterable[str], *, field: str) -> list[str]:

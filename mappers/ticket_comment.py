@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from connector_front.errors import InvalidInputError, NotFoundError
 from connector_front.models.ticket_comment import TicketCommentFields
+from connector_front.paging import one_page
 
 from .base import (
     FrontApi,
@@ -87,12 +88,10 @@ class CommentMapper(Mapper):
             )
         phase, next_url = _decode_phase(query.cursor)
         path = f"/conversations/{path_id(issue, model=self.model)}/{phase}"
-        page = await api.list_page(path, params=list_params(query), next_url=next_url)
+        page = await one_page(api, path, params=list_params(query), next_url=next_url)
         items = [_with_issue(item, issue) for item in page.results]
-        if page.next_url is not None:
-            return MappedList(items=items, next_cursor=f"{phase}|{page.next_url}")
-        following = PHASES.index(phase) + 1
-        more = f"{PHASES[following]}|" if following < len(PHASES) else None
+        later = PHASES[PHASES.index(phase) + 1 :]  # the next phase starts at its first page
+        more = f"{phase}|{page.next_url}" if page.next_url else (f"{later[0]}|" if later else None)
         return MappedList(items=items, next_cursor=more)
 
     async def retrieve(self, api: FrontApi, record_id: str) -> FrontJSON:

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from connector_front.errors import InvalidInputError, UnprocessableError
 from connector_front.models.ticket_issue import TicketIssueFields
+from connector_front.paging import all_results, one_page
 
 from .base import (
     FrontApi,
@@ -102,7 +103,7 @@ class IssueMapper(Mapper):
         unknown_filters(query, list(self.filters), model=self.model)
         search = await self._search_query(api, query.filters)
         path = f"/conversations/search/{quote(search, safe='')}" if search else "/conversations"
-        page = await api.list_page(path, params=list_params(query), next_url=query.cursor)
+        page = await one_page(api, path, params=list_params(query), next_url=query.cursor)
         # Front's search is coarser than unified statuses ("is:open is:assigned" also matches
         # conversations in a "waiting" ticket status): keep only the status asked for.
         wanted = query.filters.get("status")
@@ -275,14 +276,12 @@ class IssueMapper(Mapper):
 
 async def _with_inboxes(api: FrontApi, conversation: FrontJSON) -> FrontJSON:
     path = f"/conversations/{path_id(str(conversation['id']), model='ticketIssue')}/inboxes"
-    page = await api.list_page(path)
-    return with_related(conversation, inboxes=page.results)
+    return with_related(conversation, inboxes=await all_results(api, path))
 
 
 async def _waiting_status(api: FrontApi) -> str:
     """The first ticket status in the "waiting" category: what onHold is in Front."""
-    page = await api.list_page("/company/statuses")
-    for status in page.results:
+    for status in await all_results(api, "/company/statuses"):
         if status.get("category") == "waiting":
             return str(status["id"])
     raise UnprocessableError(

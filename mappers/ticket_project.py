@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from connector_front.errors import InvalidInputError
 from connector_front.models.ticket_project import TicketProjectFields
+from connector_front.paging import all_results, one_page
 
 from .base import (
     FrontApi,
@@ -15,7 +16,6 @@ from .base import (
     MappedList,
     Mapper,
     Unified,
-    all_results,
     list_params,
     path_id,
     unknown_filters,
@@ -62,7 +62,7 @@ class ProjectMapper(Mapper):
 
     async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
         unknown_filters(query, [], model=self.model)
-        page = await api.list_page("/inboxes", params=list_params(query), next_url=query.cursor)
+        page = await one_page(api, "/inboxes", params=list_params(query), next_url=query.cursor)
         items = await gather_limited(page.results, lambda inbox: _with_members(api, inbox))
         return MappedList(items=items, next_cursor=page.next_url)
 

@@ -42,6 +42,8 @@ class StaticTokenAuth(httpx.Auth):
     """Front API-token mode: a fixed bearer token, never refreshed."""
 
     reauthorize_hint = "The Front API token is invalid or was revoked; configure a valid API token"
+    api_token = True
+    """Read by the transport to word a 403 for a token (not an OAuth app)."""
 
     def __init__(self, token: str) -> None:
         if not token:

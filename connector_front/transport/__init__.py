@@ -1,10 +1,9 @@
-"""The HTTP client to Front: typed errors, retries, pacing, pagination and host checks."""
+"""The HTTP client to Front: typed errors, retries, pacing and host checks."""
 
 from connector_front.transport.client import ClientStats, FrontClient, RequestHook
 from connector_front.transport.errors import FrontErrorBody, error_for_response
 from connector_front.transport.hosts import FRONT_HOST_SUFFIX, HostPolicy
 from connector_front.transport.pacing import Pacer, RateLimitInfo
-from connector_front.transport.pagination import FrontPage
 from connector_front.transport.retry import (
     RETRY_STATUSES,
     SAFE_METHODS,
@@ -20,7 +19,6 @@ __all__ = [
     "ClientStats",
     "FrontClient",
     "FrontErrorBody",
-    "FrontPage",
     "HostPolicy",
     "Pacer",
     "RateLimitInfo",

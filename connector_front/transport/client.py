@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
 import httpx
-from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt
+from tenacity import RetryCallState
 
-from connector_front.auth import StaticTokenAuth
 from connector_front.errors import (
     ConfigurationError,
     InvalidInputError,
     MovedError,
     UpstreamError,
 )
+from connector_front.paging import FrontPage
 from connector_front.transport.errors import error_for_response
 from connector_front.transport.hosts import HostPolicy
 from connector_front.transport.pacing import Pacer
-from connector_front.transport.pagination import FrontPage
 from connector_front.transport.retry import RetryPolicy, parse_retry_after
 
 logger = logging.getLogger("connector_front.transport")
@@ -146,25 +145,6 @@ class FrontClient:
             body = await self._call("GET", url, params=params, json=None)
         return FrontPage.from_body(body, f"GET {self.hosts.api_path(url)}")
 
-    async def iterate(
-        self, path: str, *, params: Mapping[str, Any] | None = None
-    ) -> AsyncIterator[dict[str, Any]]:
-        """Every record of a listing, following ``_pagination.next`` to the last page."""
-        page = await self.list_page(path, params=params)
-        seen: set[str] = set()
-        while True:
-            for item in page.results:
-                yield item
-            if page.next_url is None:
-                return
-            if page.next_url in seen:
-                raise UpstreamError(
-                    f"Front returned the same next-page link twice while listing GET {path}; "
-                    "stopping to avoid a loop. Try the listing again."
-                )
-            seen.add(page.next_url)
-            page = await self.list_page(path, next_url=page.next_url)
-
     async def send_raw(
         self,
         method: str,
@@ -270,10 +250,11 @@ class FrontClient:
             if status == 429
             else None,
             attempts=attempts,
+            # what the credential says of itself, for a 401 / 403 message a user can act on
             reauthorize_hint=getattr(
                 self._auth, "reauthorize_hint", "Re-authorize the Front connection"
             ),
-            api_token=isinstance(self._auth, StaticTokenAuth),
+            api_token=getattr(self._auth, "api_token", False),
         )
 
     async def _send(
@@ -291,9 +272,7 @@ class FrontClient:
         if self.on_request is not None:
             self.on_request(method, path)
         self.stats.requests += 1
-        policy = self.retry
         attempts = 0
-        next_wait: list[float] = [0.0]
 
         async def attempt() -> httpx.Response:
             nonlocal attempts
@@ -314,43 +293,22 @@ class FrontClient:
             logger.debug("%s %s -> %d (attempt %d)", method, path, response.status_code, attempts)
             return response
 
-        def should_retry(state: RetryCallState) -> bool:
-            outcome = state.outcome
-            if outcome is None:  # pragma: no cover - tenacity always sets it
-                return False
-            value = outcome.exception() if outcome.failed else outcome.result()
-            if value is None:  # pragma: no cover - a failed outcome has an exception
-                return False
-            wait = policy.decide(method, value, state.attempt_number)
-            next_wait[0] = wait or 0.0
-            return wait is not None
-
         def before_sleep(state: RetryCallState) -> None:
             self.stats.retries += 1
             outcome = state.outcome
-            what = (
-                _name(outcome.exception())
-                if outcome is not None and outcome.failed
-                else str(outcome.result().status_code if outcome is not None else "?")
-            )
+            assert outcome is not None  # tenacity sleeps only after an outcome
+            what = _name(outcome.exception()) if outcome.failed else outcome.result().status_code
             logger.warning(
                 "%s %s -> %s; retrying in %.2f s (attempt %d of %d)",
                 method,
                 path,
                 what,
-                next_wait[0],
+                state.upcoming_sleep,
                 state.attempt_number,
-                policy.max_attempts,
+                self.retry.max_attempts,
             )
 
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(policy.max_attempts),
-            retry=should_retry,
-            wait=lambda _state: next_wait[0],
-            before_sleep=before_sleep,
-            sleep=self._sleep,
-            reraise=True,
-        )
+        retrying = self.retry.retrying(method, sleep=self._sleep, before_sleep=before_sleep)
         try:
             response: httpx.Response = await retrying(attempt)
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
@@ -362,7 +320,7 @@ class FrontClient:
             tries = f" after {attempts} attempts" if attempts > 1 else ""
             advice = (
                 "Try again later."
-                if attempts > 1 or method in policy.retry_methods
+                if attempts > 1 or method in self.retry.retry_methods
                 else "It was not retried because Front may have received it; check whether "
                 "the change happened before sending it again."
             )

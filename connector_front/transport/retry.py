@@ -1,14 +1,23 @@
-"""When a failed Front request may be sent again, and how long to wait first."""
+"""When a failed Front request may be sent again, and how long to wait first (tenacity)."""
 
 from __future__ import annotations
 
-import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 
 import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    retry_if_result,
+    stop_after_attempt,
+    wait_exponential,
+    wait_random_exponential,
+)
+from tenacity.wait import wait_base
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"})
 """Methods Front may see twice without harm (PATCH/PUT set fields, DELETE is idempotent)."""
@@ -64,9 +73,36 @@ def parse_reset(value: str | None, *, now: float) -> float | None:
     return now + max(0.0, number)  # seconds from now
 
 
+def rate_limit_wait(response: httpx.Response, *, now: float) -> float | None:
+    """Seconds a 429 asks us to wait (``retry-after``, else ``x-ratelimit-reset``); else None."""
+    if response.status_code != 429:
+        return None
+    wait = parse_retry_after(response.headers.get("retry-after"), now=now)
+    if wait is None:
+        reset = parse_reset(response.headers.get("x-ratelimit-reset"), now=now)
+        wait = None if reset is None else max(0.0, reset - now)
+    return wait
+
+
+@dataclass(frozen=True)
+class wait_retry_after(wait_base):
+    """A 429's own wait (see :func:`rate_limit_wait`); any other outcome waits ``otherwise``."""
+
+    otherwise: wait_base
+    clock: Callable[[], float] = time.time
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        outcome = retry_state.outcome
+        if outcome is not None and not outcome.failed:
+            wait = rate_limit_wait(outcome.result(), now=self.clock())
+            if wait is not None:
+                return wait
+        return self.otherwise(retry_state)
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How many tries, and the jittered exponential backoff between them."""
+    """How many tries, which failures are tried again, and the jittered backoff between them."""
 
     max_attempts: int = 5
     base_delay: float = 0.5
@@ -77,7 +113,7 @@ class RetryPolicy:
     """Longest 429 ``retry-after`` waited out; a longer one is raised to the caller at once."""
     retry_methods: frozenset[str] = SAFE_METHODS
     retry_statuses: frozenset[int] = RETRY_STATUSES
-    rand: Callable[[], float] = field(default=random.random, repr=False, compare=False)
+    clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.max_attempts < 1:
@@ -90,47 +126,36 @@ class RetryPolicy:
         """One attempt, no retries."""
         return cls(max_attempts=1)
 
-    def backoff(self, attempt: int) -> float:
-        """Delay after failed attempt number ``attempt`` (1-based), jittered."""
-        ceiling = min(self.max_delay, self.base_delay * (2.0 ** max(0, attempt - 1)))
-        spread: float = self.rand()
-        return ceiling * (1.0 - self.jitter) + ceiling * self.jitter * spread
+    def backoff(self) -> wait_base:
+        """Exponential from ``base_delay`` up to ``max_delay``, ``jitter`` of each delay random."""
+        fixed, spread = 1.0 - self.jitter, self.jitter
+        return wait_exponential(self.base_delay * fixed, max=self.max_delay * fixed) + (
+            wait_random_exponential(self.base_delay * spread, max=self.max_delay * spread)
+        )
 
-    def rate_limit_wait(
-        self, headers: Mapping[str, str] | httpx.Headers, *, now: float | None = None
-    ) -> float | None:
-        """Seconds a 429 asks us to wait (``retry-after``, else ``x-ratelimit-reset``)."""
-        clock = time.time() if now is None else now
-        wait = parse_retry_after(headers.get("retry-after"), now=clock)
-        if wait is None:
-            reset = parse_reset(headers.get("x-ratelimit-reset"), now=clock)
-            if reset is not None:
-                wait = max(0.0, reset - clock)
-        return wait
-
-    def decide(
+    def retrying(
         self,
         method: str,
-        outcome: httpx.Response | BaseException,
-        attempt: int,
         *,
-        now: float | None = None,
-    ) -> float | None:
-        """Seconds to wait before retrying ``outcome`` of ``attempt``, or None to stop here."""
-        if attempt >= self.max_attempts:
-            return None
+        sleep: Callable[[float], Awaitable[None]],
+        before_sleep: Callable[[RetryCallState], None] | None = None,
+    ) -> AsyncRetrying:
+        """tenacity's retrying of one ``method`` request: it returns the last response or raises."""
         safe = method.upper() in self.retry_methods
-        if isinstance(outcome, httpx.Response):
-            if outcome.status_code == 429:  # Front did not process it: any method may retry
-                wait = self.rate_limit_wait(outcome.headers, now=now)
-                if wait is None:
-                    return self.backoff(attempt)
-                return wait if wait <= self.max_retry_after else None
-            if outcome.status_code in self.retry_statuses and safe:
-                return self.backoff(attempt)
-            return None
-        if isinstance(outcome, NOT_SENT_ERRORS):
-            return self.backoff(attempt)
-        if isinstance(outcome, MAYBE_SENT_ERRORS) and safe:
-            return self.backoff(attempt)
-        return None
+        statuses = self.retry_statuses if safe else frozenset()
+        errors = NOT_SENT_ERRORS + (MAYBE_SENT_ERRORS if safe else ())
+
+        def again(response: httpx.Response) -> bool:
+            if response.status_code == 429:  # Front did not process it: any method may retry
+                wait = rate_limit_wait(response, now=self.clock())
+                return wait is None or wait <= self.max_retry_after
+            return response.status_code in statuses
+
+        return AsyncRetrying(
+            stop=stop_after_attempt(self.max_attempts),
+            retry=retry_if_exception_type(errors) | retry_if_result(again),
+            wait=wait_retry_after(self.backoff(), self.clock),
+            sleep=sleep,
+            before_sleep=before_sleep,
+            retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
+        )

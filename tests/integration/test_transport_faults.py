@@ -25,6 +25,7 @@ from connector_front.errors import (
     RateLimitedError,
     UpstreamError,
 )
+from connector_front.paging import all_results
 from connector_front.sandbox import SandboxConfig, SandboxServer
 from connector_front.transport import FrontClient, RetryPolicy
 
@@ -46,7 +47,7 @@ def new_contact(tag: str) -> dict[str, Any]:
 
 
 async def contacts_named(client: FrontClient, name: str) -> list[str]:
-    return [c["id"] async for c in client.iterate("/contacts") if c["name"] == name]
+    return [c["id"] for c in await all_results(client, "/contacts") if c["name"] == name]
 
 
 async def test_5xx_on_get_is_retried_until_it_succeeds(

@@ -11,6 +11,7 @@ import pytest
 
 from connector_front.auth import StaticTokenAuth
 from connector_front.errors import UpstreamError
+from connector_front.paging import all_results
 from connector_front.sandbox import SandboxConfig, SandboxServer
 from connector_front.transport import FrontClient, Pacer, RetryPolicy
 
@@ -29,7 +30,7 @@ async def test_thousand_contacts_under_a_tight_limit_each_once_without_429s(
 ) -> None:
     started = time.monotonic()
     async with client_for(sandbox) as client:
-        ids = [c["id"] async for c in client.iterate("/contacts", params={"limit": 100})]
+        ids = [c["id"] for c in await all_results(client, "/contacts", params={"limit": 100})]
     elapsed = time.monotonic() - started
     counts = Counter(ids)
     assert len(counts) == 1000
@@ -56,7 +57,7 @@ async def test_without_pacing_the_same_listing_hits_429s_and_still_completes(
     sandbox: SandboxServer, sandbox_admin: Any
 ) -> None:
     async with client_for(sandbox, pacer=Pacer.off()) as client:
-        ids = [c["id"] async for c in client.iterate("/contacts", params={"limit": 50})]
+        ids = [c["id"] for c in await all_results(client, "/contacts", params={"limit": 50})]
     assert sorted(Counter(ids).values()) == [1] * 300
     assert client.stats.rate_limited > 0  # what the pacer avoids
     assert sandbox_admin.stats()["rate_limited"] == client.stats.rate_limited
@@ -73,7 +74,7 @@ async def test_concurrent_listings_share_the_pacer(
     async with client_for(sandbox) as client:
 
         async def walk() -> list[str]:
-            return [c["id"] async for c in client.iterate("/contacts", params={"limit": 100})]
+            return [c["id"] for c in await all_results(client, "/contacts", params={"limit": 100})]
 
         first, second = await asyncio.gather(walk(), walk())
     assert len(set(first)) == len(first) == 400
@@ -93,8 +94,7 @@ async def test_next_links_to_another_host_are_not_followed(
         with pytest.raises(UpstreamError, match=r"attacker\.invalid"):
             await client.list_page("/contacts", next_url=page.next_url)
         with pytest.raises(UpstreamError, match="not Front's API host"):
-            async for _ in client.iterate("/contacts", params={"limit": 2}):
-                pass
+            await all_results(client, "/contacts", params={"limit": 2})
     assert len(sandbox_admin.requests()) == 2  # only the two first pages, on the sandbox
 
 

@@ -16,6 +16,7 @@ from connector_front.errors import (
     NotFoundError,
     UpstreamError,
 )
+from connector_front.paging import all_results, one_page, pages
 from connector_front.transport import FrontClient, Pacer, RetryPolicy
 
 TOKEN = "static-TOKEN-abc"
@@ -131,8 +132,8 @@ async def test_pagination_refuses_foreign_next_links_before_sending() -> None:
     client, seen = make_client(handler)
     items: list[str] = []
     with pytest.raises(UpstreamError, match=r"evil\.example"):
-        async for item in client.iterate("/contacts"):
-            items.append(item["id"])
+        async for page in pages(client, "/contacts"):
+            items.extend(item["id"] for item in page.results)
     assert items == ["crd_1"]
     assert {r.url.host for r in seen} == {"front.test"}
     with pytest.raises(UpstreamError):
@@ -141,10 +142,21 @@ async def test_pagination_refuses_foreign_next_links_before_sending() -> None:
 
 async def test_pagination_stops_on_a_looping_next_link() -> None:
     page = {"_results": [{"id": "crd_1"}], "_pagination": {"next": f"{BASE}/contacts?p=2"}}
-    client, _ = make_client(lambda r: httpx.Response(200, json=page))
-    with pytest.raises(UpstreamError, match="same next-page link"):
-        async for _ in client.iterate("/contacts"):
-            pass
+    client, seen = make_client(lambda r: httpx.Response(200, json=page))
+    with pytest.raises(UpstreamError, match="same next-page link twice while listing GET /c"):
+        await all_results(client, "/contacts")
+    assert len(seen) == 2
+
+
+async def test_a_page_whose_next_link_is_its_own_is_refused() -> None:
+    """A cursor's page that links back to itself would make every caller loop forever."""
+    own = f"{BASE}/contacts?p=2"
+    page = {"_results": [{"id": "crd_1"}], "_pagination": {"next": own}}
+    client, seen = make_client(lambda r: httpx.Response(200, json=page))
+    with pytest.raises(UpstreamError, match="same next-page link twice"):
+        await one_page(client, "/contacts", next_url=own)
+    assert (await one_page(client, "/contacts")).next_url == own
+    assert len(seen) == 2
 
 
 async def test_paths_must_be_api_paths() -> None:

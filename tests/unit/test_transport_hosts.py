@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connector_front.transport import FrontPage, HostPolicy
+from connector_front.paging import FrontPage
+from connector_front.transport import HostPolicy
 
 LOCAL = HostPolicy("http://127.0.0.1:8123")
 FRONT = HostPolicy("https://api2.frontapp.com")

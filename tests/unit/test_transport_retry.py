@@ -8,82 +8,140 @@ import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tenacity import RetryCallState
+from tenacity.wait import wait_base
 
 from connector_front.transport import RetryPolicy, parse_reset, parse_retry_after
 
 POLICY = RetryPolicy(max_attempts=4, base_delay=0.1, max_delay=1.0, jitter=0.0)
+
+Outcome = httpx.Response | Exception
 
 
 def _response(status: int, **headers: str) -> httpx.Response:
     return httpx.Response(status, headers=headers)
 
 
+async def _run(policy: RetryPolicy, method: str, *outcomes: Outcome) -> tuple[list[float], int]:
+    """Drive the policy's retrying over ``outcomes``: the waits slept and the attempts made."""
+    slept: list[float] = []
+    queue = list(outcomes)
+    attempts = 0
+    raised: list[Exception] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    async def attempt() -> httpx.Response:
+        nonlocal attempts
+        attempts += 1
+        outcome = queue.pop(0) if len(queue) > 1 else queue[0]
+        if isinstance(outcome, Exception):
+            raised.append(outcome)
+            raise outcome
+        return outcome
+
+    try:
+        await policy.retrying(method, sleep=sleep)(attempt)
+    except Exception as exc:
+        assert exc is raised[-1]  # the last failure itself, not a tenacity wrapper
+    return slept, attempts
+
+
+def _wait(wait: wait_base, attempt: int) -> float:
+    state = RetryCallState(None, None, (), {})
+    state.attempt_number = attempt
+    return wait(state)
+
+
 @pytest.mark.parametrize("method", ["GET", "HEAD", "PUT", "DELETE", "PATCH"])
-def test_5xx_retried_for_safe_methods(method: str) -> None:
-    assert POLICY.decide(method, _response(503), 1) == pytest.approx(0.1)
-    assert POLICY.decide(method, httpx.ReadTimeout("slow"), 2) == pytest.approx(0.2)
-    assert POLICY.decide(method, httpx.RemoteProtocolError("dropped"), 1) is not None
+async def test_5xx_retried_for_safe_methods(method: str) -> None:
+    faults = (_response(503), httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("dropped"))
+    slept, attempts = await _run(POLICY, method, *faults, _response(200))
+    assert slept == pytest.approx([0.1, 0.2, 0.4])
+    assert attempts == 4
 
 
-def test_post_not_retried_once_it_may_have_been_received() -> None:
-    assert POLICY.decide("POST", _response(500), 1) is None
-    assert POLICY.decide("POST", httpx.ReadTimeout("slow"), 1) is None
-    assert POLICY.decide("POST", httpx.RemoteProtocolError("dropped"), 1) is None
-    assert POLICY.decide("POST", httpx.WriteError("half sent"), 1) is None
+@pytest.mark.parametrize(
+    "outcome",
+    [
+        _response(500),
+        httpx.ReadTimeout("slow"),
+        httpx.RemoteProtocolError("dropped"),
+        httpx.WriteError("half sent"),
+    ],
+)
+async def test_post_not_retried_once_it_may_have_been_received(outcome: Outcome) -> None:
+    assert await _run(POLICY, "POST", outcome, _response(201)) == ([], 1)
 
 
 @pytest.mark.parametrize(
     "error", [httpx.ConnectError("refused"), httpx.ConnectTimeout("t"), httpx.PoolTimeout("p")]
 )
-def test_post_retried_when_the_request_never_left(error: Exception) -> None:
-    assert POLICY.decide("POST", error, 1) is not None
+async def test_post_retried_when_the_request_never_left(error: Exception) -> None:
+    assert await _run(POLICY, "POST", error, _response(201)) == ([pytest.approx(0.1)], 2)
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "PATCH"])
-def test_429_retried_for_every_method_after_retry_after(method: str) -> None:
-    assert POLICY.decide(method, _response(429, **{"retry-after": "3"}), 1) == 3.0
+async def test_429_retried_for_every_method_after_retry_after(method: str) -> None:
+    limited = _response(429, **{"retry-after": "3"})
+    assert await _run(POLICY, method, limited, _response(200)) == ([3.0], 2)
 
 
-def test_429_longer_than_the_cap_is_not_waited_out() -> None:
+async def test_429_longer_than_the_cap_is_not_waited_out() -> None:
     policy = RetryPolicy(max_retry_after=5)
-    assert policy.decide("GET", _response(429, **{"retry-after": "30"}), 1) is None
+    limited = _response(429, **{"retry-after": "30"})
+    assert await _run(policy, "GET", limited, _response(200)) == ([], 1)
 
 
-def test_429_falls_back_to_reset_then_backoff() -> None:
-    wait = POLICY.decide(
-        "GET", _response(429, **{"x-ratelimit-reset": "1700000002"}), 1, now=1_700_000_000.0
+async def test_429_falls_back_to_reset_then_backoff() -> None:
+    policy = RetryPolicy(
+        max_attempts=4, base_delay=0.1, max_delay=1.0, jitter=0.0, clock=lambda: 1_700_000_000.0
     )
-    assert wait == pytest.approx(2.0)
-    assert POLICY.decide("GET", _response(429), 1) == pytest.approx(0.1)
+    reset = _response(429, **{"x-ratelimit-reset": "1700000002"})
+    slept, _ = await _run(policy, "GET", reset, _response(429), _response(200))
+    assert slept == pytest.approx([2.0, 0.2])
 
 
-def test_client_errors_and_other_exceptions_are_not_retried() -> None:
+async def test_client_errors_and_other_exceptions_are_not_retried() -> None:
     for status in (400, 401, 403, 404, 409, 422, 501):
-        assert POLICY.decide("GET", _response(status), 1) is None
-    assert POLICY.decide("GET", ValueError("bug"), 1) is None
-    assert POLICY.decide("GET", httpx.UnsupportedProtocol("ftp"), 1) is None
+        assert await _run(POLICY, "GET", _response(status), _response(200)) == ([], 1)
+    assert await _run(POLICY, "GET", ValueError("bug"), _response(200)) == ([], 1)
+    assert await _run(POLICY, "GET", httpx.UnsupportedProtocol("ftp"), _response(200)) == ([], 1)
 
 
-def test_no_retry_after_the_last_attempt() -> None:
-    assert POLICY.decide("GET", _response(503), 4) is None
-    assert POLICY.decide("GET", _response(429, **{"retry-after": "1"}), 4) is None
-    assert RetryPolicy.none().decide("GET", _response(503), 1) is None
+async def test_no_retry_after_the_last_attempt() -> None:
+    assert len((await _run(POLICY, "GET", _response(503)))[0]) == 3
+    assert await _run(POLICY, "GET", _response(429, **{"retry-after": "1"})) == ([1.0] * 3, 4)
+    assert await _run(POLICY, "GET", httpx.ConnectError("refused")) == (
+        pytest.approx([0.1, 0.2, 0.4]),
+        4,
+    )
+    assert await _run(RetryPolicy.none(), "GET", _response(503)) == ([], 1)
 
 
-@given(attempt=st.integers(1, 30), rand=st.floats(0, 1), jitter=st.floats(0, 1))
-def test_backoff_is_bounded_and_grows(attempt: int, rand: float, jitter: float) -> None:
-    policy = RetryPolicy(base_delay=0.5, max_delay=8.0, jitter=jitter, rand=lambda: rand)
+async def test_the_last_answer_is_returned_when_retries_run_out() -> None:
+    async def no_sleep(_: float) -> None:
+        return None
+
+    async def unavailable() -> httpx.Response:
+        return _response(503)
+
+    answer = await POLICY.retrying("GET", sleep=no_sleep)(unavailable)
+    assert answer.status_code == 503
+
+
+@given(attempt=st.integers(1, 30), jitter=st.floats(0, 1))
+def test_backoff_is_bounded_and_grows(attempt: int, jitter: float) -> None:
+    policy = RetryPolicy(base_delay=0.5, max_delay=8.0, jitter=jitter)
     ceiling = min(8.0, 0.5 * 2 ** (attempt - 1))
-    delay = policy.backoff(attempt)
+    delay = _wait(policy.backoff(), attempt)
     assert ceiling * (1 - jitter) - 1e-9 <= delay <= ceiling + 1e-9
 
 
 def test_jitter_spreads_delays() -> None:
-    import random
-
-    rng = random.Random(7)
-    policy = RetryPolicy(base_delay=1.0, max_delay=1.0, jitter=1.0, rand=rng.random)
-    delays = {round(policy.backoff(1), 3) for _ in range(20)}
+    policy = RetryPolicy(base_delay=1.0, max_delay=1.0, jitter=1.0)
+    delays = {round(_wait(policy.backoff(), 1), 3) for _ in range(20)}
     assert len(delays) > 10
 
 
