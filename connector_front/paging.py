@@ -1,14 +1,11 @@
-"""Front's listings: the page envelope and the one walker every listing goes through.
-
-The walker refuses a next-page link it has already followed (or the one it was given), so
-a Front answer that points back to itself ends in a typed error instead of a loop.
-"""
+"""Front's listings: the page envelope, and the one walker every listing goes through."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
+from contextlib import aclosing
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from connector_front.errors import UpstreamError
 
@@ -48,30 +45,46 @@ class PageSource(Protocol):
     ) -> FrontPage: ...
 
 
-async def pages(
+Page = TypeVar("Page")
+
+
+async def follow(
+    read: Callable[[str | None], Awaitable[Page]],
+    link: Callable[[Page], str | None],
+    *,
+    where: str,
+    start: str | None = None,
+) -> AsyncGenerator[Page]:
+    """Pages read by their next link from ``start`` (None: the first) to the last; a page
+    linking to one already followed (or to ``start``) is refused before it is yielded."""
+    seen = {start} if start else set()
+    while True:
+        page = await read(start)
+        if (start := link(page)) in seen:
+            raise UpstreamError(
+                f"Front returned the same next-page link twice while listing {where}; "
+                "stopping to avoid a loop. Try the listing again."
+            )
+        yield page
+        if start is None:
+            return
+        seen.add(start)
+
+
+def pages(
     source: PageSource,
     path: str,
     *,
     params: Mapping[str, Any] | None = None,
     next_url: str | None = None,
 ) -> AsyncGenerator[FrontPage]:
-    """The pages of ``GET path`` from ``next_url`` (or the first) to the last.
-
-    A page whose next link was already followed is refused before it is yielded.
-    """
-    seen = {next_url} if next_url else set()
-    while True:
-        page = await source.list_page(path, params=params, next_url=next_url)
-        if page.next_url in seen:
-            raise UpstreamError(
-                f"Front returned the same next-page link twice while listing GET {path}; "
-                "stopping to avoid a loop. Try the listing again."
-            )
-        yield page
-        if page.next_url is None:
-            return
-        seen.add(page.next_url)
-        next_url = page.next_url
+    """The pages of ``GET path`` from ``next_url`` (or the first) to the last."""
+    return follow(
+        lambda url: source.list_page(path, params=params, next_url=url),
+        lambda page: page.next_url,
+        where=f"GET {path}",
+        start=next_url,
+    )
 
 
 async def one_page(
@@ -81,12 +94,9 @@ async def one_page(
     params: Mapping[str, Any] | None = None,
     next_url: str | None = None,
 ) -> FrontPage:
-    """One page of ``GET path`` (the first, or the one at a cursor's ``next_url``)."""
-    walk = pages(source, path, params=params, next_url=next_url)
-    try:
+    """One page of ``GET path``: the first, or the one at a cursor's ``next_url``."""
+    async with aclosing(pages(source, path, params=params, next_url=next_url)) as walk:
         return await anext(walk)
-    finally:
-        await walk.aclose()
 
 
 async def all_results(

@@ -15,9 +15,7 @@ from typing import Any, Literal
 
 from connector_front.models.event import Trigger
 from connector_front.models.record import ResourceRef
-from connector_front.paging import pages
-
-from .base import FrontApi
+from connector_front.paging import PageSource, pages
 
 Subject = Literal["conversation", "target", "merged"]
 
@@ -235,7 +233,7 @@ def _number(value: Any) -> float | None:
 
 
 async def front_event_pages(
-    api: FrontApi, *, after: float | None, page_size: int = EVENTS_PAGE
+    api: PageSource, *, after: float | None, page_size: int = EVENTS_PAGE
 ) -> AsyncIterator[list[dict[str, Any]]]:
     """Front's activity log oldest first, page by page, from ``after`` (seconds, exclusive)."""
     params: dict[str, Any] = {"sort_order": "asc", "limit": page_size}

@@ -86,9 +86,11 @@ class CommentMapper(Mapper):
                 "ticketIssue, e.g. ?issue=cnv_123",
                 fields=["filters.issue"],
             )
-        phase, next_url = _decode_phase(query.cursor)
+        phase, _, next_url = (query.cursor or PHASES[0]).partition("|")
+        if phase not in PHASES:
+            raise InvalidInputError("cursor is not a ticketComment cursor", fields=["cursor"])
         path = f"/conversations/{path_id(issue, model=self.model)}/{phase}"
-        page = await one_page(api, path, params=list_params(query), next_url=next_url)
+        page = await one_page(api, path, params=list_params(query), next_url=next_url or None)
         items = [_with_issue(item, issue) for item in page.results]
         later = PHASES[PHASES.index(phase) + 1 :]  # the next phase starts at its first page
         more = f"{phase}|{page.next_url}" if page.next_url else (f"{later[0]}|" if later else None)
@@ -163,15 +165,6 @@ def _path(record_id: str) -> str:
         f"ticketComment id {record_id!r} is neither a comment (com_…) nor a message (msg_…)",
         fields=["id"],
     )
-
-
-def _decode_phase(cursor: str | None) -> tuple[str, str | None]:
-    if not cursor:
-        return PHASES[0], None
-    phase, _, url = cursor.partition("|")
-    if phase not in PHASES:
-        raise InvalidInputError("cursor is not a ticketComment cursor", fields=["cursor"])
-    return phase, url or None
 
 
 def _with_issue(front: FrontJSON, issue: str) -> FrontJSON:

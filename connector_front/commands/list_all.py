@@ -10,6 +10,8 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from connector_front.paging import follow
+
 
 async def walk_all(
     resources: Any,
@@ -47,14 +49,17 @@ async def _pages(
     report: Any,
 ) -> int:
     records = pages = 0
-    while True:
-        page = await resources.list(limit=limit, cursor=cursor, filters=filters, raw=raw)
+    listing = follow(
+        lambda at: resources.list(limit=limit, cursor=at, filters=filters, raw=raw),
+        lambda page: page.next,
+        where=f"{resources.model}::list",
+        start=cursor,
+    )
+    async for page in listing:
         for record in page.data:
             stream.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
         stream.flush()
         records, pages = records + len(page.data), pages + 1
         if report is not None:
             report(records, pages)
-        if page.next is None:
-            return records
-        cursor = page.next
+    return records

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from connector_front.mappers.base import ChangeFeed
 from connector_front.models.event import Trigger, UnifiedEvent, idempotency_key
 from connector_front.models.record import Record
+from connector_front.paging import follow
 from connector_front.sync.context import SyncContext
 from connector_front.sync.fingerprint import Fingerprint, content_of, updated_stamp
 from connector_front.sync.report import FeedReport
@@ -121,17 +122,17 @@ async def _list(
     """Every page of the listing, as model::events; an error here aborts the whole pass."""
     resources = ctx.connector.connection(owner_id).watch(model)
     seen: dict[str, Record] = {}
-    cursor: str | None = None
-    while True:
-        page = await resources.list(limit=PAGE_SIZE, cursor=cursor, filters=filters)
+    listing = follow(
+        lambda cursor: resources.list(limit=PAGE_SIZE, cursor=cursor, filters=filters),
+        lambda page: page.next,
+        where=f"{model}::list",
+    )
+    async for page in listing:
         report.pages += 1
-        for record in page.data:
-            seen[record.id] = record
+        seen.update((record.id, record) for record in page.data)
         report.records = len(seen)
         ctx.tell(owner_id, report, "listing")
-        if page.next is None:
-            return seen
-        cursor = page.next
+    return seen
 
 
 def _changed(

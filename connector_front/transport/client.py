@@ -60,7 +60,7 @@ class ClientStats:
 
 
 class FrontClient:
-    """Front's Core API over HTTP: typed errors, retries, pacing, pagination, host checks."""
+    """Front's Core API over HTTP: typed errors, retries, pacing, list pages, host checks."""
 
     def __init__(
         self,
@@ -137,12 +137,8 @@ class FrontClient:
         next_url: str | None = None,
     ) -> FrontPage:
         """One page of a listing: the first (``path`` + ``params``) or the one at ``next_url``."""
-        if next_url:
-            url = self._vet_next(path, next_url)
-            body = await self._call("GET", url, params=None, json=None)
-        else:
-            url = self._resolve("GET", path)
-            body = await self._call("GET", url, params=params, json=None)
+        url = self._vet_next(path, next_url) if next_url else self._resolve("GET", path)
+        body = await self._call("GET", url, params=None if next_url else params, json=None)
         return FrontPage.from_body(body, f"GET {self.hosts.api_path(url)}")
 
     async def send_raw(
@@ -176,20 +172,15 @@ class FrontClient:
             ) from None
 
     def _vet_next(self, path: str, next_url: str) -> httpx.URL:
-        if next_url.startswith("/") and not next_url.startswith("//"):
-            return self._resolve("GET", next_url)  # an API path kept by a cursor
+        """The URL of a next-page link: a Front URL, or an API path kept by a cursor."""
         try:
-            url = httpx.URL(next_url)
-        except httpx.InvalidURL:
-            url = None
-        if url is None or not self.hosts.is_allowed(url):
-            host = url.host if url is not None and url.host else "an unusable URL"
+            return self.hosts.resolve(next_url)
+        except (ValueError, httpx.InvalidURL) as exc:
             raise UpstreamError(
-                f"The next-page link for GET {path} points to {host}, which is not Front's API "
-                f"host ({self.hosts.base.host} or *.frontapp.com); refusing to send the "
-                "credentials there. Check the API base URL."
-            )
-        return url
+                f"The next-page link for GET {path} is unusable: {exc} (Front's API host is "
+                f"{self.hosts.base.host} or *.frontapp.com); refusing to send the credentials "
+                "there. Check the API base URL."
+            ) from None
 
     async def _call(
         self, method: str, url: httpx.URL, *, params: Mapping[str, Any] | None, json: Any

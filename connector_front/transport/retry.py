@@ -24,18 +24,10 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"})
 
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 
-NOT_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.PoolTimeout,
-)
+NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 """Failures before any byte of the request left: safe to retry for every method."""
 
-MAYBE_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
-    httpx.TimeoutException,
-    httpx.NetworkError,
-    httpx.RemoteProtocolError,
-)
+MAYBE_SENT_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 """Failures after the request may have reached Front: retried only for safe methods."""
 
 
@@ -73,7 +65,7 @@ def parse_reset(value: str | None, *, now: float) -> float | None:
     return now + max(0.0, number)  # seconds from now
 
 
-def rate_limit_wait(response: httpx.Response, *, now: float) -> float | None:
+def rate_limit_wait(response: httpx.Response, now: float) -> float | None:
     """Seconds a 429 asks us to wait (``retry-after``, else ``x-ratelimit-reset``); else None."""
     if response.status_code != 429:
         return None
@@ -82,22 +74,6 @@ def rate_limit_wait(response: httpx.Response, *, now: float) -> float | None:
         reset = parse_reset(response.headers.get("x-ratelimit-reset"), now=now)
         wait = None if reset is None else max(0.0, reset - now)
     return wait
-
-
-@dataclass(frozen=True)
-class wait_retry_after(wait_base):
-    """A 429's own wait (see :func:`rate_limit_wait`); any other outcome waits ``otherwise``."""
-
-    otherwise: wait_base
-    clock: Callable[[], float] = time.time
-
-    def __call__(self, retry_state: RetryCallState) -> float:
-        outcome = retry_state.outcome
-        if outcome is not None and not outcome.failed:
-            wait = rate_limit_wait(outcome.result(), now=self.clock())
-            if wait is not None:
-                return wait
-        return self.otherwise(retry_state)
 
 
 @dataclass(frozen=True)
@@ -147,14 +123,21 @@ class RetryPolicy:
 
         def again(response: httpx.Response) -> bool:
             if response.status_code == 429:  # Front did not process it: any method may retry
-                wait = rate_limit_wait(response, now=self.clock())
+                wait = rate_limit_wait(response, self.clock())
                 return wait is None or wait <= self.max_retry_after
             return response.status_code in statuses
 
+        def retry_after(state: RetryCallState) -> float:
+            """A 429's own wait (``retry-after``); any other outcome backs off."""
+            done = state.outcome
+            asked = None if done is None or done.failed else rate_limit_wait(done.result(), now())
+            return backoff(state) if asked is None else asked
+
+        backoff, now = self.backoff(), self.clock
         return AsyncRetrying(
             stop=stop_after_attempt(self.max_attempts),
             retry=retry_if_exception_type(errors) | retry_if_result(again),
-            wait=wait_retry_after(self.backoff(), self.clock),
+            wait=retry_after,
             sleep=sleep,
             before_sleep=before_sleep,
             retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
