@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
-
 from connector_front.auth import (
     BearerAuth,
     OAuthFlow,
@@ -56,26 +54,20 @@ class FrontClients:
     def get(self, owner_id: str) -> FrontClient:
         """The owner's client, created on first use."""
         if owner_id not in self._clients:
+            token = self.settings.api_token
             self._clients[owner_id] = FrontClient(
                 self.settings.api_base,
-                self._auth(owner_id),
+                StaticTokenAuth(token.get_secret_value())
+                if token is not None
+                else BearerAuth(TokenManager(owner_id, self.flow, self.tokens)),
                 timeout=self.settings.timeout,
                 retry=RetryPolicy(max_attempts=self.settings.max_attempts),
             )
         return self._clients[owner_id]
 
-    def _auth(self, owner_id: str) -> httpx.Auth:
-        if self.settings.api_token is not None:
-            return StaticTokenAuth(self.settings.api_token.get_secret_value())
-        return BearerAuth(TokenManager(owner_id, self.flow, self.tokens))
-
-    async def drop(self, owner_id: str) -> None:
-        """Close and forget the owner's client (after a disconnect)."""
-        client = self._clients.pop(owner_id, None)
-        if client is not None:
-            await client.aclose()
-
-    async def aclose(self) -> None:
-        clients, self._clients = self._clients, {}
-        for client in clients.values():
-            await client.aclose()
+    async def aclose(self, owner_id: str | None = None) -> None:
+        """Close and forget the owner's client (after a disconnect); every one when None."""
+        for owner in list(self._clients) if owner_id is None else [owner_id]:
+            client = self._clients.pop(owner, None)
+            if client is not None:
+                await client.aclose()

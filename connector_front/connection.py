@@ -18,7 +18,9 @@ import httpx
 
 from connector_front.context import OwnerContext
 from connector_front.errors import (
+    ConnectorError,
     InvalidInputError,
+    NotFoundError,
     NotSupportedError,
     OperationNotGrantedError,
     UpstreamError,
@@ -76,16 +78,10 @@ class Connection:
                 'operations must be a non-empty list such as ["genericContact::list"]',
                 fields=["operations"],
             )
-        registry = self._ctx.registry
-        for operation_id in operations:
-            mapper, operation = registry.parse_operation(operation_id)
-            if not mapper.supports(operation):
-                raise mapper.unsupported_error(operation)
-        unique = tuple(dict.fromkeys(operations))
+        unique = self._ctx.registry.grantable(operations)
         info = await self._ctx.connections.put(self.owner_id, unique)
-        return ConnectionDetails(
-            self.owner_id, info.operations, tuple(registry.required_scopes(unique))
-        )
+        scopes = tuple(self._ctx.registry.required_scopes(unique))
+        return ConnectionDetails(self.owner_id, info.operations, scopes)
 
     async def authorize(self, origin: str | None = None) -> Authorization:
         """Start OAuth: the URL to send the customer to (with a one-time state remembering
@@ -143,7 +139,7 @@ class Connection:
                 note = f"revoking failed ({exc.message}); the stored tokens were deleted anyway"
         await clients.tokens.delete(owner)
         had_connection = await self._ctx.connections.delete(owner)
-        await clients.drop(owner)
+        await clients.aclose(owner)
         logger.info("owner %s disconnected: %s", owner, note)
         return {
             "ownerId": owner,
@@ -152,6 +148,36 @@ class Connection:
             "tokensDeleted": tokens is not None,
             "message": note,
         }
+
+    async def subscribed(self, model: str) -> bool:
+        """Whether the connection receives ``model``'s events (``model::events``)."""
+        try:
+            mapper = self._ctx.registry.get(model)
+        except NotFoundError:
+            return False
+        if not mapper.supports(EVENTS) or mapper.changes is None:
+            return False
+        info = await self._ctx.connections.get(self.owner_id)
+        if info is None:
+            return not self._ctx.settings.uses_oauth  # an API token is its own authority
+        return f"{model}::{EVENTS}" in info.operations
+
+    async def company(self) -> str | None:
+        """The Front company (``cmp_``) of the owner's account, learnt once from ``GET /me``."""
+        info = await self._ctx.connections.get(self.owner_id)
+        if info is not None and info.company_id:
+            return info.company_id
+        try:
+            me = await self._ctx.client.request("GET", "/me")
+        except ConnectorError as exc:
+            logger.warning("could not learn the Front company of owner %s: %s", self.owner_id, exc)
+            return None
+        company = me.get("id") if isinstance(me, dict) else None
+        if not isinstance(company, str) or not company:
+            return None
+        if info is not None:
+            await self._ctx.connections.set_company(self.owner_id, company)
+        return company
 
     def resources(self, model: str) -> Resources:
         return Resources(self._ctx, self._ctx.registry.get(model))
@@ -292,8 +318,13 @@ class Resources:
         object runs on this admission (the grants are read once per call)."""
         if not self._mapper.supports(operation):
             raise self._mapper.unsupported_error(operation)
-        grant = self._grant(operation)
-        self._ctx.check_granted(await self._ctx.grants(), f"{self.model}::{grant}")
+        operation_id, grants = f"{self.model}::{self._grant(operation)}", await self._ctx.grants()
+        if grants is not None and operation_id not in grants:
+            raise OperationNotGrantedError(
+                f"{operation_id} was not requested when the connection for {self._ctx.owner_id!r} "
+                f"was created (it has: {', '.join(grants)}); recreate the connection with it "
+                "and authorize again so the app's scopes cover it"
+            )
         self._admitted = operation
         if record_id is not None:
             self._mapper.check_id(record_id)

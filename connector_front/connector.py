@@ -16,14 +16,14 @@ from connector_front.connection import Connection
 from connector_front.connections import ConnectionStore
 from connector_front.context import OwnerContext
 from connector_front.cursor import CursorCodec, cursor_keys
-from connector_front.errors import ConfigurationError, ConnectorError, NotFoundError
+from connector_front.errors import ConfigurationError
 from connector_front.events.builder import EventBuilder
 from connector_front.events.log import EventLog
 from connector_front.events.outbound import EventPusher
 from connector_front.events.processor import DeliveryProcessor
 from connector_front.field_mapping import FieldMapping
 from connector_front.manifest import Manifest, build_manifest
-from connector_front.mappers.base import EVENTS, Mapper
+from connector_front.mappers.base import Mapper
 from connector_front.models.event import EventPage, UnifiedEvent
 from connector_front.permissions import PermissionReport, check_permissions
 from connector_front.registry import ModelRegistry, load_mapper
@@ -62,7 +62,7 @@ class FrontConnector:
         self.connections = ConnectionStore(database)
         self.clients = FrontClients(self.settings, self.tokens, self.states)
         self.event_log = EventLog(database, outbox=self.settings.events_url is not None)
-        self.event_builder = EventBuilder(self)
+        self.event_builder = EventBuilder(self.event_log, self.connection)
         self.deliveries = DeliveryQueue(database)
         self.processor = DeliveryProcessor(self, self.deliveries)
         self.webhooks = WebhookIntake(self.settings, self.deliveries, stored=self.processor.wake)
@@ -103,7 +103,7 @@ class FrontConnector:
         """Finish OAuth from the callback: consume the state, store tokens, learn the
         company and check the granted read operations' scopes; the owner id."""
         owner_id, _ = await self.clients.flow.complete(code, state)
-        await self.company_of(owner_id)
+        await self.connection(owner_id).company()
         await self.check_permissions(owner_id)
         return owner_id
 
@@ -175,36 +175,6 @@ class FrontConnector:
         read and emitted. ``full`` forces the full id listing (the deletion check).
         """
         return await self.syncer.run(owner_id=owner_id, models=models, progress=progress, full=full)
-
-    async def subscribed(self, owner_id: str, model: str) -> bool:
-        """Whether the owner's connection receives ``model``'s events (``model::events``)."""
-        try:
-            mapper = self.registry.get(model)
-        except NotFoundError:
-            return False
-        if not mapper.supports(EVENTS) or mapper.changes is None:
-            return False
-        info = await self.connections.get(owner_id)
-        if info is None:
-            return not self.settings.uses_oauth  # an API token is its own authority
-        return f"{model}::{EVENTS}" in info.operations
-
-    async def company_of(self, owner_id: str) -> str | None:
-        """The Front company (``cmp_``) of the owner's account, learnt once from ``GET /me``."""
-        info = await self.connections.get(owner_id)
-        if info is not None and info.company_id:
-            return info.company_id
-        try:
-            me = await self.clients.get(owner_id).request("GET", "/me")
-        except ConnectorError as exc:
-            logger.warning("could not learn the Front company of owner %s: %s", owner_id, exc)
-            return None
-        company = me.get("id") if isinstance(me, dict) else None
-        if not isinstance(company, str) or not company:
-            return None
-        if info is not None:
-            await self.connections.set_company(owner_id, company)
-        return company
 
     def background(self) -> list[Job]:
         """What a host runs beside its server: webhook processing and, if set, event pushing."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from connector_front.clients import FrontClients
 from connector_front.connections import ConnectionStore
 from connector_front.cursor import CursorCodec
-from connector_front.errors import AuthorizationRequiredError, OperationNotGrantedError
+from connector_front.errors import AuthorizationRequiredError
 from connector_front.field_mapping import FieldMapping
 from connector_front.registry import ModelRegistry
 from connector_front.settings import ConnectorSettings
@@ -43,12 +43,3 @@ class OwnerContext:
                 "needs, then authorize it"
             )
         return None if info is None else info.operations
-
-    def check_granted(self, grants: tuple[str, ...] | None, operation_id: str) -> None:
-        """An operation must have been asked for when the connection was created."""
-        if grants is not None and operation_id not in grants:
-            raise OperationNotGrantedError(
-                f"{operation_id} was not requested when the connection for {self.owner_id!r} "
-                f"was created (it has: {', '.join(grants)}); recreate the connection with it "
-                "and authorize again so the app's scopes cover it"
-            )

@@ -65,11 +65,7 @@ async def create_session(request: Request) -> Response:
             fields=["operations"],
         )
     connector = _connector(request)
-    for operation_id in operations:
-        mapper, operation = connector.registry.parse_operation(operation_id)
-        if not mapper.supports(operation):
-            raise mapper.unsupported_error(operation)
-    unique = list(dict.fromkeys(operations))
+    unique = connector.registry.grantable(operations)
     token, session = connector.sessions.issue(owner, unique)
     path = f"{PAGE}?{urlencode({'session': token})}"
     return JSONResponse(
