@@ -73,11 +73,6 @@ class Connection:
 
     async def create(self, operations: Sequence[str]) -> ConnectionDetails:
         """Record which operations this connection needs and derive the Front scopes for them."""
-        if isinstance(operations, str) or not operations:
-            raise InvalidInputError(
-                'operations must be a non-empty list such as ["genericContact::list"]',
-                fields=["operations"],
-            )
         unique = self._ctx.registry.grantable(operations)
         info = await self._ctx.connections.put(self.owner_id, unique)
         scopes = tuple(self._ctx.registry.required_scopes(unique))
@@ -190,8 +185,9 @@ class Connection:
     async def activity(self, model: str, *, after: float | None) -> AsyncIterator[list[FrontJSON]]:
         """Front's activity log (Events API) oldest first from ``after``, a page at a time,
         as ``model::events``."""
-        api = await self.watch(model).guarded("list")
-        async for page in front_event_pages(api, after=after):
+        resources = self.watch(model)
+        await resources._enter("list")
+        async for page in front_event_pages(resources._guard("list"), after=after):
             yield page
 
     async def proxy(
@@ -328,11 +324,6 @@ class Resources:
         self._admitted = operation
         if record_id is not None:
             self._mapper.check_id(record_id)
-
-    async def guarded(self, operation: str) -> FrontApi:
-        """Front held to the endpoints of the grant ``operation`` runs under, once admitted."""
-        await self._enter(operation)
-        return self._guard(operation)
 
     async def _enter(self, operation: str, *, record_id: str | None = None) -> None:
         """Admit ``operation`` unless :meth:`admit` just did for this call (one grant read)."""

@@ -6,15 +6,13 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from connector_front.auth import SQLiteStateStore, SQLiteTokenStore
-from connector_front.clients import FrontClients
 from connector_front.connect_session import SessionCodec
 from connector_front.connection import Connection
 from connector_front.connections import ConnectionStore
-from connector_front.context import OwnerContext
+from connector_front.context import FrontClients, OwnerContext
 from connector_front.cursor import CursorCodec, cursor_keys
 from connector_front.errors import ConfigurationError
 from connector_front.events.builder import EventBuilder
@@ -87,17 +85,8 @@ class FrontConnector:
 
     def connection(self, owner_id: str) -> Connection:
         """The owner's connection, handed the context it works with (it never calls back)."""
-        return Connection(
-            OwnerContext(
-                owner_id,
-                self.settings,
-                self.registry,
-                self.field_mapping,
-                self.cursors,
-                self.connections,
-                self.clients,
-            )
-        )
+        shared = (self.settings, self.registry, self.field_mapping, self.cursors, self.connections)
+        return Connection(OwnerContext(owner_id, *shared, self.clients))
 
     async def complete_authorization(self, code: str, state: str) -> str:
         """Finish OAuth from the callback: consume the state, store tokens, learn the
@@ -191,12 +180,7 @@ class FrontConnector:
     async def __aenter__(self) -> FrontConnector:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
     def _pusher(self) -> EventPusher | None:

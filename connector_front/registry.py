@@ -111,7 +111,12 @@ class ModelRegistry:
         return self._mappers[model], operation
 
     def grantable(self, operation_ids: Sequence[str]) -> list[str]:
-        """The ids, once each, if every one is well formed and supported (else a 4xx)."""
+        """The ids, once each, if they are a non-empty list of well-formed, supported ones."""
+        if isinstance(operation_ids, str) or not operation_ids:
+            raise InvalidInputError(
+                'operations must be a non-empty list such as ["genericContact::list"]',
+                fields=["operations"],
+            )
         for operation_id in operation_ids:
             mapper, operation = self.parse_operation(operation_id)
             if not mapper.supports(operation):

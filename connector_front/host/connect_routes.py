@@ -55,11 +55,7 @@ async def create_session(request: Request) -> Response:
     owner, operations = body.get("ownerId"), body.get("operations")
     if not isinstance(owner, str) or not owner.strip():
         raise InvalidInputError("ownerId must be a non-empty string", fields=["ownerId"])
-    if (
-        not isinstance(operations, list)
-        or not operations
-        or not all(isinstance(o, str) for o in operations)
-    ):
+    if not isinstance(operations, list) or not all(isinstance(o, str) for o in operations):
         raise InvalidInputError(
             'operations must be a non-empty list such as ["genericContact::list"]',
             fields=["operations"],
