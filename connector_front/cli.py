@@ -25,6 +25,7 @@ from connector_front.commands.help import DefaultsHelp
 from connector_front.commands.list_all import walk_all
 from connector_front.commands.targets import (
     DEFAULT_OWNER,
+    add_target_options,
     command_connector,
     config_settings,
     settings_connector,
@@ -76,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
         help="seconds between background event-sync passes (when not given: the sync_interval "
         "setting, 60; 0 = off)",
     )
-    _add_target_options(serve)
+    add_target_options(serve)
     serve.set_defaults(handler=_serve)
 
     connect_command.add_parser(commands)
@@ -126,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--raw", action="store_true", help="include Front's rawResource")
         if action == "delete":
             sub.add_argument("--permanent", action="store_true", help="delete for good")
-        _add_target_options(sub)
+        add_target_options(sub)
         sub.set_defaults(handler=_resources, action=action)
     return parser
 
@@ -137,25 +138,6 @@ def _command(commands: Any, name: str, summary: str) -> argparse.ArgumentParser:
         name, help=summary, description=summary[0].upper() + summary[1:] + ".", formatter_class=HELP
     )
     return parser
-
-
-def _add_target_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("which Front")
-    group.add_argument(
-        "--sandbox", action="store_true", help="an embedded sandbox Front (a fresh one each run)"
-    )
-    group.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        help="settings file (TOML or JSON); with --sandbox its field_mapping, custom_models, "
-        "timeout and max_attempts apply",
-    )
-    group.add_argument("--api-base", default=None, help="any Front-compatible API base URL")
-    group.add_argument("--api-token", default=None, help="a Front API token (instead of OAuth)")
-    group.add_argument(
-        "--owner", default=None, help=f"connection owner id (when not given: {DEFAULT_OWNER})"
-    )
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -229,7 +211,7 @@ def _serve_on_sandbox(args: argparse.Namespace, loaded: Any) -> int:
             jobs = sync.serve_jobs(args.sync_interval, plugin)
             if jobs:  # the first (baseline) pass before requests, so later changes are events
                 await plugin.sync(owner)
-            company = await plugin.company_of(owner)
+            company = await plugin.connection(owner).company()
             sandbox.state.configure(interactive_consent=True)  # a person sees the consent page
             # printed last: the host starts listening right after this
             print(

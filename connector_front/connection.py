@@ -9,14 +9,24 @@ page = await connection.resources("genericContact").list(limit=10)
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+import logging
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 import httpx
 
-from connector_front.errors import InvalidInputError, NotSupportedError
+from connector_front.context import OwnerContext
+from connector_front.errors import (
+    ConnectorError,
+    InvalidInputError,
+    NotFoundError,
+    NotSupportedError,
+    OperationNotGrantedError,
+    UpstreamError,
+)
 from connector_front.guard import GuardedApi
+from connector_front.health import iso, token_health
 from connector_front.mappers.base import EVENTS, FrontApi, FrontJSON, ListQuery, Mapper
 from connector_front.mappers.custom_field_definitions import to_definition
 from connector_front.mappers.events import front_event_pages
@@ -27,11 +37,9 @@ from connector_front.proxy import check_proxy_grant, check_proxy_path, forwardab
 from connector_front.proxy_links import relinked_response
 from connector_front.records import build_record, parse_write
 
-if TYPE_CHECKING:
-    from connector_front.connector import FrontConnector
-
-T = TypeVar("T")
 MAX_LIMIT = 100
+
+logger = logging.getLogger("connector_front")
 
 
 @dataclass(frozen=True)
@@ -56,46 +64,131 @@ class Authorization:
 
 
 class Connection:
-    """One owner's connection. Cheap to create; state lives in the connector's stores."""
+    """One owner's connection. Cheap to create; state lives in the context's stores."""
 
-    def __init__(self, connector: FrontConnector, owner_id: str) -> None:
-        if not owner_id or not owner_id.strip():
+    def __init__(self, context: OwnerContext) -> None:
+        if not context.owner_id or not context.owner_id.strip():
             raise InvalidInputError("owner id must be a non-empty string", fields=["ownerId"])
-        self._connector = connector
-        self.owner_id = owner_id
+        self._ctx = context
+        self.owner_id = context.owner_id
 
     async def create(self, operations: Sequence[str]) -> ConnectionDetails:
         """Record which operations this connection needs and derive the Front scopes for them."""
-        return await self._connector.create_connection(self.owner_id, operations)
+        unique = self._ctx.registry.grantable(operations)
+        info = await self._ctx.connections.put(self.owner_id, unique)
+        scopes = tuple(self._ctx.registry.required_scopes(unique))
+        return ConnectionDetails(self.owner_id, info.operations, scopes)
 
-    async def authorize(self) -> Authorization:
-        """Start OAuth: the URL to send the customer to (with a one-time state)."""
-        return Authorization(await self._connector.authorization_url(self.owner_id))
+    async def authorize(self, origin: str | None = None) -> Authorization:
+        """Start OAuth: the URL to send the customer to (with a one-time state remembering
+        ``origin``, what started it)."""
+        if not self._ctx.settings.uses_oauth:
+            return Authorization(None)
+        return Authorization(await self._ctx.clients.flow.authorization_url(self.owner_id, origin))
 
     async def status(self) -> dict[str, Any] | None:
-        """Operations, scopes (needed, missing, unverified), token health; None if absent."""
-        return await self._connector.connection_status(self.owner_id)
+        """Operations, scopes needed / found missing / unverified, token health and company;
+        None when there is no connection. Never a token."""
+        info = await self._ctx.connections.get(self.owner_id)
+        if info is None:
+            return None
+        checked = info.permissions or {}
+        required = self._ctx.registry.required_scopes(info.operations)
+        if self._ctx.settings.uses_oauth:
+            token = token_health(await self._ctx.clients.tokens.get(self.owner_id), self.owner_id)
+        else:
+            token = {"status": "valid", "message": "calls use the configured Front API token"}
+        return {
+            "ownerId": self.owner_id,
+            "operations": list(info.operations),
+            "requiredScopes": required,
+            "missingScopes": checked.get("missingScopes", []),
+            "verifiedScopes": checked.get("verifiedScopes", []),
+            "unverifiedScopes": checked.get("unverifiedScopes", required),
+            "checkedAt": iso(checked.get("checkedAt")),
+            "problems": checked.get("problems", []),
+            "token": token,
+            "company": info.company_id,
+            "createdAt": iso(info.created_at),
+        }
 
     async def disconnect(self) -> dict[str, Any]:
-        """Revoke (where possible) and delete the stored tokens and the connection."""
-        return await self._connector.disconnect(self.owner_id)
+        """Revoke the tokens (where a revocation endpoint is configured), then delete them and
+        the connection whatever Front said; says what was done."""
+        clients, owner = self._ctx.clients, self.owner_id
+        tokens = await clients.tokens.get(owner)
+        revoked = False
+        url = self._ctx.settings.revoke_url
+        if tokens is None:
+            note = "no tokens were stored"
+        elif url is None:
+            note = (
+                "Front has no token revocation endpoint: the stored tokens were deleted; the "
+                "app stays listed in Front's settings until an admin removes it there"
+            )
+        else:
+            try:
+                await clients.flow.revoke(url, tokens)
+                revoked = True
+                note = "the tokens were revoked at Front and deleted"
+            except UpstreamError as exc:
+                note = f"revoking failed ({exc.message}); the stored tokens were deleted anyway"
+        await clients.tokens.delete(owner)
+        had_connection = await self._ctx.connections.delete(owner)
+        await clients.aclose(owner)
+        logger.info("owner %s disconnected: %s", owner, note)
+        return {
+            "ownerId": owner,
+            "disconnected": had_connection or tokens is not None,
+            "revoked": revoked,
+            "tokensDeleted": tokens is not None,
+            "message": note,
+        }
+
+    async def subscribed(self, model: str) -> bool:
+        """Whether the connection receives ``model``'s events (``model::events``)."""
+        try:
+            mapper = self._ctx.registry.get(model)
+        except NotFoundError:
+            return False
+        if not mapper.supports(EVENTS) or mapper.changes is None:
+            return False
+        info = await self._ctx.connections.get(self.owner_id)
+        if info is None:
+            return not self._ctx.settings.uses_oauth  # an API token is its own authority
+        return f"{model}::{EVENTS}" in info.operations
+
+    async def company(self) -> str | None:
+        """The Front company (``cmp_``) of the owner's account, learnt once from ``GET /me``."""
+        info = await self._ctx.connections.get(self.owner_id)
+        if info is not None and info.company_id:
+            return info.company_id
+        try:
+            me = await self._ctx.client.request("GET", "/me")
+        except ConnectorError as exc:
+            logger.warning("could not learn the Front company of owner %s: %s", self.owner_id, exc)
+            return None
+        company = me.get("id") if isinstance(me, dict) else None
+        if not isinstance(company, str) or not company:
+            return None
+        if info is not None:
+            await self._ctx.connections.set_company(self.owner_id, company)
+        return company
 
     def resources(self, model: str) -> Resources:
-        return Resources(self._connector, self.owner_id, self._connector.registry.get(model))
+        return Resources(self._ctx, self._ctx.registry.get(model))
 
     def watch(self, model: str) -> Resources:
         """``model`` read for event sync and enrichment: every call runs as ``model::events``
         (its grant and its endpoints), so a connection needs no list / retrieve grant for it."""
-        mapper = self._connector.registry.get(model)
-        return Resources(self._connector, self.owner_id, mapper, as_operation=EVENTS)
+        return Resources(self._ctx, self._ctx.registry.get(model), as_operation=EVENTS)
 
-    async def activity(
-        self, model: str, *, after: float | None
-    ) -> AsyncIterator[list[FrontJSON]]:
+    async def activity(self, model: str, *, after: float | None) -> AsyncIterator[list[FrontJSON]]:
         """Front's activity log (Events API) oldest first from ``after``, a page at a time,
         as ``model::events``."""
-        api = await self.watch(model).guarded("list")
-        async for page in front_event_pages(api, after=after):
+        resources = self.watch(model)
+        await resources._enter("list")
+        async for page in front_event_pages(resources._guard("list"), after=after):
             yield page
 
     async def proxy(
@@ -115,15 +208,14 @@ class Connection:
         """
         clean = check_proxy_path(path)
         method = method.upper()
-        info = await self._connector.check_connected(self.owner_id)
         check_proxy_grant(
             method,
             clean,
-            None if info is None else info.operations,
-            self._connector.registry,
-            allow_unknown=self._connector.settings.proxy_allow_unknown_paths,
+            await self._ctx.grants(),
+            self._ctx.registry,
+            allow_unknown=self._ctx.settings.proxy_allow_unknown_paths,
         )
-        client = await self._connector.client(self.owner_id)
+        client = self._ctx.client
         answer = await client.send_raw(
             method,
             clean,
@@ -149,17 +241,12 @@ class Resources:
     """list / retrieve / create / update / delete on one unified model."""
 
     def __init__(
-        self,
-        connector: FrontConnector,
-        owner_id: str,
-        mapper: Mapper,
-        *,
-        as_operation: str | None = None,
+        self, context: OwnerContext, mapper: Mapper, *, as_operation: str | None = None
     ) -> None:
-        self._connector = connector
-        self._owner_id = owner_id
+        self._ctx = context
         self._mapper = mapper
         self._as_operation = as_operation
+        self._admitted: str | None = None
         self.model = mapper.model
 
     async def list(
@@ -170,97 +257,82 @@ class Resources:
         filters: Mapping[str, str] | None = None,
         raw: bool = False,
     ) -> RecordPage:
-        await self.admit("list")
+        await self._enter("list")
         if limit is not None and not 1 <= limit <= MAX_LIMIT:
             raise InvalidInputError(
                 f"limit must be between 1 and {MAX_LIMIT} (Front's page size), got {limit}",
                 fields=["limit"],
             )
-        query = ListQuery(
-            limit=limit,
-            cursor=self._connector.cursors.decode(self.model, cursor),
-            filters=dict(filters or {}),
-        )
-        listed = await self._call("list", lambda api: self._mapper.list(api, query))
-        mapping = self._connector.field_mapping
+        cursors = self._ctx.cursors
+        query = ListQuery(limit, cursors.decode(self.model, cursor), dict(filters or {}))
+        listed = await self._mapper.list(self._guard("list"), query)
         return RecordPage(
-            data=[build_record(self._mapper, item, mapping, raw=raw) for item in listed.items],
-            next=self._connector.cursors.encode(self.model, listed.next_cursor),
+            data=[self._record(item, raw) for item in listed.items],
+            next=cursors.encode(self.model, listed.next_cursor),
         )
 
     async def retrieve(self, record_id: str, *, raw: bool = False) -> Record:
-        front = await self._run(
-            "retrieve", lambda api: self._mapper.retrieve(api, record_id), record_id=record_id
-        )
-        return build_record(self._mapper, front, self._connector.field_mapping, raw=raw)
+        await self._enter("retrieve", record_id=record_id)
+        return self._record(await self._mapper.retrieve(self._guard("retrieve"), record_id), raw)
 
     async def create(self, fields: object, *, raw: bool = False) -> Record:
-        await self.admit("create")
-        standard, custom = parse_write(
-            self._mapper, fields, self._connector.field_mapping, operation="create"
-        )
-        front = await self._call("create", lambda api: self._mapper.create(api, standard, custom))
-        return build_record(self._mapper, front, self._connector.field_mapping, raw=raw)
+        await self._enter("create")
+        mapping = self._ctx.field_mapping
+        standard, custom = parse_write(self._mapper, fields, mapping, operation="create")
+        return self._record(await self._mapper.create(self._guard("create"), standard, custom), raw)
 
     async def update(self, record_id: str, fields: object, *, raw: bool = False) -> Record:
-        await self.admit("update", record_id=record_id)
-        standard, custom = parse_write(
-            self._mapper, fields, self._connector.field_mapping, operation="update"
-        )
-        front = await self._call(
-            "update", lambda api: self._mapper.update(api, record_id, standard, custom)
-        )
-        return build_record(self._mapper, front, self._connector.field_mapping, raw=raw)
+        await self._enter("update", record_id=record_id)
+        mapping = self._ctx.field_mapping
+        standard, custom = parse_write(self._mapper, fields, mapping, operation="update")
+        api = self._guard("update")
+        return self._record(await self._mapper.update(api, record_id, standard, custom), raw)
+
+    async def delete(self, record_id: str, *, permanent: bool = False) -> None:
+        await self._enter("delete", record_id=record_id)
+        await self._mapper.delete(self._guard("delete"), record_id, permanent=permanent)
 
     async def custom_fields(self) -> builtins.list[CustomFieldDefinition]:
-        """The Front custom fields this model can map, for a host's field-mapping screen."""
+        """The Front custom fields this model can map, for a host's field-mapping screen; the
+        connection needs some operation on the model."""
         endpoint = self._mapper.custom_fields_endpoint
         if endpoint is None:
             raise NotSupportedError(f"{self.model}: Front has no custom fields for this object")
-        await self._connector.check_connected(self._owner_id)
-        client = await self._connector.client(self._owner_id)
-        _, path = endpoint.split(" ", 1)
-        return [
-            CustomFieldDefinition.model_validate(to_definition(item))
-            for item in await all_results(client, path)
-        ]
-
-    async def delete(self, record_id: str, *, permanent: bool = False) -> None:
-        await self._run(
-            "delete",
-            lambda api: self._mapper.delete(api, record_id, permanent=permanent),
-            record_id=record_id,
-        )
+        grants = await self._ctx.grants()
+        if grants is not None and not any(op.startswith(f"{self.model}::") for op in grants):
+            raise OperationNotGrantedError(
+                f"{self.model} custom fields: the connection for {self._ctx.owner_id!r} has no "
+                f"{self.model} operation (it has: {', '.join(grants)}); recreate the connection "
+                f"with one (such as {self.model}::list) and authorize again"
+            )
+        api = self._api(f"{self.model} custom fields", [endpoint])
+        items = await all_results(api, endpoint.partition(" ")[2])
+        return [CustomFieldDefinition.model_validate(to_definition(item)) for item in items]
 
     async def admit(self, operation: str, *, record_id: str | None = None) -> None:
         """Refuse an unsupported (501) or ungranted (403) operation, then a foreign id (400),
-        before reading anything else of its input."""
+        before reading anything else of its input. The next call of ``operation`` on this
+        object runs on this admission (the grants are read once per call)."""
         if not self._mapper.supports(operation):
             raise self._mapper.unsupported_error(operation)
-        grant = self._grant(operation)
-        await self._connector.check_granted(self._owner_id, f"{self.model}::{grant}")
+        operation_id, grants = f"{self.model}::{self._grant(operation)}", await self._ctx.grants()
+        if grants is not None and operation_id not in grants:
+            raise OperationNotGrantedError(
+                f"{operation_id} was not requested when the connection for {self._ctx.owner_id!r} "
+                f"was created (it has: {', '.join(grants)}); recreate the connection with it "
+                "and authorize again so the app's scopes cover it"
+            )
+        self._admitted = operation
         if record_id is not None:
             self._mapper.check_id(record_id)
 
-    async def _run(
-        self,
-        operation: str,
-        call: Callable[[FrontApi], Awaitable[T]],
-        *,
-        record_id: str | None = None,
-    ) -> T:
-        """Admit the operation, then run it guarded."""
-        await self.admit(operation, record_id=record_id)
-        return await self._call(operation, call)
-
-    async def _call(self, operation: str, call: Callable[[FrontApi], Awaitable[T]]) -> T:
-        """Run an admitted operation; its mapper may reach only the endpoints it declares."""
-        return await call(await self._guard(operation))
-
-    async def guarded(self, operation: str) -> FrontApi:
-        """Front held to the endpoints of the grant ``operation`` runs under, once admitted."""
-        await self.admit(operation)
-        return await self._guard(operation)
+    async def _enter(self, operation: str, *, record_id: str | None = None) -> None:
+        """Admit ``operation`` unless :meth:`admit` just did for this call (one grant read)."""
+        if self._admitted != operation:
+            await self.admit(operation, record_id=record_id)
+        elif record_id is not None:
+            self._mapper.check_id(record_id)
+        self._admitted = None
 
     def _grant(self, operation: str) -> str:
         """The grant an operation runs under: itself, or ``events`` for a watching view."""
@@ -269,12 +341,14 @@ class Resources:
             raise self._mapper.unsupported_error(grant)
         return grant
 
-    async def _guard(self, operation: str) -> FrontApi:
+    def _guard(self, operation: str) -> FrontApi:
         grant = self._grant(operation)
-        client = await self._connector.client(self._owner_id)
-        return GuardedApi(
-            client,
-            f"{self.model}::{grant}",
-            self._mapper.endpoints[grant],
-            relative=client.hosts.relative,
-        )
+        return self._api(f"{self.model}::{grant}", self._mapper.endpoints[grant])
+
+    def _api(self, operation_id: str, endpoints: Iterable[str]) -> FrontApi:
+        """Front held to ``endpoints``: nothing else an operation may reach (see guard.py)."""
+        client = self._ctx.client
+        return GuardedApi(client, operation_id, endpoints, relative=client.hosts.relative)
+
+    def _record(self, front: FrontJSON, raw: bool) -> Record:
+        return build_record(self._mapper, front, self._ctx.field_mapping, raw=raw)

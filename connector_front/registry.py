@@ -110,6 +110,19 @@ class ModelRegistry:
             )
         return self._mappers[model], operation
 
+    def grantable(self, operation_ids: Sequence[str]) -> list[str]:
+        """The ids, once each, if they are a non-empty list of well-formed, supported ones."""
+        if isinstance(operation_ids, str) or not operation_ids:
+            raise InvalidInputError(
+                'operations must be a non-empty list such as ["genericContact::list"]',
+                fields=["operations"],
+            )
+        for operation_id in operation_ids:
+            mapper, operation = self.parse_operation(operation_id)
+            if not mapper.supports(operation):
+                raise mapper.unsupported_error(operation)
+        return list(dict.fromkeys(operation_ids))
+
     def required_scopes(self, operation_ids: Iterable[str]) -> list[str]:
         """The union of Front scopes the given operations need (unsupported ones need none)."""
         endpoints: list[str] = []

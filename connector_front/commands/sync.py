@@ -15,6 +15,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from connector_front.commands.targets import add_target_options
 from connector_front.errors import InvalidInputError
 from connector_front.sync import ProgressUpdate, SyncReport, background_sync
 
@@ -23,8 +24,6 @@ SUMMARY = "find created / updated / deleted records and add their events to the 
 
 def register(commands: Any) -> None:
     """Add ``sync`` to the CLI's sub-commands."""
-    from connector_front.cli import _add_target_options
-
     parser: argparse.ArgumentParser = commands.add_parser(
         "sync", help=SUMMARY, description=f"Event sync: {SUMMARY}."
     )
@@ -46,7 +45,7 @@ def register(commands: Any) -> None:
     parser.add_argument(
         "--full", action="store_true", help="list every record now (check deletions this pass)"
     )
-    _add_target_options(parser)
+    add_target_options(parser)
     parser.set_defaults(handler=run)
 
 

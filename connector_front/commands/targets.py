@@ -61,3 +61,23 @@ async def command_connector(args: argparse.Namespace, owner: str) -> AsyncIterat
             assert env.connector is not None
             await connect_owner(env.connector, owner)
             yield env.connector
+
+
+def add_target_options(parser: argparse.ArgumentParser) -> None:
+    """``--sandbox``, ``--config``, ``--api-base``, ``--api-token`` and ``--owner``."""
+    group = parser.add_argument_group("which Front")
+    group.add_argument(
+        "--sandbox", action="store_true", help="an embedded sandbox Front (a fresh one each run)"
+    )
+    group.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="settings file (TOML or JSON); with --sandbox its field_mapping, custom_models, "
+        "timeout and max_attempts apply",
+    )
+    group.add_argument("--api-base", default=None, help="any Front-compatible API base URL")
+    group.add_argument("--api-token", default=None, help="a Front API token (instead of OAuth)")
+    group.add_argument(
+        "--owner", default=None, help=f"connection owner id (when not given: {DEFAULT_OWNER})"
+    )

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from connector_front.connection import Connection
 from connector_front.errors import ConnectorError
+from connector_front.events.log import EventLog
 from connector_front.mappers.events import Change, is_new
 from connector_front.models.event import EventSource, UnifiedEvent, idempotency_key
 from connector_front.models.record import Record
-
-if TYPE_CHECKING:
-    from connector_front.connector import FrontConnector
 
 logger = logging.getLogger("connector_front.events")
 
@@ -28,22 +27,20 @@ ENRICH_CONCURRENCY = 8
 class EventBuilder:
     """Turns changes into the owner's unified events, skipping those the log already has."""
 
-    def __init__(self, connector: FrontConnector) -> None:
-        self._connector = connector
+    def __init__(self, log: EventLog, connection: Callable[[str], Connection]) -> None:
+        self._log = log
+        self._connection = connection
 
     async def build(
         self, owner_id: str, changes: Sequence[Change], source: EventSource
     ) -> list[UnifiedEvent]:
-        subscribed = {
-            model
-            for model in {c.model for c in changes}
-            if await self._connector.subscribed(owner_id, model)
-        }
+        connection = self._connection(owner_id)
+        subscribed = {m for m in {c.model for c in changes} if await connection.subscribed(m)}
         wanted = [c for c in changes if c.model in subscribed]
         if not wanted:
             return []
         keys = [_key(c) for c in wanted]
-        done = await self._connector.event_log.known(owner_id, keys)
+        done = await self._log.known(owner_id, keys)
         todo = [c for c, key in zip(wanted, keys, strict=True) if key not in done]
         gate = asyncio.Semaphore(ENRICH_CONCURRENCY)
 
@@ -72,9 +69,8 @@ class EventBuilder:
         )
 
     async def _read(self, owner_id: str, change: Change) -> Record | None:
-        connection = self._connector.connection(owner_id)
         try:
-            return await connection.watch(change.model).retrieve(change.record_id)
+            return await self._connection(owner_id).watch(change.model).retrieve(change.record_id)
         except ConnectorError as exc:
             logger.warning(
                 "%s %s for owner %s: the record could not be read (%s: %s); the event is "

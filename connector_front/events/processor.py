@@ -13,13 +13,10 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from connector_front.mappers.events import translate
+from connector_front.owners import Owners
 from connector_front.webhooks.queue import Delivery, DeliveryQueue
-
-if TYPE_CHECKING:
-    from connector_front.connector import FrontConnector
 
 logger = logging.getLogger("connector_front.events")
 
@@ -34,7 +31,7 @@ class DeliveryProcessor:
 
     def __init__(
         self,
-        connector: FrontConnector,
+        connector: Owners,
         queue: DeliveryQueue,
         *,
         clock: Callable[[], float] = time.monotonic,
@@ -140,6 +137,6 @@ class DeliveryProcessor:
         now = self._clock()
         if cached is not None and now - cached[1] < COMPANY_CACHE_TTL:
             return cached[0]
-        company = await self._connector.company_of(owner_id)
+        company = await self._connector.connection(owner_id).company()
         self._companies[owner_id] = (company, now)
         return company

@@ -55,21 +55,13 @@ async def create_session(request: Request) -> Response:
     owner, operations = body.get("ownerId"), body.get("operations")
     if not isinstance(owner, str) or not owner.strip():
         raise InvalidInputError("ownerId must be a non-empty string", fields=["ownerId"])
-    if (
-        not isinstance(operations, list)
-        or not operations
-        or not all(isinstance(o, str) for o in operations)
-    ):
+    if not isinstance(operations, list) or not all(isinstance(o, str) for o in operations):
         raise InvalidInputError(
             'operations must be a non-empty list such as ["genericContact::list"]',
             fields=["operations"],
         )
     connector = _connector(request)
-    for operation_id in operations:
-        mapper, operation = connector.registry.parse_operation(operation_id)
-        if not mapper.supports(operation):
-            raise mapper.unsupported_error(operation)
-    unique = list(dict.fromkeys(operations))
+    unique = connector.registry.grantable(operations)
     token, session = connector.sessions.issue(owner, unique)
     path = f"{PAGE}?{urlencode({'session': token})}"
     return JSONResponse(
@@ -93,7 +85,7 @@ def _refused(request: Request, exc: InvalidSessionError) -> Response:
 async def _page(
     request: Request, token: str, session: ConnectSession, notice: str, status: int = 200
 ) -> Response:
-    info = await _connector(request).connection_status(session.owner_id)
+    info = await _connector(request).connection(session.owner_id).status()
     return _html(
         request,
         status,
@@ -195,9 +187,10 @@ async def _authorize(
         )
         return await _page(request, token, session, notice, 403)
     connector = _connector(request)
-    await connector.create_connection(session.owner_id, operations)
+    connection = connector.connection(session.owner_id)
+    await connection.create(operations)
     origin = {"page": ORIGIN, "owner": session.owner_id, "operations": list(session.operations)}
-    url = await connector.authorization_url(session.owner_id, json.dumps(origin))
+    url = (await connection.authorize(json.dumps(origin))).authorization_url
     if url is None:  # an API token: nothing for the customer to approve
         await connector.check_permissions(session.owner_id)
         return _back(token, result="connected")
@@ -206,7 +199,7 @@ async def _authorize(
 
 async def _disconnect(request: Request, token: str, session: ConnectSession) -> Response:
     connector = _connector(request)
-    done = await connector.disconnect(session.owner_id)
+    done = await connector.connection(session.owner_id).disconnect()
     if done["revoked"]:
         return _back(token, result="revoked")
     failed = done["tokensDeleted"] and connector.settings.revoke_url is not None

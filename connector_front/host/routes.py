@@ -69,7 +69,7 @@ async def oauth_callback(request: Request) -> Response:
 
 async def connection_status(request: Request) -> Response:
     owner = request.path_params["owner_id"]
-    status = await _connector(request).connection_status(owner)
+    status = await _connector(request).connection(owner).status()
     if status is None:
         raise NotFoundError(
             f"owner {owner!r} has no connection; create one with POST /connections/{{ownerId}} "
@@ -79,7 +79,8 @@ async def connection_status(request: Request) -> Response:
 
 
 async def disconnect(request: Request) -> Response:
-    return JSONResponse(await _connector(request).disconnect(request.path_params["owner_id"]))
+    connection = _connector(request).connection(request.path_params["owner_id"])
+    return JSONResponse(await connection.disconnect())
 
 
 def _resources(request: Request) -> Any:

@@ -1,21 +1,18 @@
-"""What every strategy of one sync pass shares: the connector, the state store, the settings."""
+"""What every strategy of one sync pass shares: the owners, the state store, the settings."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from connector_front.owners import Owners
 from connector_front.sync.report import FeedReport, Progress, ProgressUpdate, Stage
 from connector_front.sync.state import SyncStateStore
-
-if TYPE_CHECKING:
-    from connector_front.connector import FrontConnector
 
 
 @dataclass(frozen=True)
 class SyncContext:
-    connector: FrontConnector
+    connector: Owners
     store: SyncStateStore
     clock: Callable[[], float]
     overlap: float

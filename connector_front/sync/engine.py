@@ -13,18 +13,15 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from connector_front.errors import ConnectorError, InvalidInputError
 from connector_front.mappers.base import EVENTS, ChangeFeed
+from connector_front.owners import Owners
 from connector_front.sync.context import SyncContext
 from connector_front.sync.events_api import sync_activity
 from connector_front.sync.polled import FULL_SCAN_MAX_KNOWN, sync_polled
 from connector_front.sync.report import FeedReport, OwnerReport, Progress, SyncReport
 from connector_front.sync.state import SyncStateStore
-
-if TYPE_CHECKING:
-    from connector_front.connector import FrontConnector
 
 logger = logging.getLogger("connector_front.sync")
 
@@ -53,7 +50,7 @@ class SyncEngine:
 
     def __init__(
         self,
-        connector: FrontConnector,
+        connector: Owners,
         *,
         clock: Callable[[], float] = time.time,
         full_scan_max_known: int = FULL_SCAN_MAX_KNOWN,
@@ -121,7 +118,7 @@ class SyncEngine:
         groups: dict[ChangeFeed, list[str]] = {}
         for model in models:
             changes = self._connector.registry.get(model).changes
-            if changes is not None and await self._connector.subscribed(owner_id, model):
+            if changes is not None and await self._connector.connection(owner_id).subscribed(model):
                 groups.setdefault(changes, []).append(model)
         for feed, names in groups.items():
             strategy = STRATEGIES[feed]

@@ -9,7 +9,12 @@ import pytest
 
 from connector_front.connection import Connection
 from connector_front.embedded import EmbeddedSandbox
-from connector_front.errors import InvalidInputError, MovedError, NotSupportedError
+from connector_front.errors import (
+    InvalidInputError,
+    MovedError,
+    NotSupportedError,
+    OperationNotGrantedError,
+)
 from connector_front.mappers.base import OPERATIONS
 
 OWNER = "acme"
@@ -296,6 +301,41 @@ async def test_custom_field_definitions_for_a_mapping_screen(embedded: EmbeddedS
     assert tier.type == "enum" and tier.values == ["Bronze", "Silver", "Gold", "Summit"]
     with pytest.raises(NotSupportedError):
         await connection(embedded).resources("genericWorkspace").custom_fields()
+
+
+async def test_custom_field_definitions_need_a_grant_on_the_model(
+    embedded: EmbeddedSandbox,
+) -> None:
+    await connection(embedded).create(["ticketIssue::list"])
+    await clear_requests(embedded)
+    with pytest.raises(OperationNotGrantedError) as caught:
+        await connection(embedded).resources("genericContact").custom_fields()
+    assert "no genericContact operation" in caught.value.message
+    assert "genericContact::list" in caught.value.message
+    assert await sandbox_requests(embedded) == []  # refused before Front was asked
+    definitions = await connection(embedded).resources("ticketIssue").custom_fields()
+    assert "Priority" in [d.name for d in definitions]
+
+
+async def test_an_operation_reads_the_grants_once(
+    embedded: EmbeddedSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert embedded.connector is not None
+    store = embedded.connector.connections
+    reads: list[str] = []
+    real_get = store.get
+
+    async def counted(owner_id: str) -> Any:
+        reads.append(owner_id)
+        return await real_get(owner_id)
+
+    monkeypatch.setattr(store, "get", counted)
+    contacts = connection(embedded).resources("genericContact")
+    await contacts.admit("create")  # as a host does before reading the request body
+    created = await contacts.create({"firstName": "Ada", "email": "ada@example.com"})
+    assert reads == [OWNER]
+    await contacts.retrieve(created.id)
+    assert reads == [OWNER, OWNER]  # a new call reads them afresh
 
 
 async def test_merged_conversation_reads_follow_writes_say_so(embedded: EmbeddedSandbox) -> None:

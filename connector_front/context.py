@@ -1,0 +1,111 @@
+"""What one owner's connection works with, built by the connector and handed down.
+
+A connection and its resources read the owner's grants, call Front and keep records through
+this context alone: nothing below the connector reaches back up to it. The owners' Front
+clients (and the OAuth flow they refresh tokens through) are shared by every context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from connector_front.auth import (
+    BearerAuth,
+    OAuthFlow,
+    OAuthSettings,
+    SQLiteStateStore,
+    SQLiteTokenStore,
+    StaticTokenAuth,
+    TokenManager,
+)
+from connector_front.connections import ConnectionStore
+from connector_front.cursor import CursorCodec
+from connector_front.errors import AuthorizationRequiredError, ConfigurationError
+from connector_front.field_mapping import FieldMapping
+from connector_front.registry import ModelRegistry
+from connector_front.settings import ConnectorSettings
+from connector_front.transport import FrontClient, RetryPolicy
+
+
+class FrontClients:
+    """The owners' Front clients and the OAuth flow they refresh tokens through."""
+
+    def __init__(
+        self, settings: ConnectorSettings, tokens: SQLiteTokenStore, states: SQLiteStateStore
+    ) -> None:
+        self.settings = settings
+        self.tokens = tokens
+        self.states = states
+        self._flow: OAuthFlow | None = None
+        self._clients: dict[str, FrontClient] = {}
+
+    @property
+    def flow(self) -> OAuthFlow:
+        if self._flow is None:
+            s = self.settings
+            if not s.client_id or s.client_secret is None:
+                raise ConfigurationError(
+                    "OAuth needs the Front app's client id and secret: set FRONT_CLIENT_ID and "
+                    "FRONT_CLIENT_SECRET (or client_id / client_secret in the config file), "
+                    "or set FRONT_API_TOKEN to use an API token instead"
+                )
+            self._flow = OAuthFlow(
+                OAuthSettings(
+                    client_id=s.client_id,
+                    client_secret=s.client_secret.get_secret_value(),
+                    authorize_url=s.authorize_url,
+                    token_url=s.token_url,
+                    redirect_uri=s.redirect_uri,
+                ),
+                self.tokens,
+                self.states,
+            )
+        return self._flow
+
+    def get(self, owner_id: str) -> FrontClient:
+        """The owner's client, created on first use."""
+        if owner_id not in self._clients:
+            token = self.settings.api_token
+            self._clients[owner_id] = FrontClient(
+                self.settings.api_base,
+                StaticTokenAuth(token.get_secret_value())
+                if token is not None
+                else BearerAuth(TokenManager(owner_id, self.flow, self.tokens)),
+                timeout=self.settings.timeout,
+                retry=RetryPolicy(max_attempts=self.settings.max_attempts),
+            )
+        return self._clients[owner_id]
+
+    async def aclose(self, owner_id: str | None = None) -> None:
+        """Close and forget the owner's client (after a disconnect); every one when None."""
+        for owner in list(self._clients) if owner_id is None else [owner_id]:
+            client = self._clients.pop(owner, None)
+            if client is not None:
+                await client.aclose()
+
+
+@dataclass(frozen=True)
+class OwnerContext:
+    owner_id: str
+    settings: ConnectorSettings
+    registry: ModelRegistry
+    field_mapping: FieldMapping
+    cursors: CursorCodec
+    connections: ConnectionStore
+    clients: FrontClients
+
+    @property
+    def client(self) -> FrontClient:
+        """The owner's Front client (one per owner, shared by its connections)."""
+        return self.clients.get(self.owner_id)
+
+    async def grants(self) -> tuple[str, ...] | None:
+        """The operations the owner's connection was created with, read once per call; None
+        in API-token mode without a connection (the token itself is the authority)."""
+        info = await self.connections.get(self.owner_id)
+        if info is None and self.settings.uses_oauth:
+            raise AuthorizationRequiredError(
+                f"owner {self.owner_id!r} has no connection; create one with the operations it "
+                "needs, then authorize it"
+            )
+        return None if info is None else info.operations
