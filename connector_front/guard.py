@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from connector_front.errors import ConnectorError, InvalidInputError
-from connector_front.mappers.base import FrontApi, FrontPage
+from connector_front.mappers.base import FrontCalls, FrontJSON, FrontPage, front_object
 from connector_front.scopes import match_template
 
 
@@ -35,7 +35,7 @@ class GuardedApi:
 
     def __init__(
         self,
-        api: FrontApi,
+        api: FrontCalls,
         operation_id: str,
         allowed: Iterable[str],
         *,
@@ -74,6 +74,17 @@ class GuardedApi:
     ) -> Any:
         self._check(method.upper(), path)
         return await self._api.request(method, path, params=params, json=json)
+
+    async def request_json(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> FrontJSON:
+        answer = await self.request(method, path, params=params, json=json)
+        return front_object(answer, method.upper(), path)
 
     async def list_page(
         self,
