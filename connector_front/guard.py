@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from connector_front.errors import ConnectorError, InvalidInputError
-from connector_front.mappers.base import FrontCalls, FrontJSON, FrontPage, front_object
+from connector_front.errors import ConnectorError, InvalidInputError, UpstreamError
+from connector_front.mappers.base import FrontCalls, FrontJSON, FrontPage
 from connector_front.scopes import match_template
 
 
@@ -84,7 +84,9 @@ class GuardedApi:
         json: Any = None,
     ) -> FrontJSON:
         answer = await self.request(method, path, params=params, json=json)
-        return front_object(answer, method.upper(), path)
+        if not isinstance(answer, dict):
+            raise UpstreamError(f"Front's answer to {method.upper()} {path} is not a JSON object")
+        return answer
 
     async def list_page(
         self,

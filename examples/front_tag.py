@@ -8,12 +8,18 @@ manifest and host routes as the built-in models.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from pydantic import Field
 
 from connector_front.errors import InvalidInputError
-from connector_front.mappers.base import CollectionMapper, FrontApi, FrontField, FrontItem
+from connector_front.mappers.base import (
+    CollectionMapper,
+    CustomFields,
+    FrontApi,
+    FrontField,
+    FrontItem,
+)
 from connector_front.models.base import UnifiedFields
 
 
@@ -47,7 +53,7 @@ class TagMapper(CollectionMapper):
     """Unified field <-> Front tag key, read and written from this one table."""
 
     async def create(
-        self, api: FrontApi, fields: FrontTagFields, custom_fields: Mapping[str, Any]
+        self, api: FrontApi, fields: FrontTagFields, custom_fields: CustomFields
     ) -> FrontItem:
         if not fields.name:
             raise InvalidInputError("frontTag: a tag needs a name", fields=["fields.name"])

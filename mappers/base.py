@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Protocol
 from urllib.parse import quote
 
-from connector_front.errors import InvalidInputError, NotSupportedError, UpstreamError
+from connector_front.errors import InvalidInputError, NotSupportedError
 from connector_front.models.base import UnifiedFields
 
 OPERATIONS: tuple[str, ...] = ("list", "retrieve", "create", "update", "delete")
@@ -26,6 +26,9 @@ ChangeFeed = Literal["updated_after", "snapshot", "events_api"]
 compared with the last one, or Front's activity log (Events API and webhooks)."""
 
 FrontJSON = dict[str, Any]
+Params = Mapping[str, Any] | None
+CustomFields = Mapping[str, Any]
+"""Custom fields to write, by their Front name."""
 
 
 class FrontPage(Protocol):
@@ -42,12 +45,7 @@ class FrontCalls(Protocol):
     """What the transport offers: one request, or one page of a listing."""
 
     async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
+        self, method: str, path: str, *, params: Params = None, json: Any = None
     ) -> Any: ...
 
     async def list_page(
@@ -63,20 +61,8 @@ class FrontApi(FrontCalls, Protocol):
     """The slice of the transport a mapper may use, and a request whose answer is an object."""
 
     async def request_json(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
+        self, method: str, path: str, *, params: Params = None, json: Any = None
     ) -> FrontJSON: ...
-
-
-def front_object(answer: Any, method: str, path: str) -> FrontJSON:
-    """Front's answer when it is a JSON object; anything else is Front's fault (502)."""
-    if not isinstance(answer, dict):
-        raise UpstreamError(f"Front's answer to {method} {path} is not a JSON object")
-    return answer
 
 
 async def all_results(
@@ -115,7 +101,7 @@ def items(fronts: Sequence[FrontJSON]) -> list[FrontItem]:
     return [FrontItem(front) for front in fronts]
 
 
-def with_custom(body: FrontJSON, custom_fields: Mapping[str, Any]) -> FrontJSON:
+def with_custom(body: FrontJSON, custom_fields: CustomFields) -> FrontJSON:
     """A create body with the written custom fields, if any."""
     return {**body, "custom_fields": dict(custom_fields)} if custom_fields else body
 
@@ -196,8 +182,6 @@ class Mapper:
     simple_fields: ClassVar[Mapping[str, FrontField]] = {}
     """Unified fields that are one Front key each: read by :meth:`unified`, written by
     :meth:`front_body`."""
-    reads_before_update: ClassVar[bool] = False
-    """Whether :meth:`update_body` needs the record as it is (custom fields always do)."""
 
     def check_id(self, record_id: str) -> None:
         """Refuse an id that is not one of this model's forms, before any request is built."""
@@ -238,48 +222,19 @@ class Mapper:
             if name in written
         }
 
-    def path(self, record_id: str) -> str:
-        raise NotImplementedError
-
     async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
         raise self.unsupported_error("list")
 
     async def retrieve(self, api: FrontApi, record_id: str) -> FrontItem:
         raise self.unsupported_error("retrieve")
 
-    async def create(
-        self, api: FrontApi, fields: Any, custom_fields: Mapping[str, Any]
-    ) -> FrontItem:
+    async def create(self, api: FrontApi, fields: Any, custom_fields: CustomFields) -> FrontItem:
         raise self.unsupported_error("create")
 
     async def update(
-        self, api: FrontApi, record_id: str, fields: Any, custom_fields: Mapping[str, Any]
+        self, api: FrontApi, record_id: str, fields: Any, custom_fields: CustomFields
     ) -> FrontItem:
-        """GET the record when needed, PATCH what changed (custom fields merged in: Front
-        replaces them whole), run the mapper's later steps, and read the record back."""
-        self.refuse_update(fields)
-        path = self.path(record_id)
-        needed = custom_fields or self.reads_before_update
-        current = await api.request_json("GET", path) if needed else {}
-        patch = await self.update_body(api, path, current, fields)
-        if custom_fields:
-            patch["custom_fields"] = {**(current.get("custom_fields") or {}), **custom_fields}
-        if patch:
-            await api.request("PATCH", path, json=patch)
-        await self.after_update(api, path, current, fields)
-        return await self.retrieve(api, record_id)
-
-    def refuse_update(self, fields: Any) -> None:
-        """Refuse what the update cannot carry out, before any request."""
-
-    async def update_body(
-        self, api: FrontApi, path: str, current: FrontJSON, fields: Any
-    ) -> FrontJSON:
-        """The PATCH body (without custom fields); the default writes the simple fields."""
-        return self.front_body(fields)
-
-    async def after_update(self, api: FrontApi, path: str, current: FrontJSON, fields: Any) -> None:
-        """Requests that follow the PATCH (handles, tags)."""
+        raise self.unsupported_error("update")
 
     async def delete(self, api: FrontApi, record_id: str, *, permanent: bool = False) -> None:
         raise self.unsupported_error("delete")
@@ -352,6 +307,10 @@ class CollectionMapper(Mapper):
     """
 
     collection: ClassVar[str]
+    reads_before_update: ClassVar[bool] = False
+    """Whether :meth:`update_body` needs the record as it is (custom fields always do)."""
+    unchangeable: ClassVar[Mapping[str, str]] = {}
+    """Fields Front cannot change once set, and what to do instead."""
 
     def path(self, record_id: str) -> str:
         return f"{self.collection}/{path_id(record_id, model=self.model)}"
@@ -371,3 +330,35 @@ class CollectionMapper(Mapper):
 
     async def delete(self, api: FrontApi, record_id: str, *, permanent: bool = False) -> None:
         await api.request("DELETE", self.path(record_id))
+
+    async def update(
+        self, api: FrontApi, record_id: str, fields: Any, custom_fields: CustomFields
+    ) -> FrontItem:
+        """GET the record when needed, PATCH what changed (custom fields merged in: Front
+        replaces them whole), run the mapper's later steps, and read the record back."""
+        self.refuse_update(fields)
+        path = self.path(record_id)
+        needed = custom_fields or self.reads_before_update
+        current = await api.request_json("GET", path) if needed else {}
+        patch = await self.update_body(api, path, current, fields)
+        if custom_fields:
+            patch["custom_fields"] = {**(current.get("custom_fields") or {}), **custom_fields}
+        if patch:
+            await api.request("PATCH", path, json=patch)
+        await self.after_update(api, path, current, fields)
+        return await self.retrieve(api, record_id)
+
+    def refuse_update(self, fields: Any) -> None:
+        """Refuse what the update cannot carry out, before any request."""
+        for name in sorted(fields.model_fields_set & self.unchangeable.keys())[:1]:
+            message = f"{self.model}: {self.unchangeable[name]}"
+            raise InvalidInputError(message, fields=[f"fields.{name}"])
+
+    async def update_body(
+        self, api: FrontApi, path: str, current: FrontJSON, fields: Any
+    ) -> FrontJSON:
+        """The PATCH body (without custom fields); the default writes the simple fields."""
+        return self.front_body(fields)
+
+    async def after_update(self, api: FrontApi, path: str, current: FrontJSON, fields: Any) -> None:
+        """Requests that follow the PATCH (handles, tags)."""

@@ -10,6 +10,7 @@ from connector_front.models.generic_company import GenericCompanyFields
 
 from .base import (
     CollectionMapper,
+    CustomFields,
     FrontApi,
     FrontField,
     FrontItem,
@@ -75,7 +76,7 @@ class CompanyMapper(CollectionMapper):
         return MappedList(items=items(fresh), next_cursor=f"{CUTOFF}{after!r}|{page.next_url}")
 
     async def create(
-        self, api: FrontApi, fields: GenericCompanyFields, custom_fields: Mapping[str, Any]
+        self, api: FrontApi, fields: GenericCompanyFields, custom_fields: CustomFields
     ) -> FrontItem:
         if not fields.name:
             raise InvalidInputError(

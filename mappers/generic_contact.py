@@ -10,6 +10,7 @@ from connector_front.models.generic_contact import GenericContactFields
 
 from .base import (
     CollectionMapper,
+    CustomFields,
     FrontApi,
     FrontField,
     FrontItem,
@@ -83,7 +84,7 @@ class ContactMapper(CollectionMapper):
         )
 
     async def create(
-        self, api: FrontApi, fields: GenericContactFields, custom_fields: Mapping[str, Any]
+        self, api: FrontApi, fields: GenericContactFields, custom_fields: CustomFields
     ) -> FrontItem:
         handles = handles_for_create(fields)
         if not handles:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
-from connector_front.errors import InvalidInputError
 from connector_front.models.generic_user import GenericUserFields
 
 from .base import CollectionMapper, FrontField, same
@@ -36,18 +35,14 @@ class UserMapper(CollectionMapper):
     simple_fields: ClassVar[Mapping[str, FrontField]] = {
         "firstName": FrontField("first_name"),
         "lastName": FrontField("last_name"),
-        "email": FrontField("email"),  # read-only: Front's PATCH does not take it
+        "email": FrontField("email"),
         "username": FrontField("username"),
         "isAvailable": FrontField("is_available", read=same),
     }
-
-    def refuse_update(self, fields: GenericUserFields) -> None:
-        if "email" in fields.model_fields_set:
-            raise InvalidInputError(
-                "genericUser: Front does not let the API change a teammate's email; "
-                "the teammate changes it in Front",
-                fields=["fields.email"],
-            )
+    unchangeable: ClassVar[Mapping[str, str]] = {
+        "email": "Front does not let the API change a teammate's email; "
+        "the teammate changes it in Front",
+    }
 
     def check_id(self, record_id: str) -> None:
         """A teammate id, ``alt:email:…``, or a bare email (looked up as ``alt:email:``)."""

@@ -10,6 +10,7 @@ from connector_front.errors import InvalidInputError, NotFoundError
 from connector_front.models.ticket_comment import TicketCommentFields
 
 from .base import (
+    CustomFields,
     FrontApi,
     FrontItem,
     FrontJSON,
@@ -97,7 +98,7 @@ class CommentMapper(Mapper):
         return FrontItem(await api.request_json("GET", _path(record_id)))
 
     async def create(
-        self, api: FrontApi, fields: TicketCommentFields, custom_fields: Mapping[str, Any]
+        self, api: FrontApi, fields: TicketCommentFields, custom_fields: CustomFields
     ) -> FrontItem:
         issue = ref_id(fields.issue, "ticketIssue", field="fields.issue")
         given = {"issue": issue, "content": fields.content}
@@ -128,7 +129,7 @@ class CommentMapper(Mapper):
         api: FrontApi,
         record_id: str,
         fields: TicketCommentFields,
-        custom_fields: Mapping[str, Any],
+        custom_fields: CustomFields,
     ) -> FrontItem:
         if not record_id.startswith("com_"):
             raise InvalidInputError(

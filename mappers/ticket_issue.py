@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Set
-from typing import Any, ClassVar
+from typing import ClassVar
 from urllib.parse import quote
 
 from connector_front.errors import InvalidInputError, UnprocessableError
@@ -11,6 +11,7 @@ from connector_front.models.ticket_issue import TagChanges, TicketIssueFields
 
 from .base import (
     CollectionMapper,
+    CustomFields,
     FrontApi,
     FrontField,
     FrontItem,
@@ -87,6 +88,9 @@ class IssueMapper(CollectionMapper):
         "description": FrontField("description"),  # written on task conversations only
     }
     reads_before_update = True  # the conversation's type and assignee
+    unchangeable: ClassVar[Mapping[str, str]] = {
+        "title": "Front's API cannot change a conversation's subject (title)"
+    }
 
     def to_unified(self, item: FrontItem) -> Unified:
         inboxes = item.related.get("inboxes") or []
@@ -116,7 +120,7 @@ class IssueMapper(CollectionMapper):
         return await _with_inboxes(api, (await super().retrieve(api, record_id)).front)
 
     async def create(
-        self, api: FrontApi, fields: TicketIssueFields, custom_fields: Mapping[str, Any]
+        self, api: FrontApi, fields: TicketIssueFields, custom_fields: CustomFields
     ) -> FrontItem:
         missing = [
             f"fields.{name}" for name in ("title", "description") if not getattr(fields, name)
@@ -160,12 +164,8 @@ class IssueMapper(CollectionMapper):
         return await _with_inboxes(api, created)
 
     def refuse_update(self, fields: TicketIssueFields) -> None:
+        super().refuse_update(fields)
         written = fields.model_fields_set
-        if "title" in written:
-            raise InvalidInputError(
-                "ticketIssue: Front's API cannot change a conversation's subject (title)",
-                fields=["fields.title"],
-            )
         cleared = [
             name for name in NOT_CLEARABLE if name in written and getattr(fields, name) is None
         ]

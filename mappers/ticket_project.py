@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from connector_front.errors import InvalidInputError
 from connector_front.models.ticket_project import TicketProjectFields
 
 from .base import (
     CollectionMapper,
+    CustomFields,
     FrontApi,
     FrontField,
     FrontItem,
@@ -70,7 +71,7 @@ class ProjectMapper(CollectionMapper):
         return await _with_members(api, (await super().retrieve(api, record_id)).front)
 
     async def create(
-        self, api: FrontApi, fields: TicketProjectFields, custom_fields: Mapping[str, Any]
+        self, api: FrontApi, fields: TicketProjectFields, custom_fields: CustomFields
     ) -> FrontItem:
         if not fields.name:
             raise InvalidInputError(
