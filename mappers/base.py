@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
 from urllib.parse import quote
 
 from connector_front.errors import InvalidInputError, NotSupportedError
@@ -99,6 +100,24 @@ class FrontItem:
 
 def items(fronts: Sequence[FrontJSON]) -> list[FrontItem]:
     return [FrontItem(front) for front in fronts]
+
+
+RELATED_CONCURRENCY = 8
+"""How many related fetches run at once for one page (the transport paces them further)."""
+T = TypeVar("T")
+
+
+async def with_related(
+    fronts: Iterable[FrontJSON], fetch: Callable[[FrontJSON], Awaitable[T]]
+) -> list[T]:
+    """``fetch`` the related records of each Front object, a few at a time, in order."""
+    gate = asyncio.Semaphore(RELATED_CONCURRENCY)
+
+    async def one(front: FrontJSON) -> T:
+        async with gate:
+            return await fetch(front)
+
+    return list(await asyncio.gather(*(one(front) for front in fronts)))
 
 
 def with_custom(body: FrontJSON, custom_fields: CustomFields) -> FrontJSON:

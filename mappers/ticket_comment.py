@@ -174,8 +174,7 @@ def with_issue(front: FrontJSON, issue: str) -> FrontItem:
 
 
 def _issue_of(item: FrontItem) -> str | None:
-    conversations = item.related.get("conversation") or [{}]
-    return conversations[0].get("id")
+    return next((c.get("id") for c in item.related.get("conversation", [])), None)
 
 
 def _sender_contact(front: Mapping[str, Any]) -> dict[str, str] | None:

@@ -23,10 +23,10 @@ from .base import (
     path_id,
     unknown_filters,
     with_custom,
+    with_related,
 )
 from .events import EVENTS_ENDPOINT
 from .refs import ref, ref_id
-from .related import gather_limited
 from .statuses import SEARCH_STATUS, WRITE_STATUS, unified_status
 from .tags import tag_ids
 from .timestamps import to_front_seconds
@@ -113,7 +113,7 @@ class IssueMapper(CollectionMapper):
         # conversations in a "waiting" ticket status): keep only the status asked for.
         wanted = query.filters.get("status")
         found = [cnv for cnv in page.results if not wanted or unified_status(cnv) == wanted]
-        items = await gather_limited(found, lambda cnv: _with_inboxes(api, cnv))
+        items = await with_related(found, lambda cnv: _with_inboxes(api, cnv))
         return MappedList(items=items, next_cursor=page.next_url)
 
     async def retrieve(self, api: FrontApi, record_id: str) -> FrontItem:

@@ -23,9 +23,9 @@ from .base import (
     path_id,
     unknown_filters,
     with_custom,
+    with_related,
 )
 from .refs import ref, ref_id
-from .related import gather_limited
 
 MEMBERS = "GET /inboxes/{inbox_id}/teammates"
 
@@ -64,7 +64,7 @@ class ProjectMapper(CollectionMapper):
     async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
         unknown_filters(query, [], model=self.model)
         page = await api.list_page("/inboxes", params=list_params(query), next_url=query.cursor)
-        items = await gather_limited(page.results, lambda inbox: _with_members(api, inbox))
+        items = await with_related(page.results, lambda inbox: _with_members(api, inbox))
         return MappedList(items=items, next_cursor=page.next_url)
 
     async def retrieve(self, api: FrontApi, record_id: str) -> FrontItem:
