@@ -27,7 +27,7 @@ from connector_front.errors import (
 )
 from connector_front.guard import GuardedApi
 from connector_front.health import iso, token_health
-from connector_front.mappers.base import EVENTS, FrontApi, FrontJSON, ListQuery, Mapper
+from connector_front.mappers.base import EVENTS, FrontApi, FrontItem, FrontJSON, ListQuery, Mapper
 from connector_front.mappers.custom_field_definitions import to_definition
 from connector_front.mappers.events import front_event_pages
 from connector_front.models.custom_field import CustomFieldDefinition
@@ -350,5 +350,5 @@ class Resources:
         client = self._ctx.client
         return GuardedApi(client, operation_id, endpoints, relative=client.hosts.relative)
 
-    def _record(self, front: FrontJSON, raw: bool) -> Record:
-        return build_record(self._mapper, front, self._ctx.field_mapping, raw=raw)
+    def _record(self, item: FrontItem, raw: bool) -> Record:
+        return build_record(self._mapper, item, self._ctx.field_mapping, raw=raw)

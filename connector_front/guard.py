@@ -12,8 +12,8 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from connector_front.errors import ConnectorError, InvalidInputError
-from connector_front.mappers.base import FrontApi
+from connector_front.errors import ConnectorError, InvalidInputError, UpstreamError
+from connector_front.mappers.base import FrontCalls, FrontJSON
 from connector_front.paging import FrontPage
 from connector_front.scopes import match_template
 
@@ -30,7 +30,7 @@ class GuardedApi:
 
     def __init__(
         self,
-        api: FrontApi,
+        api: FrontCalls,
         operation_id: str,
         allowed: Iterable[str],
         *,
@@ -69,6 +69,19 @@ class GuardedApi:
     ) -> Any:
         self._check(method.upper(), path)
         return await self._api.request(method, path, params=params, json=json)
+
+    async def request_json(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> FrontJSON:
+        answer = await self.request(method, path, params=params, json=json)
+        if not isinstance(answer, dict):
+            raise UpstreamError(f"Front's answer to {method.upper()} {path} is not a JSON object")
+        return answer
 
     async def list_page(
         self,

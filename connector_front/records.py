@@ -9,16 +9,16 @@ from pydantic import ValidationError
 
 from connector_front.errors import InvalidInputError
 from connector_front.field_mapping import FieldMapping
-from connector_front.mappers.base import Mapper
-from connector_front.mappers.related import RELATED
+from connector_front.mappers.base import FrontItem, Mapper
+from connector_front.models.base import UnifiedFields
 from connector_front.models.record import Record, RecordWarning, from_front_timestamp
 
 
 def build_record(
-    mapper: Mapper, front: Mapping[str, Any], mapping: FieldMapping, *, raw: bool = False
+    mapper: Mapper, item: FrontItem, mapping: FieldMapping, *, raw: bool = False
 ) -> Record:
     """One unified record. A value that fails validation is nulled and reported in ``warnings``."""
-    unified = mapper.to_unified(front)
+    unified = mapper.to_unified(item)
     mapped = mapping.read(mapper.model, unified.custom_fields)
     known = set(mapper.fields_model.model_fields)
     standard = {**unified.fields, **{k: v for k, v in mapped.items() if k in known}}
@@ -30,7 +30,7 @@ def build_record(
         fields=fields,
         createdAt=from_front_timestamp(unified.created_at),
         updatedAt=from_front_timestamp(unified.updated_at),
-        rawResource={k: v for k, v in front.items() if k != RELATED} if raw else None,
+        rawResource=dict(item.front) if raw else None,
         warnings=warnings or None,
     )
 
@@ -58,8 +58,9 @@ def _validated(
 
 def parse_write(
     mapper: Mapper, fields: object, mapping: FieldMapping, *, operation: str
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Validate written fields: (standard fields as set by the caller, custom fields to merge)."""
+) -> tuple[UnifiedFields, dict[str, Any]]:
+    """Validate written fields: (the fields model, its ``model_fields_set`` the fields the
+    caller wrote; custom fields to merge)."""
     if not isinstance(fields, Mapping):
         raise InvalidInputError(
             f"{mapper.model}::{operation}: 'fields' must be an object of unified field values",
@@ -79,7 +80,7 @@ def parse_write(
             f"{mapper.model}::{operation}: {detail} (known fields: {', '.join(known)})",
             fields=paths,
         ) from None
-    return validated.model_dump(mode="json", exclude_unset=True), custom
+    return validated, custom
 
 
 def _refuse_unmapped(mapper: Mapper, standard: Mapping[str, Any], operation: str) -> None:

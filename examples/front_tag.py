@@ -8,16 +8,17 @@ manifest and host routes as the built-in models.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from pydantic import Field
 
 from connector_front.errors import InvalidInputError
 from connector_front.mappers.base import (
     CollectionMapper,
+    CustomFields,
     FrontApi,
-    FrontJSON,
-    Unified,
+    FrontField,
+    FrontItem,
 )
 from connector_front.models.base import UnifiedFields
 
@@ -44,28 +45,21 @@ class TagMapper(CollectionMapper):
         "delete": "this example leaves deleting tags to Front (DELETE /tags/{id} via the proxy)",
     }
 
-    def to_unified(self, front: Mapping[str, Any]) -> Unified:
-        return Unified(
-            id=str(front["id"]),
-            fields={
-                "name": front.get("name"),
-                "description": front.get("description") or None,
-                "color": front.get("highlight") or None,
-            },
-            created_at=front.get("created_at"),
-            updated_at=front.get("updated_at"),
-        )
+    simple_fields: ClassVar[Mapping[str, FrontField]] = {
+        "name": FrontField("name"),
+        "description": FrontField("description"),
+        "color": FrontField("highlight"),
+    }
+    """Unified field <-> Front tag key, read and written from this one table."""
 
     async def create(
-        self, api: FrontApi, fields: Mapping[str, Any], custom_fields: Mapping[str, Any]
-    ) -> FrontJSON:
-        if not fields.get("name"):
+        self, api: FrontApi, fields: FrontTagFields, custom_fields: CustomFields
+    ) -> FrontItem:
+        if not fields.name:
             raise InvalidInputError("frontTag: a tag needs a name", fields=["fields.name"])
-        body = {"name": fields["name"], "description": fields.get("description") or ""}
-        if fields.get("color"):
-            body["highlight"] = fields["color"]
-        created: FrontJSON = await api.request("POST", "/tags", json=body)
-        return created
+        written = {key: value for key, value in self.front_body(fields).items() if value}
+        body = {"description": "", **written}  # Front's POST /tags takes no nulls
+        return FrontItem(await api.request_json("POST", "/tags", json=body))
 
 
 async def _show() -> None:

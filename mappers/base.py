@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
 from urllib.parse import quote
 
 from connector_front.errors import InvalidInputError, NotSupportedError
@@ -27,23 +28,29 @@ ChangeFeed = Literal["updated_after", "snapshot", "events_api"]
 compared with the last one, or Front's activity log (Events API and webhooks)."""
 
 FrontJSON = dict[str, Any]
+Params = Mapping[str, Any] | None
+CustomFields = Mapping[str, Any]
+"""Custom fields to write, by their Front name."""
 
 
-class FrontApi(PageSource, Protocol):
-    """The slice of the transport a mapper may use: one request, or one page of a listing.
+class FrontCalls(PageSource, Protocol):
+    """What the transport offers: one request, or one page of a listing.
 
     Listings go through :mod:`connector_front.paging`'s walker, which refuses a next-page
     link that does not move on.
     """
 
     async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
+        self, method: str, path: str, *, params: Params = None, json: Any = None
     ) -> Any: ...
+
+
+class FrontApi(FrontCalls, Protocol):
+    """The slice of the transport a mapper may use, and a request whose answer is an object."""
+
+    async def request_json(
+        self, method: str, path: str, *, params: Params = None, json: Any = None
+    ) -> FrontJSON: ...
 
 
 @dataclass(frozen=True)
@@ -55,11 +62,47 @@ class ListQuery:
     filters: Mapping[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class FrontItem:
+    """One Front object as Front sent it, and the related Front records its record needs
+    (an inbox's members, a conversation's inboxes), by name."""
+
+    front: FrontJSON
+    related: Mapping[str, list[FrontJSON]] = field(default_factory=dict)
+
+
+def items(fronts: Sequence[FrontJSON]) -> list[FrontItem]:
+    return [FrontItem(front) for front in fronts]
+
+
+RELATED_CONCURRENCY = 8
+"""How many related fetches run at once for one page (the transport paces them further)."""
+T = TypeVar("T")
+
+
+async def with_related(
+    fronts: Iterable[FrontJSON], fetch: Callable[[FrontJSON], Awaitable[T]]
+) -> list[T]:
+    """``fetch`` the related records of each Front object, a few at a time, in order."""
+    gate = asyncio.Semaphore(RELATED_CONCURRENCY)
+
+    async def one(front: FrontJSON) -> T:
+        async with gate:
+            return await fetch(front)
+
+    return list(await asyncio.gather(*(one(front) for front in fronts)))
+
+
+def with_custom(body: FrontJSON, custom_fields: CustomFields) -> FrontJSON:
+    """A create body with the written custom fields, if any."""
+    return {**body, "custom_fields": dict(custom_fields)} if custom_fields else body
+
+
 @dataclass
 class MappedList:
     """Front objects of one page and the link to the next page, if any."""
 
-    items: list[FrontJSON]
+    items: list[FrontItem]
     next_cursor: str | None
 
 
@@ -74,12 +117,41 @@ class Unified:
     updated_at: Any = None
 
 
+def _or_none(value: Any) -> Any:
+    return value or None
+
+
+def same(value: Any) -> Any:
+    return value
+
+
+def blank(value: Any) -> Any:
+    """Front clears a text field with "", not null."""
+    return value or ""
+
+
+def as_list(value: Any) -> list[Any]:
+    """A list both ways: Front's missing list reads [], a null write clears it."""
+    return list(value or [])
+
+
+@dataclass(frozen=True)
+class FrontField:
+    """A unified field that is one Front key: how its value reads, and how it is written."""
+
+    key: str
+    read: Callable[[Any], Any] = _or_none
+    write: Callable[[Any], Any] = same
+
+
 class Mapper:
     """Base class of every mapper. Subclasses fill the class attributes and the supported ops.
 
     ``endpoints`` is the table operation -> Front endpoints ("METHOD /spec/template") the
     operation may call: the connector derives scopes from it and refuses any other request.
     An operation absent from it is unsupported; ``not_supported`` says what Front offers instead.
+    ``create`` and ``update`` receive the validated ``fields_model`` instance (its
+    ``model_fields_set`` says which fields were written) and the custom fields to write.
     """
 
     model: ClassVar[str]
@@ -99,6 +171,9 @@ class Mapper:
     """Front id prefixes of this model's records (``crd_``); empty: any safe id is passed on."""
     id_aliases: ClassVar[tuple[str, ...]] = ()
     """Front's ``alt:<kind>:<value>`` id forms this model accepts, by kind (``email``)."""
+    simple_fields: ClassVar[Mapping[str, FrontField]] = {}
+    """Unified fields that are one Front key each: read by :meth:`unified`, written by
+    :meth:`front_body`."""
 
     def check_id(self, record_id: str) -> None:
         """Refuse an id that is not one of this model's forms, before any request is built."""
@@ -115,27 +190,42 @@ class Mapper:
     def supports(self, operation: str) -> bool:
         return operation in self.endpoints
 
-    def to_unified(self, front: Mapping[str, Any]) -> Unified:
-        raise NotImplementedError
+    def to_unified(self, item: FrontItem) -> Unified:
+        return self.unified(item)
+
+    def unified(self, item: FrontItem, **more: Any) -> Unified:
+        """The simple fields, then ``more``; custom fields and times as Front sends them."""
+        front = item.front
+        simple = {name: f.read(front.get(f.key)) for name, f in self.simple_fields.items()}
+        return Unified(
+            id=str(front["id"]),
+            fields={**simple, **more},
+            custom_fields=dict(front.get("custom_fields") or {}),
+            created_at=front.get("created_at"),
+            updated_at=front.get("updated_at"),
+        )
+
+    def front_body(self, fields: UnifiedFields) -> FrontJSON:
+        """The Front keys of the simple fields that were written."""
+        written = fields.model_fields_set
+        return {
+            f.key: f.write(getattr(fields, name))
+            for name, f in self.simple_fields.items()
+            if name in written
+        }
 
     async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
         raise self.unsupported_error("list")
 
-    async def retrieve(self, api: FrontApi, record_id: str) -> FrontJSON:
+    async def retrieve(self, api: FrontApi, record_id: str) -> FrontItem:
         raise self.unsupported_error("retrieve")
 
-    async def create(
-        self, api: FrontApi, fields: Mapping[str, Any], custom_fields: Mapping[str, Any]
-    ) -> FrontJSON:
+    async def create(self, api: FrontApi, fields: Any, custom_fields: CustomFields) -> FrontItem:
         raise self.unsupported_error("create")
 
     async def update(
-        self,
-        api: FrontApi,
-        record_id: str,
-        fields: Mapping[str, Any],
-        custom_fields: Mapping[str, Any],
-    ) -> FrontJSON:
+        self, api: FrontApi, record_id: str, fields: Any, custom_fields: CustomFields
+    ) -> FrontItem:
         raise self.unsupported_error("update")
 
     async def delete(self, api: FrontApi, record_id: str, *, permanent: bool = False) -> None:
@@ -209,6 +299,10 @@ class CollectionMapper(Mapper):
     """
 
     collection: ClassVar[str]
+    reads_before_update: ClassVar[bool] = False
+    """Whether :meth:`update_body` needs the record as it is (custom fields always do)."""
+    unchangeable: ClassVar[Mapping[str, str]] = {}
+    """Fields Front cannot change once set, and what to do instead."""
 
     def path(self, record_id: str) -> str:
         return f"{self.collection}/{path_id(record_id, model=self.model)}"
@@ -221,11 +315,42 @@ class CollectionMapper(Mapper):
     async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
         params = self.front_params(query)
         page = await one_page(api, self.collection, params=params, next_url=query.cursor)
-        return MappedList(items=page.results, next_cursor=page.next_url)
+        return MappedList(items=items(page.results), next_cursor=page.next_url)
 
-    async def retrieve(self, api: FrontApi, record_id: str) -> FrontJSON:
-        found: FrontJSON = await api.request("GET", self.path(record_id))
-        return found
+    async def retrieve(self, api: FrontApi, record_id: str) -> FrontItem:
+        return FrontItem(await api.request_json("GET", self.path(record_id)))
 
     async def delete(self, api: FrontApi, record_id: str, *, permanent: bool = False) -> None:
         await api.request("DELETE", self.path(record_id))
+
+    async def update(
+        self, api: FrontApi, record_id: str, fields: Any, custom_fields: CustomFields
+    ) -> FrontItem:
+        """GET the record when needed, PATCH what changed (custom fields merged in: Front
+        replaces them whole), run the mapper's later steps, and read the record back."""
+        self.refuse_update(fields)
+        path = self.path(record_id)
+        needed = custom_fields or self.reads_before_update
+        current = await api.request_json("GET", path) if needed else {}
+        patch = await self.update_body(api, path, current, fields)
+        if custom_fields:
+            patch["custom_fields"] = {**(current.get("custom_fields") or {}), **custom_fields}
+        if patch:
+            await api.request("PATCH", path, json=patch)
+        await self.after_update(api, path, current, fields)
+        return await self.retrieve(api, record_id)
+
+    def refuse_update(self, fields: Any) -> None:
+        """Refuse what the update cannot carry out, before any request."""
+        for name in sorted(fields.model_fields_set & self.unchangeable.keys())[:1]:
+            message = f"{self.model}: {self.unchangeable[name]}"
+            raise InvalidInputError(message, fields=[f"fields.{name}"])
+
+    async def update_body(
+        self, api: FrontApi, path: str, current: FrontJSON, fields: Any
+    ) -> FrontJSON:
+        """The PATCH body (without custom fields); the default writes the simple fields."""
+        return self.front_body(fields)
+
+    async def after_update(self, api: FrontApi, path: str, current: FrontJSON, fields: Any) -> None:
+        """Requests that follow the PATCH (handles, tags)."""

@@ -11,22 +11,23 @@ from connector_front.paging import one_page
 
 from .base import (
     CollectionMapper,
+    CustomFields,
     FrontApi,
-    FrontJSON,
+    FrontField,
+    FrontItem,
     ListQuery,
     MappedList,
-    Unified,
+    as_list,
+    blank,
+    items,
     list_params,
     unknown_filters,
+    with_custom,
 )
-from .custom_fields import merged_custom_fields
 from .timestamps import to_front_seconds
 
 CUTOFF = "updated_after="
 """Prefix of a cursor that carries the updatedAfter time to the following pages."""
-
-WRITABLE: Mapping[str, str] = {"name": "name", "description": "description", "domains": "domains"}
-"""Unified field -> Front account field, for create and update."""
 
 
 class CompanyMapper(CollectionMapper):
@@ -50,19 +51,11 @@ class CompanyMapper(CollectionMapper):
         "first: Front sorts by updated_at and the listing ends at the first older account",
     }
     custom_fields_endpoint = "GET /accounts/custom_fields"
-
-    def to_unified(self, front: Mapping[str, Any]) -> Unified:
-        return Unified(
-            id=str(front["id"]),
-            fields={
-                "name": front.get("name") or None,
-                "description": front.get("description") or None,
-                "domains": list(front.get("domains") or []),
-            },
-            custom_fields=dict(front.get("custom_fields") or {}),
-            created_at=front.get("created_at"),
-            updated_at=front.get("updated_at"),
-        )
+    simple_fields: ClassVar[Mapping[str, FrontField]] = {
+        "name": FrontField("name", write=blank),
+        "description": FrontField("description", write=blank),
+        "domains": FrontField("domains", read=as_list, write=as_list),
+    }
 
     def front_params(self, query: ListQuery) -> dict[str, Any]:
         unknown_filters(query, list(self.filters), model=self.model)
@@ -77,42 +70,21 @@ class CompanyMapper(CollectionMapper):
         params = self.front_params(query)
         page = await one_page(api, self.collection, params=params, next_url=next_url)
         if after is None:
-            return MappedList(items=page.results, next_cursor=page.next_url)
+            return MappedList(items=items(page.results), next_cursor=page.next_url)
         fresh = [a for a in page.results if not _not_after(a.get("updated_at"), after)]
         if len(fresh) < len(page.results) or page.next_url is None:
-            return MappedList(items=fresh, next_cursor=None)
-        return MappedList(items=fresh, next_cursor=f"{CUTOFF}{after!r}|{page.next_url}")
+            return MappedList(items=items(fresh), next_cursor=None)
+        return MappedList(items=items(fresh), next_cursor=f"{CUTOFF}{after!r}|{page.next_url}")
 
     async def create(
-        self, api: FrontApi, fields: Mapping[str, Any], custom_fields: Mapping[str, Any]
-    ) -> FrontJSON:
-        if not fields.get("name"):
+        self, api: FrontApi, fields: GenericCompanyFields, custom_fields: CustomFields
+    ) -> FrontItem:
+        if not fields.name:
             raise InvalidInputError(
                 "genericCompany: Front needs a name to create an account", fields=["fields.name"]
             )
-        body = _front_fields(fields)
-        if custom_fields:
-            body["custom_fields"] = dict(custom_fields)
-        created: FrontJSON = await api.request("POST", "/accounts", json=body)
-        return created
-
-    async def update(
-        self,
-        api: FrontApi,
-        record_id: str,
-        fields: Mapping[str, Any],
-        custom_fields: Mapping[str, Any],
-    ) -> FrontJSON:
-        path = self.path(record_id)
-        body = _front_fields(fields)
-        if custom_fields:
-            current: FrontJSON = await api.request("GET", path)
-            body["custom_fields"] = merged_custom_fields(current, custom_fields)
-        if not body:
-            unchanged: FrontJSON = await api.request("GET", path)
-            return unchanged
-        updated: FrontJSON = await api.request("PATCH", path, json=body)
-        return updated
+        body = with_custom(self.front_body(fields), custom_fields)
+        return FrontItem(await api.request_json("POST", "/accounts", json=body))
 
 
 def _updated_after(query: ListQuery) -> float | None:
@@ -144,12 +116,3 @@ def _not_after(updated_at: Any, after: float) -> bool:
         and not isinstance(updated_at, bool)
         and (updated_at <= after)
     )
-
-
-def _front_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
-    body: dict[str, Any] = {}
-    for unified, front in WRITABLE.items():
-        if unified in fields:
-            value = fields[unified]
-            body[front] = value if value is not None else ([] if unified == "domains" else "")
-    return body

@@ -10,14 +10,18 @@ from connector_front.models.generic_contact import GenericContactFields
 
 from .base import (
     CollectionMapper,
+    CustomFields,
     FrontApi,
+    FrontField,
+    FrontItem,
     FrontJSON,
     ListQuery,
     Unified,
+    blank,
     list_params,
     unknown_filters,
+    with_custom,
 )
-from .custom_fields import merged_custom_fields
 from .handles import HANDLE_SOURCES, first_handle, handles_for_create
 from .names import join_name, split_name
 from .timestamps import to_front_seconds
@@ -49,23 +53,20 @@ class ContactMapper(CollectionMapper):
         "updatedBefore": "contacts updated before this time (ISO-8601 or epoch seconds)",
     }
     custom_fields_endpoint = "GET /contacts/custom_fields"
+    simple_fields: ClassVar[Mapping[str, FrontField]] = {
+        "description": FrontField("description", write=blank),
+    }
+    reads_before_update = True  # the name to keep half of, the handles to swap
 
-    def to_unified(self, front: Mapping[str, Any]) -> Unified:
-        first, last = split_name(front.get("name"))
-        handles = front.get("handles") or []
-        fields: dict[str, Any] = {
-            "firstName": first,
-            "lastName": last,
-            "email": first_handle(handles, "email"),
-            "phoneNumber": first_handle(handles, "phone"),
-            "description": front.get("description") or None,
-        }
-        return Unified(
-            id=str(front["id"]),
-            fields=fields,
-            custom_fields=dict(front.get("custom_fields") or {}),
-            created_at=front.get("created_at"),
-            updated_at=front.get("updated_at"),
+    def to_unified(self, item: FrontItem) -> Unified:
+        first, last = split_name(item.front.get("name"))
+        handles = item.front.get("handles") or []
+        return self.unified(
+            item,
+            firstName=first,
+            lastName=last,
+            email=first_handle(handles, "email"),
+            phoneNumber=first_handle(handles, "phone"),
         )
 
     def front_params(self, query: ListQuery) -> dict[str, Any]:
@@ -83,57 +84,43 @@ class ContactMapper(CollectionMapper):
         )
 
     async def create(
-        self, api: FrontApi, fields: Mapping[str, Any], custom_fields: Mapping[str, Any]
-    ) -> FrontJSON:
+        self, api: FrontApi, fields: GenericContactFields, custom_fields: CustomFields
+    ) -> FrontItem:
         handles = handles_for_create(fields)
         if not handles:
             raise InvalidInputError(
                 "genericContact: Front needs an email or a phoneNumber to create a contact",
                 fields=["fields.email", "fields.phoneNumber"],
             )
-        body: dict[str, Any] = {"handles": handles}
-        name = join_name(fields.get("firstName"), fields.get("lastName"))
+        body: FrontJSON = {"handles": handles, **self.front_body(fields)}
+        name = join_name(fields.firstName, fields.lastName)
         if name:
             body["name"] = name
-        if fields.get("description") is not None:
-            body["description"] = fields["description"]
-        if custom_fields:
-            body["custom_fields"] = dict(custom_fields)
-        created: FrontJSON = await api.request("POST", "/contacts", json=body)
-        return created
+        body = with_custom(body, custom_fields)
+        return FrontItem(await api.request_json("POST", "/contacts", json=body))
 
-    async def update(
-        self,
-        api: FrontApi,
-        record_id: str,
-        fields: Mapping[str, Any],
-        custom_fields: Mapping[str, Any],
+    async def update_body(
+        self, api: FrontApi, path: str, current: FrontJSON, fields: GenericContactFields
     ) -> FrontJSON:
-        path = self.path(record_id)
-        current: FrontJSON = await api.request("GET", path)
-        patch: dict[str, Any] = {}
-        if "firstName" in fields or "lastName" in fields:
+        patch = self.front_body(fields)
+        written = fields.model_fields_set
+        if written & {"firstName", "lastName"}:
             first, last = split_name(current.get("name"))
-            patch["name"] = join_name(fields.get("firstName", first), fields.get("lastName", last))
-        if "description" in fields:
-            patch["description"] = fields["description"] or ""
-        if custom_fields:
-            patch["custom_fields"] = merged_custom_fields(current, custom_fields)
-        if patch:
-            await api.request("PATCH", path, json=patch)
-        await self._replace_handles(api, path, current, fields)
-        updated: FrontJSON = await api.request("GET", path)
-        return updated
+            patch["name"] = join_name(
+                fields.firstName if "firstName" in written else first,
+                fields.lastName if "lastName" in written else last,
+            )
+        return patch
 
-    async def _replace_handles(
-        self, api: FrontApi, path: str, current: Mapping[str, Any], fields: Mapping[str, Any]
+    async def after_update(
+        self, api: FrontApi, path: str, current: FrontJSON, fields: GenericContactFields
     ) -> None:
         """Swap the primary email / phone handle: add the new one first, then drop the old."""
         handles = current.get("handles") or []
         for name, source in HANDLE_SOURCES.items():
-            if name not in fields:
+            if name not in fields.model_fields_set:
                 continue
-            old, new = first_handle(handles, source), fields[name]
+            old, new = first_handle(handles, source), getattr(fields, name)
             if old == new:
                 continue
             if new:

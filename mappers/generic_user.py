@@ -3,26 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from connector_front.errors import InvalidInputError
 from connector_front.models.generic_user import GenericUserFields
 
-from .base import (
-    CollectionMapper,
-    FrontApi,
-    FrontJSON,
-    Unified,
-)
-from .custom_fields import merged_custom_fields
-
-WRITABLE: Mapping[str, str] = {
-    "firstName": "first_name",
-    "lastName": "last_name",
-    "username": "username",
-    "isAvailable": "is_available",
-}
-"""Unified field -> Front teammate field that PATCH accepts (email is not among them)."""
+from .base import CollectionMapper, FrontField, same
 
 
 class UserMapper(CollectionMapper):
@@ -47,41 +32,17 @@ class UserMapper(CollectionMapper):
     }
     custom_fields_endpoint = "GET /teammates/custom_fields"
 
-    def to_unified(self, front: Mapping[str, Any]) -> Unified:
-        return Unified(
-            id=str(front["id"]),
-            fields={
-                "firstName": front.get("first_name") or None,
-                "lastName": front.get("last_name") or None,
-                "email": front.get("email") or None,
-                "username": front.get("username") or None,
-                "isAvailable": front.get("is_available"),
-            },
-            custom_fields=dict(front.get("custom_fields") or {}),
-        )
-
-    async def update(
-        self,
-        api: FrontApi,
-        record_id: str,
-        fields: Mapping[str, Any],
-        custom_fields: Mapping[str, Any],
-    ) -> FrontJSON:
-        if "email" in fields:
-            raise InvalidInputError(
-                "genericUser: Front does not let the API change a teammate's email; "
-                "the teammate changes it in Front",
-                fields=["fields.email"],
-            )
-        path = self.path(record_id)
-        body = {front: fields[unified] for unified, front in WRITABLE.items() if unified in fields}
-        if custom_fields:
-            current: FrontJSON = await api.request("GET", path)
-            body["custom_fields"] = merged_custom_fields(current, custom_fields)
-        if body:
-            await api.request("PATCH", path, json=body)
-        updated: FrontJSON = await api.request("GET", path)
-        return updated
+    simple_fields: ClassVar[Mapping[str, FrontField]] = {
+        "firstName": FrontField("first_name"),
+        "lastName": FrontField("last_name"),
+        "email": FrontField("email"),
+        "username": FrontField("username"),
+        "isAvailable": FrontField("is_available", read=same),
+    }
+    unchangeable: ClassVar[Mapping[str, str]] = {
+        "email": "Front does not let the API change a teammate's email; "
+        "the teammate changes it in Front",
+    }
 
     def check_id(self, record_id: str) -> None:
         """A teammate id, ``alt:email:…``, or a bare email (looked up as ``alt:email:``)."""

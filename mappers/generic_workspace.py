@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from connector_front.models.generic_workspace import GenericWorkspaceFields
 
-from .base import (
-    CollectionMapper,
-    Unified,
-)
+from .base import CollectionMapper, FrontField
 
 READ_ONLY = "Front's API has no endpoint to {0} teams; {1} workspaces in Front's company settings"
 
@@ -32,6 +29,4 @@ class WorkspaceMapper(CollectionMapper):
         "update": READ_ONLY.format("update", "rename"),
         "delete": READ_ONLY.format("delete", "delete"),
     }
-
-    def to_unified(self, front: Mapping[str, Any]) -> Unified:
-        return Unified(id=str(front["id"]), fields={"name": front.get("name") or None})
+    simple_fields: ClassVar[Mapping[str, FrontField]] = {"name": FrontField("name")}

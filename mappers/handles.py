@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from connector_front.models.generic_contact import GenericContactFields
+
 HANDLE_SOURCES: Mapping[str, str] = {"email": "email", "phoneNumber": "phone"}
 """Unified field -> Front handle source. One table, read both ways."""
 
@@ -17,10 +19,10 @@ def first_handle(handles: Iterable[Mapping[str, Any]], source: str) -> str | Non
     return None
 
 
-def handles_for_create(fields: Mapping[str, Any]) -> list[dict[str, str]]:
+def handles_for_create(fields: GenericContactFields) -> list[dict[str, str]]:
     """The handles a new contact gets from its unified fields."""
     return [
-        {"handle": fields[name], "source": source}
+        {"handle": getattr(fields, name), "source": source}
         for name, source in HANDLE_SOURCES.items()
-        if fields.get(name)
+        if getattr(fields, name)
     ]

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from connector_front.errors import InvalidInputError
+from connector_front.models.record import ResourceRef
 
 
 def ref(model: str, record_id: object) -> dict[str, str] | None:
@@ -15,17 +16,15 @@ def ref(model: str, record_id: object) -> dict[str, str] | None:
     return {"object": "resourceRef", "model": model, "id": record_id}
 
 
-def ref_id(fields: Mapping[str, Any], name: str, model: str) -> str | None:
-    """The id of a written resourceRef field, checking that it points at the right model."""
-    value = fields.get(name)
+def ref_id(value: ResourceRef | None, model: str, *, field: str) -> str | None:
+    """The id of a written resourceRef, checking that it points at the right model."""
     if value is None:
         return None
-    if value.get("model") != model:
+    if value.model != model:
         raise InvalidInputError(
-            f"fields.{name} must reference a {model}, not a {value.get('model')}",
-            fields=[f"fields.{name}"],
+            f"{field} must reference a {model}, not a {value.model}", fields=[field]
         )
-    return str(value["id"])
+    return value.id
 
 
 def linked_id(front: Mapping[str, Any], relation: str) -> str | None:

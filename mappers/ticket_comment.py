@@ -11,7 +11,9 @@ from connector_front.models.ticket_comment import TicketCommentFields
 from connector_front.paging import one_page
 
 from .base import (
+    CustomFields,
     FrontApi,
+    FrontItem,
     FrontJSON,
     ListQuery,
     MappedList,
@@ -23,7 +25,6 @@ from .base import (
 )
 from .events import EVENTS_ENDPOINT
 from .refs import linked_id, ref, ref_id
-from .related import related, with_related
 
 KINDS: Mapping[str, str] = {"com_": "comments", "msg_": "messages"}
 """Id prefix -> the Front collection it lives in (and the order a listing walks them)."""
@@ -58,7 +59,8 @@ class CommentMapper(Mapper):
     }
     filters: ClassVar[Mapping[str, str]] = {"issue": "ticketIssue id (required)"}
 
-    def to_unified(self, front: Mapping[str, Any]) -> Unified:
+    def to_unified(self, item: FrontItem) -> Unified:
+        front = item.front
         internal = str(front["id"]).startswith("com_")
         author = front.get("author") or {}
         author_ref = ref("genericUser", author.get("id")) or _sender_contact(front)
@@ -66,10 +68,7 @@ class CommentMapper(Mapper):
         return Unified(
             id=str(front["id"]),
             fields={
-                "issue": ref(
-                    "ticketIssue",
-                    linked_id(front, "conversation") or related(front, "issue"),
-                ),
+                "issue": ref("ticketIssue", linked_id(front, "conversation") or _issue_of(item)),
                 "author": author_ref,
                 "content": content or None,
                 "isInternal": internal,
@@ -91,70 +90,64 @@ class CommentMapper(Mapper):
             raise InvalidInputError("cursor is not a ticketComment cursor", fields=["cursor"])
         path = f"/conversations/{path_id(issue, model=self.model)}/{phase}"
         page = await one_page(api, path, params=list_params(query), next_url=next_url or None)
-        items = [_with_issue(item, issue) for item in page.results]
+        items = [with_issue(item, issue) for item in page.results]
         later = PHASES[PHASES.index(phase) + 1 :]  # the next phase starts at its first page
         more = f"{phase}|{page.next_url}" if page.next_url else (f"{later[0]}|" if later else None)
         return MappedList(items=items, next_cursor=more)
 
-    async def retrieve(self, api: FrontApi, record_id: str) -> FrontJSON:
-        result: FrontJSON = await api.request("GET", _path(record_id))
-        return result
+    async def retrieve(self, api: FrontApi, record_id: str) -> FrontItem:
+        return FrontItem(await api.request_json("GET", _path(record_id)))
 
     async def create(
-        self, api: FrontApi, fields: Mapping[str, Any], custom_fields: Mapping[str, Any]
-    ) -> FrontJSON:
-        issue = ref_id(fields, "issue", "ticketIssue")
-        given = {"issue": issue, "content": fields.get("content")}
+        self, api: FrontApi, fields: TicketCommentFields, custom_fields: CustomFields
+    ) -> FrontItem:
+        issue = ref_id(fields.issue, "ticketIssue", field="fields.issue")
+        given = {"issue": issue, "content": fields.content}
         missing = [f"fields.{name}" for name, value in given.items() if not value]
-        if missing:
+        if missing or issue is None:
             raise InvalidInputError(
                 "ticketComment::create needs the issue it belongs to and its content",
                 fields=missing,
             )
-        assert issue is not None
-        body: dict[str, Any] = {"body": fields["content"]}
-        author = ref_id(fields, "author", "genericUser")
+        body: FrontJSON = {"body": fields.content}
+        author = ref_id(fields.author, "genericUser", field="fields.author")
         if author:
             body["author_id"] = author
         conversation = f"/conversations/{path_id(issue, model=self.model)}"
-        if fields.get("isInternal", True):
-            comment: FrontJSON = await api.request("POST", f"{conversation}/comments", json=body)
-            return _with_issue(comment, issue)
+        if fields.isInternal or "isInternal" not in fields.model_fields_set:
+            comment = await api.request_json("POST", f"{conversation}/comments", json=body)
+            return with_issue(comment, issue)
         # A public reply. Front archives the conversation on reply unless told not to.
         body["options"] = {"archive": False}
         accepted = await api.request("POST", f"{conversation}/messages", json=body)
         uid = (accepted or {}).get("message_uid")
         if not uid:
             raise NotFoundError("Front accepted the reply but returned no message uid to fetch")
-        return _with_issue(await _accepted_message(api, str(uid)), issue)
+        return with_issue(await _accepted_message(api, str(uid)), issue)
 
     async def update(
         self,
         api: FrontApi,
         record_id: str,
-        fields: Mapping[str, Any],
-        custom_fields: Mapping[str, Any],
-    ) -> FrontJSON:
+        fields: TicketCommentFields,
+        custom_fields: CustomFields,
+    ) -> FrontItem:
         if not record_id.startswith("com_"):
             raise InvalidInputError(
                 "ticketComment: only internal comments (com_) can be edited; Front cannot "
                 "change a message once sent",
                 fields=["id"],
             )
-        unchangeable = sorted(set(fields) - {"content"})
+        unchangeable = sorted(fields.model_fields_set - {"content"})
         if unchangeable:
             raise InvalidInputError(
                 "ticketComment::update can change content only",
                 fields=[f"fields.{name}" for name in unchangeable],
             )
-        path = _path(record_id)
-        if "content" not in fields:
-            current: FrontJSON = await api.request("GET", path)
-            return current
-        updated: FrontJSON = await api.request(
-            "PATCH", f"{path}/", json={"body": fields["content"] or ""}
-        )
-        return updated
+        if "content" not in fields.model_fields_set:
+            return await self.retrieve(api, record_id)
+        body = {"body": fields.content or ""}
+        return FrontItem(await api.request_json("PATCH", f"{_path(record_id)}/", json=body))
 
 
 def _path(record_id: str) -> str:
@@ -167,9 +160,13 @@ def _path(record_id: str) -> str:
     )
 
 
-def _with_issue(front: FrontJSON, issue: str) -> FrontJSON:
+def with_issue(front: FrontJSON, issue: str) -> FrontItem:
     """Front's items may lack the conversation link; the caller knows the issue."""
-    return with_related(front, issue=issue)
+    return FrontItem(front, {"conversation": [{"id": issue}]})
+
+
+def _issue_of(item: FrontItem) -> str | None:
+    return next((c.get("id") for c in item.related.get("conversation", [])), None)
 
 
 def _sender_contact(front: Mapping[str, Any]) -> dict[str, str] | None:
@@ -183,8 +180,7 @@ async def _accepted_message(api: FrontApi, uid: str) -> FrontJSON:
     path = f"/messages/{path_id('alt:uid:' + uid, model='ticketComment')}"
     for delay in (*MESSAGE_POLL_DELAYS, None):
         try:
-            message: FrontJSON = await api.request("GET", path)
-            return message
+            return await api.request_json("GET", path)
         except NotFoundError:
             if delay is None:
                 raise

@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from collections.abc import Mapping, Set
+from typing import ClassVar
 from urllib.parse import quote
 
 from connector_front.errors import InvalidInputError, UnprocessableError
-from connector_front.models.ticket_issue import TicketIssueFields
+from connector_front.models.ticket_issue import TagChanges, TicketIssueFields
 from connector_front.paging import all_results, one_page
 
 from .base import (
+    CollectionMapper,
+    CustomFields,
     FrontApi,
+    FrontField,
+    FrontItem,
     FrontJSON,
     ListQuery,
     MappedList,
-    Mapper,
     Unified,
     list_params,
     path_id,
     unknown_filters,
+    with_custom,
+    with_related,
 )
-from .custom_fields import merged_custom_fields
 from .events import EVENTS_ENDPOINT
 from .refs import ref, ref_id
-from .related import gather_limited, related, with_related
 from .statuses import SEARCH_STATUS, WRITE_STATUS, unified_status
 from .tags import tag_ids
 from .timestamps import to_front_seconds
@@ -39,8 +42,9 @@ NOT_CLEARABLE: Mapping[str, str] = {
 """Fields an update may not set to null, and what to send instead."""
 
 
-class IssueMapper(Mapper):
+class IssueMapper(CollectionMapper):
     model = "ticketIssue"
+    collection = "/conversations"
     front_object = "conversation"
     id_prefixes = ("cnv_",)
     fields_model = TicketIssueFields
@@ -80,23 +84,25 @@ class IssueMapper(Mapper):
     custom_fields_endpoint = "GET /conversations/custom_fields"
     mappable_fields = frozenset({"priority"})
 
-    def to_unified(self, front: Mapping[str, Any]) -> Unified:
-        inboxes = related(front, "inboxes") or []
-        assignee = front.get("assignee") or {}
-        return Unified(
-            id=str(front["id"]),
-            fields={
-                "project": ref("ticketProject", inboxes[0].get("id")) if inboxes else None,
-                "title": front.get("subject") or None,
-                "description": front.get("description") or None,
-                "status": unified_status(front),
-                "priority": None,  # Front has none; a field mapping may supply it
-                "assignee": ref("genericUser", assignee.get("id")),
-                "tags": [str(t["name"]) for t in front.get("tags") or [] if t.get("name")],
-            },
-            custom_fields=dict(front.get("custom_fields") or {}),
-            created_at=front.get("created_at"),
-            updated_at=front.get("updated_at"),
+    simple_fields: ClassVar[Mapping[str, FrontField]] = {
+        "title": FrontField("subject"),  # written by create only: Front cannot change it
+        "description": FrontField("description"),  # written on task conversations only
+    }
+    reads_before_update = True  # the conversation's type and assignee
+    unchangeable: ClassVar[Mapping[str, str]] = {
+        "title": "Front's API cannot change a conversation's subject (title)"
+    }
+
+    def to_unified(self, item: FrontItem) -> Unified:
+        inboxes = item.related.get("inboxes") or []
+        front = item.front
+        return self.unified(
+            item,
+            project=ref("ticketProject", inboxes[0].get("id")) if inboxes else None,
+            status=unified_status(front),
+            priority=None,  # Front has none; a field mapping may supply it
+            assignee=ref("genericUser", (front.get("assignee") or {}).get("id")),
+            tags=[str(t["name"]) for t in front.get("tags") or [] if t.get("name")],
         )
 
     async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
@@ -108,34 +114,35 @@ class IssueMapper(Mapper):
         # conversations in a "waiting" ticket status): keep only the status asked for.
         wanted = query.filters.get("status")
         found = [cnv for cnv in page.results if not wanted or unified_status(cnv) == wanted]
-        items = await gather_limited(found, lambda cnv: _with_inboxes(api, cnv))
+        items = await with_related(found, lambda cnv: _with_inboxes(api, cnv))
         return MappedList(items=items, next_cursor=page.next_url)
 
-    async def retrieve(self, api: FrontApi, record_id: str) -> FrontJSON:
-        conversation: FrontJSON = await api.request("GET", self._path(record_id))
-        return await _with_inboxes(api, conversation)
+    async def retrieve(self, api: FrontApi, record_id: str) -> FrontItem:
+        return await _with_inboxes(api, (await super().retrieve(api, record_id)).front)
 
     async def create(
-        self, api: FrontApi, fields: Mapping[str, Any], custom_fields: Mapping[str, Any]
-    ) -> FrontJSON:
-        missing = [f"fields.{name}" for name in ("title", "description") if not fields.get(name)]
+        self, api: FrontApi, fields: TicketIssueFields, custom_fields: CustomFields
+    ) -> FrontItem:
+        missing = [
+            f"fields.{name}" for name in ("title", "description") if not getattr(fields, name)
+        ]
         if missing:
             raise InvalidInputError(
                 "ticketIssue: Front opens an issue as a discussion with a subject (title) and "
                 "a first comment (description); give both",
                 fields=missing,
             )
-        if isinstance(fields.get("tags"), dict):
+        if isinstance(fields.tags, TagChanges):
             raise InvalidInputError(
                 "ticketIssue::create: tags must be a list of tag names", fields=["fields.tags"]
             )
-        body: dict[str, Any] = {
+        body: FrontJSON = {
             "type": "discussion",
-            "subject": fields["title"],
-            "comment": {"body": fields["description"]},
+            "subject": fields.title,
+            "comment": {"body": fields.description},
         }
-        inbox = ref_id(fields, "project", "ticketProject")
-        assignee = ref_id(fields, "assignee", "genericUser")
+        inbox = ref_id(fields.project, "ticketProject", field="fields.project")
+        assignee = ref_id(fields.assignee, "genericUser", field="fields.assignee")
         if inbox:
             body["inbox_id"] = inbox
         elif assignee:
@@ -146,88 +153,83 @@ class IssueMapper(Mapper):
                 "give fields.project (a ticketProject) or fields.assignee (a genericUser)",
                 fields=["fields.project", "fields.assignee"],
             )
-        if custom_fields:
-            body["custom_fields"] = dict(custom_fields)
-        created: FrontJSON = await api.request("POST", "/conversations", json=body)
-        path = self._path(str(created["id"]))
-        later = {k: v for k, v in fields.items() if k not in ("project", "description", "title")}
-        patch = await self._patch_body(api, created, later)
+        created = await api.request_json(
+            "POST", "/conversations", json=with_custom(body, custom_fields)
+        )
+        later = fields.model_fields_set - {"project", "description", "title"}  # by a PATCH
+        patch = await self._patch_body(api, created, fields, later)
         if patch:
+            path = self.path(str(created["id"]))
             await api.request("PATCH", path, json=patch)
-            created = await api.request("GET", path)
+            created = await api.request_json("GET", path)
         return await _with_inboxes(api, created)
 
-    async def update(
-        self,
-        api: FrontApi,
-        record_id: str,
-        fields: Mapping[str, Any],
-        custom_fields: Mapping[str, Any],
-    ) -> FrontJSON:
-        if "title" in fields:
-            raise InvalidInputError(
-                "ticketIssue: Front's API cannot change a conversation's subject (title)",
-                fields=["fields.title"],
-            )
-        cleared = [name for name in NOT_CLEARABLE if name in fields and fields[name] is None]
+    def refuse_update(self, fields: TicketIssueFields) -> None:
+        super().refuse_update(fields)
+        written = fields.model_fields_set
+        cleared = [
+            name for name in NOT_CLEARABLE if name in written and getattr(fields, name) is None
+        ]
         if cleared:
             raise InvalidInputError(
                 "ticketIssue: Front cannot clear "
                 + ", ".join(f"{name} ({NOT_CLEARABLE[name]})" for name in cleared),
                 fields=[f"fields.{name}" for name in cleared],
             )
-        path = self._path(record_id)
-        current: FrontJSON = await api.request("GET", path)
-        if "description" in fields and current.get("type") != "task":
+
+    async def update_body(
+        self, api: FrontApi, path: str, current: FrontJSON, fields: TicketIssueFields
+    ) -> FrontJSON:
+        if "description" in fields.model_fields_set and current.get("type") != "task":
             raise InvalidInputError(
                 "ticketIssue: Front keeps a description only on task conversations; add a "
                 "ticketComment to this discussion instead",
                 fields=["fields.description"],
             )
-        patch = await self._patch_body(api, current, fields)
-        if custom_fields:
-            patch["custom_fields"] = merged_custom_fields(current, custom_fields)
-        if "assignee" in fields and fields["assignee"] is None:
+        patch = await self._patch_body(api, current, fields, fields.model_fields_set)
+        if "assignee" in fields.model_fields_set and fields.assignee is None:
             # Unassigning is done by the assignee endpoint with a null id, as Front documents.
             await api.request("PUT", f"{path}/assignee", json={"assignee_id": None})
-        if patch:
-            await api.request("PATCH", path, json=patch)
-        tags = fields.get("tags")
-        if isinstance(tags, dict):
-            add, remove = tags.get("add") or [], tags.get("remove") or []
-            names_used = list(dict.fromkeys([*add, *remove]))  # tag_ids answers in this order
-            ids = await tag_ids(api, names_used, field="fields.tags") if names_used else []
-            by_name = dict(zip(names_used, ids, strict=True))
-            for method, names in (("POST", add), ("DELETE", remove)):
-                if names:
-                    chosen = list(dict.fromkeys(by_name[name] for name in names))
-                    await api.request(method, f"{path}/tags", json={"tag_ids": chosen})
-        updated: FrontJSON = await api.request("GET", path)
-        return await _with_inboxes(api, updated)
+        return patch
+
+    async def after_update(
+        self, api: FrontApi, path: str, current: FrontJSON, fields: TicketIssueFields
+    ) -> None:
+        """Tag changes ({add, remove}) go through Front's tag endpoints."""
+        if not isinstance(fields.tags, TagChanges):
+            return
+        add, remove = fields.tags.add, fields.tags.remove
+        names_used = list(dict.fromkeys([*add, *remove]))  # tag_ids answers in this order
+        ids = await tag_ids(api, names_used, field="fields.tags") if names_used else []
+        by_name = dict(zip(names_used, ids, strict=True))
+        for method, names in (("POST", add), ("DELETE", remove)):
+            if names:
+                chosen = list(dict.fromkeys(by_name[name] for name in names))
+                await api.request(method, f"{path}/tags", json={"tag_ids": chosen})
 
     async def delete(self, api: FrontApi, record_id: str, *, permanent: bool = False) -> None:
         """To the trash; permanently (Front's DELETE, trashed first) only when asked."""
-        path = self._path(record_id)
+        path = self.path(record_id)
         await api.request("PATCH", path, json={"status": "deleted"})
         if permanent:
             await api.request("DELETE", path)
 
     async def _patch_body(
-        self, api: FrontApi, current: Mapping[str, Any], fields: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        """The PATCH for status, assignee, project, description and replaced tags."""
-        patch: dict[str, Any] = {}
-        assignee = ref_id(fields, "assignee", "genericUser")
+        self, api: FrontApi, current: FrontJSON, fields: TicketIssueFields, written: Set[str]
+    ) -> FrontJSON:
+        """The PATCH for the ``written`` status, assignee, project, description, tag list."""
+        patch: FrontJSON = {}
+        assignee = ref_id(fields.assignee, "genericUser", field="fields.assignee")
         if assignee:
             patch["assignee_id"] = assignee
-        project = ref_id(fields, "project", "ticketProject")
-        if project:
+        project = ref_id(fields.project, "ticketProject", field="fields.project")
+        if project and "project" in written:
             patch["inbox_id"] = project
-        if "description" in fields and current.get("type") == "task":
-            patch["description"] = fields["description"]
-        status = fields.get("status")
+        if "description" in written and current.get("type") == "task":
+            patch["description"] = fields.description
+        status = fields.status
         if status is not None:
-            keeps_current = "assignee" not in fields
+            keeps_current = "assignee" not in written
             has_assignee = bool(assignee) or (keeps_current and bool(current.get("assignee")))
             if status == "inProgress" and not has_assignee:
                 raise InvalidInputError(
@@ -241,9 +243,8 @@ class IssueMapper(Mapper):
                     fields=["fields.status", "fields.assignee"],
                 )
             patch.update(WRITE_STATUS[status] or {"status_id": await _waiting_status(api)})
-        tags = fields.get("tags")
-        if isinstance(tags, list):
-            patch["tag_ids"] = await tag_ids(api, tags, field="fields.tags")
+        if isinstance(fields.tags, list):
+            patch["tag_ids"] = await tag_ids(api, fields.tags, field="fields.tags")
         return patch
 
     async def _search_query(self, api: FrontApi, filters: Mapping[str, str]) -> str:
@@ -270,13 +271,10 @@ class IssueMapper(Mapper):
             terms.append(f"after:{int(after)}")
         return " ".join(terms)
 
-    def _path(self, record_id: str) -> str:
-        return f"/conversations/{path_id(record_id, model=self.model)}"
 
-
-async def _with_inboxes(api: FrontApi, conversation: FrontJSON) -> FrontJSON:
+async def _with_inboxes(api: FrontApi, conversation: FrontJSON) -> FrontItem:
     path = f"/conversations/{path_id(str(conversation['id']), model='ticketIssue')}/inboxes"
-    return with_related(conversation, inboxes=await all_results(api, path))
+    return FrontItem(conversation, {"inboxes": await all_results(api, path)})
 
 
 async def _waiting_status(api: FrontApi) -> str:

@@ -3,31 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from connector_front.errors import InvalidInputError
 from connector_front.models.ticket_project import TicketProjectFields
 from connector_front.paging import all_results, one_page
 
 from .base import (
+    CollectionMapper,
+    CustomFields,
     FrontApi,
+    FrontField,
+    FrontItem,
     FrontJSON,
     ListQuery,
     MappedList,
-    Mapper,
     Unified,
     list_params,
     path_id,
     unknown_filters,
+    with_custom,
+    with_related,
 )
 from .refs import ref, ref_id
-from .related import gather_limited, related, with_related
 
 MEMBERS = "GET /inboxes/{inbox_id}/teammates"
 
 
-class ProjectMapper(Mapper):
+class ProjectMapper(CollectionMapper):
     model = "ticketProject"
+    collection = "/inboxes"
     front_object = "inbox"
     id_prefixes = ("inb_",)
     fields_model = TicketProjectFields
@@ -45,60 +50,50 @@ class ProjectMapper(Mapper):
     }
     custom_fields_endpoint = "GET /inboxes/custom_fields"
 
-    def to_unified(self, front: Mapping[str, Any]) -> Unified:
-        members = related(front, "members")
-        return Unified(
-            id=str(front["id"]),
-            fields={
-                "name": front.get("name") or None,
-                "description": None,  # Front inboxes have no description
-                "members": None
-                if members is None
-                else [ref("genericUser", member.get("id")) for member in members],
-                "workspace": None,
-            },
-            custom_fields=dict(front.get("custom_fields") or {}),
+    simple_fields: ClassVar[Mapping[str, FrontField]] = {"name": FrontField("name")}
+
+    def to_unified(self, item: FrontItem) -> Unified:
+        members = item.related.get("members")
+        return self.unified(
+            item,
+            description=None,  # Front inboxes have no description
+            members=None if members is None else [ref("genericUser", m.get("id")) for m in members],
+            workspace=None,
         )
 
     async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
         unknown_filters(query, [], model=self.model)
         page = await one_page(api, "/inboxes", params=list_params(query), next_url=query.cursor)
-        items = await gather_limited(page.results, lambda inbox: _with_members(api, inbox))
+        items = await with_related(page.results, lambda inbox: _with_members(api, inbox))
         return MappedList(items=items, next_cursor=page.next_url)
 
-    async def retrieve(self, api: FrontApi, record_id: str) -> FrontJSON:
-        inbox: FrontJSON = await api.request(
-            "GET", f"/inboxes/{path_id(record_id, model=self.model)}"
-        )
-        return await _with_members(api, inbox)
+    async def retrieve(self, api: FrontApi, record_id: str) -> FrontItem:
+        return await _with_members(api, (await super().retrieve(api, record_id)).front)
 
     async def create(
-        self, api: FrontApi, fields: Mapping[str, Any], custom_fields: Mapping[str, Any]
-    ) -> FrontJSON:
-        if not fields.get("name"):
+        self, api: FrontApi, fields: TicketProjectFields, custom_fields: CustomFields
+    ) -> FrontItem:
+        if not fields.name:
             raise InvalidInputError(
                 "ticketProject: Front needs a name to create an inbox", fields=["fields.name"]
             )
-        if fields.get("description"):
+        if fields.description:
             raise InvalidInputError(
                 "ticketProject: Front inboxes have no description; leave it out",
                 fields=["fields.description"],
             )
-        body: dict[str, Any] = {"name": fields["name"]}
-        members = fields.get("members") or []
-        if members:
+        body = self.front_body(fields)
+        if fields.members:
             body["teammate_ids"] = [
-                ref_id({"member": member}, "member", "genericUser") for member in members
+                ref_id(member, "genericUser", field="fields.members") for member in fields.members
             ]
-        if custom_fields:
-            body["custom_fields"] = dict(custom_fields)
-        workspace = ref_id(fields, "workspace", "genericWorkspace")
+        workspace = ref_id(fields.workspace, "genericWorkspace", field="fields.workspace")
         path = f"/teams/{path_id(workspace, model=self.model)}/inboxes" if workspace else "/inboxes"
-        created: FrontJSON = await api.request("POST", path, json=body)
+        created = await api.request_json("POST", path, json=with_custom(body, custom_fields))
         return await _with_members(api, created)
 
 
-async def _with_members(api: FrontApi, inbox: FrontJSON) -> FrontJSON:
+async def _with_members(api: FrontApi, inbox: FrontJSON) -> FrontItem:
     """The inbox with its teammates beside it (every page of them)."""
     path = f"/inboxes/{path_id(str(inbox['id']), model='ticketProject')}/teammates"
-    return with_related(inbox, members=await all_results(api, path))
+    return FrontItem(inbox, {"members": await all_results(api, path)})

@@ -18,7 +18,7 @@ from connector_front.errors import (
     NotSupportedError,
 )
 from connector_front.guard import UndeclaredEndpointError
-from connector_front.mappers.base import FrontApi, FrontJSON, ListQuery, MappedList
+from connector_front.mappers.base import FrontApi, FrontItem, ListQuery, MappedList
 from connector_front.mappers.generic_contact import ContactMapper
 from connector_front.sandbox import SandboxConfig
 from connector_front.settings import ConnectorSettings
@@ -160,9 +160,8 @@ class ReadOnlyContacts(ContactMapper):
     async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
         return await super().list(api, query)
 
-    async def retrieve(self, api: FrontApi, record_id: str) -> FrontJSON:
-        result: FrontJSON = await api.request("GET", "/me")  # not declared: must be refused
-        return result
+    async def retrieve(self, api: FrontApi, record_id: str) -> FrontItem:
+        return FrontItem(await api.request_json("GET", "/me"))  # not declared: refused
 
 
 async def test_unsupported_operation_fails_before_any_request(embedded: EmbeddedSandbox) -> None:

@@ -10,9 +10,11 @@ from hypothesis import strategies as st
 
 from connector_front.errors import InvalidInputError
 from connector_front.field_mapping import FieldMapping
+from connector_front.mappers.base import FrontItem
 from connector_front.mappers.generic_contact import ContactMapper
 from connector_front.mappers.handles import handles_for_create
 from connector_front.mappers.names import join_name, split_name
+from connector_front.models.generic_contact import GenericContactFields
 from connector_front.records import build_record, parse_write
 
 FRONT_CONTACT: dict[str, Any] = {
@@ -30,7 +32,7 @@ FRONT_CONTACT: dict[str, Any] = {
 
 
 def test_front_contact_to_unified_record() -> None:
-    record = build_record(ContactMapper(), FRONT_CONTACT, FieldMapping())
+    record = build_record(ContactMapper(), FrontItem(FRONT_CONTACT), FieldMapping())
     assert record.model == "genericContact"
     assert record.id == "crd_1"
     assert record.fields == {
@@ -49,20 +51,22 @@ def test_front_contact_to_unified_record() -> None:
 
 
 def test_missing_values_are_null_not_invented() -> None:
-    record = build_record(ContactMapper(), {"id": "crd_2", "handles": []}, FieldMapping())
+    record = build_record(
+        ContactMapper(), FrontItem({"id": "crd_2", "handles": []}), FieldMapping()
+    )
     assert record.fields == dict.fromkeys(
         ("firstName", "lastName", "email", "phoneNumber", "description")
     )
 
 
 def test_raw_resource_only_on_request() -> None:
-    record = build_record(ContactMapper(), FRONT_CONTACT, FieldMapping(), raw=True)
+    record = build_record(ContactMapper(), FrontItem(FRONT_CONTACT), FieldMapping(), raw=True)
     assert record.to_json()["rawResource"] == FRONT_CONTACT
 
 
 def test_invalid_front_value_becomes_a_warning_not_a_failure() -> None:
     bad = {**FRONT_CONTACT, "handles": [{"handle": "not an email", "source": "email"}]}
-    record = build_record(ContactMapper(), bad, FieldMapping())
+    record = build_record(ContactMapper(), FrontItem(bad), FieldMapping())
     assert record.fields["email"] is None
     assert record.fields["firstName"] == "Grace"
     assert record.warnings is not None and [w.field for w in record.warnings] == ["email"]
@@ -70,7 +74,7 @@ def test_invalid_front_value_becomes_a_warning_not_a_failure() -> None:
 
 def test_mapped_custom_fields_read_under_unified_keys() -> None:
     mapping = FieldMapping({"genericContact": {"tier": "Tier", "segment": "Segment"}})
-    record = build_record(ContactMapper(), FRONT_CONTACT, mapping)
+    record = build_record(ContactMapper(), FrontItem(FRONT_CONTACT), mapping)
     assert record.fields["tier"] == "gold"
     assert record.fields["segment"] is None  # mapped but absent in Front
 
@@ -80,7 +84,7 @@ def test_write_splits_standard_and_custom_fields() -> None:
     standard, custom = parse_write(
         ContactMapper(), {"firstName": "Ada", "tier": "silver"}, mapping, operation="update"
     )
-    assert standard == {"firstName": "Ada"}
+    assert standard.model_fields_set == {"firstName"} and standard.firstName == "Ada"
     assert custom == {"Tier": "silver"}
 
 
@@ -88,7 +92,7 @@ def test_write_keeps_explicit_null_and_drops_unset() -> None:
     standard, _ = parse_write(
         ContactMapper(), {"description": None}, FieldMapping(), operation="update"
     )
-    assert standard == {"description": None}
+    assert standard.model_fields_set == {"description"} and standard.description is None
 
 
 @pytest.mark.parametrize(
@@ -113,7 +117,7 @@ def test_fields_must_be_an_object() -> None:
 
 
 def test_create_handles_from_email_and_phone() -> None:
-    assert handles_for_create({"email": "a@b.co", "phoneNumber": None}) == [
+    assert handles_for_create(GenericContactFields(email="a@b.co", phoneNumber=None)) == [
         {"handle": "a@b.co", "source": "email"}
     ]
 

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from connector_front.field_mapping import FieldMapping
-from connector_front.mappers.related import with_related
+from connector_front.mappers.base import FrontItem
 from connector_front.mappers.statuses import STATUS_TABLE, WRITE_STATUS, unified_status
-from connector_front.mappers.ticket_comment import CommentMapper
+from connector_front.mappers.ticket_comment import CommentMapper, with_issue
 from connector_front.mappers.ticket_issue import IssueMapper
 from connector_front.records import build_record
 
@@ -58,7 +58,7 @@ def test_every_unified_status_has_a_row_and_a_write() -> None:
 
 
 def test_conversation_to_issue_record() -> None:
-    front = with_related(
+    front = FrontItem(
         {
             "id": "cnv_1",
             "subject": "Broken zip",
@@ -68,7 +68,7 @@ def test_conversation_to_issue_record() -> None:
             "custom_fields": {"Priority": "High"},
             "created_at": 1700000000,
         },
-        inboxes=[{"id": "inb_9", "name": "Support"}],
+        {"inboxes": [{"id": "inb_9", "name": "Support"}]},
     )
     record = build_record(
         IssueMapper(), front, FieldMapping({"ticketIssue": {"priority": "Priority"}}), raw=True
@@ -82,31 +82,37 @@ def test_conversation_to_issue_record() -> None:
         "assignee": {"object": "resourceRef", "model": "genericUser", "id": "tea_1"},
         "tags": ["urgent", "vip"],
     }
-    assert record.rawResource is not None and "__related__" not in record.rawResource
+    assert record.rawResource == front.front  # Front's JSON as sent, without related records
 
 
 def test_priority_is_null_without_a_mapping() -> None:
-    record = build_record(IssueMapper(), {"id": "cnv_1", "status": "unassigned"}, FieldMapping())
+    record = build_record(
+        IssueMapper(), FrontItem({"id": "cnv_1", "status": "unassigned"}), FieldMapping()
+    )
     assert record.fields["priority"] is None
 
 
 def test_comment_and_message_records() -> None:
     comment = build_record(
         CommentMapper(),
-        {
-            "id": "com_1",
-            "body": "note",
-            "author": TEAMMATE,
-            "posted_at": 1.0,
-            "_links": {"related": {"conversation": "https://x.frontapp.com/conversations/cnv_7"}},
-        },
+        FrontItem(
+            {
+                "id": "com_1",
+                "body": "note",
+                "author": TEAMMATE,
+                "posted_at": 1.0,
+                "_links": {
+                    "related": {"conversation": "https://x.frontapp.com/conversations/cnv_7"}
+                },
+            }
+        ),
         FieldMapping(),
     )
     assert comment.fields["isInternal"] is True
     assert comment.fields["issue"]["id"] == "cnv_7"
     message = build_record(
         CommentMapper(),
-        with_related(
+        with_issue(
             {
                 "id": "msg_1",
                 "text": "hello",
@@ -120,7 +126,7 @@ def test_comment_and_message_records() -> None:
                     }
                 ],
             },
-            issue="cnv_7",
+            "cnv_7",
         ),
         FieldMapping(),
     )

@@ -16,13 +16,15 @@ def test_priority_is_written_only_through_a_mapping() -> None:
     with pytest.raises(InvalidInputError) as caught:
         parse_write(IssueMapper(), {"priority": "High"}, FieldMapping(), operation="update")
     assert caught.value.fields == ["fields.priority"]
-    unchanged = parse_write(IssueMapper(), {"priority": None}, FieldMapping(), operation="update")
-    assert unchanged == ({"priority": None}, {})  # it reads null already: nothing is lost
-    mapped = FieldMapping({"ticketIssue": {"priority": "Priority"}})
-    assert parse_write(IssueMapper(), {"priority": "High"}, mapped, operation="update") == (
-        {},
-        {"Priority": "High"},
+    unchanged, custom = parse_write(
+        IssueMapper(), {"priority": None}, FieldMapping(), operation="update"
     )
+    assert unchanged.model_fields_set == {"priority"} and unchanged.priority is None
+    assert custom == {}  # it reads null already: nothing is lost
+    mapped = FieldMapping({"ticketIssue": {"priority": "Priority"}})
+    standard, custom = parse_write(IssueMapper(), {"priority": "High"}, mapped, operation="update")
+    assert standard.model_fields_set == set()
+    assert custom == {"Priority": "High"}
 
 
 @pytest.mark.parametrize("model", ["genericWorkspace", "ticketComment"])
@@ -43,5 +45,7 @@ def test_short_refs_expand_to_the_field_model() -> None:
         FieldMapping(),
         operation="update",
     )
-    assert fields["project"] == {"object": "resourceRef", "model": "ticketProject", "id": "inb_1"}
-    assert fields["assignee"]["model"] == "genericUser"
+    assert fields.model_dump(mode="json", exclude_unset=True) == {
+        "project": {"object": "resourceRef", "model": "ticketProject", "id": "inb_1"},
+        "assignee": {"object": "resourceRef", "model": "genericUser", "id": "tea_1"},
+    }
