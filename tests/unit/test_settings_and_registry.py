@@ -101,3 +101,36 @@ def test_mapping_may_fill_a_field_front_lacks(tmp_path: Path) -> None:
     assert FrontConnector(settings).field_mapping.for_model("ticketIssue") == {
         "priority": "Priority"
     }
+
+
+def test_environment_reads_the_documented_variables(tmp_path: Path) -> None:
+    config = tmp_path / "front.toml"
+    config.write_text('rule_secrets = { alerts = "file-a", billing = "file-b" }\ntimeout = 7\n')
+    env = {
+        "FRONT_WEBHOOK_SECRET": "old, new",
+        "FRONT_RULE_SECRET_ALERTS": "env-a",
+        "FRONT_CLIENT_ID": "",
+        "CONNECTOR_FRONT_PROXY_ALLOW_UNKNOWN_PATHS": "true",
+        "TIMEOUT": "1",
+    }
+    settings = ConnectorSettings.load(config, env=env)
+    assert [s.get_secret_value() for s in settings.webhook_secrets] == ["old", "new"]
+    assert {k: v.get_secret_value() for k, v in settings.rule_secrets.items()} == {
+        "alerts": "env-a",
+        "billing": "file-b",
+    }
+    assert settings.client_id is None  # an empty variable counts as unset
+    assert settings.proxy_allow_unknown_paths is True
+    assert settings.timeout == 7  # only the documented variables are read
+
+
+def test_a_bad_environment_value_names_its_variable() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        ConnectorSettings.load(env={"CONNECTOR_FRONT_BODY_TIMEOUT": "-1"})
+    assert "body_timeout (from CONNECTOR_FRONT_BODY_TIMEOUT)" in caught.value.message
+
+
+def test_built_directly_the_environment_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRONT_CLIENT_ID", "from-env")
+    assert ConnectorSettings(api_token="x").client_id is None
+    assert ConnectorSettings.load(env=None).client_id == "from-env"
