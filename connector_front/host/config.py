@@ -24,17 +24,9 @@ class HostConfig:
     @classmethod
     def from_settings(cls, settings: Any) -> HostConfig:
         """Read the host's settings off a connector's settings object, where it has them."""
-        if settings is None:
-            return cls()
-        return cls(
-            keys=tuple(getattr(settings, "host_keys", ())),
-            max_body_bytes=getattr(settings, "max_body_bytes", DEFAULT_MAX_BODY_BYTES),
-            webhook_max_body_bytes=getattr(
-                settings, "webhook_max_body_bytes", DEFAULT_WEBHOOK_MAX_BODY_BYTES
-            ),
-            body_timeout=getattr(settings, "body_timeout", DEFAULT_BODY_TIMEOUT),
-            header_timeout=getattr(settings, "header_timeout", DEFAULT_HEADER_TIMEOUT),
-        )
+        names = ("max_body_bytes", "webhook_max_body_bytes", "body_timeout", "header_timeout")
+        found = {name: getattr(settings, name) for name in names if hasattr(settings, name)}
+        return cls(keys=tuple(getattr(settings, "host_keys", ())), **found)
 
     def __repr__(self) -> str:
         return (
