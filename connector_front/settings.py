@@ -234,18 +234,20 @@ class ConnectorSettings(BaseSettings):
 
     @classmethod
     def load(
-        cls, path: str | Path | None = None, env: Mapping[str, str] | None = None
+        cls, path: str | Path | None = None, env: Mapping[str, str] | None = None, **given: Any
     ) -> ConnectorSettings:
-        """Settings from an optional TOML/JSON file, overridden by the environment."""
+        """Settings from an optional TOML/JSON file, overridden by the environment, overridden
+        by ``given`` values (a command's flags, say)."""
         environ = os.environ if env is None else env
-        sources: list[PydanticBaseSettingsSource] = [Environment(cls, environ)]
+        sources = [InitSettingsSource(cls, given), Environment(cls, environ)]
         if path:
             sources.append(InitSettingsSource(cls, _read_file(Path(path))))
         try:
             settings = cls(_build_sources=(tuple(sources), {}))
         except ValidationError as exc:
             where = f" in {path}" if path else ""
-            problems = "; ".join(_problem(err["loc"], err["msg"], environ) for err in exc.errors())
+            from_env = {k: v for k, v in VARIABLE.items() if environ.get(v) and k not in given}
+            problems = "; ".join(_problem(err["loc"], err["msg"], from_env) for err in exc.errors())
             raise ConfigurationError(f"invalid connector settings{where}: {problems}") from None
         if path:
             settings._config_dir = Path(path).resolve().parent
@@ -277,12 +279,11 @@ class Environment(EnvSettingsSource):
         return {**data, "rule_secrets": rules} if rules else data
 
 
-def _problem(loc: tuple[int | str, ...], message: str, environ: Mapping[str, str]) -> str:
+def _problem(loc: tuple[int | str, ...], message: str, from_env: Mapping[str, str]) -> str:
     """One validation error, naming the environment variable when the value came from one."""
-    where = ".".join(str(part) for part in loc)
-    variable = VARIABLE.get(str(loc[0])) if loc else None
-    source = f" (from {variable})" if variable and environ.get(variable) else ""
-    return f"{where}{source}: {message}"
+    variable = from_env.get(str(loc[0])) if loc else None
+    source = f" (from {variable})" if variable else ""
+    return f"{'.'.join(str(part) for part in loc)}{source}: {message}"
 
 
 def _read_file(path: Path) -> dict[str, Any]:

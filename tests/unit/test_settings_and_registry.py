@@ -134,3 +134,15 @@ def test_built_directly_the_environment_is_not_read(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("FRONT_CLIENT_ID", "from-env")
     assert ConnectorSettings(api_token="x").client_id is None
     assert ConnectorSettings.load(env=None).client_id == "from-env"
+
+
+def test_given_values_win_over_the_environment(tmp_path: Path) -> None:
+    config = tmp_path / "front.json"
+    config.write_text('{"api_base": "http://file.invalid"}')
+    env = {"FRONT_API_BASE": "http://env.invalid", "FRONT_API_TOKEN": "env-token"}
+    settings = ConnectorSettings.load(config, env=env, api_base="http://flag.invalid")
+    assert settings.api_base == "http://flag.invalid"
+    assert settings.api_token is not None and settings.api_token.get_secret_value() == "env-token"
+    with pytest.raises(ConfigurationError) as caught:
+        ConnectorSettings.load(env={"CONNECTOR_FRONT_BODY_TIMEOUT": "5"}, body_timeout=0)
+    assert "body_timeout: " in caught.value.message and "(from" not in caught.value.message
