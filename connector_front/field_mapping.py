@@ -40,6 +40,3 @@ class FieldMapping:
         standard = {k: v for k, v in fields.items() if k not in mapping}
         custom = {mapping[k]: v for k, v in fields.items() if k in mapping}
         return standard, custom
-
-    def to_json(self) -> dict[str, dict[str, str]]:
-        return {model: dict(table) for model, table in self._by_model.items()}

@@ -259,11 +259,8 @@ class Environment(EnvSettingsSource):
     count as unset."""
 
     def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
-        self._environ = environ
-        super().__init__(settings_cls, case_sensitive=True, env_ignore_empty=True)
-
-    def _load_env_vars(self) -> Mapping[str, str | None]:
-        return {name: value for name, value in self._environ.items() if value}
+        super().__init__(settings_cls, case_sensitive=True)
+        self.env_vars = {name: value for name, value in environ.items() if value}
 
     def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
         value = self.env_vars.get(VARIABLE.get(field_name, ""))
