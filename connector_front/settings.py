@@ -13,8 +13,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, PrivateAttr, SecretStr, StringConstraints, ValidationError
-from pydantic import field_validator as validator
+from pydantic import (
+    Field,
+    PrivateAttr,
+    SecretStr,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 from pydantic_settings import (
@@ -134,7 +140,7 @@ class ConnectorSettings(BaseSettings):
         default=60.0, ge=0, description="seconds between background sync passes (0: off)"
     )
 
-    @validator("webhook_secrets", mode="before")
+    @field_validator("webhook_secrets", mode="before")
     @classmethod
     def _split_secrets(cls, value: Any) -> Any:
         """``FRONT_WEBHOOK_SECRET`` may hold several secrets, comma-separated."""
@@ -142,11 +148,12 @@ class ConnectorSettings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @validator("field_mapping")
+    @field_validator("field_mapping")
     @classmethod
     def _one_key_per_custom_field(
         cls, value: dict[str, dict[str, str]]
     ) -> dict[str, dict[str, str]]:
+        """Reads and writes map one to one: a custom field has a single unified key."""
         for model, table in value.items():
             if len(set(table.values())) != len(table):
                 raise PydanticCustomError(
