@@ -9,7 +9,7 @@ import pytest
 from connector_front.connector import FrontConnector
 from connector_front.errors import ConfigurationError, InvalidInputError
 from connector_front.registry import ModelRegistry, load_mapper
-from connector_front.settings import ConnectorSettings
+from connector_front.settings import ENVIRONMENT, ConnectorSettings
 
 
 def test_toml_file_then_environment_wins(tmp_path: Path) -> None:
@@ -104,6 +104,7 @@ def test_mapping_may_fill_a_field_front_lacks(tmp_path: Path) -> None:
 
 
 def test_environment_reads_the_documented_variables(tmp_path: Path) -> None:
+    assert set(ENVIRONMENT.values()) <= set(ConnectorSettings.model_fields)
     config = tmp_path / "front.toml"
     config.write_text('rule_secrets = { alerts = "file-a", billing = "file-b" }\ntimeout = 7\n')
     env = {
