@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-DEFAULT_MAX_BODY_BYTES = 1_000_000
-DEFAULT_WEBHOOK_MAX_BODY_BYTES = 5_000_000
-DEFAULT_BODY_TIMEOUT = 10.0
 DEFAULT_HEADER_TIMEOUT = 10.0
 
 
@@ -16,9 +13,9 @@ class HostConfig:
     """``keys`` empty means the host runs open (loopback only; ``serve`` enforces that)."""
 
     keys: tuple[str, ...] = field(default=(), repr=False)
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    webhook_max_body_bytes: int = DEFAULT_WEBHOOK_MAX_BODY_BYTES
-    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    max_body_bytes: int = 1_000_000
+    webhook_max_body_bytes: int = 5_000_000
+    body_timeout: float = 10.0
     header_timeout: float = DEFAULT_HEADER_TIMEOUT
 
     @classmethod
