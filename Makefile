@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check lint typecheck bench clean
+.PHONY: demo test check lint typecheck imports bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy connector_front
 
-check: lint typecheck
+imports: $(STAMP)
+	$(BIN)/lint-imports --no-logo --no-cache
+
+check: lint typecheck imports
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_listing.py

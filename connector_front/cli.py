@@ -29,6 +29,7 @@ from connector_front.commands.targets import (
     command_connector,
     config_settings,
     settings_connector,
+    settings_for,
 )
 from connector_front.errors import ConfigurationError, ConnectorError, InvalidInputError
 
@@ -170,7 +171,7 @@ def _manifest(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from connector_front.host import create_app
 
-    loaded = _loaded_settings(args)
+    loaded = settings_for(args)
     _check_exposure(args.host, loaded.host_keys)
     if args.sandbox:
         return _serve_on_sandbox(args, loaded)
@@ -256,13 +257,6 @@ def _serve_app(app: Any, args: argparse.Namespace) -> None:
 
     protocol = host_protocol(app.state.host_config.header_timeout)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", http=protocol)
-
-
-def _loaded_settings(args: argparse.Namespace) -> Any:
-    """Settings from the config file and the environment (the host's key and limits)."""
-    from connector_front.settings import ConnectorSettings
-
-    return ConnectorSettings.load(args.config)
 
 
 def _check_exposure(address: str, keys: Sequence[str]) -> None:

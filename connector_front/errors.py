@@ -42,6 +42,17 @@ class InvalidInputError(ConnectorError):
         self.fields = list(fields)
 
 
+class OAuthStateError(InvalidInputError):
+    """The callback's ``state`` is unknown, expired or already used (a 400 for the host)."""
+
+    code = "invalid_oauth_state"
+
+    def __init__(self, message: str, *, reason: str = "unknown") -> None:
+        super().__init__(message, fields=["state"])
+        self.reason = reason
+        """``unknown``, ``reused`` or ``expired``."""
+
+
 class InvalidCursorError(InvalidInputError):
     """A listing cursor this host did not sign, or one that was changed."""
 

@@ -14,38 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from connector_front.errors import ConfigurationError
-
 
 class FieldMapping:
-    """The validated mapping table. Unknown models and clashing keys are configuration errors."""
+    """The mapping table, as validated by the settings (``ConnectorSettings.field_mapping``)."""
 
     def __init__(self, config: Mapping[str, Mapping[str, str]] | None = None) -> None:
-        self._by_model: dict[str, dict[str, str]] = {}
-        for model, mapping in (config or {}).items():
-            if not isinstance(mapping, Mapping):
-                raise ConfigurationError(
-                    f"field mapping for {model!r} must be an object of unified key -> Front "
-                    f"custom field name, got {type(mapping).__name__}"
-                )
-            table: dict[str, str] = {}
-            for key, front_name in mapping.items():
-                if (
-                    not isinstance(key, str)
-                    or not key
-                    or not isinstance(front_name, str)
-                    or not front_name
-                ):
-                    raise ConfigurationError(
-                        f"field mapping {model}.{key!r}: both the unified key and the Front "
-                        "custom field name must be non-empty strings"
-                    )
-                table[key] = front_name
-            if len(set(table.values())) != len(table):
-                raise ConfigurationError(
-                    f"field mapping for {model}: two unified keys map to one Front custom field"
-                )
-            self._by_model[model] = table
+        self._by_model = {model: dict(table) for model, table in (config or {}).items()}
 
     def for_model(self, model: str) -> Mapping[str, str]:
         """unified key -> Front custom field name for one model (empty when unmapped)."""
@@ -66,6 +40,3 @@ class FieldMapping:
         standard = {k: v for k, v in fields.items() if k not in mapping}
         custom = {mapping[k]: v for k, v in fields.items() if k in mapping}
         return standard, custom
-
-    def to_json(self) -> dict[str, dict[str, str]]:
-        return {model: dict(table) for model, table in self._by_model.items()}

@@ -1,6 +1,7 @@
 """Connector settings: OAuth app, Front API base, storage, field mapping.
 
-Read from a config file (TOML or JSON) and the environment; the environment wins.
+The model is the schema: ``load`` feeds it a TOML or JSON file and the environment (which
+wins) through pydantic-settings sources; built directly, it takes exactly the given values.
 """
 
 from __future__ import annotations
@@ -10,16 +11,25 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     PrivateAttr,
     SecretStr,
+    StringConstraints,
     ValidationError,
     field_validator,
+)
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    InitSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
 )
 
 from connector_front.auth.settings import FRONT_AUTHORIZE_URL, FRONT_TOKEN_URL
@@ -49,23 +59,16 @@ ENVIRONMENT: Mapping[str, str] = {
     "CONNECTOR_FRONT_CONNECT_SESSION_TTL": "connect_session_ttl",
     "FRONT_REVOKE_URL": "revoke_url",
 }
-"""Environment variable -> setting. One table, used by the loader and the README."""
+"""Environment variable -> setting. One table, read by the environment source and the README."""
 
-HOST_SETTINGS = (
-    "host_key",
-    "max_body_bytes",
-    "webhook_max_body_bytes",
-    "body_timeout",
-    "header_timeout",
-    "proxy_allow_unknown_paths",
-    "connect_session_ttl",
-)
-"""Settings of the reference host itself, kept when ``serve --sandbox`` points at a sandbox."""
+VARIABLE = {setting: variable for variable, setting in ENVIRONMENT.items()}
 
 RULE_SECRET_PREFIX = "FRONT_RULE_SECRET_"  # noqa: S105 (a variable name prefix)
 """``FRONT_RULE_SECRET_<NAME>``: the API secret of the rule webhook served at
 ``/webhooks/front/rules/<name>`` (name upper-cased, other characters than letters and digits
 as ``_``)."""
+
+Name = Annotated[str, StringConstraints(min_length=1)]
 
 
 def rule_env_name(name: str) -> str:
@@ -73,10 +76,10 @@ def rule_env_name(name: str) -> str:
     return RULE_SECRET_PREFIX + "".join(c if c.isalnum() else "_" for c in name.upper())
 
 
-class ConnectorSettings(BaseModel):
+class ConnectorSettings(BaseSettings):
     """Everything the connector needs to reach a customer's Front account."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = SettingsConfigDict(extra="forbid", case_sensitive=True)
 
     client_id: str | None = Field(default=None, description="OAuth app client id")
     client_secret: SecretStr | None = Field(default=None, description="OAuth app client secret")
@@ -93,7 +96,7 @@ class ConnectorSettings(BaseModel):
     database: str = Field(
         default="connector-front.sqlite3", description="SQLite file for tokens and connections"
     )
-    field_mapping: dict[str, dict[str, str]] = Field(
+    field_mapping: dict[str, dict[Name, Name]] = Field(
         default_factory=dict, description="model -> {unified key: Front custom field name}"
     )
     custom_models: list[str] = Field(
@@ -102,7 +105,7 @@ class ConnectorSettings(BaseModel):
     )
     timeout: float = Field(default=30.0, gt=0, description="seconds per Front request")
     max_attempts: int = Field(default=5, ge=1, le=20, description="tries per Front request")
-    webhook_secrets: list[SecretStr] = Field(
+    webhook_secrets: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,
         description="the Front app's webhook secret(s); several during a rotation",
     )
@@ -143,6 +146,22 @@ class ConnectorSettings(BaseModel):
         """``FRONT_WEBHOOK_SECRET`` may hold several secrets, comma-separated."""
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("field_mapping")
+    @classmethod
+    def _one_key_per_custom_field(
+        cls, value: dict[str, dict[str, str]]
+    ) -> dict[str, dict[str, str]]:
+        """Reads and writes map one to one: a custom field has a single unified key."""
+        for model, table in value.items():
+            if len(set(table.values())) != len(table):
+                raise PydanticCustomError(
+                    "mapping",
+                    "{model} maps two unified keys to one Front custom field; give each "
+                    "custom field one key",
+                    {"model": model},
+                )
         return value
 
     _config_dir: Path | None = PrivateAttr(default=None)
@@ -209,36 +228,70 @@ class ConnectorSettings(BaseModel):
         return [*dirs, Path.cwd()]
 
     @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Built directly, settings are the given values (the environment is ``load``'s)."""
+        return (init_settings,)
+
+    @classmethod
     def load(
-        cls, path: str | Path | None = None, env: Mapping[str, str] | None = None
+        cls, path: str | Path | None = None, env: Mapping[str, str] | None = None, **given: Any
     ) -> ConnectorSettings:
-        """Settings from an optional TOML/JSON file, overridden by the environment."""
-        data: dict[str, Any] = dict(_read_file(Path(path))) if path else {}
+        """Settings from an optional TOML/JSON file, overridden by the environment, overridden
+        by ``given`` values (a command's flags, say)."""
         environ = os.environ if env is None else env
-        for var, key in ENVIRONMENT.items():
-            if environ.get(var):
-                data[key] = environ[var]
-        rules = {
-            var[len(RULE_SECRET_PREFIX) :].lower(): value
-            for var, value in environ.items()
-            if var.startswith(RULE_SECRET_PREFIX) and value
-        }
-        if rules:
-            data["rule_secrets"] = {**data.get("rule_secrets", {}), **rules}
+        sources = [InitSettingsSource(cls, given), Environment(cls, environ)]
+        if path:
+            sources.append(InitSettingsSource(cls, _read_file(Path(path))))
         try:
-            settings = cls.model_validate(data)
+            settings = cls(_build_sources=(tuple(sources), {}))
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-            )
             where = f" in {path}" if path else ""
+            from_env = {k: v for k, v in VARIABLE.items() if environ.get(v) and k not in given}
+            problems = "; ".join(_problem(err["loc"], err["msg"], from_env) for err in exc.errors())
             raise ConfigurationError(f"invalid connector settings{where}: {problems}") from None
         if path:
             settings._config_dir = Path(path).resolve().parent
         return settings
 
 
-def _read_file(path: Path) -> Mapping[str, Any]:
+class Environment(EnvSettingsSource):
+    """The documented variables (``ENVIRONMENT``) and ``FRONT_RULE_SECRET_<NAME>``; empty ones
+    count as unset."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        super().__init__(settings_cls, case_sensitive=True)
+        self.env_vars = {name: value for name, value in environ.items() if value}
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        value = self.env_vars.get(VARIABLE.get(field_name, ""))
+        return value, field_name, self.field_is_complex(field)
+
+    def __call__(self) -> dict[str, Any]:
+        data = super().__call__()
+        rules = {
+            name[len(RULE_SECRET_PREFIX) :].lower(): value
+            for name, value in self.env_vars.items()
+            if name.startswith(RULE_SECRET_PREFIX)
+        }
+        return {**data, "rule_secrets": rules} if rules else data
+
+
+def _problem(loc: tuple[int | str, ...], message: str, from_env: Mapping[str, str]) -> str:
+    """One validation error, naming the environment variable when the value came from one."""
+    variable = from_env.get(str(loc[0])) if loc else None
+    source = f" (from {variable})" if variable else ""
+    return f"{'.'.join(str(part) for part in loc)}{source}: {message}"
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    """The settings table of a TOML or JSON file: ``[connector_front]``, else the top level."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

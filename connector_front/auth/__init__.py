@@ -7,11 +7,11 @@ from connector_front.auth.settings import FRONT_AUTHORIZE_URL, FRONT_TOKEN_URL, 
 from connector_front.auth.state import (
     DEFAULT_STATE_TTL,
     MemoryStateStore,
-    OAuthStateError,
     SQLiteStateStore,
     StateStore,
 )
 from connector_front.auth.tokens import MemoryTokenStore, SQLiteTokenStore, TokenSet, TokenStore
+from connector_front.errors import OAuthStateError
 
 __all__ = [
     "DEFAULT_STATE_TTL",

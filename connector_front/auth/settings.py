@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, SecretStr, field_validator
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, SecretStr, StringConstraints
 
 FRONT_AUTHORIZE_URL = "https://app.frontapp.com/oauth/authorize"
 FRONT_TOKEN_URL = "https://app.frontapp.com/oauth/token"  # noqa: S105 (a URL)
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 class OAuthSettings(BaseModel):
@@ -13,18 +17,11 @@ class OAuthSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    client_id: str
+    client_id: Text
     client_secret: SecretStr
-    authorize_url: str = FRONT_AUTHORIZE_URL
-    token_url: str = FRONT_TOKEN_URL
-    redirect_uri: str
-
-    @field_validator("client_id", "authorize_url", "token_url", "redirect_uri")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be empty")
-        return value.strip()
+    authorize_url: Text = FRONT_AUTHORIZE_URL
+    token_url: Text = FRONT_TOKEN_URL
+    redirect_uri: Text
 
     @classmethod
     def for_base_url(

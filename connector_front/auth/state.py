@@ -11,21 +11,10 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from connector_front.auth.tokens import SQLiteDatabase
-from connector_front.errors import InvalidInputError
+from connector_front.errors import OAuthStateError
 
 DEFAULT_STATE_TTL = 600.0
 _KEEP_USED_FOR = 86400.0
-
-
-class OAuthStateError(InvalidInputError):
-    """The callback's ``state`` is unknown, expired or already used (a 400 for the host)."""
-
-    code = "invalid_oauth_state"
-
-    def __init__(self, message: str, *, reason: str = "unknown") -> None:
-        super().__init__(message, fields=["state"])
-        self.reason = reason
-        """``unknown``, ``reused`` or ``expired``."""
 
 
 @runtime_checkable

@@ -23,16 +23,9 @@ def config_settings(args: argparse.Namespace) -> ConnectorSettings | None:
 
 def settings_for(args: argparse.Namespace) -> ConnectorSettings:
     """Settings from ``--config`` and the environment, with ``--api-base/--api-token`` on top."""
-    settings = ConnectorSettings.load(getattr(args, "config", None))
-    updates: dict[str, Any] = {}
-    if getattr(args, "api_base", None):
-        updates["api_base"] = args.api_base
-    if getattr(args, "api_token", None):
-        updates["api_token"] = args.api_token
-    if not updates:
-        return settings
-    checked = ConnectorSettings.model_validate({**settings.model_dump(), **updates})
-    return settings.model_copy(update=dict(checked))
+    flags = {name: getattr(args, name, None) for name in ("api_base", "api_token")}
+    given = {name: value for name, value in flags.items() if value}
+    return ConnectorSettings.load(getattr(args, "config", None), **given)
 
 
 def settings_connector(args: argparse.Namespace) -> Any:

@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-DEFAULT_MAX_BODY_BYTES = 1_000_000
-DEFAULT_WEBHOOK_MAX_BODY_BYTES = 5_000_000
-DEFAULT_BODY_TIMEOUT = 10.0
 DEFAULT_HEADER_TIMEOUT = 10.0
 
 
@@ -16,25 +13,17 @@ class HostConfig:
     """``keys`` empty means the host runs open (loopback only; ``serve`` enforces that)."""
 
     keys: tuple[str, ...] = field(default=(), repr=False)
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    webhook_max_body_bytes: int = DEFAULT_WEBHOOK_MAX_BODY_BYTES
-    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    max_body_bytes: int = 1_000_000
+    webhook_max_body_bytes: int = 5_000_000
+    body_timeout: float = 10.0
     header_timeout: float = DEFAULT_HEADER_TIMEOUT
 
     @classmethod
     def from_settings(cls, settings: Any) -> HostConfig:
         """Read the host's settings off a connector's settings object, where it has them."""
-        if settings is None:
-            return cls()
-        return cls(
-            keys=tuple(getattr(settings, "host_keys", ())),
-            max_body_bytes=getattr(settings, "max_body_bytes", DEFAULT_MAX_BODY_BYTES),
-            webhook_max_body_bytes=getattr(
-                settings, "webhook_max_body_bytes", DEFAULT_WEBHOOK_MAX_BODY_BYTES
-            ),
-            body_timeout=getattr(settings, "body_timeout", DEFAULT_BODY_TIMEOUT),
-            header_timeout=getattr(settings, "header_timeout", DEFAULT_HEADER_TIMEOUT),
-        )
+        names = ("max_body_bytes", "webhook_max_body_bytes", "body_timeout", "header_timeout")
+        found = {name: getattr(settings, name) for name in names if hasattr(settings, name)}
+        return cls(keys=tuple(getattr(settings, "host_keys", ())), **found)
 
     def __repr__(self) -> str:
         return (

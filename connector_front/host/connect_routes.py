@@ -18,12 +18,12 @@ from urllib.parse import parse_qs, urlencode
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from connector_front.auth.state import OAuthStateError
 from connector_front.connect_session import ConnectSession
 from connector_front.errors import (
     AuthorizationRequiredError,
     InvalidInputError,
     InvalidSessionError,
+    OAuthStateError,
     UpstreamError,
 )
 from connector_front.health import iso

@@ -1,11 +1,15 @@
-"""Field mapping config: validation, reads, write splitting."""
+"""Field mapping config: validation (by the settings), reads, write splitting."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import pytest
 
 from connector_front.errors import ConfigurationError
 from connector_front.field_mapping import FieldMapping
+from connector_front.settings import ConnectorSettings
 
 
 def test_reads_map_front_names_to_unified_keys() -> None:
@@ -23,7 +27,10 @@ def test_reads_map_front_names_to_unified_keys() -> None:
         {"genericContact": {"a": "Tier", "b": "Tier"}},
     ],
 )
-def test_bad_config_is_a_clear_configuration_error(config: object) -> None:
+def test_bad_config_is_a_clear_configuration_error(config: object, tmp_path: Path) -> None:
+    path = tmp_path / "front.json"
+    path.write_text(json.dumps({"field_mapping": config}))
     with pytest.raises(ConfigurationError) as caught:
-        FieldMapping(config)  # type: ignore[arg-type]
-    assert "genericContact" in caught.value.message
+        ConnectorSettings.load(path, env={})
+    assert "field_mapping" in caught.value.message and "genericContact" in caught.value.message
+    assert str(path) in caught.value.message

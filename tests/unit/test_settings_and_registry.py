@@ -9,7 +9,7 @@ import pytest
 from connector_front.connector import FrontConnector
 from connector_front.errors import ConfigurationError, InvalidInputError
 from connector_front.registry import ModelRegistry, load_mapper
-from connector_front.settings import ConnectorSettings
+from connector_front.settings import ENVIRONMENT, ConnectorSettings
 
 
 def test_toml_file_then_environment_wins(tmp_path: Path) -> None:
@@ -101,3 +101,49 @@ def test_mapping_may_fill_a_field_front_lacks(tmp_path: Path) -> None:
     assert FrontConnector(settings).field_mapping.for_model("ticketIssue") == {
         "priority": "Priority"
     }
+
+
+def test_environment_reads_the_documented_variables(tmp_path: Path) -> None:
+    assert set(ENVIRONMENT.values()) <= set(ConnectorSettings.model_fields)
+    config = tmp_path / "front.toml"
+    config.write_text('rule_secrets = { alerts = "file-a", billing = "file-b" }\ntimeout = 7\n')
+    env = {
+        "FRONT_WEBHOOK_SECRET": "old, new",
+        "FRONT_RULE_SECRET_ALERTS": "env-a",
+        "FRONT_CLIENT_ID": "",
+        "CONNECTOR_FRONT_PROXY_ALLOW_UNKNOWN_PATHS": "true",
+        "TIMEOUT": "1",
+    }
+    settings = ConnectorSettings.load(config, env=env)
+    assert [s.get_secret_value() for s in settings.webhook_secrets] == ["old", "new"]
+    assert {k: v.get_secret_value() for k, v in settings.rule_secrets.items()} == {
+        "alerts": "env-a",
+        "billing": "file-b",
+    }
+    assert settings.client_id is None  # an empty variable counts as unset
+    assert settings.proxy_allow_unknown_paths is True
+    assert settings.timeout == 7  # only the documented variables are read
+
+
+def test_a_bad_environment_value_names_its_variable() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        ConnectorSettings.load(env={"CONNECTOR_FRONT_BODY_TIMEOUT": "-1"})
+    assert "body_timeout (from CONNECTOR_FRONT_BODY_TIMEOUT)" in caught.value.message
+
+
+def test_built_directly_the_environment_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRONT_CLIENT_ID", "from-env")
+    assert ConnectorSettings(api_token="x").client_id is None
+    assert ConnectorSettings.load(env=None).client_id == "from-env"
+
+
+def test_given_values_win_over_the_environment(tmp_path: Path) -> None:
+    config = tmp_path / "front.json"
+    config.write_text('{"api_base": "http://file.invalid"}')
+    env = {"FRONT_API_BASE": "http://env.invalid", "FRONT_API_TOKEN": "env-token"}
+    settings = ConnectorSettings.load(config, env=env, api_base="http://flag.invalid")
+    assert settings.api_base == "http://flag.invalid"
+    assert settings.api_token is not None and settings.api_token.get_secret_value() == "env-token"
+    with pytest.raises(ConfigurationError) as caught:
+        ConnectorSettings.load(env={"CONNECTOR_FRONT_BODY_TIMEOUT": "5"}, body_timeout=0)
+    assert "body_timeout: " in caught.value.message and "(from" not in caught.value.message
