@@ -96,6 +96,14 @@ def reset(state: SandboxState, body: Any) -> Response:
     return JSONResponse({"reset": True})
 
 
+def get_clock(state: SandboxState, body: Any) -> Response:
+    return JSONResponse({"now": state.now(), "offset": state.clock.offset})
+
+
+def advance_clock(state: SandboxState, body: Any) -> Response:
+    return JSONResponse(state.advance_clock(_object(body).get("advance")))
+
+
 def merge(state: SandboxState, body: Any) -> Response:
     data = _object(body)
     source, target = data.get("from"), data.get("into")
@@ -177,6 +185,8 @@ ADMIN_TABLE: list[tuple[str, str, AdminHandler]] = [
     ("POST", "/config", set_config),
     ("POST", "/seed/contacts", seed_contacts),
     ("POST", "/reset", reset),
+    ("GET", "/clock", get_clock),
+    ("POST", "/clock", advance_clock),
     ("POST", "/conversations/merge", merge),
     ("GET", "/webhooks", get_webhooks),
     ("POST", "/webhooks", set_webhooks),
