@@ -125,9 +125,12 @@ class EmbeddedSandbox:
         field_mapping: dict[str, dict[str, str]] | None = None,
         port: int = 0,
         settings: ConnectorSettings | None = None,
+        server: SandboxServer | None = None,
     ) -> None:
-        self.config = config or SandboxConfig()
-        self.server = SandboxServer(self.config, host="127.0.0.1", port=port)
+        """``server``: a running sandbox to use (and leave running) instead of a new one."""
+        self._owns_server = server is None
+        self.server = server or SandboxServer(config or SandboxConfig(), port=port)
+        self.config = self.server.config
         self._database = database
         self._field_mapping = field_mapping
         self._settings = settings
@@ -145,7 +148,7 @@ class EmbeddedSandbox:
         try:
             self.connector = FrontConnector(settings)
         except BaseException:
-            self.server.stop()  # a bad custom model or mapping: leave no sandbox running
+            await self.__aexit__(None, None, None)  # a bad custom model or mapping
             raise
         return self
 
@@ -157,4 +160,5 @@ class EmbeddedSandbox:
     ) -> None:
         if self.connector is not None:
             await self.connector.aclose()
-        self.server.stop()
+        if self._owns_server:
+            self.server.stop()

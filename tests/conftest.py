@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,13 +29,32 @@ FIELD_MAPPING = {
 }
 
 
+@pytest.fixture(scope="module")
+def module_sandbox() -> Iterator[SandboxServer]:
+    """One sandbox Front per test module: starting and stopping servers is most of a test's time."""
+    with SandboxServer(SandboxConfig()) as server:
+        yield server
+
+
 @pytest.fixture
-async def embedded(tmp_path: Path) -> AsyncIterator[EmbeddedSandbox]:
-    """A sandbox Front and a connector for it, owner ``acme`` authorized for every operation."""
+def sandbox_config(request: pytest.FixtureRequest) -> SandboxConfig:
+    """The sandbox's settings: a default sandbox unless parametrized indirectly."""
+    param = getattr(request, "param", None)
+    return param if isinstance(param, SandboxConfig) else SandboxConfig()
+
+
+@pytest.fixture
+def sandbox(module_sandbox: SandboxServer, sandbox_config: SandboxConfig) -> SandboxServer:
+    """The module's sandbox Front (``sandbox.url``), reset to a just-started one with
+    ``sandbox_config``: seed data, clock, faults, tokens, counters and journal."""
+    return module_sandbox.reset(sandbox_config)
+
+
+@pytest.fixture
+async def embedded(tmp_path: Path, sandbox: SandboxServer) -> AsyncIterator[EmbeddedSandbox]:
+    """The sandbox Front and a connector for it, owner ``acme`` authorized for every operation."""
     async with EmbeddedSandbox(
-        tmp_path / "connector.sqlite3",
-        SandboxConfig(),
-        field_mapping=FIELD_MAPPING,
+        tmp_path / "connector.sqlite3", field_mapping=FIELD_MAPPING, server=sandbox
     ) as env:
         assert env.connector is not None
         await connect_owner(env.connector, OWNER)
@@ -72,16 +91,20 @@ HostFactory = Callable[..., AbstractContextManager[Host]]
 
 @contextmanager
 def start_host(
-    folder: Path, *, operations: Sequence[str] | None = None, **updates: Any
+    folder: Path,
+    sandbox: SandboxServer | None = None,
+    *,
+    operations: Sequence[str] | None = None,
+    **updates: Any,
 ) -> Iterator[Host]:
-    """A running host on a sandbox Front; settings ``updates`` on top of the sandbox's.
+    """A running host on ``sandbox`` (else a sandbox Front of its own); settings ``updates``
+    on top of the sandbox's.
 
     Owner ``acme`` is authorized for ``operations`` (default: every supported one).
     """
-    config = SandboxConfig()
-    with SandboxServer(config) as sandbox:
+    with nullcontext(sandbox) if sandbox else SandboxServer(SandboxConfig()) as front:
         base = sandbox_settings(
-            sandbox, config, folder / "host.sqlite3", field_mapping=FIELD_MAPPING
+            front, front.config, folder / "host.sqlite3", field_mapping=FIELD_MAPPING
         )
         settings = ConnectorSettings.model_validate(
             {**dict(base), "custom_models": ["examples.front_tag:TagMapper"], **updates}
@@ -94,13 +117,14 @@ def start_host(
         app = create_app(connector, on_startup=authorize)
         with BackgroundServer(app) as server:
             key = settings.host_keys[0] if settings.host_keys else None
-            yield Host(server.url, sandbox.url, key)
+            yield Host(server.url, front.url, key)
 
 
 @pytest.fixture
-def make_host(tmp_path: Path) -> HostFactory:
-    """``with make_host(host_key=..., operations=[...], **settings) as host:`` a running host."""
-    return functools.partial(start_host, tmp_path)
+def make_host(tmp_path: Path, sandbox: SandboxServer) -> HostFactory:
+    """``with make_host(host_key=..., operations=[...], **settings) as host:`` a running host
+    on the module's sandbox Front."""
+    return functools.partial(start_host, tmp_path, sandbox)
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ import logging
 import time
 from collections.abc import Callable
 
+from connector_front.events.owners import Owners
 from connector_front.mappers.events import translate
-from connector_front.owners import Owners
 from connector_front.webhooks.queue import Delivery, DeliveryQueue
 
 logger = logging.getLogger("connector_front.events")

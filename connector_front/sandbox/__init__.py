@@ -2,8 +2,9 @@
 
 It answers like Front's Core API (paths, status codes, JSON shapes, OAuth,
 rate-limit headers) and adds a control surface under `/_sandbox/` for faults,
-token expiry and inspection. It imports nothing from the rest of
-`connector_front`, so tests never check the connector against itself.
+token expiry, its clock (`SandboxClock`, moved ahead instead of sleeping) and
+inspection. It imports nothing from the rest of `connector_front`, so tests never
+check the connector against itself.
 
     from connector_front.sandbox import SandboxConfig, SandboxServer
     with SandboxServer(SandboxConfig(access_token_ttl=1.0)) as server:
@@ -13,8 +14,17 @@ token expiry and inspection. It imports nothing from the rest of
 from __future__ import annotations
 
 from .app import SandboxApp, create_app
+from .clock import SandboxClock
 from .config import SandboxConfig
 from .server import SandboxServer, serve
 from .state import SandboxState
 
-__all__ = ["SandboxApp", "SandboxConfig", "SandboxServer", "SandboxState", "create_app", "serve"]
+__all__ = [
+    "SandboxApp",
+    "SandboxClock",
+    "SandboxConfig",
+    "SandboxServer",
+    "SandboxState",
+    "create_app",
+    "serve",
+]

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from .errors import FrontError
 from .faults import FaultSpecError
 from .settings_changes import create_record, delete_record, update_record
-from .simulate import SIMULATIONS
+from .simulate import SIMULATIONS, simulate
 from .state import SandboxState
 
 AdminHandler = Callable[[SandboxState, Any], Response]
@@ -96,6 +96,14 @@ def reset(state: SandboxState, body: Any) -> Response:
     return JSONResponse({"reset": True})
 
 
+def get_clock(state: SandboxState, body: Any) -> Response:
+    return JSONResponse({"now": state.now(), "offset": state.clock.offset})
+
+
+def advance_clock(state: SandboxState, body: Any) -> Response:
+    return JSONResponse(state.advance_clock(_object(body).get("advance")))
+
+
 def merge(state: SandboxState, body: Any) -> Response:
     data = _object(body)
     source, target = data.get("from"), data.get("into")
@@ -144,7 +152,7 @@ def clear_rules(state: SandboxState, body: Any) -> Response:
 
 def simulation(what: str) -> AdminHandler:
     def run(state: SandboxState, body: Any) -> Response:
-        return JSONResponse(state.simulate(what, _object(body)), status_code=201)
+        return JSONResponse(simulate(state, what, _object(body)), status_code=201)
 
     return run
 
@@ -177,6 +185,8 @@ ADMIN_TABLE: list[tuple[str, str, AdminHandler]] = [
     ("POST", "/config", set_config),
     ("POST", "/seed/contacts", seed_contacts),
     ("POST", "/reset", reset),
+    ("GET", "/clock", get_clock),
+    ("POST", "/clock", advance_clock),
     ("POST", "/conversations/merge", merge),
     ("GET", "/webhooks", get_webhooks),
     ("POST", "/webhooks", set_webhooks),

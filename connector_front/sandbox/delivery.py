@@ -147,6 +147,13 @@ class Dispatcher:
             self._queue.clear()
             self._cond.notify_all()
 
+    def quiesce(self) -> None:
+        """Cancel what is queued, wait for the delivery in flight, cancel its retry too."""
+        self.cancel_pending()
+        with self._cond:
+            self._cond.wait_for(lambda: not self._busy, self.timeout + 1)
+        self.cancel_pending()
+
     def close(self) -> None:
         """Stop the worker (queued deliveries are cancelled); `submit` starts a new one."""
         self.cancel_pending()

@@ -67,6 +67,13 @@ class SandboxServer:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
+    def reset(self, config: SandboxConfig | None = None) -> SandboxServer:
+        """Back to a just-started sandbox, with `config` if given: reuse one server across tests."""
+        if config is not None:
+            self.config = config
+        self.state.reset(config=self.config)
+        return self
+
     def start(self) -> SandboxServer:
         if self._thread is not None:
             return self

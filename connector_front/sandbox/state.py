@@ -7,11 +7,11 @@ happens under `lock`, since the server thread and the test thread share it.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from .clock import SandboxClock
 from .config import SandboxConfig
 from .database import Database
 from .errors import FrontError
@@ -22,7 +22,6 @@ from .links import Links
 from .ratelimit import RateLimiter
 from .records import Event
 from .seed import load_into, load_seed_json
-from .simulate import simulate
 from .tokens import TokenRegistry
 from .webhooks import Webhooks, check_secret, check_url
 
@@ -41,13 +40,13 @@ RUNTIME_SETTINGS: dict[str, Callable[[Any], bool]] = {
 class SandboxState:
     """Data, tokens, limits, faults and the journal of one sandbox Front."""
 
-    def __init__(self, config: SandboxConfig, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, config: SandboxConfig, clock: SandboxClock | None = None) -> None:
         self.base_config = config
-        self.clock = clock
+        self.clock = clock or SandboxClock()
         self.lock = threading.RLock()
         self.tokens = TokenRegistry()
         self.served_url: str | None = None  # set by the server that serves this state
-        self.webhooks = Webhooks(config)
+        self.webhooks = Webhooks(config, self.clock)
         self._fresh(keep_tokens=False)
 
     def __repr__(self) -> str:
@@ -162,10 +161,24 @@ class SandboxState:
         with self.lock:
             return add_generated_contacts(self.db, count)
 
-    def reset(self, keep_tokens: bool = False) -> None:
-        """Back to a just-started sandbox (seed data, config, empty journal, no faults)."""
+    def reset(self, keep_tokens: bool = False, config: SandboxConfig | None = None) -> None:
+        """Back to a just-started sandbox (seed data, config, clock, empty journal, no faults).
+
+        With `config`, as if it had been started with that config instead.
+        """
+        self.webhooks.quiesce()  # outside the lock: a delivery in flight may call the sandbox
         with self.lock:
+            if config is not None:
+                self.base_config = config
+            self.clock.reset()
             self._fresh(keep_tokens)
+
+    def advance_clock(self, seconds: Any) -> dict[str, float]:
+        """Move the sandbox's clock `seconds` ahead: expiries and windows pass without waiting."""
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+            raise FrontError(400, "advance must be a non-negative number of seconds")
+        with self.lock:
+            return {"now": self.clock.advance(seconds), "offset": self.clock.offset}
 
     def merge_conversations(self, source_id: str, target_id: str) -> None:
         """Merge one conversation into another: the source then answers 301 to the target."""
@@ -191,12 +204,6 @@ class SandboxState:
                     "api",
                 )
             )
-
-    def simulate(
-        self, what: str, spec: Mapping[str, Any] | None = None, **fields: Any
-    ) -> dict[str, Any]:
-        """Make something happen that Front's API cannot do (see `simulate.SIMULATIONS`)."""
-        return simulate(self, what, {**(spec or {}), **fields})
 
     # webhooks ----------------------------------------------------------------
 

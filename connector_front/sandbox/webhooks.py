@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -46,9 +46,9 @@ class Rule:
         return {"name": self.name, "url": self.url, "preview": self.preview}
 
 
-def app_signer(secret: str) -> Signer:
+def app_signer(secret: str, clock: Callable[[], float]) -> Signer:
     def sign(body: bytes) -> dict[str, str]:
-        stamp = str(int(time.time() * 1000))
+        stamp = str(int(clock() * 1000))
         return {
             **JSON_TYPE,
             "x-front-request-timestamp": stamp,
@@ -86,7 +86,8 @@ def encode(data: Any) -> bytes:
 class Webhooks:
     """The application webhook target, the rule webhooks and their dispatcher."""
 
-    def __init__(self, config: SandboxConfig) -> None:
+    def __init__(self, config: SandboxConfig, clock: Callable[[], float]) -> None:
+        self.clock = clock
         self.dispatcher = Dispatcher(config.webhook_backoff, config.webhook_timeout)
         self.reset(config)
 
@@ -105,6 +106,9 @@ class Webhooks:
         self.reason = ""
         self.rules: dict[str, Rule] = {}
 
+    def _signer(self) -> Signer:
+        return app_signer(self._secret, self.clock)
+
     # publishing (called under the state lock) -----------------------------
 
     def publish(
@@ -120,7 +124,7 @@ class Webhooks:
             }
             record = self.dispatcher.new_record("application", hook, self.url, event_id=event.id)
             self.dispatcher.submit(
-                Delivery(record, encode(envelope), app_signer(self._secret), APP_ATTEMPTS)
+                Delivery(record, encode(envelope), self._signer(), APP_ATTEMPTS)
             )
         if hook_type is not None:
             return  # not an Events-API event (a snooze): rules see only logged events
@@ -140,6 +144,10 @@ class Webhooks:
     def deliveries(self) -> list[dict[str, Any]]:
         """The delivery journal, oldest first (types, event ids, URLs, attempts; no secrets)."""
         return self.dispatcher.journal()
+
+    def quiesce(self) -> None:
+        """Cancel queued deliveries and wait out the one in flight (before a reset)."""
+        self.dispatcher.quiesce()
 
     def clear_deliveries(self) -> None:
         self.dispatcher.clear_journal()
@@ -164,7 +172,7 @@ class Webhooks:
         if url is None:
             return self.settings()
         record = self.dispatcher.new_record("validation", "sync", url)
-        passed, outcome, reason = validate_url(url, company_id, app_signer(self._secret))
+        passed, outcome, reason = validate_url(url, company_id, self._signer())
         self.dispatcher.settle(record, outcome, passed)
         self.validated, self.reason = passed, reason
         return self.settings()

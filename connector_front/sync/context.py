@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from connector_front.owners import Owners
+from connector_front.events.owners import Owners
 from connector_front.sync.report import FeedReport, Progress, ProgressUpdate, Stage
 from connector_front.sync.state import SyncStateStore
 

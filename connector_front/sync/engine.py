@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from connector_front.errors import ConnectorError, InvalidInputError
+from connector_front.events.owners import Owners
 from connector_front.mappers.base import EVENTS, ChangeFeed
-from connector_front.owners import Owners
 from connector_front.sync.context import SyncContext
 from connector_front.sync.events_api import sync_activity
 from connector_front.sync.polled import FULL_SCAN_MAX_KNOWN, sync_polled

@@ -1,7 +1,8 @@
 """Integration fixtures: a sandbox Front served over real loopback HTTP.
 
-Override ``sandbox_config`` in a module (or parametrize it indirectly) to start the
-sandbox with other settings; ``sandbox_admin`` steers it through ``/_sandbox/``.
+``sandbox`` (in tests/conftest.py) is one server per module, reset before each test.
+Override ``sandbox_config`` in a module (or parametrize it indirectly) to reset it to
+other settings; ``sandbox_admin`` steers it through ``/_sandbox/``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.sandbox import SandboxServer
 
 
 class SandboxAdmin:
@@ -47,6 +48,10 @@ class SandboxAdmin:
     def revoke_tokens(self) -> Any:
         return self.call("POST", "/tokens/revoke")
 
+    def advance_clock(self, seconds: float) -> Any:
+        """Move the sandbox's clock ahead: its tokens expire and its windows pass at once."""
+        return self.call("POST", "/clock", {"advance": seconds})
+
     def configure(self, **settings: Any) -> Any:
         return self.call("POST", "/config", settings)
 
@@ -55,24 +60,28 @@ class SandboxAdmin:
 
 
 @pytest.fixture
-def sandbox_config(request: pytest.FixtureRequest) -> SandboxConfig:
-    """The sandbox's settings: a default sandbox unless parametrized indirectly."""
-    param = getattr(request, "param", None)
-    return param if isinstance(param, SandboxConfig) else SandboxConfig()
-
-
-@pytest.fixture
-def sandbox(sandbox_config: SandboxConfig) -> Iterator[SandboxServer]:
-    """A running sandbox Front (``sandbox.url``), stopped after the test."""
-    with SandboxServer(sandbox_config) as server:
-        yield server
-
-
-@pytest.fixture
 def sandbox_admin(sandbox: SandboxServer) -> Iterator[SandboxAdmin]:
     admin = SandboxAdmin(sandbox.url)
     yield admin
     admin.close()
+
+
+class SandboxTime:
+    """The sandbox's clock lent to the connector: ``sleep`` records a wait and advances the
+    clock by it, so retry-after pauses and rate-limit windows pass without real waiting."""
+
+    def __init__(self, sandbox: SandboxServer) -> None:
+        self.clock = sandbox.state.clock
+        self.slept: list[float] = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.clock.advance(seconds)
+
+
+@pytest.fixture
+def sandbox_time(sandbox: SandboxServer) -> SandboxTime:
+    return SandboxTime(sandbox)
 
 
 async def play_customer(authorization_url: str) -> tuple[str, str]:

@@ -17,7 +17,7 @@ from connector_front.auth import (
     TokenManager,
 )
 from connector_front.errors import AuthorizationRequiredError
-from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.sandbox import SandboxServer
 from connector_front.transport import FrontClient, RetryPolicy
 
 FAST = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05)
@@ -35,16 +35,16 @@ async def connect(
     tokens = SQLiteTokenStore(db)
     flow = OAuthFlow(settings, tokens, SQLiteStateStore(db))
     await flow.complete(*await customer(await flow.authorization_url(owner)))
-    manager = TokenManager(owner, flow, tokens, refresh_margin=margin)
+    # the connector reads the sandbox's clock: advancing it ages the tokens on both sides
+    manager = TokenManager(owner, flow, tokens, refresh_margin=margin, clock=sandbox.state.clock)
     return FrontClient(sandbox.url, BearerAuth(manager), retry=FAST), manager
 
 
-@pytest.mark.parametrize("sandbox_config", [SandboxConfig(access_token_ttl=1.0)], indirect=True)
 async def test_twenty_concurrent_requests_on_an_expiring_token_refresh_once(
     sandbox: SandboxServer, sandbox_admin: Any, customer: Any, tmp_path: Path
 ) -> None:
-    client, _ = await connect(sandbox, customer, tmp_path / "c.sqlite3", margin=0.3)
-    await asyncio.sleep(0.75)  # inside the refresh margin: refreshed ahead of expiry
+    client, _ = await connect(sandbox, customer, tmp_path / "c.sqlite3", margin=60)
+    sandbox_admin.advance_clock(3600 - 30)  # inside the refresh margin: refreshed ahead of expiry
     async with client:
         pages = await asyncio.gather(*(client.list_page("/contacts") for _ in range(20)))
     assert all(page.results for page in pages)

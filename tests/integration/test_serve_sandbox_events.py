@@ -183,7 +183,12 @@ def test_polling_turns_changes_into_events_once(served_polling: Served) -> None:
     assert httpx.post(f"{sandbox}/_sandbox/records/delete", json=gone).status_code == 200
     _until(lambda: triggered("deleted"), what="the deleted events")
 
-    time.sleep(2.5)  # two more passes at --sync-interval 1: nothing new may appear
+    def listings() -> int:  # each sync pass lists the inboxes once
+        answer = httpx.get(f"{sandbox}/_sandbox/requests", timeout=10).json()
+        return sum(1 for e in answer if e["method"] == "GET" and e["path"] == "/inboxes")
+
+    seen = listings()
+    _until(lambda: listings() >= seen + 3, what="two more sync passes")  # nothing new may appear
     mine = [e for e in _events(host) if (e["model"], e["id"]) in created]
     assert sorted((e["model"], e["trigger"]) for e in mine) == sorted(
         (model, trigger) for model, _ in created for trigger in ("created", "updated", "deleted")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from connector_front.errors import (
 )
 from connector_front.paging import all_results
 from connector_front.sandbox import SandboxConfig, SandboxServer
-from connector_front.transport import FrontClient, RetryPolicy
+from connector_front.transport import FrontClient, Pacer, RetryPolicy
 
 API_TOKEN = "sandbox-api-token"
 FAST = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05, max_retry_after=2.0)
@@ -113,18 +112,19 @@ async def test_slow_answers_time_out_and_are_retried_only_when_safe(
 
 
 async def test_429_burst_is_waited_out_for_every_method(
-    sandbox: SandboxServer, sandbox_admin: Any
+    sandbox: SandboxServer, sandbox_admin: Any, sandbox_time: Any
 ) -> None:
-    sandbox_admin.fault(method="GET", path="/contacts", kind="rate_limit", retry_after=0.2, count=2)
-    sandbox_admin.fault(
-        method="POST", path="/contacts", kind="rate_limit", retry_after=0.2, count=1
-    )
-    async with api_client(sandbox) as client:
-        started = time.monotonic()
+    sandbox_admin.fault(method="GET", path="/contacts", kind="rate_limit", retry_after=20, count=2)
+    sandbox_admin.fault(method="POST", path="/contacts", kind="rate_limit", retry_after=20, count=1)
+    waits = sandbox_time.slept  # waited on the sandbox's clock, not slept
+    patient = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05, max_retry_after=30)
+    pacer = Pacer(clock=sandbox_time.clock, sleep=sandbox_time.sleep)
+    async with api_client(sandbox, retry=patient, pacer=pacer, sleep=sandbox_time.sleep) as client:
         assert (await client.list_page("/contacts")).results
-        assert time.monotonic() - started >= 0.4  # retry-after honoured twice
+        assert len(waits) == 2 and all(19 <= wait <= 21 for wait in waits)  # retry-after, twice
         created = await client.request("POST", "/contacts", json=new_contact("p429"))
         assert len(await contacts_named(client, "Test p429")) == 1
+    assert len(waits) == 3 and 19 <= waits[2] <= 21
     assert created["name"] == "Test p429"
     assert hits(sandbox_admin, "GET", "/contacts")[:3] == [429, 429, 200]
     assert hits(sandbox_admin, "POST", "/contacts") == [429, 201]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import Counter
 from typing import Any
 
@@ -17,28 +16,29 @@ from connector_front.transport import FrontClient, Pacer, RetryPolicy
 
 API_TOKEN = "sandbox-api-token"
 RETRY = RetryPolicy(max_attempts=6, base_delay=0.01, max_delay=0.1, max_retry_after=5.0)
-TIGHT = SandboxConfig(seed=False, extra_contacts=1000, rate_limit=4, rate_window=1.0)
+TIGHT = SandboxConfig(seed=False, extra_contacts=1000, rate_limit=4, rate_window=30)
 
 
-def client_for(sandbox: SandboxServer, **kwargs: Any) -> FrontClient:
-    return FrontClient(sandbox.url, StaticTokenAuth(API_TOKEN), retry=RETRY, **kwargs)
+def client_for(sandbox: SandboxServer, time: Any, **kwargs: Any) -> FrontClient:
+    """A client that waits on the sandbox's clock (``sandbox_time``): windows pass at once."""
+    kwargs.setdefault("pacer", Pacer(clock=time.clock, sleep=time.sleep))
+    auth = StaticTokenAuth(API_TOKEN)
+    return FrontClient(sandbox.url, auth, retry=RETRY, sleep=time.sleep, **kwargs)
 
 
 @pytest.mark.parametrize("sandbox_config", [TIGHT], indirect=True)
 async def test_thousand_contacts_under_a_tight_limit_each_once_without_429s(
-    sandbox: SandboxServer, sandbox_admin: Any
+    sandbox: SandboxServer, sandbox_admin: Any, sandbox_time: Any
 ) -> None:
-    started = time.monotonic()
-    async with client_for(sandbox) as client:
+    async with client_for(sandbox, sandbox_time) as client:
         ids = [c["id"] for c in await all_results(client, "/contacts", params={"limit": 100})]
-    elapsed = time.monotonic() - started
     counts = Counter(ids)
     assert len(counts) == 1000
     assert set(counts.values()) == {1}
     stats = sandbox_admin.stats()
     pages = len([e for e in sandbox_admin.requests() if e["path"] == "/contacts"])
     print(
-        f"\n1000 contacts: {pages} pages in {elapsed:.2f} s, 429s seen by the client: "
+        f"\n1000 contacts: {pages} pages, 429s seen by the client: "
         f"{client.stats.rate_limited}, by the sandbox: {stats['rate_limited']}, "
         f"paced wait {client.pacer.waited:.2f} s"
     )
@@ -50,13 +50,13 @@ async def test_thousand_contacts_under_a_tight_limit_each_once_without_429s(
 
 @pytest.mark.parametrize(
     "sandbox_config",
-    [SandboxConfig(seed=False, extra_contacts=300, rate_limit=2, rate_window=1.0)],
+    [SandboxConfig(seed=False, extra_contacts=300, rate_limit=2, rate_window=4)],
     indirect=True,
 )
 async def test_without_pacing_the_same_listing_hits_429s_and_still_completes(
-    sandbox: SandboxServer, sandbox_admin: Any
+    sandbox: SandboxServer, sandbox_admin: Any, sandbox_time: Any
 ) -> None:
-    async with client_for(sandbox, pacer=Pacer.off()) as client:
+    async with client_for(sandbox, sandbox_time, pacer=Pacer.off()) as client:
         ids = [c["id"] for c in await all_results(client, "/contacts", params={"limit": 50})]
     assert sorted(Counter(ids).values()) == [1] * 300
     assert client.stats.rate_limited > 0  # what the pacer avoids
@@ -65,13 +65,13 @@ async def test_without_pacing_the_same_listing_hits_429s_and_still_completes(
 
 @pytest.mark.parametrize(
     "sandbox_config",
-    [SandboxConfig(seed=False, extra_contacts=400, rate_limit=5, rate_window=1.0)],
+    [SandboxConfig(seed=False, extra_contacts=400, rate_limit=5, rate_window=30)],
     indirect=True,
 )
 async def test_concurrent_listings_share_the_pacer(
-    sandbox: SandboxServer, sandbox_admin: Any
+    sandbox: SandboxServer, sandbox_admin: Any, sandbox_time: Any
 ) -> None:
-    async with client_for(sandbox) as client:
+    async with client_for(sandbox, sandbox_time) as client:
 
         async def walk() -> list[str]:
             return [c["id"] for c in await all_results(client, "/contacts", params={"limit": 100})]
@@ -86,9 +86,9 @@ async def test_concurrent_listings_share_the_pacer(
     "sandbox_config", [SandboxConfig(public_url="http://attacker.invalid:8080")], indirect=True
 )
 async def test_next_links_to_another_host_are_not_followed(
-    sandbox: SandboxServer, sandbox_admin: Any
+    sandbox: SandboxServer, sandbox_admin: Any, sandbox_time: Any
 ) -> None:
-    async with client_for(sandbox) as client:
+    async with client_for(sandbox, sandbox_time) as client:
         page = await client.list_page("/contacts", params={"limit": 2})
         assert page.next_url and page.next_url.startswith("http://attacker.invalid:8080/")
         with pytest.raises(UpstreamError, match=r"attacker\.invalid"):
@@ -99,9 +99,9 @@ async def test_next_links_to_another_host_are_not_followed(
 
 
 async def test_next_links_on_the_sandbox_host_are_followed(
-    sandbox: SandboxServer, sandbox_admin: Any
+    sandbox: SandboxServer, sandbox_admin: Any, sandbox_time: Any
 ) -> None:
-    async with client_for(sandbox) as client:
+    async with client_for(sandbox, sandbox_time) as client:
         first = await client.list_page("/contacts", params={"limit": 3})
         assert first.next_url and first.next_url.startswith(sandbox.url)
         second = await client.list_page("/contacts", next_url=first.next_url)

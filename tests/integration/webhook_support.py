@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from connector_front.embedded import connect_owner, sandbox_settings
 from connector_front.host import create_app, load_connector
 from connector_front.host.server import BackgroundServer
-from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.sandbox import SandboxServer
 
 APP_SECRET = "app-webhook-secret"
 OLD_SECRET = "previous-app-secret"
@@ -89,22 +89,20 @@ class EventsHost:
 
 
 @pytest.fixture
-def events_host(tmp_path: Path) -> Iterator[EventsHost]:
-    """The host on a sandbox, owner ``acme`` authorized for every operation and event."""
-    config = SandboxConfig()
-    with SandboxServer(config) as sandbox:
-        settings = sandbox_settings(sandbox, config, tmp_path / "host.sqlite3").model_copy(
-            update={
-                "webhook_secrets": [SecretStr(APP_SECRET), SecretStr(OLD_SECRET)],
-                "rule_secrets": {"escalations": SecretStr(RULE_SECRET)},
-            }
-        )
-        connector = load_connector("front", settings)
+def events_host(tmp_path: Path, sandbox: SandboxServer) -> Iterator[EventsHost]:
+    """The host on the module's sandbox, owner ``acme`` authorized for every operation and event."""
+    settings = sandbox_settings(sandbox, sandbox.config, tmp_path / "host.sqlite3").model_copy(
+        update={
+            "webhook_secrets": [SecretStr(APP_SECRET), SecretStr(OLD_SECRET)],
+            "rule_secrets": {"escalations": SecretStr(RULE_SECRET)},
+        }
+    )
+    connector = load_connector("front", settings)
 
-        async def authorize(plugin: Any) -> None:
-            await connect_owner(plugin, OWNER)
+    async def authorize(plugin: Any) -> None:
+        await connect_owner(plugin, OWNER)
 
-        app = create_app(connector, default_owner=OWNER, on_startup=authorize)
-        with BackgroundServer(app) as server, httpx.Client(base_url=server.url, timeout=30) as http:
-            company = http.get("/proxy/me").json()["id"]
-            yield EventsHost(server.url, company, http)
+    app = create_app(connector, default_owner=OWNER, on_startup=authorize)
+    with BackgroundServer(app) as server, httpx.Client(base_url=server.url, timeout=30) as http:
+        company = http.get("/proxy/me").json()["id"]
+        yield EventsHost(server.url, company, http)

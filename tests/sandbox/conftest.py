@@ -175,8 +175,7 @@ def shared_server() -> Iterator[SandboxServer]:
 @pytest.fixture
 def server(shared_server: SandboxServer) -> SandboxServer:
     """The session's sandbox, reset to its just-started state for this test."""
-    shared_server.state.reset()
-    return shared_server
+    return shared_server.reset(SandboxConfig())
 
 
 def make_client(

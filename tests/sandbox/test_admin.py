@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from connector_front.sandbox import SandboxServer
+from connector_front.sandbox import SandboxConfig, SandboxServer
 
 
 def test_requests_journal_lists_api_calls_without_tokens(
@@ -83,6 +83,32 @@ def test_state_methods_mirror_the_admin_surface(
     assert len(state.seed_contacts(2)) == 2
     state.reset()
     assert len(state.db.contacts) == 12
+
+
+def test_clock_advances_on_request_and_returns_on_reset(
+    client: httpx.Client, admin: httpx.Client
+) -> None:
+    start = admin.get("/clock").json()
+    assert start["offset"] == 0
+    moved = admin.post("/clock", json={"advance": 86400}).json()
+    assert moved["offset"] == 86400
+    assert moved["now"] >= start["now"] + 86400
+    assert int(client.get("/me").headers["x-ratelimit-reset"]) >= start["now"] + 86400
+    for bad in (-1, "soon", True, None):
+        answer = admin.post("/clock", json={"advance": bad})
+        assert answer.status_code == 400
+        assert "non-negative number of seconds" in answer.json()["_error"]["message"]
+    admin.post("/reset")
+    assert admin.get("/clock").json()["offset"] == 0
+
+
+def test_server_reset_takes_another_config(server: SandboxServer, admin: httpx.Client) -> None:
+    server.reset(SandboxConfig(rate_limit=5, seed=False))
+    assert admin.get("/config").json()["rate_limit"] == 5
+    assert server.state.db.contacts == {}
+    server.reset(SandboxConfig())
+    assert admin.get("/config").json()["rate_limit"] == 10000
+    assert len(server.state.db.contacts) == 12
 
 
 def test_admin_needs_no_auth_and_is_not_journaled(admin: httpx.Client) -> None:

@@ -7,6 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
+from connector_front.sandbox.simulate import simulate
+
 
 def test_inbound_to_an_inbox_opens_a_new_conversation(
     admin: httpx.Client, client: httpx.Client
@@ -135,9 +137,11 @@ def test_unknown_simulation_is_a_404(admin: httpx.Client) -> None:
     assert answer.status_code == 404
 
 
-def test_state_method_simulates_in_process(server: Any, client: httpx.Client) -> None:
-    made = server.state.simulate(
-        "outbound", inbox_id="inb_s001", to="dana@cedarridge.example", body="Hello Dana"
+def test_simulate_runs_in_process(server: Any, client: httpx.Client) -> None:
+    made = simulate(
+        server.state,
+        "outbound",
+        {"inbox_id": "inb_s001", "to": "dana@cedarridge.example", "body": "Hello Dana"},
     )
     conv = client.get(f"/conversations/{made['conversation_id']}").json()
     assert conv["recipient"]["_links"]["related"]["contact"].endswith("/contacts/crd_s001")

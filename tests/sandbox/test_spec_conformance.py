@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from connector_front.sandbox.app import api_rows
+from connector_front.sandbox.simulate import simulate
 
 EMAIL = {"source": "email", "handle": "spec.check@example.com"}
 
@@ -189,19 +190,22 @@ def test_link_lifecycle_answers_per_spec(spec: Any, client: httpx.Client) -> Non
 def test_every_event_kind_validates(spec: Any, client: httpx.Client, server: Any) -> None:
     """Each kind of event the sandbox records, read back from /events and /events/{id}."""
     state = server.state
-    new = state.simulate(
+    new = simulate(
+        state,
         "inbound", {"inbox_id": "inb_s001", "from": "new@example.com", "body": "Hi"}
     )
-    state.simulate(
+    simulate(
+        state,
         "inbound",
         {"conversation_id": new["conversation_id"], "from": "new@example.com", "body": "Again"},
     )
-    sent = state.simulate(
+    sent = simulate(
+        state,
         "outbound", {"inbox_id": "inb_s002", "to": "x@example.com", "body": "Hello"}
     )
-    state.simulate("delivery_failed", {"message_id": sent["message_id"]})
-    state.simulate("snooze", {"conversation_id": "cnv_s002", "teammate_id": "tea_s002"})
-    state.simulate("snooze_expired", {"conversation_id": "cnv_s002"})
+    simulate(state, "delivery_failed", {"message_id": sent["message_id"]})
+    simulate(state, "snooze", {"conversation_id": "cnv_s002", "teammate_id": "tea_s002"})
+    simulate(state, "snooze_expired", {"conversation_id": "cnv_s002"})
     client.post(
         "/conversations/cnv_s003/links", json={"link_external_urls": ["https://t.example/1"]}
     )
