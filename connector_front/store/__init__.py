@@ -1,0 +1,7 @@
+"""One store layer for every concern: SQLite by default, PostgreSQL for several workers."""
+
+from connector_front.store.database import Database, Executor, parse_database
+from connector_front.store.migrations import MIGRATIONS, migrate
+from connector_front.store.open import open_database
+
+__all__ = ["MIGRATIONS", "Database", "Executor", "migrate", "open_database", "parse_database"]

@@ -1,0 +1,111 @@
+"""The embedded backend: one SQLite file, statements run off the event loop by aiosqlite.
+
+Each statement or transaction borrows a connection from a small pool, so a long transaction
+(a token refresh holding the write lock) never stalls readers. Several processes may share
+the file: SQLite's own write lock serializes their transactions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from connector_front.files import owner_only_file
+from connector_front.store.database import Dialect, Executor, Row
+
+BUSY_TIMEOUT_MS = 30_000
+"""How long a writer waits for another process's transaction before giving up."""
+IDLE_CONNECTIONS = 4
+
+
+class _Statements:
+    """An :class:`Executor` over one aiosqlite connection."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def fetch(self, sql: str, args: tuple[Any, ...] = ()) -> list[Row]:
+        async with self._conn.execute(sql, args) as cursor:
+            return [tuple(row) for row in await cursor.fetchall()]
+
+    async def execute(self, sql: str, args: tuple[Any, ...] = ()) -> int:
+        async with self._conn.execute(sql, args) as cursor:
+            return int(cursor.rowcount)
+
+    async def execute_many(self, sql: str, args: list[tuple[Any, ...]]) -> None:
+        if args:
+            await self._conn.executemany(sql, args)
+
+
+class SQLiteDatabase:
+    """An SQLite file, created owner-only, in WAL mode."""
+
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._idle: list[aiosqlite.Connection] = []
+
+    @classmethod
+    async def open(cls, path: Path) -> SQLiteDatabase:
+        database = cls(owner_only_file(path))
+        async with database._connection() as conn:
+            await conn.execute("PRAGMA journal_mode=WAL")
+        return database
+
+    async def _connect(self) -> aiosqlite.Connection:
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return conn
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[aiosqlite.Connection]:
+        conn = self._idle.pop() if self._idle else await self._connect()
+        try:
+            yield conn
+        except BaseException:
+            await conn.close()  # its state is unknown after an interruption
+            raise
+        if len(self._idle) < IDLE_CONNECTIONS:
+            self._idle.append(conn)
+        else:
+            await conn.close()
+
+    async def fetch(self, sql: str, args: tuple[Any, ...] = ()) -> list[Row]:
+        async with self._connection() as conn:
+            return await _Statements(conn).fetch(sql, args)
+
+    async def execute(self, sql: str, args: tuple[Any, ...] = ()) -> int:
+        async with self._connection() as conn:
+            return await _Statements(conn).execute(sql, args)
+
+    async def execute_many(self, sql: str, args: list[tuple[Any, ...]]) -> None:
+        async with self._connection() as conn:
+            await _Statements(conn).execute_many(sql, args)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Executor]:
+        async with self._connection() as conn:
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield _Statements(conn)
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            await conn.execute("COMMIT")
+
+    def locked(self, name: str) -> Any:
+        """SQLite has one write lock per file: a write transaction holds every name at once."""
+        return self.transaction()
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for conn in idle:
+            await conn.close()
+
+    def __repr__(self) -> str:
+        return f"SQLiteDatabase({str(self.path)!r})"

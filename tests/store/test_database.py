@@ -1,0 +1,74 @@
+"""The store layer's database on both backends: statements, transactions, locks, migrations."""
+
+from __future__ import annotations
+
+import pytest
+
+from connector_front.errors import ConfigurationError
+from connector_front.store import MIGRATIONS, open_database
+from connector_front.store.database import parse_database
+
+
+async def test_statements_and_returning(database_url: str) -> None:
+    db = await open_database(database_url)
+    try:
+        await db.execute(
+            "INSERT INTO connections (owner_id, operations, created_at) VALUES (?, ?, ?)",
+            ("o1", "[]", 1.5),
+        )
+        assert await db.fetch("SELECT owner_id, created_at FROM connections") == [("o1", 1.5)]
+        rows = await db.fetch(
+            "INSERT INTO unified_events (owner_id, idempotency_key, model, body, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?) RETURNING seq",
+            ("o1", "k", "genericContact", "{}", 1.0),
+        )
+        assert len(rows) == 1
+    finally:
+        await db.close()
+
+
+async def test_a_failed_transaction_leaves_nothing(database_url: str) -> None:
+    db = await open_database(database_url)
+    try:
+        with pytest.raises(RuntimeError):
+            async with db.transaction() as tx:
+                await tx.execute(
+                    "INSERT INTO connections (owner_id, operations, created_at) VALUES (?, ?, ?)",
+                    ("o1", "[]", 1.0),
+                )
+                raise RuntimeError("abort")
+        assert await db.fetch("SELECT owner_id FROM connections") == []
+    finally:
+        await db.close()
+
+
+async def test_migrations_apply_once(database_url: str) -> None:
+    first, second = await open_database(database_url), await open_database(database_url)
+    try:
+        versions = await second.fetch("SELECT version FROM schema_migrations ORDER BY version")
+        assert [v for (v,) in versions] == [m.version for m in MIGRATIONS]
+    finally:
+        await first.close()
+        await second.close()
+
+
+@pytest.mark.parametrize(
+    "setting", ["mysql://db/x", ":memory:", "postgresql:/x", "sqlite://", "", "http://x/y"]
+)
+def test_a_database_setting_the_connector_cannot_use_is_refused(setting: str) -> None:
+    with pytest.raises(ConfigurationError, match="database"):
+        parse_database(setting)
+
+
+@pytest.mark.parametrize(
+    ("setting", "dialect"),
+    [
+        ("front.sqlite3", "sqlite"),
+        ("sqlite:///front.sqlite3", "sqlite"),
+        ("sqlite:////var/lib/front.sqlite3", "sqlite"),
+        ("postgresql://app@db:5432/front", "postgresql"),
+        ("postgres://app@db/front", "postgresql"),
+    ],
+)
+def test_database_settings_name_their_backend(setting: str, dialect: str) -> None:
+    assert parse_database(setting)[0] == dialect
