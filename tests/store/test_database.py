@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from connector_front.errors import ConfigurationError
-from connector_front.store import MIGRATIONS, open_database
+from connector_front.store import MIGRATIONS, LazyDatabase, open_database
 from connector_front.store.database import parse_database
 
 
@@ -72,3 +72,17 @@ def test_a_database_setting_the_connector_cannot_use_is_refused(setting: str) ->
 )
 def test_database_settings_name_their_backend(setting: str, dialect: str) -> None:
     assert parse_database(setting)[0] == dialect
+
+
+async def test_a_lazy_database_opens_on_first_use(database_url: str) -> None:
+    db = LazyDatabase(database_url)
+    assert "unopened" in repr(db)
+    try:
+        assert await db.fetch("SELECT COUNT(*) FROM connections") == [(0,)]
+    finally:
+        await db.close()
+
+
+def test_a_lazy_database_refuses_a_bad_setting_at_once() -> None:
+    with pytest.raises(ConfigurationError, match="mysql"):
+        LazyDatabase("mysql://db/front")
