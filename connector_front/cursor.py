@@ -16,9 +16,10 @@ import secrets
 from collections.abc import Sequence
 from pathlib import Path
 
-from connector_front.errors import InvalidCursorError
+from connector_front.errors import ConfigurationError, InvalidCursorError
 from connector_front.files import owner_only_file
 from connector_front.settings import ConnectorSettings
+from connector_front.store import parse_database
 
 SIGNATURE_BYTES = 16
 KEY_FILE_SUFFIX = ".cursor-key"
@@ -83,12 +84,23 @@ class CursorCodec:
 
 
 def cursor_keys(settings: ConnectorSettings) -> tuple[bytes, ...]:
-    """Signing keys: ``cursor_key``, else the host keys, else a key file beside the database."""
+    """Signing keys: ``cursor_key``, else the host keys, else a key file beside an SQLite file.
+
+    Workers sharing a PostgreSQL database may run on several machines, so there the key must be
+    configured: a key file on one machine would make the others refuse its cursors.
+    """
     if settings.cursor_key is not None:
         return (settings.cursor_key.get_secret_value().encode(),)
     if settings.host_keys:
         return tuple(key.encode() for key in settings.host_keys)
-    return (_key_file(Path(settings.database + KEY_FILE_SUFFIX)),)
+    dialect, where = parse_database(settings.database)
+    if dialect != "sqlite":
+        raise ConfigurationError(
+            "cursor_key is needed with a PostgreSQL database: every worker must sign cursors "
+            "and connect sessions with the same key. Set CONNECTOR_FRONT_CURSOR_KEY (or "
+            "CONNECTOR_FRONT_HOST_KEY) to the same random value on every worker"
+        )
+    return (_key_file(Path(where + KEY_FILE_SUFFIX)),)
 
 
 def _key_file(path: Path) -> bytes:

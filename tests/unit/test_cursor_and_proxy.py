@@ -9,9 +9,10 @@ import stat
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from connector_front.cursor import CursorCodec, cursor_keys
-from connector_front.errors import InvalidInputError
+from connector_front.errors import ConfigurationError, InvalidInputError
 from connector_front.proxy import check_proxy_path, forwardable_headers
 from connector_front.settings import ConnectorSettings
 
@@ -83,6 +84,20 @@ def test_signing_keys_come_from_settings_then_a_key_file(tmp_path: Path) -> None
     key_file = Path(database + ".cursor-key")
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(key_file.parent).st_mode) == 0o700
+
+
+def test_an_sqlite_url_keeps_its_key_file_beside_the_file(tmp_path: Path) -> None:
+    database = tmp_path / "db.sqlite3"
+    cursor_keys(ConnectorSettings(database=f"sqlite:///{database}"))
+    assert Path(f"{database}.cursor-key").exists()
+    assert not Path("sqlite:").exists()
+
+
+def test_a_postgresql_database_needs_a_configured_cursor_key() -> None:
+    shared = ConnectorSettings(database="postgresql://app@db.internal/front")
+    with pytest.raises(ConfigurationError, match="CONNECTOR_FRONT_CURSOR_KEY"):
+        cursor_keys(shared)
+    assert cursor_keys(shared.model_copy(update={"host_key": SecretStr("k")})) == (b"k",)
 
 
 @pytest.mark.parametrize(
