@@ -16,9 +16,10 @@ import secrets
 from collections.abc import Sequence
 from pathlib import Path
 
-from connector_front.errors import InvalidCursorError
+from connector_front.errors import ConfigurationError, InvalidCursorError
 from connector_front.files import owner_only_file
 from connector_front.settings import ConnectorSettings
+from connector_front.store.database import parse_database
 
 SIGNATURE_BYTES = 16
 KEY_FILE_SUFFIX = ".cursor-key"
@@ -88,7 +89,13 @@ def cursor_keys(settings: ConnectorSettings) -> tuple[bytes, ...]:
         return (settings.cursor_key.get_secret_value().encode(),)
     if settings.host_keys:
         return tuple(key.encode() for key in settings.host_keys)
-    return (_key_file(Path(settings.database + KEY_FILE_SUFFIX)),)
+    dialect, where = parse_database(settings.database)
+    if dialect != "sqlite":
+        raise ConfigurationError(
+            "with a PostgreSQL database every worker must sign cursors with the same key: set "
+            "CONNECTOR_FRONT_CURSOR_KEY (or CONNECTOR_FRONT_HOST_KEY) to a long random value"
+        )
+    return (_key_file(Path(where + KEY_FILE_SUFFIX)),)
 
 
 def _key_file(path: Path) -> bytes:

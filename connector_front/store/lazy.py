@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from connector_front.store.database import Database, Dialect, Executor, Row, parse_database
@@ -18,7 +19,10 @@ class LazyDatabase:
     """A :class:`Database` that connects (and migrates) when first used."""
 
     def __init__(self, setting: str) -> None:
-        self.dialect: Dialect = parse_database(setting)[0]
+        dialect, where = parse_database(setting)
+        self.dialect: Dialect = dialect
+        self.path = where if self.dialect == "sqlite" else None
+        """The SQLite file (None on PostgreSQL)."""
         self._setting = setting
         self._database: Database | None = None
 
@@ -58,3 +62,11 @@ class LazyDatabase:
 
     def __repr__(self) -> str:
         return f"LazyDatabase({self._database!r})" if self._database else "LazyDatabase(unopened)"
+
+
+def database_of(where: Database | str | Path) -> tuple[Database, bool]:
+    """The database a store works on: ``where`` itself, or one opened lazily from a setting or
+    path. The flag says whether the store made it (and so closes it)."""
+    if isinstance(where, str | Path):
+        return LazyDatabase(str(where)), True
+    return where, False
