@@ -1,0 +1,64 @@
+"""The ``database`` setting is checked at start: an unusable one is an error, never a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from connector_front.cli import main
+from connector_front.cursor import cursor_keys
+from connector_front.errors import ConfigurationError
+from connector_front.settings import ConnectorSettings
+
+UNUSABLE = ["mysql://db/front", ":memory:", "postgresql:/x", "sqlite://", "  "]
+
+
+@pytest.mark.parametrize("database", UNUSABLE)
+def test_an_unusable_database_is_refused_when_settings_load(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigurationError) as caught:
+        ConnectorSettings.load(env={"CONNECTOR_FRONT_DATABASE": database})
+    message = caught.value.message
+    assert "database (from CONNECTOR_FRONT_DATABASE)" in message
+    assert "postgresql://" in message  # says what would work
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("database", ["mysql://db/front", ":memory:", "postgresql:/x"])
+def test_serve_with_an_unusable_database_exits_with_the_message(
+    database: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FRONT_API_TOKEN", "unused")
+    monkeypatch.setenv("CONNECTOR_FRONT_DATABASE", database)
+    assert main(["serve", "--port", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "database (from CONNECTOR_FRONT_DATABASE)" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_sqlite_url_keeps_the_cursor_key_beside_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = ConnectorSettings(database=f"sqlite:///{tmp_path / 'data' / 'front.sqlite3'}")
+    assert cursor_keys(settings) == cursor_keys(settings)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["data", "front.sqlite3.cursor-key"]
+
+
+def test_postgresql_needs_a_shared_cursor_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = ConnectorSettings(database="postgresql://app@db/front")
+    with pytest.raises(ConfigurationError, match="CONNECTOR_FRONT_CURSOR_KEY"):
+        cursor_keys(settings)
+    assert list(tmp_path.iterdir()) == []
+    keyed = ConnectorSettings(database="postgresql://app@db/front", cursor_key="k" * 32)
+    assert cursor_keys(keyed) == (b"k" * 32,)
