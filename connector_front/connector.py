@@ -175,6 +175,11 @@ class FrontConnector:
             jobs.append(self.pusher.run_forever)
         return jobs
 
+    async def astart(self) -> None:
+        """Connect to the database and bring its schema up to date, before serving: an
+        unreachable server fails the start, not the first request."""
+        await self.database.opened()
+
     async def aclose(self) -> None:
         await self.clients.aclose()
         if self.pusher is not None:
