@@ -57,7 +57,7 @@ class FrontConnector:
         self._check_mapping()
         self.database = LazyDatabase(self.settings.database)
         """The one database every store shares, opened (and migrated) on first use."""
-        database = Path(self.database.path or self.settings.database)
+        database = Path(self.database.path or self.settings.database)  # the SQLite-only stores
         self.tokens = SQLiteTokenStore(database)
         self.states = DatabaseStateStore(self.database)
         self.connections = ConnectionStore(self.database)
