@@ -176,9 +176,17 @@ def _serve(args: argparse.Namespace) -> int:
     if args.sandbox:
         return _serve_on_sandbox(args, loaded)
     connector = settings_connector(args)
+    asyncio.run(_open_database(connector))
     jobs = sync.serve_jobs(args.sync_interval, connector)
     _serve_app(create_app(connector, default_owner=args.owner, background=jobs), args)
     return 0
+
+
+async def _open_database(connector: Any) -> None:
+    """Reach the database and migrate it before serving: a server that cannot be reached is
+    said at once, as a configuration error, not in a failed server start."""
+    await connector.database.opened()
+    await connector.database.close()
 
 
 def _serve_on_sandbox(args: argparse.Namespace, loaded: Any) -> int:

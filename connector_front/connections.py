@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from connector_front.auth.tokens import SQLiteDatabase
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS connections (
-    owner_id   TEXT PRIMARY KEY,
-    operations TEXT NOT NULL,
-    created_at REAL NOT NULL
-);
-"""
-
-_COLUMNS = {"company_id": "TEXT", "permissions": "TEXT"}
-"""Columns added after the first release, added to older files on open."""
+from connector_front.store import Database, database_of
 
 
 @dataclass(frozen=True)
@@ -36,37 +24,30 @@ class ConnectionInfo:
 
 
 class ConnectionStore:
-    """A small SQLite table owner -> operations, company; calls run off the event loop."""
+    """The ``connections`` table: owner -> operations, company, last permission check."""
 
-    def __init__(self, path: str | Path) -> None:
-        self._db = SQLiteDatabase(path, _SCHEMA)  # owner-only, like every store file
-        present = {row[1] for row in self._db.run_sync("PRAGMA table_info(connections)")}
-        for name, kind in _COLUMNS.items():
-            if name not in present:
-                self._db.run_sync(f"ALTER TABLE connections ADD COLUMN {name} {kind}")
+    def __init__(
+        self, database: Database | str | Path, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        self._db, self._owned = database_of(database)
+        self._clock = clock
 
     async def put(self, owner_id: str, operations: Sequence[str]) -> ConnectionInfo:
         """Create or replace the owner's operations (the company, once learnt, is kept; the
         last permission check, made for other operations, is not)."""
-        now = time.time()
-
-        def upsert(conn: sqlite3.Connection) -> ConnectionInfo:
-            conn.execute(
-                "INSERT INTO connections (owner_id, operations, created_at) VALUES (?, ?, ?)"
-                " ON CONFLICT(owner_id) DO UPDATE"
-                " SET operations = excluded.operations, created_at = excluded.created_at,"
-                " permissions = NULL",
-                (owner_id, json.dumps(list(operations)), now),
-            )
-            row = conn.execute(
-                "SELECT company_id FROM connections WHERE owner_id = ?", (owner_id,)
-            ).fetchone()
-            return ConnectionInfo(owner_id, tuple(operations), now, row[0] if row else None)
-
-        return await self._db.transaction(upsert)
+        now = self._clock()
+        rows = await self._db.fetch(
+            "INSERT INTO connections (owner_id, operations, created_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (owner_id) DO UPDATE"
+            " SET operations = excluded.operations, created_at = excluded.created_at,"
+            " permissions = NULL"
+            " RETURNING company_id",
+            (owner_id, json.dumps(list(operations)), now),
+        )
+        return ConnectionInfo(owner_id, tuple(operations), now, rows[0][0] if rows else None)
 
     async def get(self, owner_id: str) -> ConnectionInfo | None:
-        rows = await self._db.run(
+        rows = await self._db.fetch(
             "SELECT owner_id, operations, created_at, company_id, permissions FROM connections"
             " WHERE owner_id = ?",
             (owner_id,),
@@ -74,32 +55,35 @@ class ConnectionStore:
         return _info(rows[0]) if rows else None
 
     async def all(self) -> list[ConnectionInfo]:
-        rows = await self._db.run(
+        rows = await self._db.fetch(
             "SELECT owner_id, operations, created_at, company_id, permissions FROM connections"
             " ORDER BY created_at, owner_id"
         )
         return [_info(row) for row in rows]
 
     async def set_company(self, owner_id: str, company_id: str) -> None:
-        await self._db.run(
+        await self._db.execute(
             "UPDATE connections SET company_id = ? WHERE owner_id = ?", (company_id, owner_id)
         )
 
     async def set_permissions(self, owner_id: str, report: dict[str, Any]) -> None:
         """Keep the latest permission check of the owner's connection."""
-        await self._db.run(
+        await self._db.execute(
             "UPDATE connections SET permissions = ? WHERE owner_id = ?",
             (json.dumps(report), owner_id),
         )
 
     async def delete(self, owner_id: str) -> bool:
         """Forget the owner's connection; answers whether there was one."""
-        found = await self.get(owner_id)
-        await self._db.run("DELETE FROM connections WHERE owner_id = ?", (owner_id,))
-        return found is not None
+        return await self._db.execute("DELETE FROM connections WHERE owner_id = ?", (owner_id,)) > 0
 
-    def close(self) -> None:
-        self._db.close()
+    async def aclose(self) -> None:
+        """Close the database if this store opened it (a shared one is its owner's to close)."""
+        if self._owned:
+            await self._db.close()
+
+    def __repr__(self) -> str:
+        return f"ConnectionStore({self._db!r})"
 
 
 def _info(row: tuple[Any, ...]) -> ConnectionInfo:

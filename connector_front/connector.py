@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
-from connector_front.auth import SQLiteStateStore, SQLiteTokenStore
+from connector_front.auth import DatabaseStateStore, SQLiteTokenStore
 from connector_front.connect_session import SessionCodec
 from connector_front.connection import Connection
 from connector_front.connections import ConnectionStore
@@ -26,6 +26,7 @@ from connector_front.models.event import EventPage, UnifiedEvent
 from connector_front.permissions import PermissionReport, check_permissions
 from connector_front.registry import ModelRegistry, load_mapper
 from connector_front.settings import ConnectorSettings
+from connector_front.store import LazyDatabase
 from connector_front.sync import Progress, SyncEngine, SyncReport
 from connector_front.webhooks import DeliveryQueue, WebhookIntake
 
@@ -54,10 +55,12 @@ class FrontConnector:
             self.registry.register(load_mapper(spec, self.settings.module_dirs))
         self.field_mapping = FieldMapping(self.settings.field_mapping)
         self._check_mapping()
-        database = Path(self.settings.database)
+        self.database = LazyDatabase(self.settings.database)
+        """The one database every store shares, opened (and migrated) on first use."""
+        database = Path(self.database.path or self.settings.database)  # the SQLite-only stores
         self.tokens = SQLiteTokenStore(database)
-        self.states = SQLiteStateStore(database)
-        self.connections = ConnectionStore(database)
+        self.states = DatabaseStateStore(self.database)
+        self.connections = ConnectionStore(self.database)
         self.clients = FrontClients(self.settings, self.tokens, self.states)
         self.event_log = EventLog(database, outbox=self.settings.events_url is not None)
         self.event_builder = EventBuilder(self.event_log, self.connection)
@@ -172,10 +175,16 @@ class FrontConnector:
             jobs.append(self.pusher.run_forever)
         return jobs
 
+    async def astart(self) -> None:
+        """Connect to the database and bring its schema up to date, before serving: an
+        unreachable server fails the start, not the first request."""
+        await self.database.opened()
+
     async def aclose(self) -> None:
         await self.clients.aclose()
         if self.pusher is not None:
             await self.pusher.aclose()
+        await self.database.close()
 
     async def __aenter__(self) -> FrontConnector:
         return self

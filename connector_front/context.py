@@ -13,8 +13,8 @@ from connector_front.auth import (
     BearerAuth,
     OAuthFlow,
     OAuthSettings,
-    SQLiteStateStore,
     SQLiteTokenStore,
+    StateStore,
     StaticTokenAuth,
     TokenManager,
 )
@@ -31,7 +31,7 @@ class FrontClients:
     """The owners' Front clients and the OAuth flow they refresh tokens through."""
 
     def __init__(
-        self, settings: ConnectorSettings, tokens: SQLiteTokenStore, states: SQLiteStateStore
+        self, settings: ConnectorSettings, tokens: SQLiteTokenStore, states: StateStore
     ) -> None:
         self.settings = settings
         self.tokens = tokens

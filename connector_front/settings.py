@@ -34,6 +34,7 @@ from pydantic_settings import (
 
 from connector_front.auth.settings import FRONT_AUTHORIZE_URL, FRONT_TOKEN_URL
 from connector_front.errors import ConfigurationError
+from connector_front.store.database import parse_database
 
 FRONT_API_BASE = "https://api2.frontapp.com"
 
@@ -94,7 +95,9 @@ class ConnectorSettings(BaseSettings):
         default=None, description="a Front API token: used instead of OAuth when set"
     )
     database: str = Field(
-        default="connector-front.sqlite3", description="SQLite file for tokens and connections"
+        default="connector-front.sqlite3",
+        description="where tokens, connections and events are kept: an SQLite file "
+        "(a path or sqlite:///path) or a PostgreSQL server (postgresql://...) shared by workers",
     )
     field_mapping: dict[str, dict[Name, Name]] = Field(
         default_factory=dict, description="model -> {unified key: Front custom field name}"
@@ -146,6 +149,16 @@ class ConnectorSettings(BaseSettings):
         """``FRONT_WEBHOOK_SECRET`` may hold several secrets, comma-separated."""
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("database")
+    @classmethod
+    def _usable_database(cls, value: str) -> str:
+        """Checked at start: a setting the connector cannot use never becomes a file."""
+        try:
+            parse_database(value)
+        except ConfigurationError as exc:
+            raise PydanticCustomError("database", "{message}", {"message": str(exc)}) from None
         return value
 
     @field_validator("field_mapping")

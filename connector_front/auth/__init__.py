@@ -6,6 +6,7 @@ from connector_front.auth.manager import TokenManager
 from connector_front.auth.settings import FRONT_AUTHORIZE_URL, FRONT_TOKEN_URL, OAuthSettings
 from connector_front.auth.state import (
     DEFAULT_STATE_TTL,
+    DatabaseStateStore,
     MemoryStateStore,
     SQLiteStateStore,
     StateStore,
@@ -18,6 +19,7 @@ __all__ = [
     "FRONT_AUTHORIZE_URL",
     "FRONT_TOKEN_URL",
     "BearerAuth",
+    "DatabaseStateStore",
     "MemoryStateStore",
     "MemoryTokenStore",
     "OAuthFlow",

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from connector_front.auth.tokens import SQLiteDatabase
 from connector_front.errors import OAuthStateError
+from connector_front.store import Database, database_of
 
 DEFAULT_STATE_TTL = 600.0
 _KEEP_USED_FOR = 86400.0
@@ -36,16 +35,6 @@ def _digest(state: str) -> str:
     return hashlib.sha256(state.encode("utf-8")).hexdigest()
 
 
-_STATES_SCHEMA = """
-CREATE TABLE IF NOT EXISTS oauth_states (
-    state_hash TEXT PRIMARY KEY,
-    owner_id   TEXT NOT NULL,
-    expires_at REAL NOT NULL,
-    used_at    REAL,
-    origin     TEXT
-)
-"""
-
 _UNKNOWN = (
     "The OAuth callback's state is unknown: this authorization was not started here "
     "(or was started on another server). Start the authorization again."
@@ -63,20 +52,18 @@ def _expired(ttl: float) -> str:
     )
 
 
-class SQLiteStateStore:
-    """State store in a real SQLite file; a state can be consumed once, before it expires."""
+class DatabaseStateStore:
+    """The ``oauth_states`` table; a state can be consumed once, before it expires, by any
+    worker on the database."""
 
     def __init__(
         self,
-        path: str | Path,
+        database: Database | str | Path,
         *,
         ttl: float = DEFAULT_STATE_TTL,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._db = SQLiteDatabase(path, _STATES_SCHEMA)
-        present = {row[1] for row in self._db.run_sync("PRAGMA table_info(oauth_states)")}
-        if "origin" not in present:  # a file from before origins were kept
-            self._db.run_sync("ALTER TABLE oauth_states ADD COLUMN origin TEXT")
+        self._db, self._owned = database_of(database)
         self._ttl = ttl
         self._clock = clock
 
@@ -85,8 +72,10 @@ class SQLiteStateStore:
         the authorization, e.g. the connect page and the operations it offered."""
         state = secrets.token_urlsafe(32)
         now = self._clock()
-        await self._db.run("DELETE FROM oauth_states WHERE expires_at < ?", (now - _KEEP_USED_FOR,))
-        await self._db.run(
+        await self._db.execute(
+            "DELETE FROM oauth_states WHERE expires_at < ?", (now - _KEEP_USED_FOR,)
+        )
+        await self._db.execute(
             "INSERT INTO oauth_states (state_hash, owner_id, expires_at, origin)"
             " VALUES (?, ?, ?, ?)",
             (_digest(state), owner_id, now + self._ttl, origin),
@@ -94,38 +83,45 @@ class SQLiteStateStore:
         return state
 
     async def origin(self, state: str) -> str | None:
-        rows = await self._db.run(
+        rows = await self._db.fetch(
             "SELECT origin FROM oauth_states WHERE state_hash = ?", (_digest(state),)
         )
         return str(rows[0][0]) if rows and rows[0][0] is not None else None
 
     async def consume(self, state: str) -> str:
-        """Mark ``state`` used and return its owner id; raises :class:`OAuthStateError`."""
+        """Mark ``state`` used and return its owner id; raises :class:`OAuthStateError`.
+
+        One conditional update takes it, so of two workers handed the same callback only one
+        gets the owner; the other is told why from the row as it is then."""
         digest = _digest(state)
         now = self._clock()
+        taken = await self._db.fetch(
+            "UPDATE oauth_states SET used_at = ?"
+            " WHERE state_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING owner_id",
+            (now, digest, now),
+        )
+        if taken:
+            return str(taken[0][0])
+        rows = await self._db.fetch(
+            "SELECT used_at FROM oauth_states WHERE state_hash = ?", (digest,)
+        )
+        if not rows:
+            raise OAuthStateError(_UNKNOWN, reason="unknown")
+        if rows[0][0] is not None:
+            raise OAuthStateError(_REUSED, reason="reused")
+        raise OAuthStateError(_expired(self._ttl), reason="expired")
 
-        def take(conn: sqlite3.Connection) -> str:
-            row = conn.execute(
-                "SELECT owner_id, expires_at, used_at FROM oauth_states WHERE state_hash = ?",
-                (digest,),
-            ).fetchone()
-            if row is None:
-                raise OAuthStateError(_UNKNOWN, reason="unknown")
-            owner_id, expires_at, used_at = row
-            if used_at is not None:
-                raise OAuthStateError(_REUSED, reason="reused")
-            if expires_at <= now:
-                raise OAuthStateError(_expired(self._ttl), reason="expired")
-            conn.execute("UPDATE oauth_states SET used_at = ? WHERE state_hash = ?", (now, digest))
-            return str(owner_id)
-
-        return await self._db.transaction(take)
-
-    def close(self) -> None:
-        self._db.close()
+    async def aclose(self) -> None:
+        """Close the database if this store opened it (a shared one is its owner's to close)."""
+        if self._owned:
+            await self._db.close()
 
     def __repr__(self) -> str:
-        return f"SQLiteStateStore({str(self._db.path)!r}, ttl={self._ttl:g})"
+        return f"DatabaseStateStore({self._db!r}, ttl={self._ttl:g})"
+
+
+SQLiteStateStore = DatabaseStateStore
+"""The name of earlier releases (the store now runs on SQLite or PostgreSQL)."""
 
 
 class MemoryStateStore:

@@ -38,7 +38,8 @@ def create_app(
 ) -> Starlette:
     """The host app. Without a connector it loads ``front`` through its entry point.
 
-    ``on_startup(connector)`` runs inside the server's event loop before the first request;
+    The plugin's ``astart()``, if it has one, and then ``on_startup(connector)`` run inside
+    the server's event loop before the first request;
     the plugin's own ``background()`` jobs and each ``background(connector)`` then run as
     tasks until the server stops. ``config`` (keys, body limits) defaults to the one in the
     connector's settings.
@@ -49,6 +50,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        start = getattr(plugin, "astart", None)
+        if start is not None:
+            await start()
         if on_startup is not None:
             await on_startup(plugin)
         jobs = [job() for job in getattr(plugin, "background", list)()]

@@ -1,6 +1,6 @@
 """The database behind every store, chosen by the ``database`` setting.
 
-``sqlite:///path``, ``sqlite:path`` or a plain path is an SQLite file; ``postgresql://...`` (or
+``sqlite:///path`` or a plain path is an SQLite file; ``postgresql://...`` (or
 ``postgres://...``) is a PostgreSQL server shared by several worker processes. SQL is written
 once, with ``?`` placeholders and syntax both accept (``ON CONFLICT``, ``RETURNING``).
 """

@@ -6,8 +6,11 @@ error at start, never a file created on the first request.
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from connector_front.store.database import Database, Dialect, Executor, Row, parse_database
@@ -18,18 +21,31 @@ class LazyDatabase:
     """A :class:`Database` that connects (and migrates) when first used."""
 
     def __init__(self, setting: str) -> None:
-        self.dialect: Dialect = parse_database(setting)[0]
+        dialect, where = parse_database(setting)
+        self.dialect: Dialect = dialect
+        self.path = where if dialect == "sqlite" else None
+        """The SQLite file (None on PostgreSQL)."""
         self._setting = setting
         self._database: Database | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
 
     async def opened(self) -> Database:
-        """The connected database (connecting and migrating on the first call)."""
+        """The connected database (connecting and migrating on the first call: callers that
+        arrive meanwhile wait for that one connection)."""
+        loop = asyncio.get_running_loop()
+        if self._database is not None and self._loop is not loop and self.dialect != "sqlite":
+            # A connection pool belongs to the event loop it was opened on: a new loop (a
+            # second asyncio.run) gets its own, the old one went with its loop.
+            self._database = None
         if self._database is None:
-            database = await open_database(self._setting)
-            if self._database is None:  # another task may have won the race meanwhile
-                self._database = database
-            else:
-                await database.close()
+            lock = self._locks.setdefault(loop, asyncio.Lock())
+            async with lock:
+                if self._database is None:
+                    self._database = await open_database(self._setting)
+                    self._loop = loop
         return self._database
 
     async def fetch(self, sql: str, args: tuple[Any, ...] = ()) -> list[Row]:
@@ -53,8 +69,17 @@ class LazyDatabase:
 
     async def close(self) -> None:
         database, self._database = self._database, None
-        if database is not None:
+        same_loop = self._loop is asyncio.get_running_loop()
+        if database is not None and (same_loop or self.dialect == "sqlite"):
             await database.close()
 
     def __repr__(self) -> str:
         return f"LazyDatabase({self._database!r})" if self._database else "LazyDatabase(unopened)"
+
+
+def database_of(where: Database | str | Path) -> tuple[Database, bool]:
+    """The database a store works on: ``where`` itself, or one opened lazily from a setting or
+    path. The flag says whether the store made it (and so closes it)."""
+    if isinstance(where, str | Path):
+        return LazyDatabase(str(where)), True
+    return where, False

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from connector_front.store.database import Database, Dialect
+from connector_front.store.database import Database, Dialect, Executor
 
 WORDS: dict[Dialect, dict[str, str]] = {
     "sqlite": {"serial": "INTEGER PRIMARY KEY AUTOINCREMENT", "real": "REAL", "blob": "BLOB"},
@@ -22,15 +22,43 @@ WORDS: dict[Dialect, dict[str, str]] = {
 }
 
 
+Column = tuple[str, str, str]
+"""(table, column, type): a column a migration adds unless the table already has it."""
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
     name: str
-    sql: str
+    sql: str = ""
+    columns: tuple[Column, ...] = ()
+    """Columns to add where missing (files of earlier releases may hold some already)."""
 
     def statements(self, dialect: Dialect) -> list[str]:
         text = self.sql.format(**WORDS[dialect])
         return [part.strip() for part in text.split(";") if part.strip()]
+
+    async def apply(self, tx: Executor, dialect: Dialect) -> None:
+        for statement in self.statements(dialect):
+            await tx.execute(statement)
+        for table, column, kind in self.columns:
+            if column not in await _columns(tx, dialect, table):
+                await tx.execute(
+                    f"ALTER TABLE {table} ADD COLUMN {column} {kind.format(**WORDS[dialect])}"
+                )
+
+
+async def _columns(tx: Executor, dialect: Dialect, table: str) -> set[str]:
+    """The column names ``table`` has now."""
+    if dialect == "sqlite":
+        rows = await tx.fetch("SELECT name FROM pragma_table_info(?)", (table,))
+    else:
+        rows = await tx.fetch(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = ?",
+            (table,),
+        )
+    return {str(name) for (name,) in rows}
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -112,6 +140,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         )
         """,
     ),
+    Migration(
+        2,
+        "columns files of the first release may lack",
+        columns=(
+            ("connections", "company_id", "TEXT"),
+            ("connections", "permissions", "TEXT"),
+            ("oauth_states", "origin", "TEXT"),
+        ),
+    ),
 )
 
 
@@ -129,8 +166,7 @@ async def migrate(database: Database, migrations: tuple[Migration, ...] = MIGRAT
         for migration in sorted(migrations, key=lambda m: m.version):
             if migration.version in done:
                 continue
-            for statement in migration.statements(database.dialect):
-                await tx.execute(statement)
+            await migration.apply(tx, database.dialect)
             await tx.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                 (migration.version, migration.name, time.time()),

@@ -58,7 +58,11 @@ class SQLiteDatabase:
         return database
 
     async def _connect(self) -> aiosqlite.Connection:
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn = aiosqlite.connect(self.path, isolation_level=None)
+        # Each connection runs on its own thread; as a daemon it never keeps a process from
+        # exiting when a store was not closed (SQLite's journal keeps the file consistent).
+        conn._thread.daemon = True
+        await conn
         await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         return conn
 

@@ -5,6 +5,7 @@ callback's way back to the page, GET / DELETE /connections/{ownerId} and the per
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -276,16 +277,15 @@ def test_an_older_state_table_gains_the_origin_column(tmp_path: Path) -> None:
             " expires_at REAL NOT NULL, used_at REAL)"
         )
     store = SQLiteStateStore(path)
-    try:
-        import asyncio
 
-        async def run() -> tuple[str | None, str]:
+    async def run() -> tuple[str | None, str]:
+        try:
             state = await store.issue("o", '{"page": "connect"}')
             return await store.origin(state), await store.consume(state)
+        finally:
+            await store.aclose()
 
-        assert asyncio.run(run()) == ('{"page": "connect"}', "o")
-    finally:
-        store.close()
+    assert asyncio.run(run()) == ('{"page": "connect"}', "o")
 
 
 def test_front_unreachable_at_the_callback_is_said_on_the_page(secured: Host) -> None:

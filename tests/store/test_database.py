@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from connector_front.errors import ConfigurationError
@@ -86,3 +88,24 @@ async def test_a_lazy_database_opens_on_first_use(database_url: str) -> None:
 def test_a_lazy_database_refuses_a_bad_setting_at_once() -> None:
     with pytest.raises(ConfigurationError, match="mysql"):
         LazyDatabase("mysql://db/front")
+
+
+async def test_callers_arriving_together_share_one_opened_database(database_url: str) -> None:
+    db = LazyDatabase(database_url)
+    try:
+        opened = await asyncio.gather(*(db.opened() for _ in range(20)))
+        assert len({id(each) for each in opened}) == 1
+    finally:
+        await db.close()
+
+
+def test_a_lazy_database_serves_one_event_loop_after_another(database_url: str) -> None:
+    # A command or test may drive one connector through several asyncio.run calls.
+    db = LazyDatabase(database_url)
+
+    async def count() -> int:
+        return int((await db.fetch("SELECT COUNT(*) FROM connections"))[0][0])
+
+    assert asyncio.run(count()) == 0
+    assert asyncio.run(count()) == 0
+    asyncio.run(db.close())

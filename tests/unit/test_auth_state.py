@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -18,16 +19,24 @@ class Clock:
         return self.now
 
 
-def _stores(tmp_path: Path, clock: Clock) -> list[StateStore]:
-    return [
-        SQLiteStateStore(tmp_path / "s.sqlite3", ttl=600, clock=clock),
-        MemoryStateStore(ttl=600, clock=clock),
-    ]
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
 
 
-@pytest.mark.parametrize("kind", [0, 1], ids=["sqlite", "memory"])
-async def test_state_consumed_once(tmp_path: Path, kind: int) -> None:
-    store = _stores(tmp_path, Clock())[kind]
+@pytest.fixture(params=["sqlite", "memory"])
+async def store(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: Clock
+) -> AsyncIterator[StateStore]:
+    if request.param == "memory":
+        yield MemoryStateStore(ttl=600, clock=clock)
+        return
+    sqlite = SQLiteStateStore(tmp_path / "s.sqlite3", ttl=600, clock=clock)
+    yield sqlite
+    await sqlite.aclose()
+
+
+async def test_state_consumed_once(store: StateStore) -> None:
     state = await store.issue("owner-1")
     assert len(state) >= 32
     assert await store.consume(state) == "owner-1"
@@ -35,19 +44,14 @@ async def test_state_consumed_once(tmp_path: Path, kind: int) -> None:
         await store.consume(state)
 
 
-@pytest.mark.parametrize("kind", [0, 1], ids=["sqlite", "memory"])
-async def test_unknown_state_refused(tmp_path: Path, kind: int) -> None:
-    store = _stores(tmp_path, Clock())[kind]
+async def test_unknown_state_refused(store: StateStore) -> None:
     with pytest.raises(OAuthStateError, match="unknown") as caught:
         await store.consume("made-up")
     assert isinstance(caught.value, InvalidInputError)
     assert caught.value.fields == ["state"]
 
 
-@pytest.mark.parametrize("kind", [0, 1], ids=["sqlite", "memory"])
-async def test_expired_state_refused(tmp_path: Path, kind: int) -> None:
-    clock = Clock()
-    store = _stores(tmp_path, clock)[kind]
+async def test_expired_state_refused(store: StateStore, clock: Clock) -> None:
     state = await store.issue("owner-1")
     clock.now += 601
     with pytest.raises(OAuthStateError, match="expired"):
@@ -58,6 +62,8 @@ async def test_sqlite_state_keeps_only_a_hash_and_survives_reopen(tmp_path: Path
     path = tmp_path / "s.sqlite3"
     store = SQLiteStateStore(path)
     state = await store.issue("owner-9")
-    store.close()
+    await store.aclose()
     assert state.encode() not in path.read_bytes()
-    assert await SQLiteStateStore(path).consume(state) == "owner-9"
+    reopened = SQLiteStateStore(path)
+    assert await reopened.consume(state) == "owner-9"
+    await reopened.aclose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -50,13 +51,15 @@ def test_access_log_records_are_redacted(caplog: pytest.LogCaptureFixture) -> No
     assert "code=[redacted]" in caplog.text
 
 
-def test_host_keys_never_show_in_reprs() -> None:
+def test_host_keys_never_show_in_reprs(tmp_path: Path) -> None:
     from connector_front.cursor import CursorCodec, cursor_keys
     from connector_front.host.config import HostConfig
     from connector_front.settings import ConnectorSettings
 
     secret = "very-secret-host-key"
-    settings = ConnectorSettings(host_key=f"{secret}, older-secret-key", database=":memory:")
+    settings = ConnectorSettings(
+        host_key=f"{secret}, older-secret-key", database=str(tmp_path / "c.sqlite3")
+    )
     config = HostConfig.from_settings(settings)
     assert config.keys == (secret, "older-secret-key")
     codec = CursorCodec(cursor_keys(settings))

@@ -1,0 +1,85 @@
+"""The connection and OAuth state stores on both backends, shared by several workers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from connector_front.auth import DatabaseStateStore, OAuthStateError
+from connector_front.connections import ConnectionStore
+from connector_front.store import Database, open_database
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+async def databases(database_url: str) -> AsyncIterator[tuple[Database, Database]]:
+    """Two databases on one setting: two worker processes."""
+    first, second = await open_database(database_url), await open_database(database_url)
+    yield first, second
+    await first.close()
+    await second.close()
+
+
+async def test_connections_round_trip_across_workers(databases: tuple[Database, Database]) -> None:
+    clock = Clock()
+    mine, theirs = ConnectionStore(databases[0], clock=clock), ConnectionStore(databases[1])
+    await mine.put("acme", ["genericContact::list", "genericContact::create"])
+    await theirs.set_company("acme", "cmp_1")
+    await theirs.set_permissions("acme", {"missing": ["contacts:write"]})
+    info = await mine.get("acme")
+    assert info is not None
+    assert info.operations == ("genericContact::list", "genericContact::create")
+    assert (info.created_at, info.company_id) == (1_000.0, "cmp_1")
+    assert info.permissions == {"missing": ["contacts:write"]}
+
+    clock.now = 2_000.0
+    again = await mine.put("acme", ["genericContact::list"])
+    assert again.company_id == "cmp_1"  # kept: the account has not changed
+    stored = await theirs.get("acme")
+    assert stored is not None
+    assert (stored.operations, stored.permissions) == (("genericContact::list",), None)
+
+    clock.now = 1_500.0
+    await mine.put("globex", [])
+    assert [c.owner_id for c in await theirs.all()] == ["globex", "acme"]
+    assert await theirs.delete("acme") is True
+    assert await mine.delete("acme") is False
+    assert await mine.get("acme") is None
+
+
+async def test_a_state_is_consumed_once_by_one_of_two_workers(
+    databases: tuple[Database, Database],
+) -> None:
+    mine, theirs = DatabaseStateStore(databases[0]), DatabaseStateStore(databases[1])
+    state = await mine.issue("acme", '{"page": "connect"}')
+    assert await theirs.origin(state) == '{"page": "connect"}'
+    outcomes = await asyncio.gather(
+        *(store.consume(state) for store in [mine, theirs, mine, theirs]),
+        return_exceptions=True,
+    )
+    assert outcomes.count("acme") == 1
+    refused = [o for o in outcomes if isinstance(o, OAuthStateError)]
+    assert len(refused) == 3
+    assert all(o.reason == "reused" for o in refused)
+
+
+async def test_state_refusals_say_why(databases: tuple[Database, Database]) -> None:
+    clock = Clock()
+    store = DatabaseStateStore(databases[0], ttl=600, clock=clock)
+    with pytest.raises(OAuthStateError, match="unknown"):
+        await store.consume("made-up")
+    state = await store.issue("acme")
+    clock.now += 601
+    with pytest.raises(OAuthStateError, match="expired"):
+        await store.consume(state)
+    rows = await databases[1].fetch("SELECT state_hash, owner_id FROM oauth_states")
+    assert rows and all(state not in str(row) for row in rows)  # only a hash is kept
