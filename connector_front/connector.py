@@ -26,6 +26,7 @@ from connector_front.models.event import EventPage, UnifiedEvent
 from connector_front.permissions import PermissionReport, check_permissions
 from connector_front.registry import ModelRegistry, load_mapper
 from connector_front.settings import ConnectorSettings
+from connector_front.store import LazyDatabase
 from connector_front.sync import Progress, SyncEngine, SyncReport
 from connector_front.webhooks import DeliveryQueue, WebhookIntake
 
@@ -59,15 +60,17 @@ class FrontConnector:
         self.states = SQLiteStateStore(database)
         self.connections = ConnectionStore(database)
         self.clients = FrontClients(self.settings, self.tokens, self.states)
-        self.event_log = EventLog(database, outbox=self.settings.events_url is not None)
+        self.database = LazyDatabase(self.settings.database)
+        """The one database every store shares (opened and migrated on first use)."""
+        self.event_log = EventLog(self.database, outbox=self.settings.events_url is not None)
         self.event_builder = EventBuilder(self.event_log, self.connection)
-        self.deliveries = DeliveryQueue(database)
+        self.deliveries = DeliveryQueue(self.database)
         self.processor = DeliveryProcessor(self, self.deliveries)
         self.webhooks = WebhookIntake(self.settings, self.deliveries, stored=self.processor.wake)
         self.pusher = self._pusher()
         if self.pusher is not None:
             self.event_log.appended = self.pusher.wake
-        self.syncer = SyncEngine(self)
+        self.syncer = SyncEngine(self, self.database)
         keys = cursor_keys(self.settings)
         self.cursors = CursorCodec(keys)
         self.sessions = SessionCodec(keys, ttl=self.settings.connect_session_ttl)
@@ -176,6 +179,7 @@ class FrontConnector:
         await self.clients.aclose()
         if self.pusher is not None:
             await self.pusher.aclose()
+        await self.database.close()
 
     async def __aenter__(self) -> FrontConnector:
         return self

@@ -12,13 +12,14 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from connector_front.errors import ConnectorError, InvalidInputError
 from connector_front.events.owners import Owners
 from connector_front.mappers.base import EVENTS, ChangeFeed
+from connector_front.store import Database
 from connector_front.sync.context import SyncContext
 from connector_front.sync.events_api import sync_activity
+from connector_front.sync.lease import Leases
 from connector_front.sync.polled import FULL_SCAN_MAX_KNOWN, sync_polled
 from connector_front.sync.report import FeedReport, OwnerReport, Progress, SyncReport
 from connector_front.sync.state import SyncStateStore
@@ -46,11 +47,16 @@ STRATEGIES: Mapping[ChangeFeed, Strategy] = {
 
 
 class SyncEngine:
-    """Runs sync passes for a connector; its state lives in the connector's SQLite file."""
+    """Runs sync passes for a connector; its state lives in the connector's database.
+
+    One worker process at a time runs an owner's pass (a lease per owner in the database), so
+    a cursor is only ever advanced by one of them.
+    """
 
     def __init__(
         self,
         connector: Owners,
+        database: Database,
         *,
         clock: Callable[[], float] = time.time,
         full_scan_max_known: int = FULL_SCAN_MAX_KNOWN,
@@ -58,7 +64,8 @@ class SyncEngine:
         self._connector = connector
         self._clock = clock
         self._full_scan_max_known = full_scan_max_known
-        self.state = SyncStateStore(Path(connector.settings.database), clock=clock)
+        self.state = SyncStateStore(database, clock=clock)
+        self.leases = Leases(database, clock=clock)
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def run(
@@ -101,7 +108,17 @@ class SyncEngine:
 
     async def _owner_pass(self, ctx: SyncContext, owner_id: str, models: list[str]) -> OwnerReport:
         report = OwnerReport(owner_id)
-        async with self._locks.setdefault(owner_id, asyncio.Lock()):
+        async with (
+            self._locks.setdefault(owner_id, asyncio.Lock()),
+            self.leases.hold(f"sync:{owner_id}") as held,
+        ):
+            if not held:
+                report.error = (
+                    "sync_busy: another worker is running this owner's sync pass; "
+                    "this one was skipped (run it again once that one finishes)"
+                )
+                logger.info("sync of owner %s skipped: another worker runs it", owner_id)
+                return report
             try:
                 await self._feeds(ctx, owner_id, models, report)
             except ConnectorError as exc:

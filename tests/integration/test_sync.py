@@ -278,7 +278,7 @@ async def test_a_listing_that_fails_midway_emits_no_deletes_then_recovers(world:
 async def test_large_models_check_deletions_once_per_full_scan_interval(world: World) -> None:
     connector = world.connector(sync_full_scan_interval=600.0)
     now = [1_000_000.0]
-    engine = SyncEngine(connector, clock=lambda: now[0], full_scan_max_known=100)
+    engine = SyncEngine(connector, connector.database, clock=lambda: now[0], full_scan_max_known=100)
     await engine.run(owner_id=OWNER, models=["genericContact"])  # baseline, a full listing
     expected = await _change_contacts(connector)
     admin = _admin(world.sandbox)
