@@ -113,9 +113,9 @@ class SyncEngine:
             self.leases.hold(f"sync:{owner_id}") as held,
         ):
             if not held:
-                report.error = (
-                    "sync_busy: another worker is running this owner's sync pass; "
-                    "this one was skipped (run it again once that one finishes)"
+                report.skipped = (
+                    "another worker is running this owner's sync pass; it was not run twice "
+                    "(run it again once that one finishes)"
                 )
                 logger.info("sync of owner %s skipped: another worker runs it", owner_id)
                 return report
