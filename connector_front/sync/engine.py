@@ -19,7 +19,7 @@ from connector_front.mappers.base import EVENTS, ChangeFeed
 from connector_front.store import Database
 from connector_front.sync.context import SyncContext
 from connector_front.sync.events_api import sync_activity
-from connector_front.sync.lease import Leases
+from connector_front.sync.lease import Leases, pass_lease
 from connector_front.sync.polled import FULL_SCAN_MAX_KNOWN, sync_polled
 from connector_front.sync.report import FeedReport, OwnerReport, Progress, SyncReport
 from connector_front.sync.state import SyncStateStore
@@ -64,8 +64,8 @@ class SyncEngine:
         self._connector = connector
         self._clock = clock
         self._full_scan_max_known = full_scan_max_known
-        self.state = SyncStateStore(database, clock=clock)
         self.leases = Leases(database, clock=clock)
+        self.state = SyncStateStore(database, clock=clock, leases=self.leases)
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def run(
@@ -110,7 +110,7 @@ class SyncEngine:
         report = OwnerReport(owner_id)
         async with (
             self._locks.setdefault(owner_id, asyncio.Lock()),
-            self.leases.hold(f"sync:{owner_id}") as held,
+            self.leases.hold(pass_lease(owner_id)) as held,
         ):
             if not held:
                 report.skipped = (

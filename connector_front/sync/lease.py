@@ -17,7 +17,8 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from connector_front.store import Database
+from connector_front.store import Database, Executor
+from connector_front.store.database import Dialect
 
 logger = logging.getLogger("connector_front.sync")
 
@@ -25,6 +26,18 @@ Sleep = Callable[[float], Awaitable[None]]
 
 LEASE_TTL = 60.0
 """Seconds a lease lasts without renewal; the holder renews it every third of that."""
+
+HOLDER: dict[Dialect, str] = {
+    "sqlite": "SELECT holder, expires_at FROM leases WHERE name = ?",
+    "postgresql": "SELECT holder, expires_at FROM leases WHERE name = ? FOR UPDATE",
+}
+"""A lease's row; PostgreSQL keeps it locked until the transaction ends, so nobody takes the
+lease between this check and the commit (SQLite's write lock does that already)."""
+
+
+def pass_lease(owner_id: str) -> str:
+    """The lease of an owner's sync pass."""
+    return f"sync:{owner_id}"
 
 
 class Leases:
@@ -63,6 +76,12 @@ class Leases:
             (self._clock() + ttl, name, self.holder),
         )
         return changed == 1
+
+    async def held(self, tx: Executor, name: str) -> bool:
+        """Whether this holder still has ``name``, checked inside the transaction ``tx`` that
+        is about to write what only the holder may write."""
+        rows = await tx.fetch(HOLDER[self._db.dialect], (name,))
+        return bool(rows) and rows[0][0] == self.holder and float(rows[0][1]) > self._clock()
 
     async def release(self, name: str) -> None:
         """Give the lease up (only if this holder has it)."""

@@ -11,7 +11,9 @@ import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
+from connector_front.errors import ConflictError
 from connector_front.store import Database
+from connector_front.sync.lease import Leases, pass_lease
 
 
 @dataclass(frozen=True)
@@ -25,9 +27,17 @@ class FeedState:
 class SyncStateStore:
     """Cursors and known fingerprints; every write of one pass lands in one transaction."""
 
-    def __init__(self, database: Database, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        clock: Callable[[], float] = time.time,
+        leases: Leases | None = None,
+    ) -> None:
         self._db = database
         self._clock = clock
+        self._leases = leases
+        """When given, a commit lands only while this process holds the owner's pass lease."""
 
     async def load(self, owner_id: str, feed: str) -> FeedState | None:
         """The feed's state, or None when it was never synced (its first pass is a baseline)."""
@@ -61,8 +71,13 @@ class SyncStateStore:
     ) -> None:
         """Record the fingerprints ``seen``, forget the ids ``gone``, then move the cursor."""
         now = self._clock()
-
         async with self._db.transaction() as tx:
+            if self._leases is not None and not await self._leases.held(tx, pass_lease(owner_id)):
+                raise ConflictError(
+                    f"the sync pass of owner {owner_id} lost its lease (this process stalled "
+                    f"past it) and another worker took over; the {feed} state is left to that "
+                    "worker, and the next pass continues from where it gets"
+                )
             await tx.execute_many(
                 "INSERT INTO sync_known (owner_id, feed, record_id, fingerprint)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (owner_id, feed, record_id)"
