@@ -108,19 +108,9 @@ class SyncEngine:
 
     async def _owner_pass(self, ctx: SyncContext, owner_id: str, models: list[str]) -> OwnerReport:
         report = OwnerReport(owner_id)
-        async with (
-            self._locks.setdefault(owner_id, asyncio.Lock()),
-            self.leases.hold(pass_lease(owner_id)) as held,
-        ):
-            if not held:
-                report.skipped = (
-                    "another worker is running this owner's sync pass; it was not run twice "
-                    "(run it again once that one finishes)"
-                )
-                logger.info("sync of owner %s skipped: another worker runs it", owner_id)
-                return report
+        async with self._locks.setdefault(owner_id, asyncio.Lock()):
             try:
-                await self._feeds(ctx, owner_id, models, report)
+                await self._leased_pass(ctx, owner_id, models, report)
             except ConnectorError as exc:
                 report.error = f"{exc.code}: {exc.message}"
                 logger.warning("sync of owner %s failed: %s", owner_id, report.error)
@@ -128,6 +118,20 @@ class SyncEngine:
                 report.error = f"internal error: {type(exc).__name__}"
                 logger.exception("sync of owner %s failed", owner_id)
         return report
+
+    async def _leased_pass(
+        self, ctx: SyncContext, owner_id: str, models: list[str], report: OwnerReport
+    ) -> None:
+        """The pass, if no other worker runs this owner's right now (else marked skipped)."""
+        async with self.leases.hold(pass_lease(owner_id)) as held:
+            if held:
+                await self._feeds(ctx, owner_id, models, report)
+                return
+        report.skipped = (
+            "another worker is running this owner's sync pass; it was not run twice "
+            "(run it again once that one finishes)"
+        )
+        logger.info("sync of owner %s skipped: another worker runs it", owner_id)
 
     async def _feeds(
         self, ctx: SyncContext, owner_id: str, models: list[str], report: OwnerReport

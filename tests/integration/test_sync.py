@@ -459,6 +459,20 @@ async def _skipped_while_another_holds_the_lease(
     assert await other_worker.acquire(f"sync:{OWNER}")  # the pass gave its lease back
 
 
+async def test_a_lease_the_database_refuses_is_reported_on_the_owner_not_raised(
+    embedded: EmbeddedSandbox, tmp_path: Path
+) -> None:
+    connector = _connector(embedded)
+    await connector.sync(OWNER, ["genericContact"])  # the database is open and migrated
+    database = sqlite3.connect(tmp_path / "connector.sqlite3")
+    database.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON leases BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    )
+    database.close()
+    report = await connector.sync(OWNER, ["genericContact"])
+    assert report.failed and report.owners[0].error == "internal error: IntegrityError"
+
+
 async def test_a_failed_event_write_keeps_the_state_so_nothing_is_lost(
     embedded: EmbeddedSandbox, tmp_path: Path
 ) -> None:
