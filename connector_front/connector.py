@@ -64,7 +64,7 @@ class FrontConnector:
         """The one database every store shares (opened and migrated on first use)."""
         self.event_log = EventLog(self.database, outbox=self.settings.events_url is not None)
         self.event_builder = EventBuilder(self.event_log, self.connection)
-        self.deliveries = DeliveryQueue(self.database)
+        self.deliveries = DeliveryQueue(self.database, lease=self.settings.claim_lease)
         self.processor = DeliveryProcessor(self, self.deliveries)
         self.webhooks = WebhookIntake(self.settings, self.deliveries, stored=self.processor.wake)
         self.pusher = self._pusher()

@@ -21,7 +21,8 @@ Status = Literal["pending", "done", "unrouted", "failed"]
 STATUSES: tuple[Status, ...] = ("pending", "done", "unrouted", "failed")
 
 CLAIM_LEASE = 300.0
-"""Seconds after which a claimed delivery nobody finished is claimed again (a crashed worker)."""
+"""Seconds after which a claimed delivery nobody finished is claimed again (a crashed worker);
+the ``claim_lease`` setting's default."""
 
 CLAIM: dict[Dialect, str] = {
     "sqlite": "UPDATE webhook_deliveries SET claimed_at = ?, attempts = attempts + 1"
@@ -51,9 +52,16 @@ class Delivery:
 class DeliveryQueue:
     """Webhook deliveries in the connector's database, each claimed by one worker at a time."""
 
-    def __init__(self, database: Database, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        clock: Callable[[], float] = time.time,
+        lease: float = CLAIM_LEASE,
+    ) -> None:
         self._db = database
         self._clock = clock
+        self._lease = lease
 
     async def add(
         self,
@@ -97,10 +105,10 @@ class DeliveryQueue:
 
         Claims from several processes never overlap: PostgreSQL skips the rows another
         transaction is claiming, SQLite's write lock takes turns. A claim nobody finished is
-        taken again once its lease (``CLAIM_LEASE``) runs out: its worker died.
+        taken again once its lease runs out: its worker died.
         """
         now = self._clock()
-        rows = await self._db.fetch(CLAIM[self._db.dialect], (now, now - CLAIM_LEASE, limit))
+        rows = await self._db.fetch(CLAIM[self._db.dialect], (now, now - self._lease, limit))
         taken = [
             Delivery(int(r[0]), r[1], r[2], r[3], r[4], json.loads(r[5]), int(r[6])) for r in rows
         ]
@@ -116,7 +124,7 @@ class DeliveryQueue:
         """Processing failed: claim the delivery again in ``after`` seconds."""
         await self._db.execute(
             "UPDATE webhook_deliveries SET claimed_at = ?, error = ? WHERE id = ?",
-            (self._clock() - CLAIM_LEASE + after, error, delivery_id),
+            (self._clock() - self._lease + after, error, delivery_id),
         )
 
     async def counts(self) -> dict[str, int]:

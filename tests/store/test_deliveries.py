@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from connector_front.webhooks.queue import CLAIM_LEASE, Delivery, DeliveryQueue
 from tests.store.processes import Clock, two_workers
 
@@ -34,14 +36,18 @@ async def test_two_workers_never_claim_the_same_delivery(database_url: str) -> N
         assert all(d.attempts == 1 for d in taken)
 
 
-async def test_a_dead_workers_claim_is_taken_again_after_the_lease(database_url: str) -> None:
+@pytest.mark.parametrize("lease", [CLAIM_LEASE, 10.0])
+async def test_a_dead_workers_claim_is_taken_again_after_the_lease(
+    database_url: str, lease: float
+) -> None:
     clock = Clock()
     async with two_workers(database_url) as (one, two):
-        dead, alive = DeliveryQueue(one, clock=clock), DeliveryQueue(two, clock=clock)
+        dead = DeliveryQueue(one, clock=clock, lease=lease)
+        alive = DeliveryQueue(two, clock=clock, lease=lease)
         [delivery_id] = await _fill(dead, 1)
         assert [d.id for d in await dead.claim()] == [delivery_id]  # then the worker dies
 
-        clock.now += CLAIM_LEASE - 1
+        clock.now += lease - 1
         assert await alive.claim() == []  # still leased to the dead worker
         clock.now += 2
         [again] = await alive.claim()
