@@ -62,15 +62,15 @@ class FrontConnector:
         self.states = DatabaseStateStore(self.database)
         self.connections = ConnectionStore(self.database)
         self.clients = FrontClients(self.settings, self.tokens, self.states)
-        self.event_log = EventLog(database, outbox=self.settings.events_url is not None)
+        self.event_log = EventLog(self.database, outbox=self.settings.events_url is not None)
         self.event_builder = EventBuilder(self.event_log, self.connection)
-        self.deliveries = DeliveryQueue(database)
+        self.deliveries = DeliveryQueue(self.database, lease=self.settings.claim_lease)
         self.processor = DeliveryProcessor(self, self.deliveries)
         self.webhooks = WebhookIntake(self.settings, self.deliveries, stored=self.processor.wake)
         self.pusher = self._pusher()
         if self.pusher is not None:
             self.event_log.appended = self.pusher.wake
-        self.syncer = SyncEngine(self)
+        self.syncer = SyncEngine(self, self.database)
         keys = cursor_keys(self.settings)
         self.cursors = CursorCodec(keys)
         self.sessions = SessionCodec(keys, ttl=self.settings.connect_session_ttl)

@@ -50,6 +50,7 @@ ENVIRONMENT: Mapping[str, str] = {
     "FRONT_WEBHOOK_SECRET": "webhook_secrets",
     "CONNECTOR_FRONT_EVENTS_URL": "events_url",
     "CONNECTOR_FRONT_EVENTS_SECRET": "events_secret",
+    "CONNECTOR_FRONT_CLAIM_LEASE": "claim_lease",
     "CONNECTOR_FRONT_HOST_KEY": "host_key",
     "CONNECTOR_FRONT_CURSOR_KEY": "cursor_key",
     "CONNECTOR_FRONT_MAX_BODY_BYTES": "max_body_bytes",
@@ -131,6 +132,12 @@ class ConnectorSettings(BaseSettings):
         default=None, description="Standard Webhooks secret (whsec_...) signing pushed events"
     )
 
+    claim_lease: float = Field(
+        default=300.0,
+        ge=1,
+        description="seconds a worker keeps a webhook delivery it took before another worker "
+        "takes it (the first one died)",
+    )
     sync_overlap: float = Field(
         default=120.0, ge=0, description="seconds event sync re-reads before its cursor"
     )

@@ -95,6 +95,8 @@ async def _passes(connector: Any, owner: str | None, args: argparse.Namespace) -
                 owner_id=owner, models=args.model, progress=progress, full=args.full
             )
         _print(report, terminal=terminal, watch=args.watch)
+        for skipped in (o for o in report.owners if o.skipped):
+            print(f"sync: owner {skipped.owner_id} skipped: {skipped.skipped}", file=sys.stderr)
         if not args.watch:
             if report.failed:
                 print("sync: some models failed; see their error in the report", file=sys.stderr)

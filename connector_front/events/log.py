@@ -8,38 +8,33 @@ Positions (``seq``) only grow, so a reader that remembers the last one it saw mi
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from connector_front.auth.tokens import SQLiteDatabase
 from connector_front.errors import InvalidInputError
 from connector_front.models.event import EventPage, UnifiedEvent
+from connector_front.store import Database
+from connector_front.store.database import Dialect
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS unified_events (
-    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
-    owner_id        TEXT NOT NULL,
-    idempotency_key TEXT NOT NULL,
-    model           TEXT NOT NULL,
-    body            TEXT NOT NULL,
-    recorded_at     REAL NOT NULL,
-    UNIQUE (owner_id, idempotency_key)
-);
-CREATE INDEX IF NOT EXISTS unified_events_owner ON unified_events (owner_id, seq);
-CREATE TABLE IF NOT EXISTS event_outbox (
-    seq             INTEGER PRIMARY KEY REFERENCES unified_events (seq),
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at REAL NOT NULL,
-    last_error      TEXT,
-    delivered_at    REAL
-);
-CREATE INDEX IF NOT EXISTS event_outbox_due ON event_outbox (delivered_at, next_attempt_at);
-"""
+APPEND_LOCK = "connector-front:event-log"
+"""Appends hold this lock, so positions are handed out in commit order (see :meth:`append`)."""
+
+OUTBOX_LEASE = 120.0
+"""Seconds an outbox entry stays with the worker that took it before another may push it."""
 
 MAX_PAGE = 500
+
+DUE: dict[Dialect, str] = {
+    "sqlite": "SELECT o.seq, o.attempts, e.body FROM event_outbox o"
+    " JOIN unified_events e ON e.seq = o.seq"
+    " WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ? ORDER BY o.seq LIMIT ?",
+    "postgresql": "SELECT o.seq, o.attempts, e.body FROM event_outbox o"
+    " JOIN unified_events e ON e.seq = o.seq"
+    " WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ? ORDER BY o.seq LIMIT ?"
+    " FOR UPDATE OF o SKIP LOCKED",
+}
+"""Due outbox entries; PostgreSQL skips those another worker is taking at this moment."""
 
 
 @dataclass(frozen=True)
@@ -51,16 +46,16 @@ class Appended:
 
 
 class EventLog:
-    """Unified events in the connector's SQLite file (the same file as tokens and connections)."""
+    """Unified events in the connector's database (shared by every worker process)."""
 
     def __init__(
         self,
-        path: str | Path,
+        database: Database,
         *,
         outbox: bool = False,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._db = SQLiteDatabase(path, _SCHEMA)
+        self._db = database
         self._clock = clock
         self.outbox = outbox
         """When set, every new event also gets an outbox row in the same transaction, so an
@@ -69,18 +64,22 @@ class EventLog:
         """Called after events were stored (wakes the outbound pusher)."""
 
     async def append(self, events: Sequence[UnifiedEvent]) -> list[Appended]:
-        """Store the events whose (owner, key) is new, in order; answers those stored."""
+        """Store the events whose (owner, key) is new, in order; answers those stored.
+
+        Appends from every process are serialized by one lock, so a position is committed
+        before any larger one: a reader resuming after position N never misses an event that
+        commits later with a smaller position.
+        """
         if not events:
             return []
         now = self._clock()
-
-        def insert(conn: sqlite3.Connection) -> list[Appended]:
-            stored: list[Appended] = []
+        stored: list[Appended] = []
+        async with self._db.locked(APPEND_LOCK) as tx:
             for event in events:
-                cursor = conn.execute(
+                rows = await tx.fetch(
                     "INSERT INTO unified_events (owner_id, idempotency_key, model, body,"
                     " recorded_at) VALUES (?, ?, ?, ?, ?)"
-                    " ON CONFLICT (owner_id, idempotency_key) DO NOTHING",
+                    " ON CONFLICT (owner_id, idempotency_key) DO NOTHING RETURNING seq",
                     (
                         event.ownerId,
                         event.idempotencyKey,
@@ -89,46 +88,52 @@ class EventLog:
                         now,
                     ),
                 )
-                if cursor.rowcount == 1 and cursor.lastrowid is not None:
-                    stored.append(Appended(int(cursor.lastrowid), event))
+                if rows:
+                    stored.append(Appended(int(rows[0][0]), event))
             if self.outbox:
-                conn.executemany(
+                await tx.execute_many(
                     "INSERT INTO event_outbox (seq, next_attempt_at) VALUES (?, ?)",
                     [(item.seq, now) for item in stored],
                 )
-            return stored
-
-        stored = await self._db.transaction(insert)
         if stored and self.appended is not None:
             self.appended()
         return stored
 
-    async def due(self, limit: int = 50) -> list[tuple[int, int, str]]:
-        """Outbox entries whose time has come: (seq, attempts so far, event JSON), oldest first."""
-        rows = await self._db.run(
-            "SELECT o.seq, o.attempts, e.body FROM event_outbox o"
-            " JOIN unified_events e ON e.seq = o.seq"
-            " WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ? ORDER BY o.seq LIMIT ?",
-            (self._clock(), limit),
-        )
+    async def due(
+        self, limit: int = 50, *, lease: float = OUTBOX_LEASE
+    ) -> list[tuple[int, int, str]]:
+        """Take the outbox entries whose time has come: (seq, attempts so far, event JSON),
+        oldest first.
+
+        Taking one moves its next attempt ``lease`` seconds on, so no other worker pushes it
+        meanwhile; :meth:`delivered` or :meth:`retry_later` settle it, and if this worker dies
+        first the entry simply becomes due again when the lease runs out.
+        """
+        now = self._clock()
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch(DUE[self._db.dialect], (now, limit))
+            await tx.execute_many(
+                "UPDATE event_outbox SET next_attempt_at = ? WHERE seq = ?",
+                [(now + lease, row[0]) for row in rows],
+            )
         return [(int(seq), int(attempts), str(body)) for seq, attempts, body in rows]
 
     async def delivered(self, seq: int) -> None:
-        await self._db.run(
+        await self._db.execute(
             "UPDATE event_outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL"
             " WHERE seq = ?",
             (self._clock(), seq),
         )
 
     async def retry_later(self, seq: int, error: str, *, after: float) -> None:
-        await self._db.run(
+        await self._db.execute(
             "UPDATE event_outbox SET attempts = attempts + 1, last_error = ?,"
             " next_attempt_at = ? WHERE seq = ?",
             (error, self._clock() + after, seq),
         )
 
     async def outbox_counts(self) -> dict[str, int]:
-        rows = await self._db.run(
+        rows = await self._db.fetch(
             "SELECT COUNT(*) FILTER (WHERE delivered_at IS NOT NULL),"
             " COUNT(*) FILTER (WHERE delivered_at IS NULL) FROM event_outbox"
         )
@@ -140,7 +145,7 @@ class EventLog:
         if not keys:
             return set()
         marks = ",".join("?" for _ in keys)
-        rows = await self._db.run(
+        rows = await self._db.fetch(
             f"SELECT idempotency_key FROM unified_events WHERE owner_id = ?"  # noqa: S608
             f" AND idempotency_key IN ({marks})",
             (owner_id, *keys),
@@ -169,7 +174,7 @@ class EventLog:
         if model is not None:
             where.append("model = ?")
             args.append(model)
-        rows = await self._db.run(
+        rows = await self._db.fetch(
             f"SELECT seq, body FROM unified_events WHERE {' AND '.join(where)}"  # noqa: S608
             " ORDER BY seq LIMIT ?",
             (*args, limit),
@@ -180,18 +185,15 @@ class EventLog:
 
     async def count(self, owner_id: str | None = None) -> int:
         if owner_id is None:
-            rows = await self._db.run("SELECT COUNT(*) FROM unified_events")
+            rows = await self._db.fetch("SELECT COUNT(*) FROM unified_events")
         else:
-            rows = await self._db.run(
+            rows = await self._db.fetch(
                 "SELECT COUNT(*) FROM unified_events WHERE owner_id = ?", (owner_id,)
             )
         return int(rows[0][0])
 
-    def close(self) -> None:
-        self._db.close()
-
     def __repr__(self) -> str:
-        return f"EventLog({str(self._db.path)!r})"
+        return f"EventLog({self._db!r})"
 
 
 def parse_position(after: str | None) -> int:

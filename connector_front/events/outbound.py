@@ -21,6 +21,9 @@ from connector_front.events.log import EventLog
 
 logger = logging.getLogger("connector_front.events")
 
+PUSH_BATCH = 20
+"""Outbox entries taken at once; they are pushed one after the other."""
+
 RETRY_SCHEDULE = (5.0, 30.0, 120.0, 600.0, 1800.0, 3600.0)
 """Seconds before each further attempt; the last one repeats for as long as it takes."""
 
@@ -61,15 +64,21 @@ class EventPusher:
         self._secret = secret
         self._http = http or httpx.AsyncClient(timeout=timeout, follow_redirects=False)
         self._clock = clock
+        self._lease = PUSH_BATCH * timeout + 60.0
+        """Long enough to push a whole batch: meanwhile no other worker pushes its entries."""
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
         self._wake.set()
 
     async def run_once(self) -> int:
-        """Attempt every due event once; answers how many were delivered."""
+        """Take a batch of due events and attempt each once; answers how many were delivered.
+
+        Taken entries are this worker's until pushed (or until the lease ends, if it dies), so
+        several workers sharing one database never push the same event at once.
+        """
         delivered = 0
-        for seq, attempts, body in await self._log.due():
+        for seq, attempts, body in await self._log.due(PUSH_BATCH, lease=self._lease):
             error = await self._send(seq, body)
             if error is None:
                 await self._log.delivered(seq)
@@ -90,7 +99,8 @@ class EventPusher:
     async def run_forever(self, idle: float = 1.0) -> None:
         while True:
             try:
-                await self.run_once()
+                if await self.run_once() >= PUSH_BATCH:
+                    continue  # more may be due: no pause between full batches
             except Exception:
                 logger.exception("pushing events failed; trying again shortly")
             self._wake.clear()

@@ -149,6 +149,17 @@ MIGRATIONS: tuple[Migration, ...] = (
             ("oauth_states", "origin", "TEXT"),
         ),
     ),
+    Migration(
+        3,
+        "leases: one worker at a time for a named job (a sync pass of one owner)",
+        """
+        CREATE TABLE IF NOT EXISTS leases (
+            name       TEXT PRIMARY KEY,
+            holder     TEXT NOT NULL,
+            expires_at {real} NOT NULL
+        )
+        """,
+    ),
 )
 
 

@@ -12,13 +12,14 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from connector_front.errors import ConnectorError, InvalidInputError
 from connector_front.events.owners import Owners
 from connector_front.mappers.base import EVENTS, ChangeFeed
+from connector_front.store import Database
 from connector_front.sync.context import SyncContext
 from connector_front.sync.events_api import sync_activity
+from connector_front.sync.lease import Leases, pass_lease
 from connector_front.sync.polled import FULL_SCAN_MAX_KNOWN, sync_polled
 from connector_front.sync.report import FeedReport, OwnerReport, Progress, SyncReport
 from connector_front.sync.state import SyncStateStore
@@ -46,11 +47,16 @@ STRATEGIES: Mapping[ChangeFeed, Strategy] = {
 
 
 class SyncEngine:
-    """Runs sync passes for a connector; its state lives in the connector's SQLite file."""
+    """Runs sync passes for a connector; its state lives in the connector's database.
+
+    One worker process at a time runs an owner's pass (a lease per owner in the database), so
+    a cursor is only ever advanced by one of them.
+    """
 
     def __init__(
         self,
         connector: Owners,
+        database: Database,
         *,
         clock: Callable[[], float] = time.time,
         full_scan_max_known: int = FULL_SCAN_MAX_KNOWN,
@@ -58,7 +64,8 @@ class SyncEngine:
         self._connector = connector
         self._clock = clock
         self._full_scan_max_known = full_scan_max_known
-        self.state = SyncStateStore(Path(connector.settings.database), clock=clock)
+        self.leases = Leases(database, clock=clock)
+        self.state = SyncStateStore(database, clock=clock, leases=self.leases)
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def run(
@@ -103,7 +110,7 @@ class SyncEngine:
         report = OwnerReport(owner_id)
         async with self._locks.setdefault(owner_id, asyncio.Lock()):
             try:
-                await self._feeds(ctx, owner_id, models, report)
+                await self._leased_pass(ctx, owner_id, models, report)
             except ConnectorError as exc:
                 report.error = f"{exc.code}: {exc.message}"
                 logger.warning("sync of owner %s failed: %s", owner_id, report.error)
@@ -111,6 +118,20 @@ class SyncEngine:
                 report.error = f"internal error: {type(exc).__name__}"
                 logger.exception("sync of owner %s failed", owner_id)
         return report
+
+    async def _leased_pass(
+        self, ctx: SyncContext, owner_id: str, models: list[str], report: OwnerReport
+    ) -> None:
+        """The pass, if no other worker runs this owner's right now (else marked skipped)."""
+        async with self.leases.hold(pass_lease(owner_id)) as held:
+            if held:
+                await self._feeds(ctx, owner_id, models, report)
+                return
+        report.skipped = (
+            "another worker is running this owner's sync pass; it was not run twice "
+            "(run it again once that one finishes)"
+        )
+        logger.info("sync of owner %s skipped: another worker runs it", owner_id)
 
     async def _feeds(
         self, ctx: SyncContext, owner_id: str, models: list[str], report: OwnerReport

@@ -68,11 +68,13 @@ class FeedReport:
 
 @dataclass
 class OwnerReport:
-    """One owner's pass: a report per model; ``error`` when the pass could not run at all."""
+    """One owner's pass: a report per model; ``error`` when the pass could not run at all,
+    ``skipped`` when another worker was running it (not a failure: that worker syncs it)."""
 
     owner_id: str
     models: list[FeedReport] = field(default_factory=list)
     error: str | None = None
+    skipped: str | None = None
 
     @property
     def emitted(self) -> int:
@@ -87,6 +89,7 @@ class OwnerReport:
             "ownerId": self.owner_id,
             "emitted": self.emitted,
             "error": self.error,
+            "skipped": self.skipped,
             "models": [feed.to_json() for feed in self.models],
         }
 

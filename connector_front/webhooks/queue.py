@@ -9,39 +9,33 @@ kept aside as ``unrouted``.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
-from connector_front.auth.tokens import SQLiteDatabase
+from connector_front.store import Database
+from connector_front.store.database import Dialect
 
 Status = Literal["pending", "done", "unrouted", "failed"]
 STATUSES: tuple[Status, ...] = ("pending", "done", "unrouted", "failed")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS webhook_deliveries (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
-    received_at  REAL NOT NULL,
-    kind         TEXT NOT NULL,
-    rule_name    TEXT,
-    webhook_type TEXT,
-    company_id   TEXT,
-    event        TEXT NOT NULL,
-    raw          BLOB,
-    headers      TEXT,
-    status       TEXT NOT NULL DEFAULT 'pending',
-    attempts     INTEGER NOT NULL DEFAULT 0,
-    claimed_at   REAL,
-    error        TEXT
-);
-CREATE INDEX IF NOT EXISTS webhook_deliveries_status ON webhook_deliveries (status, id);
-"""
-
 CLAIM_LEASE = 300.0
-"""Seconds after which a claimed delivery nobody finished is claimed again (a crashed worker)."""
+"""Seconds after which a claimed delivery nobody finished is claimed again (a crashed worker);
+the ``claim_lease`` setting's default."""
+
+CLAIM: dict[Dialect, str] = {
+    "sqlite": "UPDATE webhook_deliveries SET claimed_at = ?, attempts = attempts + 1"
+    " WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending'"
+    " AND (claimed_at IS NULL OR claimed_at < ?) ORDER BY id LIMIT ?)"
+    " RETURNING id, kind, rule_name, webhook_type, company_id, event, attempts",
+    "postgresql": "UPDATE webhook_deliveries SET claimed_at = ?, attempts = attempts + 1"
+    " WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending'"
+    " AND (claimed_at IS NULL OR claimed_at < ?) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)"
+    " RETURNING id, kind, rule_name, webhook_type, company_id, event, attempts",
+}
+"""Claim pending deliveries in one statement; PostgreSQL skips rows another worker is claiming
+(SQLite has one writer at a time anyway)."""
 
 
 @dataclass(frozen=True)
@@ -56,11 +50,18 @@ class Delivery:
 
 
 class DeliveryQueue:
-    """Webhook deliveries in the connector's SQLite file."""
+    """Webhook deliveries in the connector's database, each claimed by one worker at a time."""
 
-    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time) -> None:
-        self._db = SQLiteDatabase(path, _SCHEMA)
+    def __init__(
+        self,
+        database: Database,
+        *,
+        clock: Callable[[], float] = time.time,
+        lease: float = CLAIM_LEASE,
+    ) -> None:
+        self._db = database
         self._clock = clock
+        self._lease = lease
 
     async def add(
         self,
@@ -74,7 +75,7 @@ class DeliveryQueue:
         headers: Mapping[str, str] | None = None,
     ) -> int:
         """Store a verified delivery; ``raw`` and ``headers`` keep it exactly as received."""
-        rows = await self._db.run(
+        rows = await self._db.fetch(
             "INSERT INTO webhook_deliveries (received_at, kind, rule_name, webhook_type,"
             " company_id, event, raw, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
@@ -92,7 +93,7 @@ class DeliveryQueue:
 
     async def captured(self, delivery_id: int) -> tuple[bytes, dict[str, str]] | None:
         """A stored delivery's raw body and Front headers, for ``webhooks replay``."""
-        rows = await self._db.run(
+        rows = await self._db.fetch(
             "SELECT raw, headers FROM webhook_deliveries WHERE id = ?", (delivery_id,)
         )
         if not rows or rows[0][0] is None:
@@ -100,47 +101,38 @@ class DeliveryQueue:
         return bytes(rows[0][0]), json.loads(rows[0][1] or "{}")
 
     async def claim(self, limit: int = 50) -> list[Delivery]:
-        """Up to ``limit`` pending deliveries, oldest first, leased to this worker."""
+        """Up to ``limit`` pending deliveries, oldest first, leased to this worker.
+
+        Claims from several processes never overlap: PostgreSQL skips the rows another
+        transaction is claiming, SQLite's write lock takes turns. A claim nobody finished is
+        taken again once its lease runs out: its worker died.
+        """
         now = self._clock()
-
-        def take(conn: sqlite3.Connection) -> list[Delivery]:
-            rows = conn.execute(
-                "SELECT id, kind, rule_name, webhook_type, company_id, event, attempts"
-                " FROM webhook_deliveries WHERE status = 'pending'"
-                " AND (claimed_at IS NULL OR claimed_at < ?) ORDER BY id LIMIT ?",
-                (now - CLAIM_LEASE, limit),
-            ).fetchall()
-            conn.executemany(
-                "UPDATE webhook_deliveries SET claimed_at = ?, attempts = attempts + 1"
-                " WHERE id = ?",
-                [(now, row[0]) for row in rows],
-            )
-            return [
-                Delivery(int(r[0]), r[1], r[2], r[3], r[4], json.loads(r[5]), int(r[6]) + 1)
-                for r in rows
-            ]
-
-        return await self._db.transaction(take)
+        rows = await self._db.fetch(CLAIM[self._db.dialect], (now, now - self._lease, limit))
+        taken = [
+            Delivery(int(r[0]), r[1], r[2], r[3], r[4], json.loads(r[5]), int(r[6])) for r in rows
+        ]
+        return sorted(taken, key=lambda delivery: delivery.id)
 
     async def finish(self, delivery_id: int, status: Status, error: str | None = None) -> None:
-        await self._db.run(
+        await self._db.execute(
             "UPDATE webhook_deliveries SET status = ?, error = ?, claimed_at = NULL WHERE id = ?",
             (status, error, delivery_id),
         )
 
     async def retry_later(self, delivery_id: int, error: str, *, after: float) -> None:
         """Processing failed: claim the delivery again in ``after`` seconds."""
-        await self._db.run(
+        await self._db.execute(
             "UPDATE webhook_deliveries SET claimed_at = ?, error = ? WHERE id = ?",
-            (self._clock() - CLAIM_LEASE + after, error, delivery_id),
+            (self._clock() - self._lease + after, error, delivery_id),
         )
 
     async def counts(self) -> dict[str, int]:
-        rows = await self._db.run(
+        rows = await self._db.fetch(
             "SELECT status, COUNT(*) FROM webhook_deliveries GROUP BY status"
         )
         found = {str(status): int(n) for status, n in rows}
         return {status: found.get(status, 0) for status in STATUSES}
 
-    def close(self) -> None:
-        self._db.close()
+    def __repr__(self) -> str:
+        return f"DeliveryQueue({self._db!r})"

@@ -19,6 +19,7 @@ from connector_front.events.log import EventLog
 from connector_front.events.outbound import RETRY_SCHEDULE, EventPusher
 from connector_front.host.server import BackgroundServer
 from connector_front.models.event import UnifiedEvent
+from connector_front.store import LazyDatabase
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
@@ -66,7 +67,8 @@ async def test_pushed_signed_retried_until_taken_never_dropped(
 ) -> None:
     target, url = receiver
     now = [time.time()]  # the receiver checks timestamps against its own clock
-    log = EventLog(tmp_path / "events.sqlite3", outbox=True, clock=lambda: now[0])
+    database = LazyDatabase(str(tmp_path / "events.sqlite3"))
+    log = EventLog(database, outbox=True, clock=lambda: now[0])
     pusher = EventPusher(log, url, SECRET, clock=lambda: now[0])
     await log.append([event(1), event(2)])
     await log.append([event(1)])  # a duplicate is neither stored nor pushed again
@@ -83,3 +85,4 @@ async def test_pushed_signed_retried_until_taken_never_dropped(
     bodies = [json.dumps(v) for v in target.verified]
     assert all("crd_" in body for body in bodies)
     await pusher.aclose()
+    await database.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from connector_front.events.log import EventLog
 from connector_front.models.event import UnifiedEvent
+from connector_front.store import LazyDatabase
 from tests.integration.webhook_support import EventsHost, events_host
 
 __all__ = ["events_host"]
@@ -54,7 +55,8 @@ def _event(n: int, owner: str = "acme", model: str = "genericContact") -> Unifie
 
 
 async def test_pages_filters_and_the_stream(tmp_path: Path) -> None:
-    log = EventLog(tmp_path / "log.sqlite3")
+    database = LazyDatabase(str(tmp_path / "log.sqlite3"))
+    log = EventLog(database)
     await log.append([_event(1), _event(2, owner="other"), _event(3, model="genericCompany")])
     mine = await log.read(owner_id="acme")
     assert [e.id for e in mine.data] == ["x_1", "x_3"]
@@ -64,6 +66,7 @@ async def test_pages_filters_and_the_stream(tmp_path: Path) -> None:
     rest = await log.read(after=first.next)
     assert [e.id for e in first.data + rest.data] == ["x_1", "x_2", "x_3"]
     assert (await log.read(after=rest.next)).data == []
+    await database.close()
 
 
 async def test_connector_event_stream_follows_new_events(tmp_path: Path) -> None:

@@ -20,7 +20,9 @@ from connector_front.models.event import UnifiedEvent
 from connector_front.registry import load_mapper
 from connector_front.sandbox import SandboxConfig, SandboxServer
 from connector_front.sandbox.records import Team, Teammate
+from connector_front.store import open_database
 from connector_front.sync import ProgressUpdate, SyncEngine, SyncReport
+from connector_front.sync.lease import Leases
 
 OWNER = "acme"
 POLLED = ["genericContact", "genericCompany", "genericUser", "genericWorkspace", "ticketProject"]
@@ -278,7 +280,9 @@ async def test_a_listing_that_fails_midway_emits_no_deletes_then_recovers(world:
 async def test_large_models_check_deletions_once_per_full_scan_interval(world: World) -> None:
     connector = world.connector(sync_full_scan_interval=600.0)
     now = [1_000_000.0]
-    engine = SyncEngine(connector, clock=lambda: now[0], full_scan_max_known=100)
+    engine = SyncEngine(
+        connector, connector.database, clock=lambda: now[0], full_scan_max_known=100
+    )
     await engine.run(owner_id=OWNER, models=["genericContact"])  # baseline, a full listing
     expected = await _change_contacts(connector)
     admin = _admin(world.sandbox)
@@ -422,6 +426,51 @@ async def test_passes_of_one_owner_never_overlap(embedded: EmbeddedSandbox) -> N
 
     await asyncio.gather(*(connector.sync(OWNER, ["genericContact"], watch) for _ in range(3)))
     assert most == 1
+
+
+async def test_an_owner_another_worker_is_syncing_is_skipped_not_synced_twice(
+    embedded: EmbeddedSandbox,
+) -> None:
+    """A second worker process on the same database holds the owner's sync lease."""
+    connector = _connector(embedded)
+    database = await open_database(connector.settings.database)
+    try:
+        await _skipped_while_another_holds_the_lease(connector, Leases(database))
+    finally:
+        await database.close()
+
+
+async def _skipped_while_another_holds_the_lease(
+    connector: FrontConnector, other_worker: Leases
+) -> None:
+    assert await other_worker.acquire(f"sync:{OWNER}")
+
+    busy = await connector.sync(OWNER, ["genericContact"])
+    (owner,) = busy.owners
+    assert owner.skipped is not None and "another worker" in owner.skipped
+    assert owner.models == [] and owner.error is None and not busy.failed
+    assert busy.to_json()["owners"][0]["skipped"] == owner.skipped
+    assert await connector.syncer.state.load(OWNER, "genericContact") is None  # untouched
+
+    await other_worker.release(f"sync:{OWNER}")
+    done = await connector.sync(OWNER, ["genericContact"])
+    assert done.owners[0].error is None and done.owners[0].skipped is None
+    assert await connector.syncer.state.load(OWNER, "genericContact") is not None
+    assert await other_worker.acquire(f"sync:{OWNER}")  # the pass gave its lease back
+
+
+async def test_a_lease_the_database_refuses_is_reported_on_the_owner_not_raised(
+    embedded: EmbeddedSandbox, tmp_path: Path
+) -> None:
+    connector = _connector(embedded)
+    await connector.sync(OWNER, ["genericContact"])  # the database is open and migrated
+    database = sqlite3.connect(tmp_path / "connector.sqlite3")
+    database.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON leases BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    )
+    database.close()
+    report = await connector.sync(OWNER, ["genericContact"])
+    assert report.failed and report.owners[0].error == "internal error: IntegrityError"
 
 
 async def test_a_failed_event_write_keeps_the_state_so_nothing_is_lost(

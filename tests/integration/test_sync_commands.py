@@ -20,6 +20,7 @@ from connector_front.events.log import EventLog
 from connector_front.host import create_app, load_connector
 from connector_front.host.server import BackgroundServer
 from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.store import LazyDatabase
 from connector_front.sync import SyncReport, sync_forever
 from connector_front.sync.state import SyncStateStore
 
@@ -127,7 +128,8 @@ async def test_the_host_polls_in_the_background(tmp_path: Path) -> None:
             await connect_owner(plugin, "acme")
 
         app = create_app(connector, on_startup=authorize, background=serve_jobs(0.2, connector))
-        state, log = SyncStateStore(database), EventLog(database)
+        shared = LazyDatabase(str(database))
+        state, log = SyncStateStore(shared), EventLog(shared)
         with BackgroundServer(app) as host:
 
             async def baselined() -> bool:
@@ -150,5 +152,4 @@ async def test_the_host_polls_in_the_background(tmp_path: Path) -> None:
             await _wait_for(found, "the created contact's event")
             page = await log.read(owner_id="acme", model="genericContact")
             assert [(e.trigger, e.id) for e in page.data] == [("created", contact_id)]
-        state.close()
-        log.close()
+        await shared.close()
