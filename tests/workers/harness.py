@@ -63,7 +63,9 @@ class Sandbox:
         command = [str(SCRIPT), "sandbox", "--port", port, "--token-ttl", str(token_ttl),
                    "--webhook-url", webhook_url, "--webhook-secret", WEBHOOK_SECRET]  # fmt: skip
         with self.log.open("wb") as out:
-            self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                command, cwd=folder, stdout=out, stderr=subprocess.STDOUT
+            )
         wait_until_answers(f"{self.url}/_sandbox/stats", self.process, self.log)
         self.admin = httpx.Client(base_url=f"{self.url}/_sandbox", timeout=30)
 
@@ -113,6 +115,7 @@ class Host:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = env
+        self.folder = folder  # its working directory: nothing lands in the project's
         self.log = folder / f"host-{index}.log"
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
@@ -121,7 +124,7 @@ class Host:
         command = [str(SCRIPT), "serve", "--port", str(self.port), "--sync-interval", "0"]
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                command, env=self.env, stdout=out, stderr=subprocess.STDOUT
+                command, env=self.env, cwd=self.folder, stdout=out, stderr=subprocess.STDOUT
             )
         wait_until_answers(f"{self.url}/connectors/front", self.process, self.log)
         self.starts += 1

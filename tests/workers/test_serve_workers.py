@@ -37,7 +37,7 @@ def _is_worker(pid: int) -> bool:
 
 def test_two_workers_serve_one_port_on_one_database(tmp_path: Path) -> None:
     sandbox = Sandbox(tmp_path, token_ttl=3600, webhook_url="http://127.0.0.1:9/unused")
-    env = host_environment(sandbox, f"sqlite:///{tmp_path / 'hosts.sqlite3'}")
+    env = host_environment(sandbox, str(tmp_path / "hosts.sqlite3"))
     port = free_port()
     log = tmp_path / "serve.log"
     try:
@@ -53,6 +53,7 @@ def test_two_workers_serve_one_port_on_one_database(tmp_path: Path) -> None:
             with httpx.Client(base_url=url, headers={"x-owner-id": OWNER}, timeout=30) as http:
                 statuses = {http.get(CALL, params={"limit": "1"}).status_code for _ in range(20)}
             assert statuses == {200}
+            assert (tmp_path / "hosts.sqlite3").is_file()
         finally:
             serve.send_signal(signal.SIGINT)
             serve.wait(timeout=60)
