@@ -16,13 +16,14 @@ import secrets
 from collections.abc import Sequence
 from pathlib import Path
 
-from connector_front.errors import InvalidCursorError
+from connector_front.errors import ConfigurationError, InvalidCursorError
 from connector_front.files import owner_only_file
 from connector_front.settings import ConnectorSettings
+from connector_front.store import parse_database
 
 SIGNATURE_BYTES = 16
 KEY_FILE_SUFFIX = ".cursor-key"
-"""The fallback signing key lives beside the database, in ``<database>.cursor-key``."""
+"""The fallback signing key lives beside an SQLite database file, in ``<file>.cursor-key``."""
 
 _FOREIGN = (
     "cursor is not one this host issued (or it was changed); pass the 'next' value of the "
@@ -88,7 +89,14 @@ def cursor_keys(settings: ConnectorSettings) -> tuple[bytes, ...]:
         return (settings.cursor_key.get_secret_value().encode(),)
     if settings.host_keys:
         return tuple(key.encode() for key in settings.host_keys)
-    return (_key_file(Path(settings.database + KEY_FILE_SUFFIX)),)
+    dialect, where = parse_database(settings.database)
+    if dialect != "sqlite":
+        raise ConfigurationError(
+            "with a PostgreSQL database, set cursor_key (CONNECTOR_FRONT_CURSOR_KEY) or a host "
+            "key: every host process, on every machine, must sign page cursors with the same "
+            "key, and a key file on one machine's disk cannot be shared"
+        )
+    return (_key_file(Path(where + KEY_FILE_SUFFIX)),)
 
 
 def _key_file(path: Path) -> bytes:

@@ -21,7 +21,9 @@ def stores_on_the_store_layer() -> bool:
     ``postgresql://`` URL of an unreachable server, it tries the server instead of creating a
     file or folder named after the URL (as the per-file SQLite stores did)."""
     url = "postgresql://probe@127.0.0.1:1/probe"
-    settings = ConnectorSettings(database=url, client_id="probe", client_secret="probe")
+    settings = ConnectorSettings(
+        database=url, client_id="probe", client_secret="probe", cursor_key="probe"
+    )
     here = Path.cwd()
     with tempfile.TemporaryDirectory(prefix="connector-front-probe-") as folder:
         os.chdir(folder)

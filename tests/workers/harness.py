@@ -91,6 +91,7 @@ def host_environment(sandbox: Sandbox, database: str) -> dict[str, str]:
         "FRONT_CLIENT_SECRET": "sandbox-client-secret",
         "FRONT_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "CONNECTOR_FRONT_DATABASE": database,
+        "CONNECTOR_FRONT_CURSOR_KEY": "workers-cursor-key",  # one for every process
     })  # fmt: skip
     return env
 
