@@ -3,7 +3,9 @@
 uvicorn starts each worker in a fresh process, so a worker cannot receive the parent's objects:
 the parent checks the setup, puts what the command line said into the environment
 (:data:`SERVE_ENVIRONMENT`, plus the ``FRONT_API_*`` variables the settings read) and each
-worker builds its own app from it with :func:`app`.
+worker builds its own app from it with :func:`app`. Without ``serve``, ``uvicorn --factory
+connector_front.commands.workers:app --workers N`` builds the same app from the settings in the
+environment.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from connector_front.errors import ConfigurationError, InvalidInputError
+from connector_front.errors import ConfigurationError, ConnectorError, InvalidInputError
 from connector_front.host.protocol import HeaderTimeoutH11
 from connector_front.settings import VARIABLE, ConnectorSettings
 from connector_front.store import parse_database
@@ -68,13 +70,26 @@ def hand_over(args: Any, settings: ConnectorSettings) -> None:
 
 
 def _setup() -> WorkerSetup:
+    """What ``serve`` handed over; without it (a plain ``uvicorn --factory`` command) the
+    settings from the environment alone."""
     text = os.environ.get(SERVE_ENVIRONMENT)
     if not text:
+        timeout = ConnectorSettings.load().header_timeout
+        return WorkerSetup(config=None, owner=None, sync_interval=None, header_timeout=timeout)
+    try:
+        return WorkerSetup(**json.loads(text))
+    except (ValueError, TypeError):
         raise ConfigurationError(
-            f"{SERVE_ENVIRONMENT} is not set: worker processes are started by "
-            "`connector-front serve --workers N`, which sets it"
-        )
-    return WorkerSetup(**json.loads(text))
+            f"{SERVE_ENVIRONMENT} is not what `connector-front serve --workers N` sets; unset it "
+            "to read the settings from the environment alone"
+        ) from None
+
+
+def _header_timeout() -> float:
+    try:
+        return _setup().header_timeout
+    except ConnectorError:  # the app factory reports it, with the rest of the settings
+        return HeaderTimeoutH11.header_timeout
 
 
 def app() -> Any:
@@ -92,11 +107,7 @@ def app() -> Any:
 class WorkerH11(HeaderTimeoutH11):
     """The host's HTTP protocol in a worker: its header deadline handed over by ``serve``."""
 
-    header_timeout = float(
-        json.loads(os.environ.get(SERVE_ENVIRONMENT) or "{}").get(
-            "header_timeout", HeaderTimeoutH11.header_timeout
-        )
-    )
+    header_timeout = _header_timeout()
 
 
 def run_workers(args: Any, workers: int) -> None:
