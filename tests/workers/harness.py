@@ -61,7 +61,8 @@ class Sandbox:
         self.log = folder / "sandbox.log"
         port = self.url.rsplit(":", 1)[1]
         command = [str(SCRIPT), "sandbox", "--port", port, "--token-ttl", str(token_ttl),
-                   "--webhook-url", webhook_url, "--webhook-secret", WEBHOOK_SECRET]  # fmt: skip
+                   "--webhook-url", webhook_url, "--webhook-secret", WEBHOOK_SECRET,
+                   "--webhook-backoff", "3"]  # fmt: skip
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
                 command, cwd=folder, stdout=out, stderr=subprocess.STDOUT
@@ -218,7 +219,8 @@ class Killer(threading.Thread):
 
 
 class Changes(threading.Thread):
-    """A customer's message arrives in Front every ``every`` seconds; remembers their ids."""
+    """A customer's message arrives in Front every ``every`` seconds; remembers their ids and
+    the ids of their Front events (the webhook deliveries name those)."""
 
     def __init__(self, sandbox: Sandbox, every: float) -> None:
         super().__init__(daemon=True)
@@ -226,6 +228,7 @@ class Changes(threading.Thread):
         self.every = every
         self.halt = threading.Event()
         self.messages: list[str] = []
+        self.events: list[str] = []
         self.error: BaseException | None = None
 
     def run(self) -> None:
@@ -245,13 +248,14 @@ class Changes(threading.Thread):
                 answer = self.sandbox.admin.post("/simulate/inbound", json=message)
                 answer.raise_for_status()
                 self.messages.append(answer.json()["message_id"])
+                self.events.append(answer.json()["event_id"])
         except BaseException as exc:  # reported by the test
             self.error = exc
 
 
 def settle(sandbox: Sandbox, hosts: list[Host], seconds: float) -> None:
     """Until the sandbox has sent every webhook and no host has a pending delivery (bounded)."""
-    sandbox.admin.post("/webhooks/drain", timeout=seconds + 10)
+    sandbox.admin.post("/webhooks/drain", json={"timeout": 60}, timeout=90)
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         pending = [httpx.get(f"{host.url}/webhooks/stats", timeout=10).json() for host in hosts]
