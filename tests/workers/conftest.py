@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -16,6 +17,7 @@ from tests.store.conftest import fresh_postgres, postgres_url
 __all__ = ["fresh_postgres", "postgres_url", "stores_on_the_store_layer"]
 
 
+@functools.cache
 def stores_on_the_store_layer() -> bool:
     """Whether the connector keeps its data in the ``database`` setting's store layer: given a
     ``postgresql://`` URL of an unreachable server, it tries the server instead of creating a
@@ -37,7 +39,7 @@ def stores_on_the_store_layer() -> bool:
                         await asyncio.wait_for(connector.authorization_origin("probe"), 5)
                 finally:
                     with contextlib.suppress(Exception):
-                        await connector.aclose()
+                        await asyncio.wait_for(connector.aclose(), 5)
 
             asyncio.run(touch())
             return not any(Path(folder).iterdir())
