@@ -78,6 +78,14 @@ def _parser() -> argparse.ArgumentParser:
         help="seconds between background event-sync passes (when not given: the sync_interval "
         "setting, 60; 0 = off)",
     )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="host processes sharing the port and the database (more than 1: not with "
+        "--sandbox; use a PostgreSQL database for real load)",
+    )
     add_target_options(serve)
     serve.set_defaults(handler=_serve)
 
@@ -169,10 +177,16 @@ def _manifest(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from connector_front.commands.workers import check_workers, hand_over, run_workers
     from connector_front.host import create_app
 
     loaded = settings_for(args)
+    check_workers(args.workers, sandbox=args.sandbox, settings=loaded)
     _check_exposure(args.host, loaded.host_keys)
+    if args.workers > 1:
+        hand_over(args, loaded)
+        run_workers(args, args.workers)
+        return 0
     if args.sandbox:
         return _serve_on_sandbox(args, loaded)
     connector = settings_connector(args)

@@ -23,7 +23,7 @@ from connector_front.store import parse_database
 
 SIGNATURE_BYTES = 16
 KEY_FILE_SUFFIX = ".cursor-key"
-"""The fallback signing key lives beside the database, in ``<database>.cursor-key``."""
+"""The fallback signing key lives beside an SQLite database file, in ``<file>.cursor-key``."""
 
 _FOREIGN = (
     "cursor is not one this host issued (or it was changed); pass the 'next' value of the "

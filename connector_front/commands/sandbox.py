@@ -30,6 +30,13 @@ def add_parser(commands: Any) -> None:
         "--webhook-url", default=None, help="send signed application webhooks to this URL"
     )
     parser.add_argument(
+        "--webhook-backoff",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="wait before retrying a failed webhook delivery (doubles for each of the 3 retries)",
+    )
+    parser.add_argument(
         "--webhook-secret",
         default=None,
         help="webhook signing secret (when not given: the first of env FRONT_WEBHOOK_SECRET, "
@@ -70,8 +77,16 @@ def sandbox_config(args: argparse.Namespace) -> SandboxConfig:
             f"--webhook-url {url!r} must be an absolute http:// or https:// URL",
             fields=["webhook_url"],
         )
+    if not args.webhook_backoff > 0:
+        raise InvalidInputError(
+            f"--webhook-backoff must be a positive number of seconds, got {args.webhook_backoff}",
+            fields=["webhook_backoff"],
+        )
     config = SandboxConfig(
-        rate_limit=args.rate_limit, access_token_ttl=args.token_ttl, webhook_url=url
+        rate_limit=args.rate_limit,
+        access_token_ttl=args.token_ttl,
+        webhook_url=url,
+        webhook_backoff=args.webhook_backoff,
     )
     # FRONT_WEBHOOK_SECRET may list several secrets (an intake's rotation): sign with the first
     secret = args.webhook_secret or webhook_secret()

@@ -36,6 +36,12 @@ class Journal:
     grants: dict[str, int] = field(
         default_factory=lambda: {"authorization_code": 0, "refresh_token": 0}
     )
+    # grant_type -> OAuth error -> count: a refused grant (a reused refresh token, say)
+    refused: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def refuse(self, grant: str, error: str) -> None:
+        counts = self.refused.setdefault(grant, {})
+        counts[error] = counts.get(error, 0) + 1
 
     def record(self, method: str, path: str, query: str, auth: bool) -> RequestEntry:
         entry = RequestEntry(method, path, query, auth)
@@ -46,6 +52,7 @@ class Journal:
     def stats(self) -> dict[str, Any]:
         return {
             "grants": dict(self.grants),
+            "refused": {grant: dict(errors) for grant, errors in self.refused.items()},
             "requests": self.requests,
             "rate_limited": self.rate_limited,
         }

@@ -155,7 +155,11 @@ def oauth_routes(state: SandboxState) -> list[Route]:
                 if not refresh:
                     raise OAuthError("invalid_request", "refresh_token is required")
                 rotate = state.config.rotate_refresh_tokens
-                issued = state.tokens.refresh(refresh, client_id, now, ttl, rotate)
+                try:
+                    issued = state.tokens.refresh(refresh, client_id, now, ttl, rotate)
+                except OAuthError as exc:
+                    state.journal.refuse(grant, exc.error)
+                    raise
             else:
                 raise OAuthError(
                     "unsupported_grant_type",

@@ -31,6 +31,7 @@ def test_stats_count_requests_and_grants(
     stats = admin.get("/stats").json()
     assert stats == {
         "grants": {"authorization_code": 1, "refresh_token": 0},
+        "refused": {},
         "requests": 3,  # /me, /oauth/authorize, /oauth/token
         "rate_limited": 0,
     }

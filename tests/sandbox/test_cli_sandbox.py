@@ -34,3 +34,11 @@ def test_bad_webhook_url_exits_with_a_message(capsys: pytest.CaptureFixture[str]
     err = capsys.readouterr().err
     assert "--webhook-url" in err
     assert "http://" in err
+
+
+def test_webhook_backoff_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    assert config_for().webhook_backoff == 1.0
+    assert config_for("--webhook-backoff", "2.5").webhook_backoff == 2.5
+    assert main(["sandbox", "--port", "0", "--webhook-backoff", "0"]) == 1
+    err = capsys.readouterr().err
+    assert "--webhook-backoff must be a positive number of seconds, got 0" in err

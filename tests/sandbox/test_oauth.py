@@ -132,7 +132,9 @@ def test_refresh_rotates_and_refuses_the_old_refresh_token(
     assert reused.status_code == 400
     assert reused.json()["error"] == "invalid_grant"
     assert oauth.refresh(second["refresh_token"]).status_code == 200
-    assert admin.get("/stats").json()["grants"] == {"authorization_code": 1, "refresh_token": 2}
+    stats = admin.get("/stats").json()
+    assert stats["grants"] == {"authorization_code": 1, "refresh_token": 2}
+    assert stats["refused"] == {"refresh_token": {"invalid_grant": 1}}  # the reused one
 
 
 def test_without_rotation_the_refresh_token_stays(oauth: Any) -> None:
