@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
-from connector_front.auth import SQLiteStateStore, SQLiteTokenStore
+from connector_front.auth import DatabaseTokenStore, SQLiteStateStore, TokenCipher
 from connector_front.connect_session import SessionCodec
 from connector_front.connection import Connection
 from connector_front.connections import ConnectionStore
@@ -26,6 +26,7 @@ from connector_front.models.event import EventPage, UnifiedEvent
 from connector_front.permissions import PermissionReport, check_permissions
 from connector_front.registry import ModelRegistry, load_mapper
 from connector_front.settings import ConnectorSettings
+from connector_front.store import LazyDatabase
 from connector_front.sync import Progress, SyncEngine, SyncReport
 from connector_front.webhooks import DeliveryQueue, WebhookIntake
 
@@ -55,7 +56,8 @@ class FrontConnector:
         self.field_mapping = FieldMapping(self.settings.field_mapping)
         self._check_mapping()
         database = Path(self.settings.database)
-        self.tokens = SQLiteTokenStore(database)
+        self.token_database = LazyDatabase(self.settings.database)
+        self.tokens = DatabaseTokenStore(self.token_database, cipher=self._token_cipher())
         self.states = SQLiteStateStore(database)
         self.connections = ConnectionStore(database)
         self.clients = FrontClients(self.settings, self.tokens, self.states)
@@ -174,6 +176,7 @@ class FrontConnector:
 
     async def aclose(self) -> None:
         await self.clients.aclose()
+        await self.token_database.close()
         if self.pusher is not None:
             await self.pusher.aclose()
 
@@ -182,6 +185,16 @@ class FrontConnector:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+    def _token_cipher(self) -> TokenCipher:
+        """Encrypts stored tokens with the configured keys; without one, says so once."""
+        cipher = TokenCipher(self.settings.encryption_keys)
+        if not cipher.encrypts and self.settings.uses_oauth:
+            logger.warning(
+                "OAuth tokens are stored unencrypted in the database: set "
+                "CONNECTOR_FRONT_ENCRYPTION_KEY (make a key with `connector-front keys new`)"
+            )
+        return cipher
 
     def _pusher(self) -> EventPusher | None:
         url, secret = self.settings.events_url, self.settings.events_secret

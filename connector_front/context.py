@@ -14,9 +14,9 @@ from connector_front.auth import (
     OAuthFlow,
     OAuthSettings,
     SQLiteStateStore,
-    SQLiteTokenStore,
     StaticTokenAuth,
     TokenManager,
+    TokenStore,
 )
 from connector_front.connections import ConnectionStore
 from connector_front.cursor import CursorCodec
@@ -31,7 +31,7 @@ class FrontClients:
     """The owners' Front clients and the OAuth flow they refresh tokens through."""
 
     def __init__(
-        self, settings: ConnectorSettings, tokens: SQLiteTokenStore, states: SQLiteStateStore
+        self, settings: ConnectorSettings, tokens: TokenStore, states: SQLiteStateStore
     ) -> None:
         self.settings = settings
         self.tokens = tokens

@@ -1,5 +1,6 @@
 """OAuth 2 with Front and token storage: who may call Front on an owner's behalf."""
 
+from connector_front.auth.cipher import TokenCipher
 from connector_front.auth.flow import OAuthFlow
 from connector_front.auth.httpx_auth import BearerAuth, StaticTokenAuth
 from connector_front.auth.manager import TokenManager
@@ -10,7 +11,14 @@ from connector_front.auth.state import (
     SQLiteStateStore,
     StateStore,
 )
-from connector_front.auth.tokens import MemoryTokenStore, SQLiteTokenStore, TokenSet, TokenStore
+from connector_front.auth.token_store import DatabaseTokenStore, StoredTokens
+from connector_front.auth.tokens import (
+    MemoryTokenStore,
+    StaleTokensError,
+    TokenSet,
+    TokenSlot,
+    TokenStore,
+)
 from connector_front.errors import OAuthStateError
 
 __all__ = [
@@ -18,16 +26,20 @@ __all__ = [
     "FRONT_AUTHORIZE_URL",
     "FRONT_TOKEN_URL",
     "BearerAuth",
+    "DatabaseTokenStore",
     "MemoryStateStore",
     "MemoryTokenStore",
     "OAuthFlow",
     "OAuthSettings",
     "OAuthStateError",
     "SQLiteStateStore",
-    "SQLiteTokenStore",
+    "StaleTokensError",
     "StateStore",
     "StaticTokenAuth",
+    "StoredTokens",
+    "TokenCipher",
     "TokenManager",
     "TokenSet",
+    "TokenSlot",
     "TokenStore",
 ]

@@ -112,6 +112,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         )
         """,
     ),
+    Migration(
+        2,
+        "token versions, for compare-and-swap writes",
+        "ALTER TABLE oauth_tokens ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+    ),
 )
 
 
