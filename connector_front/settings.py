@@ -81,7 +81,9 @@ def rule_env_name(name: str) -> str:
 class ConnectorSettings(BaseSettings):
     """Everything the connector needs to reach a customer's Front account."""
 
-    model_config = SettingsConfigDict(extra="forbid", case_sensitive=True)
+    model_config = SettingsConfigDict(
+        extra="forbid", case_sensitive=True, hide_input_in_errors=True  # secrets among them
+    )
 
     client_id: str | None = Field(default=None, description="OAuth app client id")
     client_secret: SecretStr | None = Field(default=None, description="OAuth app client secret")

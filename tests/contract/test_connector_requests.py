@@ -172,9 +172,10 @@ async def prism_connection(prism_url: str, tmp_path: Path) -> AsyncIterator[Conn
         yield connector.connection("contract")
 
 
-def test_every_supported_operation_has_a_case() -> None:
+def test_every_supported_operation_has_a_case(tmp_path: Path) -> None:
     covered = {name.split(" ")[0] for name in CASES}
-    manifest = FrontConnector(ConnectorSettings(api_token="x", database=":memory:")).manifest()
+    settings = ConnectorSettings(api_token="x", database=str(tmp_path / "c.sqlite3"))
+    manifest = FrontConnector(settings).manifest()
     supported = {op.id for m in manifest.models for op in m.operations if op.supported}
     assert supported <= covered, f"no contract case for {sorted(supported - covered)}"
 
