@@ -5,6 +5,8 @@ in-process lock, stand for two worker processes."""
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from connector_front.store import Database, open_database
 from tests.integration.conftest import SandboxAdmin, play_customer
 
 OWNER = "acme"
+REPO = Path(__file__).resolve().parents[2]
 KEY = "S0bGd3BK9yUqXMvRWc6o7JmZf1-VbqQ4N9p7x2a5Ttk="
 
 
@@ -138,3 +141,53 @@ async def test_a_refresh_cancelled_inside_the_lock_leaves_the_old_tokens_usable(
     token = await manager(sandbox, survivor).access_token()  # the lock went with it
     assert await works(sandbox, token)
     assert admin.stats()["grants"]["refresh_token"] == 1
+
+
+async def test_a_worker_killed_inside_a_refresh_releases_the_lock_and_leaves_the_tokens(
+    sandbox: SandboxServer,
+    admin: SandboxAdmin,
+    database_url: str,
+    processes: tuple[Database, Database],
+    tmp_path: Path,
+) -> None:
+    flow = make_flow(sandbox, processes[0], tmp_path)
+    await authorize(flow)
+    old = await flow.tokens.get(OWNER)
+    assert old is not None
+    env = {
+        **os.environ,
+        "WORKER_DATABASE": database_url,
+        "WORKER_SANDBOX": sandbox.url,
+        "WORKER_CLIENT_ID": sandbox.config.client_id,
+        "WORKER_CLIENT_SECRET": sandbox.config.client_secret,
+        "WORKER_KEY": KEY,
+        "WORKER_STATES": str(tmp_path / "worker-states.sqlite3"),
+        "WORKER_OWNER": OWNER,
+    }
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.store.refresh_worker",
+        cwd=REPO,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert worker.stdout is not None
+        line = await asyncio.wait_for(worker.stdout.readline(), timeout=60)
+        if line.strip() != b"holding":
+            _, err = await asyncio.wait_for(worker.communicate(), timeout=30)
+            pytest.fail(f"the worker never took the refresh lock: {err.decode()[-2000:]}")
+        survivor = asyncio.create_task(manager(sandbox, flow).refresh_after_401(old.access_token))
+        await asyncio.sleep(0.5)
+        assert not survivor.done()  # it waits for the lock the worker holds
+        worker.kill()  # SIGKILL: no cleanup runs in the worker
+        await worker.wait()
+        token = await asyncio.wait_for(survivor, timeout=60)
+    finally:
+        if worker.returncode is None:
+            worker.kill()
+            await worker.wait()
+    assert token != old.access_token and await works(sandbox, token)
+    assert admin.stats()["grants"]["refresh_token"] == 1  # the killed worker's never left
