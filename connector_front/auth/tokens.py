@@ -147,7 +147,9 @@ class MemoryTokenStore:
 
 
 class SQLiteDatabase:
-    """One sqlite3 connection behind a lock; each call runs in a worker thread."""
+    """One sqlite3 connection behind a lock; each call runs in a worker thread.
+
+    Kept for the stores not yet on :mod:`connector_front.store`; tokens are there already."""
 
     def __init__(self, path: str | Path, schema: str) -> None:
         self.path = owner_only_file(path)

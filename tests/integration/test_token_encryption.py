@@ -7,6 +7,7 @@ import json
 import logging
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
@@ -44,7 +45,11 @@ def test_a_host_with_a_key_keeps_no_token_readable_in_its_database(
 def test_without_a_key_the_connector_warns_once(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    oauth = {"client_id": "c", "client_secret": "s", "database": str(tmp_path / "c.sqlite3")}
+    oauth: dict[str, Any] = {
+        "client_id": "c",
+        "client_secret": "s",
+        "database": str(tmp_path / "c.sqlite3"),
+    }
     with caplog.at_level(logging.WARNING, logger="connector_front"):
         FrontConnector(ConnectorSettings(**oauth))
     warnings = [r.getMessage() for r in caplog.records if "unencrypted" in r.getMessage()]
