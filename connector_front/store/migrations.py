@@ -113,7 +113,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
     ),
     Migration(
-        2,
+        4,
         "token versions, for compare-and-swap writes",
         "ALTER TABLE oauth_tokens ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
     ),
