@@ -1,5 +1,5 @@
 """``connector-front``: demo, sandbox, serve, connect, connections, manifest, resources, sync,
-webhooks.
+webhooks, keys.
 
 JSON where programs read it. Commands with more than a few lines live in ``commands/``.
 """
@@ -19,6 +19,7 @@ from typing import Any
 
 from connector_front.commands import connect as connect_command
 from connector_front.commands import connections as connections_command
+from connector_front.commands import keys as keys_command
 from connector_front.commands import sandbox as sandbox_command
 from connector_front.commands import sync, webhooks
 from connector_front.commands.help import DefaultsHelp
@@ -103,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sync.register(commands)
     webhooks.register(commands)
+    keys_command.register(commands)
 
     resources = _command(commands, "resources", "CRUD on unified models from the shell (JSON)")
     actions = resources.add_subparsers(title="actions", metavar="ACTION", required=True)

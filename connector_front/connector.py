@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
-from pathlib import Path
 from typing import Any
 
-from connector_front.auth import DatabaseStateStore, SQLiteTokenStore
+from connector_front.auth import DatabaseStateStore, DatabaseTokenStore, TokenCipher
 from connector_front.connect_session import SessionCodec
 from connector_front.connection import Connection
 from connector_front.connections import ConnectionStore
@@ -57,8 +56,7 @@ class FrontConnector:
         self._check_mapping()
         self.database = LazyDatabase(self.settings.database)
         """The one database every store shares, opened (and migrated) on first use."""
-        database = Path(self.database.path or self.settings.database)  # the SQLite-only stores
-        self.tokens = SQLiteTokenStore(database)
+        self.tokens = DatabaseTokenStore(self.database, cipher=self._token_cipher())
         self.states = DatabaseStateStore(self.database)
         self.connections = ConnectionStore(self.database)
         self.clients = FrontClients(self.settings, self.tokens, self.states)
@@ -191,6 +189,16 @@ class FrontConnector:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+    def _token_cipher(self) -> TokenCipher:
+        """Encrypts stored tokens with the configured keys; without one, says so once."""
+        cipher = TokenCipher(self.settings.encryption_keys)
+        if not cipher.encrypts and self.settings.uses_oauth:
+            logger.warning(
+                "OAuth tokens are stored unencrypted in the database: set "
+                "CONNECTOR_FRONT_ENCRYPTION_KEY (make a key with `connector-front keys new`)"
+            )
+        return cipher
 
     def _pusher(self) -> EventPusher | None:
         url, secret = self.settings.events_url, self.settings.events_secret

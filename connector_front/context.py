@@ -13,10 +13,10 @@ from connector_front.auth import (
     BearerAuth,
     OAuthFlow,
     OAuthSettings,
-    SQLiteTokenStore,
     StateStore,
     StaticTokenAuth,
     TokenManager,
+    TokenStore,
 )
 from connector_front.connections import ConnectionStore
 from connector_front.cursor import CursorCodec
@@ -31,7 +31,7 @@ class FrontClients:
     """The owners' Front clients and the OAuth flow they refresh tokens through."""
 
     def __init__(
-        self, settings: ConnectorSettings, tokens: SQLiteTokenStore, states: StateStore
+        self, settings: ConnectorSettings, tokens: TokenStore, states: StateStore
     ) -> None:
         self.settings = settings
         self.tokens = tokens

@@ -6,6 +6,7 @@ the connector's side: settings that point at it, and a scripted customer approva
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 from collections.abc import Mapping, Sequence
@@ -53,9 +54,13 @@ def sandbox_settings(
     mapping, custom models, timeout and attempts, webhook secrets; the sandbox replaces the
     rest, and its own webhook secret is accepted beside the host's. Cursors are signed with a
     key derived from the sandbox app's secret: every embedded sandbox is seeded alike, so a
-    cursor printed by one CLI run continues in the next.
+    cursor printed by one CLI run continues in the next. Tokens are encrypted with a key
+    derived alike, unless ``base`` has an ``encryption_key``.
     """
     cursor_key = hashlib.sha256(b"cursor:" + config.client_secret.encode()).hexdigest()
+    token_key = base64.urlsafe_b64encode(
+        hashlib.sha256(b"tokens:" + config.client_secret.encode()).digest()
+    ).decode()
     start = base if base is not None else ConnectorSettings(max_attempts=max_attempts)
     updates: dict[str, object] = {
         "client_id": config.client_id,
@@ -69,6 +74,7 @@ def sandbox_settings(
         "database": str(database),
         "webhook_secrets": _with_secret(start.webhook_secrets, config.webhook_secret),
         "cursor_key": SecretStr(cursor_key),
+        "encryption_key": start.encryption_key or SecretStr(token_key),
     }
     if field_mapping is not None or base is None:
         updates["field_mapping"] = field_mapping or {}

@@ -32,6 +32,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from connector_front.auth.cipher import invalid_key_positions, split_keys
 from connector_front.auth.settings import FRONT_AUTHORIZE_URL, FRONT_TOKEN_URL
 from connector_front.errors import ConfigurationError
 from connector_front.store.database import parse_database
@@ -60,6 +61,7 @@ ENVIRONMENT: Mapping[str, str] = {
     "CONNECTOR_FRONT_PROXY_ALLOW_UNKNOWN_PATHS": "proxy_allow_unknown_paths",
     "CONNECTOR_FRONT_CONNECT_SESSION_TTL": "connect_session_ttl",
     "FRONT_REVOKE_URL": "revoke_url",
+    "CONNECTOR_FRONT_ENCRYPTION_KEY": "encryption_key",
 }
 """Environment variable -> setting. One table, read by the environment source and the README."""
 
@@ -81,7 +83,9 @@ def rule_env_name(name: str) -> str:
 class ConnectorSettings(BaseSettings):
     """Everything the connector needs to reach a customer's Front account."""
 
-    model_config = SettingsConfigDict(extra="forbid", case_sensitive=True)
+    model_config = SettingsConfigDict(
+        extra="forbid", case_sensitive=True, hide_input_in_errors=True  # secrets among them
+    )
 
     client_id: str | None = Field(default=None, description="OAuth app client id")
     client_secret: SecretStr | None = Field(default=None, description="OAuth app client secret")
@@ -219,6 +223,38 @@ class ConnectorSettings(BaseSettings):
         description="an RFC 7009 token revocation endpoint disconnect calls (Front documents "
         "none: by default disconnect deletes the stored tokens only)",
     )
+
+    encryption_key: SecretStr | None = Field(
+        default=None,
+        description="Fernet key(s) encrypting stored tokens, comma-separated: the first "
+        "encrypts, every one decrypts (key rotation)",
+    )
+
+    @field_validator("encryption_key")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        """Each key must be a Fernet key; the message never repeats a key."""
+        if value is None:
+            return None
+        keys = split_keys(value.get_secret_value())
+        if not keys:
+            return None
+        bad = invalid_key_positions(keys)
+        if bad:
+            raise PydanticCustomError(
+                "encryption_key",
+                "key number {positions} is not a Fernet key (32 bytes, URL-safe base64); make "
+                "one with `connector-front keys new`",
+                {"positions": ", ".join(map(str, bad))},
+            )
+        return value
+
+    @property
+    def encryption_keys(self) -> tuple[str, ...]:
+        """The token encryption keys, first one current (empty: tokens stored as they are)."""
+        if self.encryption_key is None:
+            return ()
+        return split_keys(self.encryption_key.get_secret_value())
 
     @property
     def host_keys(self) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from connector_front.host import create_app, load_connector
 from connector_front.host.server import BackgroundServer
 from connector_front.sandbox import SandboxConfig, SandboxServer
 from connector_front.settings import ConnectorSettings
+from connector_front.store import LazyDatabase
 
 REPO = Path(__file__).resolve().parent.parent
 QUIET_PORTS = (20000, 32000)
@@ -27,6 +28,20 @@ FIELD_MAPPING = {
     "genericContact": {"tier": "Loyalty tier"},
     "ticketIssue": {"priority": "Priority"},
 }
+
+
+@pytest.fixture
+async def databases() -> AsyncIterator[Callable[[str | Path], LazyDatabase]]:
+    """``databases(setting)``: a database opened on first use, closed after the test."""
+    opened: list[LazyDatabase] = []
+
+    def open_database(setting: str | Path) -> LazyDatabase:
+        opened.append(LazyDatabase(str(setting)))
+        return opened[-1]
+
+    yield open_database
+    for database in opened:
+        await database.close()
 
 
 @pytest.fixture(scope="module")

@@ -151,14 +151,16 @@ class OAuthFlow:
             if self._http is None:
                 await client.aclose()
 
-    async def refresh(self, owner_id: str, refresh_token: str) -> TokenSet:
-        """Use ``refresh_token``; the new set (with a rotated refresh token) is stored first."""
+    async def request_refresh(self, owner_id: str, refresh_token: str) -> TokenSet:
+        """Trade ``refresh_token`` at Front's token endpoint for a new set; nothing is stored.
+
+        Once Front rotated the refresh token the old one is dead: the caller stores the new
+        set (under the owner's refresh lock) before using it, as :class:`TokenManager` does.
+        """
         body = await self._token_request(
             owner_id, "refresh the access token", refresh_token=refresh_token
         )
         tokens = self._token_set(owner_id, body, kept_refresh_token=refresh_token)
-        # Persist first: once Front rotated the refresh token the old one is dead.
-        await self.tokens.put(owner_id, tokens)
         logger.info(
             "tokens refreshed for owner %s (refresh token %s)",
             owner_id,

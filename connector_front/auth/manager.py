@@ -1,4 +1,9 @@
-"""Hands out a valid access token for one owner, refreshing it once however many ask."""
+"""Hands out a valid access token for one owner, refreshing it once however many ask.
+
+Callers in one process share a refresh through an asyncio lock; processes sharing a database
+through the store's refresh lock, inside which the tokens are read again (another worker may
+have refreshed already) and the new set is committed before anyone uses it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import time
 from collections.abc import Callable
 
 from connector_front.auth.flow import OAuthFlow
-from connector_front.auth.tokens import TokenSet, TokenStore
+from connector_front.auth.tokens import StaleTokensError, TokenSet, TokenStore
 from connector_front.errors import AuthorizationRequiredError
 
 
@@ -68,28 +73,46 @@ class TokenManager:
         tokens = await self.tokens.get(self.owner_id)
         if tokens is None:
             self._cached = None
-            raise AuthorizationRequiredError(
-                f"The Front connection for owner {self.owner_id!r} was never authorized (no "
-                "tokens are stored). Authorize the connection first."
-            )
+            raise self._never_authorized()
         self._cached = tokens
         return tokens
 
-    async def _refresh(self, current: TokenSet, why: str) -> TokenSet:
-        if not current.refresh_token:
-            self._cached = None
-            raise AuthorizationRequiredError(
-                f"The Front access token for owner {self.owner_id!r} cannot be renewed ({why}, "
-                "and Front issued no refresh token). Re-authorize the Front connection for "
-                f"owner {self.owner_id!r}."
-            )
+    def _never_authorized(self) -> AuthorizationRequiredError:
+        return AuthorizationRequiredError(
+            f"The Front connection for owner {self.owner_id!r} was never authorized (no "
+            "tokens are stored). Authorize the connection first."
+        )
+
+    async def _refresh(self, seen: TokenSet, why: str) -> TokenSet:
+        """Refresh ``seen`` under the owner's cross-process lock, unless another process
+        already did; the new set is committed when this returns."""
         try:
-            fresh = await self.flow.refresh(self.owner_id, current.refresh_token)
+            async with self.tokens.refreshing(self.owner_id) as slot:
+                stored = slot.current
+                if stored is None:
+                    raise self._never_authorized()
+                if stored.access_token != seen.access_token and not self._expired(stored):
+                    fresh = stored  # another worker refreshed while we waited for the lock
+                else:
+                    fresh = await self._renew(stored, why)
+                    await slot.write(fresh)  # the rotated refresh token, stored before use
+        except StaleTokensError:
+            # The tokens were replaced outside the lock (a new authorization): they win.
+            fresh = await self._load()
         except AuthorizationRequiredError:
             self._cached = None
             raise
         self._cached = fresh
         return fresh
+
+    async def _renew(self, current: TokenSet, why: str) -> TokenSet:
+        if not current.refresh_token:
+            raise AuthorizationRequiredError(
+                f"The Front access token for owner {self.owner_id!r} cannot be renewed ({why}, "
+                "and Front issued no refresh token). Re-authorize the Front connection for "
+                f"owner {self.owner_id!r}."
+            )
+        return await self.flow.request_refresh(self.owner_id, current.refresh_token)
 
     def __repr__(self) -> str:
         return f"TokenManager(owner_id={self.owner_id!r}, refresh_margin={self.refresh_margin:g})"

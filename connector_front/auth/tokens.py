@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
-
-from connector_front.files import owner_only_file
 
 _T = TypeVar("_T")
 
@@ -78,6 +74,22 @@ class TokenSet:
         return repr(self)
 
 
+class StaleTokensError(Exception):
+    """The stored tokens changed since they were read: a compare-and-swap write was refused."""
+
+
+class TokenSlot(Protocol):
+    """One owner's tokens, read under that owner's refresh lock (held until the slot closes)."""
+
+    current: TokenSet | None
+    """The tokens stored when the lock was taken (None: the owner has none)."""
+
+    async def write(self, tokens: TokenSet) -> None:
+        """Replace ``current`` if nobody changed it meanwhile (else :class:`StaleTokensError`);
+        committed when the slot closes."""
+        ...
+
+
 @runtime_checkable
 class TokenStore(Protocol):
     """Keeps one :class:`TokenSet` per owner id."""
@@ -88,12 +100,28 @@ class TokenStore(Protocol):
 
     async def delete(self, owner_id: str) -> None: ...
 
+    def refreshing(self, owner_id: str) -> AbstractAsyncContextManager[TokenSlot]:
+        """The owner's refresh lock (across processes, where the store is shared) and slot."""
+        ...
+
+
+class _MemorySlot:
+    def __init__(self, store: MemoryTokenStore, owner_id: str) -> None:
+        self._store, self._owner_id = store, owner_id
+        self.current = store._data.get(owner_id)
+
+    async def write(self, tokens: TokenSet) -> None:
+        if self._store._data.get(self._owner_id) is not self.current:
+            raise StaleTokensError(f"the tokens of owner {self._owner_id!r} changed meanwhile")
+        self._store._data[self._owner_id] = self.current = tokens
+
 
 class MemoryTokenStore:
     """In-process dict store, for pure unit tests only (nothing survives a restart)."""
 
     def __init__(self) -> None:
         self._data: dict[str, TokenSet] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
 
     async def get(self, owner_id: str) -> TokenSet | None:
         return self._data.get(owner_id)
@@ -104,117 +132,10 @@ class MemoryTokenStore:
     async def delete(self, owner_id: str) -> None:
         self._data.pop(owner_id, None)
 
+    @asynccontextmanager
+    async def refreshing(self, owner_id: str) -> AsyncIterator[TokenSlot]:
+        async with self._locks.setdefault(owner_id, asyncio.Lock()):
+            yield _MemorySlot(self, owner_id)
+
     def __repr__(self) -> str:
         return f"MemoryTokenStore(owners={len(self._data)})"
-
-
-_TOKENS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS oauth_tokens (
-    owner_id      TEXT PRIMARY KEY,
-    access_token  TEXT NOT NULL,
-    refresh_token TEXT,
-    expires_at    REAL,
-    token_type    TEXT NOT NULL,
-    scope         TEXT,
-    updated_at    REAL NOT NULL
-)
-"""
-
-
-class SQLiteDatabase:
-    """One sqlite3 connection behind a lock; each call runs in a worker thread."""
-
-    def __init__(self, path: str | Path, schema: str) -> None:
-        self.path = owner_only_file(path)
-        self._lock = threading.Lock()
-        self._conn = sqlite3.connect(
-            str(self.path), check_same_thread=False, timeout=10.0, isolation_level=None
-        )
-        with self._lock:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA busy_timeout=10000")
-            self._conn.executescript(schema)
-
-    def run_sync(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._lock:
-            return self._conn.execute(sql, args).fetchall()
-
-    def transaction_sync(self, fn: Callable[[sqlite3.Connection], _T]) -> _T:
-        """Run ``fn(conn)`` inside BEGIN IMMEDIATE ... COMMIT (rolled back on error)."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                result = fn(self._conn)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-            return result
-
-    async def transaction(self, fn: Callable[[sqlite3.Connection], _T]) -> _T:
-        return await asyncio.to_thread(self.transaction_sync, fn)
-
-    async def run(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        return await asyncio.to_thread(self.run_sync, sql, args)
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-
-class SQLiteTokenStore:
-    """Token store in a real SQLite file; safe for concurrent tasks of one process."""
-
-    def __init__(self, path: str | Path) -> None:
-        self._db = SQLiteDatabase(path, _TOKENS_SCHEMA)
-
-    @property
-    def path(self) -> Path:
-        return self._db.path
-
-    async def get(self, owner_id: str) -> TokenSet | None:
-        rows = await self._db.run(
-            "SELECT access_token, refresh_token, expires_at, token_type, scope, updated_at"
-            " FROM oauth_tokens WHERE owner_id = ?",
-            (owner_id,),
-        )
-        if not rows:
-            return None
-        access, refresh, expires_at, token_type, scope, stored_at = rows[0]
-        return TokenSet(
-            access_token=access,
-            refresh_token=refresh,
-            expires_at=expires_at,
-            token_type=token_type,
-            scope=scope,
-            issued_at=stored_at,
-        )
-
-    async def put(self, owner_id: str, tokens: TokenSet) -> None:
-        await self._db.run(
-            "INSERT INTO oauth_tokens"
-            " (owner_id, access_token, refresh_token, expires_at, token_type, scope, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT(owner_id) DO UPDATE SET access_token = excluded.access_token,"
-            " refresh_token = excluded.refresh_token, expires_at = excluded.expires_at,"
-            " token_type = excluded.token_type, scope = excluded.scope,"
-            " updated_at = excluded.updated_at",
-            (
-                owner_id,
-                tokens.access_token,
-                tokens.refresh_token,
-                tokens.expires_at,
-                tokens.token_type,
-                tokens.scope,
-                time.time() if tokens.issued_at is None else tokens.issued_at,
-            ),
-        )
-
-    async def delete(self, owner_id: str) -> None:
-        await self._db.run("DELETE FROM oauth_tokens WHERE owner_id = ?", (owner_id,))
-
-    def close(self) -> None:
-        self._db.close()
-
-    def __repr__(self) -> str:
-        return f"SQLiteTokenStore({str(self._db.path)!r})"

@@ -160,6 +160,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         )
         """,
     ),
+    Migration(
+        4,
+        "token versions, for compare-and-swap writes",
+        "ALTER TABLE oauth_tokens ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+    ),
 )
 
 

@@ -10,10 +10,10 @@ import pytest
 
 from connector_front.auth import (
     BearerAuth,
+    DatabaseStateStore,
+    DatabaseTokenStore,
     OAuthFlow,
     OAuthSettings,
-    SQLiteStateStore,
-    SQLiteTokenStore,
     TokenManager,
 )
 from connector_front.errors import AuthorizationRequiredError
@@ -24,7 +24,13 @@ FAST = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05)
 
 
 async def connect(
-    sandbox: SandboxServer, customer: Any, db: Path, *, owner: str = "acme", margin: float = 60.0
+    sandbox: SandboxServer,
+    customer: Any,
+    db: Path,
+    databases: Any,
+    *,
+    owner: str = "acme",
+    margin: float = 60.0,
 ) -> tuple[FrontClient, TokenManager]:
     settings = OAuthSettings.for_base_url(
         sandbox.url,
@@ -32,8 +38,8 @@ async def connect(
         client_secret=sandbox.config.client_secret,
         redirect_uri="http://127.0.0.1:9/cb",
     )
-    tokens = SQLiteTokenStore(db)
-    flow = OAuthFlow(settings, tokens, SQLiteStateStore(db))
+    tokens = DatabaseTokenStore(databases(db))
+    flow = OAuthFlow(settings, tokens, DatabaseStateStore(db))
     await flow.complete(*await customer(await flow.authorization_url(owner)))
     # the connector reads the sandbox's clock: advancing it ages the tokens on both sides
     manager = TokenManager(owner, flow, tokens, refresh_margin=margin, clock=sandbox.state.clock)
@@ -41,9 +47,9 @@ async def connect(
 
 
 async def test_twenty_concurrent_requests_on_an_expiring_token_refresh_once(
-    sandbox: SandboxServer, sandbox_admin: Any, customer: Any, tmp_path: Path
+    sandbox: SandboxServer, sandbox_admin: Any, customer: Any, tmp_path: Path, databases: Any
 ) -> None:
-    client, _ = await connect(sandbox, customer, tmp_path / "c.sqlite3", margin=60)
+    client, _ = await connect(sandbox, customer, tmp_path / "c.sqlite3", databases, margin=60)
     sandbox_admin.advance_clock(3600 - 30)  # inside the refresh margin: refreshed ahead of expiry
     async with client:
         pages = await asyncio.gather(*(client.list_page("/contacts") for _ in range(20)))
@@ -53,9 +59,9 @@ async def test_twenty_concurrent_requests_on_an_expiring_token_refresh_once(
 
 
 async def test_twenty_concurrent_401s_cause_one_refresh_and_every_request_succeeds(
-    sandbox: SandboxServer, sandbox_admin: Any, customer: Any, tmp_path: Path
+    sandbox: SandboxServer, sandbox_admin: Any, customer: Any, tmp_path: Path, databases: Any
 ) -> None:
-    client, _ = await connect(sandbox, customer, tmp_path / "c.sqlite3")
+    client, _ = await connect(sandbox, customer, tmp_path / "c.sqlite3", databases)
     async with client:
         await client.request("GET", "/me")
         sandbox_admin.expire_tokens()  # Front-side expiry: we only learn of it from 401s
@@ -68,11 +74,11 @@ async def test_twenty_concurrent_401s_cause_one_refresh_and_every_request_succee
 
 
 async def test_401_mid_session_refreshes_once_and_retries_the_request(
-    sandbox: SandboxServer, sandbox_admin: Any, customer: Any, tmp_path: Path
+    sandbox: SandboxServer, sandbox_admin: Any, customer: Any, tmp_path: Path, databases: Any
 ) -> None:
     db = tmp_path / "c.sqlite3"
-    client, _ = await connect(sandbox, customer, db)
-    before = await SQLiteTokenStore(db).get("acme")
+    client, _ = await connect(sandbox, customer, db, databases)
+    before = await DatabaseTokenStore(databases(db)).get("acme")
     async with client:
         await client.request("GET", "/me")
         sandbox_admin.expire_tokens()
@@ -84,14 +90,14 @@ async def test_401_mid_session_refreshes_once_and_retries_the_request(
         ("/oauth/token", 200),
         ("/contacts", 200),
     ]
-    after = await SQLiteTokenStore(db).get("acme")
+    after = await DatabaseTokenStore(databases(db)).get("acme")
     assert before and after and after.refresh_token != before.refresh_token  # rotation persisted
 
 
 async def test_refused_refresh_mid_session_asks_to_reauthorize(
-    sandbox: SandboxServer, sandbox_admin: Any, customer: Any, tmp_path: Path
+    sandbox: SandboxServer, sandbox_admin: Any, customer: Any, tmp_path: Path, databases: Any
 ) -> None:
-    client, _ = await connect(sandbox, customer, tmp_path / "c.sqlite3", owner="owner-9")
+    client, _ = await connect(sandbox, customer, tmp_path / "c.sqlite3", databases, owner="owner-9")
     async with client:
         sandbox_admin.expire_tokens()
         sandbox_admin.revoke_tokens()
@@ -102,10 +108,10 @@ async def test_refused_refresh_mid_session_asks_to_reauthorize(
 
 
 async def test_never_authorized_owner_sends_nothing(
-    sandbox: SandboxServer, sandbox_admin: Any, customer: Any, tmp_path: Path
+    sandbox: SandboxServer, sandbox_admin: Any, customer: Any, tmp_path: Path, databases: Any
 ) -> None:
     db = tmp_path / "c.sqlite3"
-    client, manager = await connect(sandbox, customer, db)
+    client, manager = await connect(sandbox, customer, db, databases)
     stranger = TokenManager("stranger", manager.flow, manager.tokens)
     sandbox_admin.clear_requests()
     async with FrontClient(sandbox.url, BearerAuth(stranger)) as other:

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from connector_front.auth.state import SQLiteStateStore
+from connector_front.auth.state import DatabaseStateStore
 from tests.conftest import Host, HostFactory
 
 KEY = "connect-test-key"
@@ -276,7 +276,7 @@ def test_an_older_state_table_gains_the_origin_column(tmp_path: Path) -> None:
             "CREATE TABLE oauth_states (state_hash TEXT PRIMARY KEY, owner_id TEXT NOT NULL,"
             " expires_at REAL NOT NULL, used_at REAL)"
         )
-    store = SQLiteStateStore(path)
+    store = DatabaseStateStore(path)
 
     async def run() -> tuple[str | None, str]:
         try:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 
 from connector_front.settings import ConnectorSettings
 from tests.conftest import quiet_port
@@ -109,6 +110,8 @@ class Session:
         if line.startswith("curl"):
             answer = json.loads(done.stdout)
             assert "error" not in answer, f"{line!r} answered an error: {answer['error']}"
+        elif line.startswith("connector-front keys new"):
+            Fernet(done.stdout.strip())  # a bare key, for $(...) in a shell
         elif "resources list" in line and "--all" in line:
             records = [json.loads(row) for row in done.stdout.splitlines()]
             assert records and all(r["object"] == "resource" for r in records)

@@ -9,10 +9,10 @@ import pytest
 
 from connector_front.auth import (
     BearerAuth,
+    DatabaseStateStore,
+    DatabaseTokenStore,
     OAuthFlow,
     OAuthSettings,
-    SQLiteStateStore,
-    SQLiteTokenStore,
     StaticTokenAuth,
     TokenManager,
 )
@@ -147,7 +147,7 @@ async def test_429_longer_than_the_cap_is_raised_with_retry_after(
     "sandbox_config", [SandboxConfig(granted_scopes=["contacts:read"])], indirect=True
 )
 async def test_403_names_the_missing_scope(
-    sandbox: SandboxServer, customer: Any, tmp_path: Path
+    sandbox: SandboxServer, customer: Any, tmp_path: Path, databases: Any
 ) -> None:
     db = tmp_path / "c.sqlite3"
     settings = OAuthSettings.for_base_url(
@@ -156,7 +156,7 @@ async def test_403_names_the_missing_scope(
         client_secret=sandbox.config.client_secret,
         redirect_uri="http://127.0.0.1:9/cb",
     )
-    flow = OAuthFlow(settings, SQLiteTokenStore(db), SQLiteStateStore(db))
+    flow = OAuthFlow(settings, DatabaseTokenStore(databases(db)), DatabaseStateStore(db))
     await flow.complete(*await customer(await flow.authorization_url("acme")))
     auth = BearerAuth(TokenManager("acme", flow, flow.tokens))
     async with FrontClient(sandbox.url, auth, retry=FAST) as client:

@@ -33,14 +33,12 @@ class CountingFlow(OAuthFlow):
         self.refreshes = 0
         self.refuse = refuse
 
-    async def refresh(self, owner_id: str, refresh_token: str) -> TokenSet:
+    async def request_refresh(self, owner_id: str, refresh_token: str) -> TokenSet:
         self.refreshes += 1
         await asyncio.sleep(0.01)
         if self.refuse:
             raise AuthorizationRequiredError(f"re-authorize {owner_id}")
-        fresh = TokenSet(f"access-{self.refreshes}", f"refresh-{self.refreshes}", 1e12)
-        await self.tokens.put(owner_id, fresh)
-        return fresh
+        return TokenSet(f"access-{self.refreshes}", f"refresh-{self.refreshes}", 1e12)
 
 
 async def test_twenty_callers_on_an_expired_token_share_one_refresh() -> None:

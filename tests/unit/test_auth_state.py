@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from connector_front.auth import MemoryStateStore, OAuthStateError, SQLiteStateStore, StateStore
+from connector_front.auth import DatabaseStateStore, MemoryStateStore, OAuthStateError, StateStore
 from connector_front.errors import InvalidInputError
 
 
@@ -31,7 +31,7 @@ async def store(
     if request.param == "memory":
         yield MemoryStateStore(ttl=600, clock=clock)
         return
-    sqlite = SQLiteStateStore(tmp_path / "s.sqlite3", ttl=600, clock=clock)
+    sqlite = DatabaseStateStore(tmp_path / "s.sqlite3", ttl=600, clock=clock)
     yield sqlite
     await sqlite.aclose()
 
@@ -60,10 +60,10 @@ async def test_expired_state_refused(store: StateStore, clock: Clock) -> None:
 
 async def test_sqlite_state_keeps_only_a_hash_and_survives_reopen(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
-    store = SQLiteStateStore(path)
+    store = DatabaseStateStore(path)
     state = await store.issue("owner-9")
     await store.aclose()
     assert state.encode() not in path.read_bytes()
-    reopened = SQLiteStateStore(path)
+    reopened = DatabaseStateStore(path)
     assert await reopened.consume(state) == "owner-9"
     await reopened.aclose()

@@ -1,14 +1,10 @@
-"""TokenSet secrecy and the token stores."""
+"""TokenSet secrecy and the in-memory token store (the database one: tests/store)."""
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
-from pathlib import Path
-
 import pytest
 
-from connector_front.auth import MemoryTokenStore, SQLiteTokenStore, TokenSet
+from connector_front.auth import MemoryTokenStore, StaleTokensError, TokenSet
 
 ACCESS = "acc-SECRET-123"
 REFRESH = "ref-SECRET-456"
@@ -47,35 +43,6 @@ def test_expires_within() -> None:
     assert not TokenSet(access_token=ACCESS).expires_within(1e9, now=0.0)
 
 
-async def test_sqlite_store_round_trip_survives_reopen(tmp_path: Path) -> None:
-    path = tmp_path / "tokens.sqlite3"
-    store = SQLiteTokenStore(path)
-    tokens = TokenSet(ACCESS, REFRESH, 123.5, "Bearer", "contacts:read")
-    assert await store.get("owner") is None
-    await store.put("owner", tokens)
-    store.close()
-    reopened = SQLiteTokenStore(path)
-    assert await reopened.get("owner") == tokens
-    await reopened.delete("owner")
-    assert await reopened.get("owner") is None
-    assert ACCESS not in repr(reopened)
-
-
-async def test_sqlite_store_concurrent_writers_keep_every_owner(tmp_path: Path) -> None:
-    store = SQLiteTokenStore(tmp_path / "t.sqlite3")
-    other = SQLiteTokenStore(tmp_path / "t.sqlite3")  # a second connection to the same file
-
-    async def write(i: int) -> None:
-        target = store if i % 2 else other
-        await target.put(f"o{i}", TokenSet(f"a{i}", f"r{i}", float(i)))
-
-    await asyncio.gather(*(write(i) for i in range(50)))
-    got = await asyncio.gather(*(store.get(f"o{i}") for i in range(50)))
-    assert [t.access_token if t else None for t in got] == [f"a{i}" for i in range(50)]
-    with sqlite3.connect(tmp_path / "t.sqlite3") as conn:
-        assert conn.execute("SELECT count(*) FROM oauth_tokens").fetchone()[0] == 50
-
-
 async def test_memory_store() -> None:
     store = MemoryTokenStore()
     await store.put("o", TokenSet(ACCESS))
@@ -84,3 +51,14 @@ async def test_memory_store() -> None:
     await store.delete("o")
     assert await store.get("o") is None
     assert ACCESS not in repr(store)
+
+
+async def test_memory_store_slot_refuses_a_write_over_a_newer_grant() -> None:
+    store = MemoryTokenStore()
+    await store.put("o", TokenSet("a1", "r1"))
+    async with store.refreshing("o") as slot:
+        assert slot.current == TokenSet("a1", "r1")
+        await store.put("o", TokenSet("a2", "r2"))  # a new authorization meanwhile
+        with pytest.raises(StaleTokensError):
+            await slot.write(TokenSet("a3", "r3"))
+    assert await store.get("o") == TokenSet("a2", "r2")
