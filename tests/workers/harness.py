@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from cryptography.fernet import Fernet
 
 from connector_front.embedded import connect_owner
 from connector_front.host.loader import load_connector
@@ -80,6 +81,9 @@ class Sandbox:
         self.process.wait(timeout=30)
 
 
+ENCRYPTION_KEY = Fernet.generate_key().decode()
+
+
 def host_environment(sandbox: Sandbox, database: str) -> dict[str, str]:
     """The environment a host process reads its settings from: the sandbox's OAuth app."""
     env = {k: v for k, v in os.environ.items()
@@ -93,6 +97,9 @@ def host_environment(sandbox: Sandbox, database: str) -> dict[str, str]:
         "FRONT_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "CONNECTOR_FRONT_DATABASE": database,
         "CONNECTOR_FRONT_CURSOR_KEY": "workers-cursor-key",  # one for every process
+        # a delivery claimed by a killed host is taken by another within the run's settle time
+        "CONNECTOR_FRONT_CLAIM_LEASE": "5",
+        "CONNECTOR_FRONT_ENCRYPTION_KEY": ENCRYPTION_KEY,  # tokens encrypted, as in production
     })  # fmt: skip
     return env
 

@@ -22,7 +22,6 @@ import httpx
 import psycopg
 import pytest
 
-from tests.workers.conftest import stores_on_the_store_layer
 from tests.workers.harness import (
     CALL,
     OWNER,
@@ -46,20 +45,6 @@ CALLERS = 50
 TOKEN_TTL = 3.0
 SECONDS = float(os.environ.get("CONNECTOR_FRONT_WORKERS_SECONDS", "30"))
 SEED = int(os.environ.get("CONNECTOR_FRONT_WORKERS_SEED", "11"))
-
-NOT_YET = (
-    "the connector's stores are still per-file SQLite wrappers without a cross-process refresh "
-    "lock or jobs claimed once (they create a file for a postgresql:// database); this "
-    "assertion holds once they run on connector_front.store"
-)
-
-
-@pytest.fixture
-def needs_shared_stores(request: pytest.FixtureRequest) -> None:
-    """The assertion holds once the connector's stores are shared by its processes."""
-    if not stores_on_the_store_layer():
-        request.applymarker(pytest.mark.xfail(reason=NOT_YET, strict=False))
-
 
 _databases = itertools.count(1)
 
@@ -86,9 +71,6 @@ class Run:
 def _database(backend: str, request: pytest.FixtureRequest, folder: Path) -> str:
     if backend == "sqlite":
         return str(folder / "hosts.sqlite3")  # a plain path: an SQLite file
-    if not stores_on_the_store_layer():
-        print(f"skipping the PostgreSQL run: {NOT_YET}")
-        pytest.skip(f"PostgreSQL run: {NOT_YET}")
     server: str = request.getfixturevalue("postgres_url")
     name = f"workers_{os.getpid()}_{next(_databases)}"
     with psycopg.connect(server, autocommit=True) as conn:
@@ -162,20 +144,17 @@ def test_every_process_serves_on_one_database(run: Run) -> None:
             assert run.starts[index] == 1 + run.kills.count(index), "a killed host not restarted"
 
 
-@pytest.mark.usefixtures("needs_shared_stores")
 def test_every_call_succeeds(run: Run) -> None:
     assert run.load.failures == [], (
         f"{len(run.load.failures)} of {run.load.calls} calls failed: {run.load.failures[:5]}"
     )
 
 
-@pytest.mark.usefixtures("needs_shared_stores")
 def test_no_refresh_token_is_refused(run: Run) -> None:
     # a refresh token used twice (two workers refreshing at once) is refused: invalid_grant
     assert run.after["refused"] == {}, run.after["refused"]
 
 
-@pytest.mark.usefixtures("needs_shared_stores")
 def test_one_refresh_per_expiry(run: Run) -> None:
     refreshes = _refresh_attempts(run.after) - _refresh_attempts(run.before)
     # a token is refreshed a third of its lifetime ahead: each one serves 2/3 of TOKEN_TTL;
@@ -192,12 +171,10 @@ def _refresh_attempts(stats: dict[str, Any]) -> int:
     return granted + refused
 
 
-@pytest.mark.usefixtures("needs_shared_stores")
 def test_no_connection_lost(run: Run) -> None:
     assert run.afterwards == [200] * HOSTS
 
 
-@pytest.mark.usefixtures("needs_shared_stores")
 def test_each_message_is_one_event(run: Run) -> None:
     assert run.messages, "no message arrived in Front during the run"
     # Front gave up on no webhook: each message reached a host at least once
