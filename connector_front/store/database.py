@@ -82,8 +82,9 @@ def parse_database(setting: str) -> tuple[Dialect, str]:
         if not path or path == ":memory:":
             raise ConfigurationError(f"database {text!r} names no SQLite file; use {EXAMPLES}")
         return dialect, path
-    if re.match(r"(?i)(sqlite|postgres(ql)?):", text):
+    url_like = re.match(r"(?i)(sqlite|postgres(ql)?):", text)
+    if url_like:  # the rest may hold a password: only the scheme is named
         raise ConfigurationError(
-            f"database {text!r} looks like a URL without '//'; use {EXAMPLES}"
+            f"database starts with {url_like.group(0)!r} but has no '//' after it; use {EXAMPLES}"
         )
     return "sqlite", text

@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from tests.conftest import REPO, quiet_port
+from tests.requirements import unavailable
 
 CHROMIUM = Path(os.environ.get("CONNECTOR_FRONT_CHROMIUM", "/usr/bin/chromium"))
 ARGS = [
@@ -37,13 +38,6 @@ ARTIFACTS = REPO / "tests" / "artifacts" / "browser"
 SCRIPT = Path(sys.executable).parent / "connector-front"
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"browser tests cannot run in CI: {reason}")
-    print(f"skipping browser tests: {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Headless chromium at /usr/bin/chromium (or CONNECTOR_FRONT_CHROMIUM).
@@ -54,9 +48,11 @@ def browser() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("the playwright package is not installed (pip install -e '.[dev]')")
+        unavailable(
+            "browser tests", "the playwright package is not installed (pip install -e '.[dev]')"
+        )
     if not CHROMIUM.exists() and shutil.which(str(CHROMIUM)) is None:
-        _unavailable(f"no chromium at {CHROMIUM} (apt-get install chromium)")
+        unavailable("browser tests", f"no chromium at {CHROMIUM} (apt-get install chromium)")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=ARGS

@@ -29,6 +29,8 @@ async def test_an_existing_folder_keeps_its_mode(tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     shared.mkdir(mode=0o755)
     os.chmod(shared, 0o755)  # noqa: S103 (a folder shared on purpose)
-    FrontConnector(ConnectorSettings(database=str(shared / "c.sqlite3"), api_token="t"))
+    connector = FrontConnector(ConnectorSettings(database=str(shared / "c.sqlite3"), api_token="t"))
+    await connector.astart()  # the database is created when the connector starts
+    await connector.aclose()
     assert _mode(shared) == 0o755
     assert _mode(shared / "c.sqlite3") == 0o600

@@ -17,22 +17,16 @@ import psycopg
 import pytest
 
 from tests.postgres_server import binaries, postgres_server
+from tests.requirements import unavailable
 
 _names = itertools.count(1)
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"PostgreSQL tests cannot run in CI: {reason}")
-    print(f"skipping PostgreSQL tests: {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A running throwaway server's URL (its ``postgres`` database)."""
     if binaries() is None:
-        _unavailable("PostgreSQL is not installed (apt-get install postgresql)")
+        unavailable("PostgreSQL tests", "PostgreSQL is not installed (apt-get install postgresql)")
     with postgres_server() as url:
         yield url
 

@@ -109,3 +109,10 @@ def test_a_lazy_database_serves_one_event_loop_after_another(database_url: str) 
     assert asyncio.run(count()) == 0
     assert asyncio.run(count()) == 0
     asyncio.run(db.close())
+
+
+def test_a_malformed_url_is_refused_without_echoing_its_password() -> None:
+    with pytest.raises(ConfigurationError) as refused:
+        parse_database("postgresql:app:s3cret-pw@db/front")
+    assert "s3cret-pw" not in str(refused.value)
+    assert "'postgresql:'" in str(refused.value)
