@@ -37,7 +37,7 @@ def make_flow(sandbox: SandboxServer, databases: Any) -> Callable[..., OAuthFlow
             redirect_uri=REDIRECT,
         )
         tokens = DatabaseTokenStore(databases(db))
-        return OAuthFlow(settings, tokens, DatabaseStateStore(db), **kwargs)
+        return OAuthFlow(settings, tokens, DatabaseStateStore(databases(db)), **kwargs)
 
     return make
 

@@ -39,7 +39,7 @@ async def connect(
         redirect_uri="http://127.0.0.1:9/cb",
     )
     tokens = DatabaseTokenStore(databases(db))
-    flow = OAuthFlow(settings, tokens, DatabaseStateStore(db))
+    flow = OAuthFlow(settings, tokens, DatabaseStateStore(databases(db)))
     await flow.complete(*await customer(await flow.authorization_url(owner)))
     # the connector reads the sandbox's clock: advancing it ages the tokens on both sides
     manager = TokenManager(owner, flow, tokens, refresh_margin=margin, clock=sandbox.state.clock)

@@ -156,7 +156,7 @@ async def test_403_names_the_missing_scope(
         client_secret=sandbox.config.client_secret,
         redirect_uri="http://127.0.0.1:9/cb",
     )
-    flow = OAuthFlow(settings, DatabaseTokenStore(databases(db)), DatabaseStateStore(db))
+    flow = OAuthFlow(settings, DatabaseTokenStore(databases(db)), DatabaseStateStore(databases(db)))
     await flow.complete(*await customer(await flow.authorization_url("acme")))
     auth = BearerAuth(TokenManager("acme", flow, flow.tokens))
     async with FrontClient(sandbox.url, auth, retry=FAST) as client:

@@ -47,7 +47,7 @@ async def processes(database_url: str) -> AsyncIterator[tuple[Database, Database
 
 
 def make_flow(
-    sandbox: SandboxServer, db: Database, folder: Path, http: httpx.AsyncClient | None = None
+    sandbox: SandboxServer, db: Database, http: httpx.AsyncClient | None = None
 ) -> OAuthFlow:
     settings = OAuthSettings.for_base_url(
         sandbox.url,
@@ -56,7 +56,7 @@ def make_flow(
         redirect_uri="http://127.0.0.1:9/cb",
     )
     tokens = DatabaseTokenStore(db, cipher=TokenCipher([KEY]))
-    return OAuthFlow(settings, tokens, DatabaseStateStore(folder / "states.sqlite3"), http=http)
+    return OAuthFlow(settings, tokens, DatabaseStateStore(db), http=http)
 
 
 def manager(sandbox: SandboxServer, flow: OAuthFlow) -> TokenManager:
@@ -77,9 +77,8 @@ async def test_two_processes_on_an_expired_token_refresh_it_once(
     sandbox: SandboxServer,
     admin: SandboxAdmin,
     processes: tuple[Database, Database],
-    tmp_path: Path,
 ) -> None:
-    flows = [make_flow(sandbox, db, tmp_path) for db in processes]
+    flows = [make_flow(sandbox, db) for db in processes]
     await authorize(flows[0])
     admin.advance_clock(3600 + 1)  # expired on both sides
     managers = [manager(sandbox, flow) for flow in flows for _ in range(3)]
@@ -95,9 +94,8 @@ async def test_after_a_401_the_other_process_uses_the_token_refreshed_meanwhile(
     sandbox: SandboxServer,
     admin: SandboxAdmin,
     processes: tuple[Database, Database],
-    tmp_path: Path,
 ) -> None:
-    flows = [make_flow(sandbox, db, tmp_path) for db in processes]
+    flows = [make_flow(sandbox, db) for db in processes]
     await authorize(flows[0])
     first, second = (manager(sandbox, flow) for flow in flows)
     old = await second.access_token()  # the second process holds the old token in memory
@@ -111,7 +109,6 @@ async def test_a_refresh_cancelled_inside_the_lock_leaves_the_old_tokens_usable(
     sandbox: SandboxServer,
     admin: SandboxAdmin,
     processes: tuple[Database, Database],
-    tmp_path: Path,
 ) -> None:
     reached = asyncio.Event()
 
@@ -122,8 +119,8 @@ async def test_a_refresh_cancelled_inside_the_lock_leaves_the_old_tokens_usable(
             await asyncio.Event().wait()
 
     async with httpx.AsyncClient(event_hooks={"request": [hold]}) as held:
-        doomed = make_flow(sandbox, processes[0], tmp_path, http=held)
-        survivor = make_flow(sandbox, processes[1], tmp_path)
+        doomed = make_flow(sandbox, processes[0], http=held)
+        survivor = make_flow(sandbox, processes[1])
         await authorize(survivor)
         before = await processes[1].fetch(
             "SELECT access_token, refresh_token, version FROM oauth_tokens"
@@ -150,7 +147,7 @@ async def test_a_worker_killed_inside_a_refresh_releases_the_lock_and_leaves_the
     processes: tuple[Database, Database],
     tmp_path: Path,
 ) -> None:
-    flow = make_flow(sandbox, processes[0], tmp_path)
+    flow = make_flow(sandbox, processes[0])
     await authorize(flow)
     old = await flow.tokens.get(OWNER)
     assert old is not None
