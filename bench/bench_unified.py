@@ -16,6 +16,7 @@ from pathlib import Path
 
 from connector_front.embedded import EmbeddedSandbox, connect_owner
 from connector_front.field_mapping import FieldMapping
+from connector_front.mappers.base import FrontItem
 from connector_front.mappers.generic_contact import ContactMapper
 from connector_front.records import build_record
 from connector_front.sandbox import SandboxConfig
@@ -39,7 +40,7 @@ def bench_mapping(n: int) -> dict[str, float]:
     mapper, mapping = ContactMapper(), FieldMapping(MAPPING)
     started = time.perf_counter()
     for _ in range(n):
-        build_record(mapper, FRONT_CONTACT, mapping)
+        build_record(mapper, FrontItem(FRONT_CONTACT), mapping)
     elapsed = time.perf_counter() - started
     return {"records": n, "seconds": round(elapsed, 3), "records_per_s": round(n / elapsed)}
 
