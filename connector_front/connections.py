@@ -6,10 +6,9 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from connector_front.store import Database, database_of
+from connector_front.store import Database
 
 
 @dataclass(frozen=True)
@@ -27,9 +26,9 @@ class ConnectionStore:
     """The ``connections`` table: owner -> operations, company, last permission check."""
 
     def __init__(
-        self, database: Database | str | Path, *, clock: Callable[[], float] = time.time
+        self, database: Database, *, clock: Callable[[], float] = time.time
     ) -> None:
-        self._db, self._owned = database_of(database)
+        self._db = database
         self._clock = clock
 
     async def put(self, owner_id: str, operations: Sequence[str]) -> ConnectionInfo:
@@ -76,11 +75,6 @@ class ConnectionStore:
     async def delete(self, owner_id: str) -> bool:
         """Forget the owner's connection; answers whether there was one."""
         return await self._db.execute("DELETE FROM connections WHERE owner_id = ?", (owner_id,)) > 0
-
-    async def aclose(self) -> None:
-        """Close the database if this store opened it (a shared one is its owner's to close)."""
-        if self._owned:
-            await self._db.close()
 
     def __repr__(self) -> str:
         return f"ConnectionStore({self._db!r})"

@@ -6,11 +6,10 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from connector_front.errors import OAuthStateError
-from connector_front.store import Database, database_of
+from connector_front.store import Database
 
 DEFAULT_STATE_TTL = 600.0
 _KEEP_USED_FOR = 86400.0
@@ -58,12 +57,12 @@ class DatabaseStateStore:
 
     def __init__(
         self,
-        database: Database | str | Path,
+        database: Database,
         *,
         ttl: float = DEFAULT_STATE_TTL,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._db, self._owned = database_of(database)
+        self._db = database
         self._ttl = ttl
         self._clock = clock
 
@@ -110,11 +109,6 @@ class DatabaseStateStore:
         if rows[0][0] is not None:
             raise OAuthStateError(_REUSED, reason="reused")
         raise OAuthStateError(_expired(self._ttl), reason="expired")
-
-    async def aclose(self) -> None:
-        """Close the database if this store opened it (a shared one is its owner's to close)."""
-        if self._owned:
-            await self._db.close()
 
     def __repr__(self) -> str:
         return f"DatabaseStateStore({self._db!r}, ttl={self._ttl:g})"

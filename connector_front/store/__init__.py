@@ -1,7 +1,7 @@
 """One store layer for every concern: SQLite by default, PostgreSQL for several workers."""
 
 from connector_front.store.database import Database, Executor, parse_database
-from connector_front.store.lazy import LazyDatabase, database_of
+from connector_front.store.lazy import LazyDatabase
 from connector_front.store.migrations import MIGRATIONS, migrate
 from connector_front.store.open import open_database
 
@@ -10,7 +10,6 @@ __all__ = [
     "Database",
     "Executor",
     "LazyDatabase",
-    "database_of",
     "migrate",
     "open_database",
     "parse_database",

@@ -10,7 +10,6 @@ import asyncio
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from connector_front.store.database import Database, Dialect, Executor, Row, parse_database
@@ -76,10 +75,3 @@ class LazyDatabase:
     def __repr__(self) -> str:
         return f"LazyDatabase({self._database!r})" if self._database else "LazyDatabase(unopened)"
 
-
-def database_of(where: Database | str | Path) -> tuple[Database, bool]:
-    """The database a store works on: ``where`` itself, or one opened lazily from a setting or
-    path. The flag says whether the store made it (and so closes it)."""
-    if isinstance(where, str | Path):
-        return LazyDatabase(str(where)), True
-    return where, False

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from connector_front.auth.state import DatabaseStateStore
+from connector_front.store import LazyDatabase
 from tests.conftest import Host, HostFactory
 
 KEY = "connect-test-key"
@@ -276,14 +277,15 @@ def test_an_older_state_table_gains_the_origin_column(tmp_path: Path) -> None:
             "CREATE TABLE oauth_states (state_hash TEXT PRIMARY KEY, owner_id TEXT NOT NULL,"
             " expires_at REAL NOT NULL, used_at REAL)"
         )
-    store = DatabaseStateStore(path)
+    database = LazyDatabase(str(path))
+    store = DatabaseStateStore(database)
 
     async def run() -> tuple[str | None, str]:
         try:
             state = await store.issue("o", '{"page": "connect"}')
             return await store.origin(state), await store.consume(state)
         finally:
-            await store.aclose()
+            await database.close()
 
     assert asyncio.run(run()) == ('{"page": "connect"}', "o")
 

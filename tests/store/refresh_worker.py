@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from pathlib import Path
 
 import httpx
 
@@ -22,7 +21,7 @@ from connector_front.auth import (
     TokenCipher,
     TokenManager,
 )
-from connector_front.store import open_database
+from connector_front.store import LazyDatabase, open_database
 
 
 async def main() -> None:
@@ -40,7 +39,7 @@ async def main() -> None:
         redirect_uri="http://127.0.0.1:9/cb",
     )
     tokens = DatabaseTokenStore(db, cipher=TokenCipher([env["WORKER_KEY"]]))
-    states = DatabaseStateStore(Path(env["WORKER_STATES"]))
+    states = DatabaseStateStore(LazyDatabase(env["WORKER_STATES"]))
     async with httpx.AsyncClient(event_hooks={"request": [hold]}) as http:
         flow = OAuthFlow(settings, tokens, states, http=http)
         manager = TokenManager(env["WORKER_OWNER"], flow, tokens)

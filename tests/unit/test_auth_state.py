@@ -9,6 +9,7 @@ import pytest
 
 from connector_front.auth import DatabaseStateStore, MemoryStateStore, OAuthStateError, StateStore
 from connector_front.errors import InvalidInputError
+from connector_front.store import LazyDatabase
 
 
 class Clock:
@@ -31,9 +32,9 @@ async def store(
     if request.param == "memory":
         yield MemoryStateStore(ttl=600, clock=clock)
         return
-    sqlite = DatabaseStateStore(tmp_path / "s.sqlite3", ttl=600, clock=clock)
-    yield sqlite
-    await sqlite.aclose()
+    database = LazyDatabase(str(tmp_path / "s.sqlite3"))
+    yield DatabaseStateStore(database, ttl=600, clock=clock)
+    await database.close()
 
 
 async def test_state_consumed_once(store: StateStore) -> None:
@@ -60,10 +61,10 @@ async def test_expired_state_refused(store: StateStore, clock: Clock) -> None:
 
 async def test_sqlite_state_keeps_only_a_hash_and_survives_reopen(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
-    store = DatabaseStateStore(path)
-    state = await store.issue("owner-9")
-    await store.aclose()
+    database = LazyDatabase(str(path))
+    state = await DatabaseStateStore(database).issue("owner-9")
+    await database.close()
     assert state.encode() not in path.read_bytes()
-    reopened = DatabaseStateStore(path)
-    assert await reopened.consume(state) == "owner-9"
-    await reopened.aclose()
+    reopened = LazyDatabase(str(path))
+    assert await DatabaseStateStore(reopened).consume(state) == "owner-9"
+    await reopened.close()
