@@ -8,7 +8,7 @@ the file: SQLite's own write lock serializes their transactions.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +102,7 @@ class SQLiteDatabase:
                 raise
             await conn.execute("COMMIT")
 
-    def locked(self, name: str) -> Any:
+    def locked(self, name: str) -> AbstractAsyncContextManager[Executor]:
         """SQLite has one write lock per file: a write transaction holds every name at once."""
         return self.transaction()
 
