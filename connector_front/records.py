@@ -17,13 +17,16 @@ from connector_front.models.record import Record, RecordWarning, from_front_time
 def build_record(
     mapper: Mapper, item: FrontItem, mapping: FieldMapping, *, raw: bool = False
 ) -> Record:
-    """One unified record. A value that fails validation is nulled and reported in ``warnings``."""
+    """One unified record. A value that fails validation is nulled and reported in ``warnings``.
+
+    The fields are validated once, into the model's JSON form (a second pass only when a
+    value was dropped); custom fields a mapping names are passed on as Front sent them.
+    """
     unified = mapper.to_unified(item)
-    mapped = mapping.read(mapper.model, unified.custom_fields)
-    known = set(mapper.fields_model.model_fields)
-    standard = {**unified.fields, **{k: v for k, v in mapped.items() if k in known}}
-    fields, warnings = _validated(mapper, standard)
-    fields.update({k: v for k, v in mapped.items() if k not in known})
+    standard, custom = _with_mapping(mapper, unified.fields, unified.custom_fields, mapping)
+    fields, warnings = _validated(mapper.fields_model, standard)
+    if custom:
+        fields.update(custom)
     return Record(
         model=mapper.model,
         id=unified.id,
@@ -35,13 +38,32 @@ def build_record(
     )
 
 
+def _with_mapping(
+    mapper: Mapper,
+    fields: dict[str, Any],
+    custom_fields: Mapping[str, Any],
+    mapping: FieldMapping,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the standard fields, mapped ones that fill a standard field included; the mapped
+    custom keys the model does not have)."""
+    if not mapping.for_model(mapper.model):
+        return fields, {}
+    mapped = mapping.read(mapper.model, custom_fields)
+    known = mapper.fields_model.model_fields
+    standard = {**fields, **{k: v for k, v in mapped.items() if k in known}}
+    return standard, {k: v for k, v in mapped.items() if k not in known}
+
+
 def _validated(
-    mapper: Mapper, fields: dict[str, Any]
+    model: type[UnifiedFields], fields: dict[str, Any]
 ) -> tuple[dict[str, Any], list[RecordWarning]]:
+    """The fields in JSON form, validated by ``model``; a failing value is nulled and a
+    warning says why. A failure on a missing or null value is the mapper's bug: raised."""
+    validator, serializer = model.__pydantic_validator__, model.__pydantic_serializer__
     warnings: list[RecordWarning] = []
     for _ in range(len(fields) + 1):
         try:
-            model = mapper.fields_model.model_validate(fields)
+            validated = validator.validate_python(fields)
         except ValidationError as exc:
             for error in exc.errors():
                 name = str(error["loc"][0]) if error["loc"] else ""
@@ -52,7 +74,8 @@ def _validated(
                 )
                 fields = {**fields, name: None}
             continue
-        return model.model_dump(mode="json"), warnings
+        dumped: dict[str, Any] = serializer.to_python(validated, mode="json")
+        return dumped, warnings
     raise AssertionError("unreachable: every failing field is nulled once")
 
 
