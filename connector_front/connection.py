@@ -11,7 +11,8 @@ from __future__ import annotations
 import builtins
 import logging
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import aclosing
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -27,12 +28,20 @@ from connector_front.errors import (
 )
 from connector_front.guard import GuardedApi
 from connector_front.health import iso, token_health
-from connector_front.mappers.base import EVENTS, FrontApi, FrontItem, FrontJSON, ListQuery, Mapper
+from connector_front.mappers.base import (
+    EVENTS,
+    FrontApi,
+    FrontItem,
+    FrontJSON,
+    ListQuery,
+    MappedList,
+    Mapper,
+)
 from connector_front.mappers.custom_field_definitions import to_definition
 from connector_front.mappers.events import front_event_pages
 from connector_front.models.custom_field import CustomFieldDefinition
 from connector_front.models.record import Record, RecordPage
-from connector_front.paging import all_results
+from connector_front.paging import all_results, follow
 from connector_front.proxy import check_proxy_grant, check_proxy_path, forwardable_headers
 from connector_front.proxy_links import relinked_response
 from connector_front.records import build_record, parse_write
@@ -257,18 +266,48 @@ class Resources:
         filters: Mapping[str, str] | None = None,
         raw: bool = False,
     ) -> RecordPage:
+        """One page: the first, or the one at ``cursor`` (a page's ``next``)."""
         await self._enter("list")
+        query = self._query(limit, cursor, filters)
+        return self._page(await self._mapper.list(self._guard("list"), query), raw)
+
+    async def pages(
+        self,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+        filters: Mapping[str, str] | None = None,
+        raw: bool = False,
+    ) -> AsyncIterator[RecordPage]:
+        """Every page from ``cursor`` (or the first) to the last, as one operation: the grant
+        is read once for the whole listing. Each page's ``next`` resumes after it."""
+        await self._enter("list")
+        query, api = self._query(limit, cursor, filters), self._guard("list")
+        listing = follow(
+            lambda at: self._mapper.list(api, replace(query, cursor=at)),
+            lambda listed: listed.next_cursor,
+            where=f"{self.model}::list",
+            start=query.cursor,
+        )
+        async with aclosing(listing):
+            async for listed in listing:
+                yield self._page(listed, raw)
+
+    def _query(
+        self, limit: int | None, cursor: str | None, filters: Mapping[str, str] | None
+    ) -> ListQuery:
         if limit is not None and not 1 <= limit <= MAX_LIMIT:
             raise InvalidInputError(
                 f"limit must be between 1 and {MAX_LIMIT} (Front's page size), got {limit}",
                 fields=["limit"],
             )
-        cursors = self._ctx.cursors
-        query = ListQuery(limit, cursors.decode(self.model, cursor), dict(filters or {}))
-        listed = await self._mapper.list(self._guard("list"), query)
+        decoded = self._ctx.cursors.decode(self.model, cursor)
+        return ListQuery(limit, decoded, dict(filters or {}))
+
+    def _page(self, listed: MappedList, raw: bool) -> RecordPage:
         return RecordPage(
             data=[self._record(item, raw) for item in listed.items],
-            next=cursors.encode(self.model, listed.next_cursor),
+            next=self._ctx.cursors.encode(self.model, listed.next_cursor),
         )
 
     async def retrieve(self, record_id: str, *, raw: bool = False) -> Record:

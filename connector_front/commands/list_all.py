@@ -10,8 +10,6 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from connector_front.paging import follow
-
 
 async def walk_all(
     resources: Any,
@@ -49,13 +47,7 @@ async def _pages(
     report: Any,
 ) -> int:
     records = pages = 0
-    listing = follow(
-        lambda at: resources.list(limit=limit, cursor=at, filters=filters, raw=raw),
-        lambda page: page.next,
-        where=f"{resources.model}::list",
-        start=cursor,
-    )
-    async for page in listing:
+    async for page in resources.pages(limit=limit, cursor=cursor, filters=filters, raw=raw):
         for record in page.data:
             stream.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
         stream.flush()

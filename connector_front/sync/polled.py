@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from connector_front.mappers.base import ChangeFeed
 from connector_front.models.event import Trigger, UnifiedEvent, idempotency_key
 from connector_front.models.record import Record
-from connector_front.paging import follow
 from connector_front.sync.context import SyncContext
 from connector_front.sync.fingerprint import Fingerprint, content_of, updated_stamp
 from connector_front.sync.report import FeedReport
@@ -122,12 +121,7 @@ async def _list(
     """Every page of the listing, as model::events; an error here aborts the whole pass."""
     resources = ctx.connector.connection(owner_id).watch(model)
     seen: dict[str, Record] = {}
-    listing = follow(
-        lambda cursor: resources.list(limit=PAGE_SIZE, cursor=cursor, filters=filters),
-        lambda page: page.next,
-        where=f"{model}::list",
-    )
-    async for page in listing:
+    async for page in resources.pages(limit=PAGE_SIZE, filters=filters):
         report.pages += 1
         seen.update((record.id, record) for record in page.data)
         report.records = len(seen)
