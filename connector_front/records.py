@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -27,15 +28,26 @@ def build_record(
     fields, warnings = _validated(mapper.fields_model, standard)
     if custom:
         fields.update(custom)
+    # Record(...) is validated in pydantic-core, which costs less than model_construct (pure
+    # Python); its fields dict is taken as it is (dict[str, Any]), not validated again.
     return Record(
         model=mapper.model,
         id=unified.id,
         fields=fields,
-        createdAt=from_front_timestamp(unified.created_at),
-        updatedAt=from_front_timestamp(unified.updated_at),
+        createdAt=_timestamp(unified.created_at, "createdAt", warnings),
+        updatedAt=_timestamp(unified.updated_at, "updatedAt", warnings),
         rawResource=dict(item.front) if raw else None,
         warnings=warnings or None,
     )
+
+
+def _timestamp(value: Any, name: str, warnings: list[RecordWarning]) -> datetime | None:
+    """Front's time, or null and a warning when Front sent something that is not one."""
+    stamp = from_front_timestamp(value)
+    if stamp is None and value is not None:
+        message = f"Front value dropped: {value!r} is not a time in seconds since the epoch"
+        warnings.append(RecordWarning(field=name, message=message))
+    return stamp
 
 
 def _with_mapping(

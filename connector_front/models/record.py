@@ -58,7 +58,11 @@ class RecordPage(BaseModel):
 
 
 def from_front_timestamp(value: object) -> datetime | None:
-    """Front timestamps are float seconds since the epoch; unified ones are UTC datetimes."""
+    """Front timestamps are float seconds since the epoch; unified ones are UTC datetimes.
+    None for anything else, and for a number no date can hold (NaN, out of range)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return datetime.fromtimestamp(float(value), tz=UTC)
+    try:
+        return datetime.fromtimestamp(float(value), tz=UTC)
+    except (OverflowError, ValueError, OSError):
+        return None

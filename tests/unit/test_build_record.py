@@ -97,6 +97,7 @@ def test_raw_resource_is_a_copy() -> None:
     front = {"id": "crd_1", "name": "Ada King", "handles": []}
     record = build_record(ContactMapper(), FrontItem(front), FieldMapping(), raw=True)
     assert record.rawResource == front and record.rawResource is not front
+    assert record.createdAt is None and record.warnings is None  # absent: null, no warning
 
 
 class _UnknownFieldMapper(ContactMapper):
@@ -150,3 +151,16 @@ def test_a_bad_value_costs_one_more_validation_only(counting: CountingContactMap
     assert record.warnings is not None
     assert [w.field for w in record.warnings] == ["email", "phoneNumber"]
     assert CountingContactFields.validations == 2
+
+
+@pytest.mark.parametrize(
+    "stamp", [1e20, -1e15, 10**30, float("nan"), float("inf"), True, "1700000000"]
+)
+def test_a_timestamp_no_date_can_hold_is_null_not_a_crash(stamp: Any) -> None:
+    front = {**ACCOUNT, "created_at": stamp, "updated_at": stamp}
+    record = build_record(CompanyMapper(), FrontItem(front), FieldMapping())
+    assert record.createdAt is None and record.updatedAt is None
+    assert record.fields["name"] == "Navy Yard"
+    assert record.warnings is not None
+    assert [w.field for w in record.warnings] == ["createdAt", "updatedAt"]
+    assert repr(stamp) in record.warnings[0].message
