@@ -28,23 +28,31 @@ def build_record(
     fields, warnings = _validated(mapper.fields_model, standard)
     if custom:
         fields.update(custom)
+    created = _timestamp(unified.created_at, "createdAt", warnings)
+    updated = _timestamp(unified.updated_at, "updatedAt", warnings)
+    optional: dict[str, Any] = {}  # only what is set: fewer keys, less to validate
+    if raw:
+        optional["rawResource"] = dict(item.front)
+    if warnings:
+        optional["warnings"] = warnings
     # Record(...) is validated in pydantic-core, which costs less than model_construct (pure
     # Python); its fields dict is taken as it is (dict[str, Any]), not validated again.
     return Record(
         model=mapper.model,
         id=unified.id,
         fields=fields,
-        createdAt=_timestamp(unified.created_at, "createdAt", warnings),
-        updatedAt=_timestamp(unified.updated_at, "updatedAt", warnings),
-        rawResource=dict(item.front) if raw else None,
-        warnings=warnings or None,
+        createdAt=created,
+        updatedAt=updated,
+        **optional,
     )
 
 
 def _timestamp(value: Any, name: str, warnings: list[RecordWarning]) -> datetime | None:
     """Front's time, or null and a warning when Front sent something that is not one."""
+    if value is None:
+        return None
     stamp = from_front_timestamp(value)
-    if stamp is None and value is not None:
+    if stamp is None:
         message = f"Front value dropped: {value!r} is not a time in seconds since the epoch"
         warnings.append(RecordWarning(field=name, message=message))
     return stamp

@@ -57,12 +57,15 @@ class RecordPage(BaseModel):
         return {"object": "list", "data": [r.to_json() for r in self.data], "next": self.next}
 
 
+_JSON_NUMBERS = (float, int)
+
+
 def from_front_timestamp(value: object) -> datetime | None:
     """Front timestamps are float seconds since the epoch; unified ones are UTC datetimes.
-    None for anything else, and for a number no date can hold (NaN, out of range)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    None for anything else (a bool too), and for a number no date can hold (NaN, out of range)."""
+    if type(value) not in _JSON_NUMBERS:
         return None
     try:
-        return datetime.fromtimestamp(float(value), tz=UTC)
+        return datetime.fromtimestamp(value, tz=UTC)  # type: ignore[arg-type]
     except (OverflowError, ValueError, OSError):
         return None
