@@ -1,7 +1,8 @@
 """The outermost ASGI layer: journal, faults and rate limiting before any route runs.
 
 Admin routes (`/_sandbox/...`) pass straight through; OAuth routes get faults
-but no rate limit; every Front API answer carries the `x-ratelimit-*` headers.
+but no rate limit; every Front API answer carries the `x-ratelimit-*` headers of the
+company's budget (shared by all of its tokens, as Front counts per company).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .faults import Fault
 from .journal import RequestEntry
 from .ratelimit import Verdict
 from .state import SandboxState
-from .tokens import digest
+from .tokens import AccessCheck, digest
 
 ADMIN_PREFIX = "/_sandbox"
 OAUTH_PREFIX = "/oauth/"
@@ -68,12 +69,23 @@ class Gateway:
 
     def _count(self, token: str | None, counted: bool) -> Verdict:
         state = self.state
-        key = digest(token) if token else "anonymous"
         with state.lock:
+            key = self._budget_key(token)
             limit, window = state.config.effective_rate_limit, state.config.rate_window
             if counted:
                 return state.limiter.hit(key, limit, window, state.now())
             return state.limiter.peek(key, limit, window, state.now())
+
+    def _budget_key(self, token: str | None) -> str:
+        """Front counts requests per company: every token the sandbox issued or knows shares
+        the company's budget; an unknown token (answered 401) gets a bucket of its own."""
+        state = self.state
+        if token is None:
+            return "anonymous"
+        known = token in state.config.api_tokens
+        if known or state.tokens.check_access(token, state.now()) is not AccessCheck.UNKNOWN:
+            return f"company:{state.db.company.id}"
+        return f"token:{digest(token)}"
 
     async def _fault_answer(
         self, fault: Fault, extra: dict[str, str], scope: Scope, receive: Receive, send: Send
