@@ -26,6 +26,7 @@ from connector_front.permissions import PermissionReport, check_permissions
 from connector_front.registry import ModelRegistry, load_mapper
 from connector_front.settings import ConnectorSettings
 from connector_front.store import LazyDatabase
+from connector_front.store.pacing import DatabasePacingState, MemoryPacingState, PacingState
 from connector_front.sync import Progress, SyncEngine, SyncReport
 from connector_front.webhooks import DeliveryQueue, WebhookIntake
 
@@ -59,7 +60,19 @@ class FrontConnector:
         self.tokens = DatabaseTokenStore(self.database, cipher=self._token_cipher())
         self.states = DatabaseStateStore(self.database)
         self.connections = ConnectionStore(self.database)
-        self.clients = FrontClients(self.settings, self.tokens, self.states)
+        self.pacing: PacingState = (
+            DatabasePacingState(self.database)
+            if self.settings.pacing == "shared"
+            else MemoryPacingState()
+        )
+        """Rate-limit budgets by Front company: in the database, every worker shares them."""
+        self.clients = FrontClients(
+            self.settings,
+            self.tokens,
+            self.states,
+            pacing=self.pacing,
+            company_of=self._company_of,
+        )
         self.event_log = EventLog(self.database, outbox=self.settings.events_url is not None)
         self.event_builder = EventBuilder(self.event_log, self.connection)
         self.deliveries = DeliveryQueue(self.database, lease=self.settings.claim_lease)
@@ -83,6 +96,11 @@ class FrontConnector:
         """Add a custom unified model served by the host's own mapper."""
         self.registry.register(mapper)
         self._check_mapping()
+
+    async def _company_of(self, owner_id: str) -> str | None:
+        """The Front company of the owner's connection, once learnt (None before)."""
+        info = await self.connections.get(owner_id)
+        return None if info is None else info.company_id
 
     def connection(self, owner_id: str) -> Connection:
         """The owner's connection, handed the context it works with (it never calls back)."""

@@ -28,8 +28,6 @@ SAME_WINDOW = 0.1
 UNKNOWN_RESET_WAIT = 0.1
 """Pause when the budget is spent and the window's end is not known yet (answers in flight
 will tell it)."""
-KEY_RETRY = 60.0
-"""Seconds before asking ``key_of`` again after it did not know the key."""
 
 KeySource = Callable[[], Awaitable[str | None]]
 
@@ -139,7 +137,6 @@ class Pacer:
         self.state: PacingState = state if state is not None else MemoryPacingState()
         self.key = key
         self._key_of = key_of
-        self._key_asked = -math.inf
         self._pending: list[Observation] = []
         self.view = self.state.local(key) or Budget()
         """The budget as last seen (the live one when the state is in this process)."""
@@ -213,8 +210,7 @@ class Pacer:
         return wait, replace(budget)
 
     async def _current_key(self) -> str:
-        if self._key_of is not None and self._clock() >= self._key_asked + KEY_RETRY:
-            self._key_asked = self._clock()
+        if self._key_of is not None:  # asked until it knows (a connection just authorized)
             found = await self._key_of()
             if found:
                 self.key, self._key_of = found, None

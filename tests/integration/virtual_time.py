@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -60,6 +62,15 @@ class VirtualTime:
 
     def transport(self) -> httpx.AsyncBaseTransport:
         return _Counting(self)
+
+    @asynccontextmanager
+    async def busy(self) -> AsyncIterator[None]:
+        """Work (a database write) the clock must not move during, like a request."""
+        self.in_flight += 1
+        try:
+            yield
+        finally:
+            self.in_flight -= 1
 
 
 class _Counting(httpx.AsyncHTTPTransport):
