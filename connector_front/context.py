@@ -22,6 +22,7 @@ from connector_front.connections import ConnectionStore
 from connector_front.cursor import CursorCodec
 from connector_front.errors import AuthorizationRequiredError, ConfigurationError
 from connector_front.field_mapping import FieldMapping
+from connector_front.mappers.walks import WalkMemory
 from connector_front.registry import ModelRegistry
 from connector_front.settings import ConnectorSettings
 from connector_front.transport import FrontClient, RetryPolicy
@@ -30,9 +31,7 @@ from connector_front.transport import FrontClient, RetryPolicy
 class FrontClients:
     """The owners' Front clients and the OAuth flow they refresh tokens through."""
 
-    def __init__(
-        self, settings: ConnectorSettings, tokens: TokenStore, states: StateStore
-    ) -> None:
+    def __init__(self, settings: ConnectorSettings, tokens: TokenStore, states: StateStore) -> None:
         self.settings = settings
         self.tokens = tokens
         self.states = states
@@ -93,6 +92,8 @@ class OwnerContext:
     cursors: CursorCodec
     connections: ConnectionStore
     clients: FrontClients
+    walks: WalkMemory
+    """What listings remember between their pages (shared by every owner's context)."""
 
     @property
     def client(self) -> FrontClient:
