@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from connector_front.errors import InvalidInputError
 from connector_front.paging import all_results, one_page
@@ -36,12 +36,14 @@ _FOREIGN = "cursor is not a ticketIssue cursor; pass the 'next' value of the pre
 
 @dataclass(frozen=True)
 class WalkCursor:
-    """Where a walk stands: its notes' id, the inbox's position and id, Front's next link."""
+    """Where a walk stands: its notes' id, the inbox's position and id, Front's next link, and
+    how many pages came before (``step``)."""
 
     walk: str
     at: int
     inbox: str
     next: str | None = None
+    step: int = 0
 
     def encode(self) -> str:
         return PREFIX + json.dumps(asdict(self), separators=(",", ":"))
@@ -53,9 +55,29 @@ class WalkCursor:
             cursor = cls(**data) if isinstance(data, dict) else None
         except (ValueError, TypeError):
             cursor = None
-        if cursor is None or not isinstance(cursor.at, int) or cursor.at < 0:
+        if cursor is None or not all(
+            isinstance(n, int) and n >= 0 for n in (cursor.at, cursor.step)
+        ):
             raise InvalidInputError(_FOREIGN, fields=["cursor"])
         return cursor
+
+
+@dataclass
+class WalkNotes:
+    """What this process saw of a walk: the inbox order, each conversation it listed (with the
+    step of its page) and the steps it served. Pages served elsewhere leave a gap in
+    ``served``; the notes are then not trusted (a replayed page is: what it listed later is
+    ignored)."""
+
+    inboxes: list[str]
+    listed: dict[str, int] = field(default_factory=dict)
+    served: set[int] = field(default_factory=set)
+
+    def knows_all_before(self, step: int) -> bool:
+        return all(earlier in self.served for earlier in range(step))
+
+    def listed_before(self, conversation: FrontJSON, step: int) -> bool:
+        return self.listed.get(str(conversation["id"]), step) < step
 
 
 class InboxOrder:
@@ -88,36 +110,42 @@ async def conversation_inboxes(api: FrontApi, conversation: FrontJSON) -> list[F
 async def walk_inboxes(api: FrontApi, query: ListQuery) -> MappedList:
     """One page of the walk: Front's next page of the current inbox, or the next inbox's first."""
     walks = query.walks
+    notes: WalkNotes | None
     if query.cursor is None:
-        order = await InboxOrder(api).ids()
-        walk_id, notes = walks.start() if walks is not None else ("", None)
-        listed: set[str] | None = set()
-        if notes is not None:
-            notes.update(inboxes=order, listed=listed)
-        if not order:
+        notes = WalkNotes(await InboxOrder(api).ids())
+        walk_id = ""
+        if walks is not None:
+            walk_id, kept = walks.start()
+            kept["notes"] = notes
+        if not notes.inboxes:
             return MappedList(items=[], next_cursor=None)
-        at = WalkCursor(walk_id, 0, order[0])
+        at = WalkCursor(walk_id, 0, notes.inboxes[0])
     else:
         at = WalkCursor.decode(query.cursor)
-        notes = walks.find(at.walk) if walks is not None and at.walk else None
-        order = notes["inboxes"] if notes else await InboxOrder(api).ids()
-        listed = notes["listed"] if notes else None
+        remembered = walks.find(at.walk) if walks is not None and at.walk else None
+        notes = remembered.get("notes") if remembered else None
+        if notes is not None and not notes.knows_all_before(at.step):
+            notes = None
+    order = notes.inboxes if notes is not None else await InboxOrder(api).ids()
     k = at.at if at.at < len(order) and order[at.at] == at.inbox else _moved(order, at)
     if k is None:
         return MappedList(items=[], next_cursor=None)
     inbox = order[k]
     path = f"/inboxes/{path_id(inbox, model='ticketIssue')}/conversations"
-    page = await one_page(api, path, params=list_params(query), next_url=at.next)
+    next_url = at.next if inbox == at.inbox else None  # a gone inbox's link leads nowhere
+    page = await one_page(api, path, params=list_params(query), next_url=next_url)
     found = page.results
     if k > 0:
-        found = await _first_listed_here(api, found, order, k, listed)
-    if listed is not None and k + 1 < len(order):
-        listed.update(str(conversation["id"]) for conversation in found)
+        found = await _first_listed_here(api, found, order, k, notes, at.step)
+    if notes is not None:
+        notes.served.add(at.step)
+        notes.listed.update((str(conversation["id"]), at.step) for conversation in found)
     items = [FrontItem(conversation, {"inboxes": [{"id": inbox}]}) for conversation in found]
+    step = at.step + 1
     if page.next_url:
-        following: WalkCursor | None = WalkCursor(at.walk, k, inbox, page.next_url)
+        following: WalkCursor | None = WalkCursor(at.walk, k, inbox, page.next_url, step)
     elif k + 1 < len(order):
-        following = WalkCursor(at.walk, k + 1, order[k + 1])
+        following = WalkCursor(at.walk, k + 1, order[k + 1], None, step)
     else:
         following = None
     return MappedList(items=items, next_cursor=following.encode() if following else None)
@@ -131,11 +159,17 @@ def _moved(order: list[str], at: WalkCursor) -> int | None:
 
 
 async def _first_listed_here(
-    api: FrontApi, found: list[FrontJSON], order: list[str], k: int, listed: set[str] | None
+    api: FrontApi,
+    found: list[FrontJSON],
+    order: list[str],
+    k: int,
+    notes: WalkNotes | None,
+    step: int,
 ) -> list[FrontJSON]:
-    """The conversations of inbox ``order[k]`` not listed under an earlier inbox."""
-    if listed is not None:
-        return [c for c in found if str(c["id"]) not in listed]
+    """The conversations of inbox ``order[k]`` not listed under an earlier inbox: by the
+    walk's notes, else by asking Front for each one's inboxes."""
+    if notes is not None:
+        return [c for c in found if not notes.listed_before(c, step)]
     inboxes = InboxOrder(api, order)
     firsts = await with_related(found, lambda c: _project_id(api, inboxes, c))
     return [c for c, first in zip(found, firsts, strict=True) if first == order[k]]

@@ -12,6 +12,8 @@ import pytest
 
 from connector_front.connection import Resources
 from connector_front.embedded import EmbeddedSandbox
+from connector_front.errors import InvalidInputError
+from connector_front.mappers.inbox_walk import WalkCursor
 from connector_front.mappers.walks import WalkMemory
 from connector_front.sandbox import SandboxServer
 from connector_front.sandbox.database import Database
@@ -219,3 +221,36 @@ async def test_a_tag_filter_resolves_the_tag_on_the_first_page_only(
     records = await list_all(issues, {"tag": tag.name}, limit=3, omit=["project"])
     assert len(records) >= 10
     assert front_requests(sandbox).count("GET /tags") == 1
+
+
+@pytest.mark.parametrize("case", ["served elsewhere", "replayed"])
+async def test_a_walk_served_partly_elsewhere_or_replayed_lists_each_issue_once(
+    embedded: EmbeddedSandbox, sandbox: SandboxServer, case: str
+) -> None:
+    """Notes with a gap (a page another process served) are not trusted; a replayed page
+    (a client retrying a cursor) lists again what it listed the first time."""
+    expected, _ = seeded(sandbox, "ticketIssue")
+    assert embedded.connector is not None
+    ours = embedded.connector.walks
+    records: list[Any] = []
+    cursor, step = None, 0
+    while True:
+        elsewhere = case == "served elsewhere" and step == 4
+        embedded.connector.walks = WalkMemory() if elsewhere else ours
+        issues = connection_resources(embedded, "ticketIssue")
+        if case == "replayed" and step == 5:  # only the second answer counts
+            await issues.list(cursor=cursor, limit=40)
+        page = await issues.list(cursor=cursor, limit=40)
+        records += page.data
+        step += 1
+        if page.next is None:
+            break
+        cursor = page.next
+    assert step > 6
+    assert sorted(r.id for r in records) == sorted(expected)
+
+
+def test_a_foreign_walk_cursor_is_refused() -> None:
+    for wrong in ("inboxes:{", "inboxes:[]", 'inboxes:{"walk": "", "at": -1, "inbox": "x"}', "x"):
+        with pytest.raises(InvalidInputError, match="not a ticketIssue cursor"):
+            WalkCursor.decode(wrong)
