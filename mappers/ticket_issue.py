@@ -126,10 +126,7 @@ class IssueMapper(CollectionMapper):
         if project:
             path = f"/inboxes/{path_id(project, model=self.model)}/conversations"
             page = await one_page(api, path, params=list_params(query), next_url=query.cursor)
-            in_it = [{"id": project}]
-            return MappedList(
-                [FrontItem(c, {"inboxes": in_it}) for c in page.results], page.next_url
-            )
+            return MappedList(items=in_inbox(page.results, project), next_cursor=page.next_url)
         if "project" in query.omit:
             params = list_params(query)
             page = await one_page(api, self.collection, params=params, next_url=query.cursor)
@@ -148,9 +145,7 @@ class IssueMapper(CollectionMapper):
         found = [cnv for cnv in page.results if not wanted or unified_status(cnv) == wanted]
         project = query.filters.get("project")
         if project:
-            return MappedList(
-                [FrontItem(c, {"inboxes": [{"id": project}]}) for c in found], page.next_url
-            )
+            return MappedList(items=in_inbox(found, project), next_cursor=page.next_url)
         if "project" in query.omit:
             return MappedList(items=items(found), next_cursor=page.next_url)
         order = InboxOrder(api)
