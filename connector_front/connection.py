@@ -30,6 +30,7 @@ from connector_front.health import iso, token_health
 from connector_front.mappers.base import EVENTS, FrontApi, FrontItem, FrontJSON, ListQuery, Mapper
 from connector_front.mappers.custom_field_definitions import to_definition
 from connector_front.mappers.events import front_event_pages
+from connector_front.mappers.walks import OwnerWalks
 from connector_front.models.custom_field import CustomFieldDefinition
 from connector_front.models.record import Record, RecordPage
 from connector_front.paging import all_results
@@ -256,20 +257,44 @@ class Resources:
         cursor: str | None = None,
         filters: Mapping[str, str] | None = None,
         raw: bool = False,
+        omit: Iterable[str] = (),
     ) -> RecordPage:
+        """One page. ``omit`` names fields to leave out of the records: related ones
+        (ticketIssue ``project``, ticketProject ``members``) then cost no request."""
         await self._enter("list")
         if limit is not None and not 1 <= limit <= MAX_LIMIT:
             raise InvalidInputError(
                 f"limit must be between 1 and {MAX_LIMIT} (Front's page size), got {limit}",
                 fields=["limit"],
             )
-        cursors = self._ctx.cursors
-        query = ListQuery(limit, cursors.decode(self.model, cursor), dict(filters or {}))
-        listed = await self._mapper.list(self._guard("list"), query)
-        return RecordPage(
-            data=[self._record(item, raw) for item in listed.items],
-            next=cursors.encode(self.model, listed.next_cursor),
+        left_out = self._omitted(omit)
+        cursors, ctx = self._ctx.cursors, self._ctx
+        query = ListQuery(
+            limit,
+            cursors.decode(self.model, cursor),
+            dict(filters or {}),
+            omit=left_out,
+            walks=OwnerWalks(ctx.walks, ctx.owner_id),
         )
+        listed = await self._mapper.list(self._guard("list"), query)
+        records = [self._record(item, raw) for item in listed.items]
+        for record in records if left_out else ():
+            for name in left_out:
+                record.fields.pop(name, None)
+        return RecordPage(data=records, next=cursors.encode(self.model, listed.next_cursor))
+
+    def _omitted(self, omit: Iterable[str]) -> frozenset[str]:
+        """The fields to leave out; a name the model does not have is a 400."""
+        names = frozenset(omit)
+        known = set(self._mapper.fields_model.model_fields)
+        unknown = sorted(names - known)
+        if unknown:
+            raise InvalidInputError(
+                f"{self.model} has no field {', '.join(unknown)} to omit; its fields: "
+                f"{', '.join(sorted(known))}",
+                fields=[f"omit.{name}" for name in unknown],
+            )
+        return names
 
     async def retrieve(self, record_id: str, *, raw: bool = False) -> Record:
         await self._enter("retrieve", record_id=record_id)

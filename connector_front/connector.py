@@ -21,6 +21,7 @@ from connector_front.events.processor import DeliveryProcessor
 from connector_front.field_mapping import FieldMapping
 from connector_front.manifest import Manifest, build_manifest
 from connector_front.mappers.base import Mapper
+from connector_front.mappers.walks import WalkMemory
 from connector_front.models.event import EventPage, UnifiedEvent
 from connector_front.permissions import PermissionReport, check_permissions
 from connector_front.registry import ModelRegistry, load_mapper
@@ -73,6 +74,7 @@ class FrontConnector:
             pacing=self.pacing,
             company_of=self._company_of,
         )
+        self.walks = WalkMemory()
         self.event_log = EventLog(self.database, outbox=self.settings.events_url is not None)
         self.event_builder = EventBuilder(self.event_log, self.connection)
         self.deliveries = DeliveryQueue(self.database, lease=self.settings.claim_lease)
@@ -105,7 +107,7 @@ class FrontConnector:
     def connection(self, owner_id: str) -> Connection:
         """The owner's connection, handed the context it works with (it never calls back)."""
         shared = (self.settings, self.registry, self.field_mapping, self.cursors, self.connections)
-        return Connection(OwnerContext(owner_id, *shared, self.clients))
+        return Connection(OwnerContext(owner_id, *shared, self.clients, self.walks))
 
     async def complete_authorization(self, code: str, state: str) -> str:
         """Finish OAuth from the callback: consume the state, store tokens, learn the

@@ -23,6 +23,7 @@ from connector_front.connections import ConnectionStore
 from connector_front.cursor import CursorCodec
 from connector_front.errors import AuthorizationRequiredError, ConfigurationError
 from connector_front.field_mapping import FieldMapping
+from connector_front.mappers.walks import WalkMemory
 from connector_front.registry import ModelRegistry
 from connector_front.settings import ConnectorSettings
 from connector_front.store.pacing import MemoryPacingState, PacingState
@@ -128,6 +129,8 @@ class OwnerContext:
     cursors: CursorCodec
     connections: ConnectionStore
     clients: FrontClients
+    walks: WalkMemory
+    """What listings remember between their pages (shared by every owner's context)."""
 
     @property
     def client(self) -> FrontClient:

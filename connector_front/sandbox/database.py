@@ -66,6 +66,7 @@ class Database:
     api_author_ids: dict[str, str] = field(default_factory=dict)  # principal kind -> teammate
     clock: Callable[[], float] = time.time
     generated_contacts: int = 0
+    generated: dict[str, int] = field(default_factory=dict)  # kind -> how many seeded so far
     _counter: int = 0
 
     # ids -----------------------------------------------------------------
