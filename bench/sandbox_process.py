@@ -10,10 +10,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 
 import httpx
 
@@ -28,6 +29,11 @@ def connector_front_command() -> list[str]:
     if found is None:
         raise SystemExit("connector-front is not installed: run `make bench` (or pip install -e .)")
     return [found]
+
+
+def drain(stream: IO[str]) -> None:
+    """Read what a child prints from now on, in the background, so its pipe never fills."""
+    threading.Thread(target=stream.read, daemon=True).start()
 
 
 class SandboxProcess:
@@ -46,6 +52,8 @@ class SandboxProcess:
             self.args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
         )
         self._read_banner(self._process)
+        assert self._process.stdout is not None
+        drain(self._process.stdout)
         self._admin = httpx.Client(base_url=self.url, timeout=SEED_TIMEOUT)
         return self
 
