@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from figures import add_json_option, emit, machine, table
+from sandbox_process import SandboxProcess
 
 from connector_front.connector import FrontConnector
 from connector_front.settings import ConnectorSettings
-from figures import add_json_option, emit, machine, table
-from sandbox_process import SandboxProcess
 
 MODEL = "genericContact"
 OWNER = "bench"

@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
 from figures import add_json_option, emit, machine, table
 from sandbox_process import connector_front_command
 
