@@ -161,6 +161,7 @@ def main(argv: list[str] | None = None) -> None:
         if size != args.contacts:
             more, _ = measure_sandbox(size, 0, args)
             runs += more
+    runs.sort(key=lambda run: (run["collection"], run["size"]))  # clients keep their order
     result = {
         "benchmark": "clients",
         "machine": machine(),
