@@ -30,6 +30,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +175,7 @@ def main(argv: list[str] | None = None) -> None:
             "page_size": 100,
             "memory": "ru_maxrss of each client's own process",
             "dlt": "rest_api source, resource iterated directly (no pipeline, no destination)",
+            "versions": {name: version(name) for name in ("connector-front", "dlt", "httpx")},
         },
         "runs": runs,
         "mapping": costs,

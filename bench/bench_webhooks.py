@@ -1,10 +1,12 @@
 """Benchmark: webhook intake through the reference host at a fixed offered rate.
 
-    python bench/bench_webhooks.py --rate 200 --seconds 10 --json bench/results/webhooks.json
+    python bench/bench_webhooks.py --rate 100,200 --seconds 10 --json bench/results/webhooks.json
 
 Runs `connector-front serve --sandbox` in its own process and sends it signed application
 webhooks (HMAC-SHA256 over `timestamp:body`, as Front signs them) on an open-loop schedule:
-delivery i leaves at start + i / rate whether or not earlier ones were answered. Figures:
+delivery i leaves at start + i / rate whether or not earlier ones were answered. Each rate
+(`--rate` takes several) runs in turn on the same host, once the previous run's queue is empty.
+Figures, per rate:
 
   accepted_per_s  deliveries answered 200 (verified and stored) per second of sending
   latency_ms      p50 / p99 / max, from each delivery's scheduled time to its answer (a sender
@@ -44,12 +46,18 @@ COLUMNS = (
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rate", type=float, default=200.0, help="deliveries offered per second")
+    parser.add_argument(
+        "--rate", default="200", help="deliveries offered per second (several: comma-separated)"
+    )
     parser.add_argument("--seconds", type=float, default=10.0, help="how long to offer them")
     parser.add_argument("--connections", type=int, default=64, help="sender's connection pool")
     add_json_option(parser)
     args = parser.parse_args(argv)
-    if args.rate <= 0 or args.seconds <= 0:
+    try:
+        args.rates = [float(rate) for rate in args.rate.split(",") if rate.strip()]
+    except ValueError:
+        parser.error(f"--rate takes numbers, comma-separated, got {args.rate!r}")
+    if not args.rates or min(args.rates) <= 0 or args.seconds <= 0:
         parser.error("--rate and --seconds must be positive")
     return args
 
@@ -133,9 +141,12 @@ class HostProcess:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def offer(host: HostProcess, conversation: str, args: argparse.Namespace) -> dict[str, Any]:
-    """Send `rate * seconds` deliveries on schedule; answers latencies and counts."""
-    count = int(args.rate * args.seconds)
+async def offer(
+    host: HostProcess, conversation: str, rate: float, first: int, args: argparse.Namespace
+) -> dict[str, Any]:
+    """Send `rate * seconds` deliveries on schedule, event ids from `first` on; answers
+    latencies and counts."""
+    count = int(rate * args.seconds)
     latencies: list[float] = []
     errors: dict[str, int] = {}
     limits = httpx.Limits(max_connections=args.connections)
@@ -143,9 +154,9 @@ async def offer(host: HostProcess, conversation: str, args: argparse.Namespace) 
         started = time.perf_counter()
 
         async def send(n: int) -> None:
-            due = started + n / args.rate
+            due = started + n / rate
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            body = delivery(n, host.company, conversation)
+            body = delivery(first + n, host.company, conversation)
             try:
                 headers = signed(host.secret, body)
                 answer = await client.post("/webhooks/front", content=body, headers=headers)
@@ -180,36 +191,45 @@ def percentile(values: list[float], share: float) -> float | None:
     return statistics.quantiles(values, n=1000, method="inclusive")[int(share * 1000) - 1]
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
-    with HostProcess() as host:
-        issues = httpx.get(f"{host.url}/resources/ticketIssue", params={"limit": 1}).json()
-        conversation = issues["data"][0]["id"]
-        cpu_before, started = host.cpu_seconds(), time.perf_counter()
-        sent = asyncio.run(offer(host, conversation, args))
-        stats, settled_s = settle(host, started)
-        host_cpu = host.cpu_seconds() - cpu_before
-    latencies = sent["latencies"]
-    ms = [s * 1000 for s in latencies]
-    run = {
-        "offered_per_s": args.rate,
+def measure(host: HostProcess, conversation: str, rate: float, first: int, args: Any) -> Any:
+    """One run at `rate`: its figures, from the sender's measures and the host's counts."""
+    before: dict[str, Any] = httpx.get(f"{host.url}/webhooks/stats").json()
+    cpu_before, started = host.cpu_seconds(), time.perf_counter()
+    sent = asyncio.run(offer(host, conversation, rate, first, args))
+    stats, settled_s = settle(host, started)
+    processed = stats["deliveries"]["done"] - before["deliveries"]["done"]
+    ms = [seconds * 1000 for seconds in sent["latencies"]]
+    return {
+        "offered_per_s": rate,
         "seconds": args.seconds,
         "sent": sent["sent"],
-        "accepted": len(latencies),
+        "accepted": len(ms),
         "errors": sum(sent["errors"].values()),
         "error_kinds": sent["errors"],
-        "accepted_per_s": len(latencies) / sent["sending_s"],
+        "accepted_per_s": len(ms) / sent["sending_s"],
         "p50_ms": percentile(ms, 0.5),
         "p99_ms": percentile(ms, 0.99),
         "max_ms": max(ms) if ms else None,
-        "processed": stats["deliveries"]["done"],
-        "processed_per_s": stats["deliveries"]["done"] / settled_s,
+        "processed": processed,
+        "processed_per_s": processed / settled_s,
         "pending_after_s": stats["deliveries"]["pending"],
-        "events": stats["events"],
-        "host_cpu_s": host_cpu,
+        "events": stats["events"] - before["events"],
+        "host_cpu_s": host.cpu_seconds() - cpu_before,
     }
-    result = {"benchmark": "webhooks", "machine": machine(), "runs": [run]}
-    text = "webhook intake (signed application webhooks, open loop)\n\n" + table([run], COLUMNS)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    runs = []
+    with HostProcess() as host:
+        issues = httpx.get(f"{host.url}/resources/ticketIssue", params={"limit": 1}).json()
+        conversation = issues["data"][0]["id"]
+        first = 0
+        for rate in args.rates:
+            runs.append(measure(host, conversation, rate, first, args))
+            first += runs[-1]["sent"]  # every delivery has its own event id
+    result = {"benchmark": "webhooks", "machine": machine(), "runs": runs}
+    text = "webhook intake (signed application webhooks, open loop)\n\n" + table(runs, COLUMNS)
     emit(result, text, args.json)
 
 

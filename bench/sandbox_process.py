@@ -101,7 +101,9 @@ class SandboxProcess:
             return self._create_conversations(count)
         answer.raise_for_status()
         body: dict[str, Any] = answer.json()
-        return int(body.get("count", body.get("created", count)))
+        if "ids" in body and "count" not in body:
+            return len(body["ids"])
+        return int(body.get("count", count))
 
     def _create_conversations(self, count: int) -> int:
         """TEMPORARY FALLBACK, for a sandbox without `POST /_sandbox/seed/conversations`:
