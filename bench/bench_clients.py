@@ -133,9 +133,8 @@ def measure_sandbox(
     runs: list[dict[str, Any]] = []
     costs: list[dict[str, Any]] = []
     limit = args.rate_limit or None
-    with SandboxProcess() as sandbox, tempfile.TemporaryDirectory(prefix="bench-") as folder:
-        sandbox.seed("contacts", contacts)
-        sandbox.seed("conversations", conversations)
+    seeds = {"contacts": contacts, "conversations": conversations}
+    with SandboxProcess(seeds) as sandbox, tempfile.TemporaryDirectory(prefix="bench-") as folder:
         env = child_environment(folder, sandbox.token)
         collections = ["contacts"] + (["conversations"] if conversations else [])
         for collection in collections:

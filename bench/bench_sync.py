@@ -98,8 +98,11 @@ async def passes(sandbox: SandboxProcess, changes: int, folder: str) -> list[dic
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    with SandboxProcess() as sandbox, tempfile.TemporaryDirectory(prefix="bench-sync-") as folder:
-        sandbox.seed("contacts", args.contacts)
+    seeds = {"contacts": args.contacts}
+    with (
+        SandboxProcess(seeds) as sandbox,
+        tempfile.TemporaryDirectory(prefix="bench-sync-") as folder,
+    ):
         sandbox.configure(None, 60.0)
         runs = asyncio.run(passes(sandbox, args.changes, folder))
     for run in runs:

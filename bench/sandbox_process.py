@@ -36,12 +36,32 @@ def drain(stream: IO[str]) -> None:
     threading.Thread(target=stream.read, daemon=True).start()
 
 
-class SandboxProcess:
-    """`connector-front sandbox --port 0` until closed; answers its URL and API token."""
+def seed_flag_supported() -> bool:
+    """Whether `connector-front sandbox` takes `--seed KIND=N` (else: the admin API seeds)."""
+    done = subprocess.run(  # noqa: S603 (our own command, no shell)
+        [*connector_front_command(), "sandbox", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return "--seed" in done.stdout
 
-    def __init__(self, *extra: str, start_timeout: float = 60.0) -> None:
-        self.args = [*connector_front_command(), "sandbox", "--port", "0", *extra]
+
+class SandboxProcess:
+    """`connector-front sandbox --port 0` until closed; answers its URL and API token.
+
+    `seeds` (Front collection -> count) are seeded at start with `--seed KIND=N` where the
+    command takes it, else through the admin API once it runs.
+    """
+
+    def __init__(self, seeds: dict[str, int] | None = None, start_timeout: float = 60.0) -> None:
+        self.seeds = {kind: n for kind, n in (seeds or {}).items() if n > 0}
+        self.args = [*connector_front_command(), "sandbox", "--port", "0"]
         self.start_timeout = start_timeout
+        self._seed_at_start = bool(self.seeds) and seed_flag_supported()
+        if self._seed_at_start:
+            self.args += [f"--seed={kind}={n}" for kind, n in self.seeds.items()]
+            self.start_timeout += SEED_TIMEOUT
         self.url = ""
         self.token = ""
         self._process: subprocess.Popen[str] | None = None
@@ -55,6 +75,9 @@ class SandboxProcess:
         assert self._process.stdout is not None
         drain(self._process.stdout)
         self._admin = httpx.Client(base_url=self.url, timeout=SEED_TIMEOUT)
+        if not self._seed_at_start:
+            for kind, count in self.seeds.items():
+                self.seed(kind, count)
         return self
 
     def __exit__(
