@@ -51,7 +51,7 @@ def machine() -> dict[str, Any]:
     """The machine a run was measured on, and when (UTC)."""
     return {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpus": os.cpu_count(),
+        "cpus": len(os.sched_getaffinity(0)),  # what `nproc` prints
         "cpu_model": _cpu_model(),
         "memory_gib": _memory_gib(),
         "python": platform.python_version(),
