@@ -4,9 +4,10 @@ Run as a child process so its CPU time and peak memory are its own:
 
     BENCH_FRONT_TOKEN=sandbox-api-token python bench/clients.py CLIENT COLLECTION URL
 
-CLIENT is `connector`, `dlt` or `httpx`; COLLECTION is `contacts` or `conversations`. Prints one
-JSON object: records, client-side 429s, wall and CPU seconds of the walk, and ru_maxrss before
-and after it. Every client drops each record once counted, as a streaming consumer would.
+CLIENT is `connector`, `dlt` or `httpx`; COLLECTION is `contacts` or `conversations`. Prints
+one JSON object: records, the 429s the client saw (bare httpx only; null where a library
+retries inside), wall and CPU seconds of the walk, and ru_maxrss before and after it. Every
+client drops each record once counted, as a streaming consumer would.
 """
 
 from __future__ import annotations
@@ -28,12 +29,12 @@ PAGE = 100
 """Records per page, Front's maximum, for every client."""
 
 
-def walk_connector(url: str, token: str, collection: str) -> tuple[int, int]:
+def walk_connector(url: str, token: str, collection: str) -> tuple[int, int | None]:
     """The connector's public listing API: every page of the unified model, records dropped."""
     from connector_front.connector import FrontConnector
     from connector_front.settings import ConnectorSettings
 
-    async def walk(folder: str) -> tuple[int, int]:
+    async def walk(folder: str) -> tuple[int, int | None]:
         settings = ConnectorSettings(
             api_base=url, api_token=token, database=str(Path(folder) / "bench.sqlite3")
         )
@@ -49,13 +50,13 @@ def walk_connector(url: str, token: str, collection: str) -> tuple[int, int]:
                 cursor = page.next
         finally:
             await connector.aclose()
-        return records, 0  # the transport retries 429s itself; the sandbox counts them
+        return records, None  # the transport retries 429s inside; the sandbox counts them
 
     with tempfile.TemporaryDirectory(prefix="bench-connector-") as folder:
         return asyncio.run(walk(folder))
 
 
-def walk_dlt(url: str, token: str, collection: str) -> tuple[int, int]:
+def walk_dlt(url: str, token: str, collection: str) -> tuple[int, int | None]:
     """dlt's `rest_api` source, its resource iterated directly: no pipeline, no destination."""
     from dlt.sources.rest_api import rest_api_source
 
@@ -81,10 +82,10 @@ def walk_dlt(url: str, token: str, collection: str) -> tuple[int, int]:
     records = 0
     for item in source.resources[collection]:
         records += len(item) if isinstance(item, list) else 1
-    return records, 0  # dlt's session retries 429s itself; the sandbox counts them
+    return records, None  # dlt's session retries 429s inside; the sandbox counts them
 
 
-def walk_httpx(url: str, token: str, collection: str) -> tuple[int, int]:
+def walk_httpx(url: str, token: str, collection: str) -> tuple[int, int | None]:
     """A bare loop: GET a page, json.loads it, follow `_pagination.next` (waits out a 429)."""
     import httpx
 
@@ -105,7 +106,7 @@ def walk_httpx(url: str, token: str, collection: str) -> tuple[int, int]:
     return records, limited
 
 
-CLIENTS: dict[str, Callable[[str, str, str], tuple[int, int]]] = {
+CLIENTS: dict[str, Callable[[str, str, str], tuple[int, int | None]]] = {
     "connector": walk_connector,
     "dlt": walk_dlt,
     "httpx": walk_httpx,
