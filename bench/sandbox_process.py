@@ -36,30 +36,18 @@ def drain(stream: IO[str]) -> None:
     threading.Thread(target=stream.read, daemon=True).start()
 
 
-def seed_flag_supported() -> bool:
-    """Whether `connector-front sandbox` takes `--seed KIND=N` (else: the admin API seeds)."""
-    done = subprocess.run(  # noqa: S603 (our own command, no shell)
-        [*connector_front_command(), "sandbox", "--help"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return "--seed" in done.stdout
-
-
 class SandboxProcess:
     """`connector-front sandbox --port 0` until closed; answers its URL and API token.
 
-    `seeds` (Front collection -> count) are seeded at start with `--seed KIND=N` where the
-    command takes it, else through the admin API once it runs.
+    `seeds` (Front collection -> count) are seeded at start with `--seed KIND=N`, before the
+    sandbox prints its URL; `seed` adds more through the admin API later.
     """
 
     def __init__(self, seeds: dict[str, int] | None = None, start_timeout: float = 60.0) -> None:
         self.seeds = {kind: n for kind, n in (seeds or {}).items() if n > 0}
         self.args = [*connector_front_command(), "sandbox", "--port", "0"]
         self.start_timeout = start_timeout
-        self._seed_at_start = bool(self.seeds) and seed_flag_supported()
-        if self._seed_at_start:
+        if self.seeds:
             self.args += [f"--seed={kind}={n}" for kind, n in self.seeds.items()]
             self.start_timeout += SEED_TIMEOUT
         self.url = ""
@@ -75,9 +63,6 @@ class SandboxProcess:
         assert self._process.stdout is not None
         drain(self._process.stdout)
         self._admin = httpx.Client(base_url=self.url, timeout=SEED_TIMEOUT)
-        if not self._seed_at_start:
-            for kind, count in self.seeds.items():
-                self.seed(kind, count)
         return self
 
     def __exit__(
@@ -120,31 +105,11 @@ class SandboxProcess:
         if count <= 0:
             return 0
         answer = self.admin.post(f"/_sandbox/seed/{kind}", json={"count": count})
-        if answer.status_code == 404 and kind == "conversations":
-            return self._create_conversations(count)
         answer.raise_for_status()
         body: dict[str, Any] = answer.json()
         if "ids" in body and "count" not in body:
             return len(body["ids"])
         return int(body.get("count", count))
-
-    def _create_conversations(self, count: int) -> int:
-        """TEMPORARY FALLBACK, for a sandbox without `POST /_sandbox/seed/conversations`:
-        create discussions one by one through Front's API (rate limit off), spread over the
-        inboxes, each with one comment. Remove once every sandbox seeds conversations."""
-        self.configure(None, 60.0)
-        headers = {"authorization": f"Bearer {self.token}"}
-        with httpx.Client(base_url=self.url, headers=headers, timeout=30) as api:
-            inboxes = [i["id"] for i in api.get("/inboxes").raise_for_status().json()["_results"]]
-            for n in range(count):
-                body = {
-                    "type": "discussion",
-                    "subject": f"Benchmark conversation {n}",
-                    "inbox_id": inboxes[n % len(inboxes)],
-                    "comment": {"body": f"Seeded for the benchmark ({n})"},
-                }
-                api.post("/conversations", json=body).raise_for_status()
-        return count
 
     def configure(self, limit: int | None, window: float) -> None:
         """Set the rate limit (None: the sandbox's default); this also starts a fresh window."""
