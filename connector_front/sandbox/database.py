@@ -2,7 +2,7 @@
 
 One `Database` holds every Front object; routes read and change it under the
 state's lock. Lookups accept Front's resource aliases (`alt:email:...`). Tables
-are `Table`s, so the sorted indexes (`db.index(spec)`) know when to rebuild.
+are `Table`s, so the sorted indexes (`db.index(spec)`) see every change.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from .records import (
     Teammate,
 )
 from .sortindex import Indexes, IndexSpec, Snapshot
-from .tracking import Table, Tracked, stamp_of
+from .tracking import Table, Tracked
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -106,14 +106,17 @@ class Database:
     # sorted indexes ----------------------------------------------------
 
     def index(self, spec: IndexSpec[R]) -> Snapshot[R]:
-        """The table of `spec` in its order (and groups), sorted again only after a change."""
+        """The table of `spec` in its order (and groups), brought up to date with any change."""
         table: Table[Any, R] = getattr(self, spec.table)
         return self.indexes.snapshot(spec, table)
 
     def stamp(self) -> tuple[int, ...]:
         """One value that differs after any change to any stored record."""
         tables: list[Table[Any, Any]] = [getattr(self, name) for name in RECORD_TABLES]
-        return stamp_of(tables, RECORD_TABLES.values())
+        return (
+            *(table.changes.noted for table in tables),
+            *(kind.changes.noted for kind in RECORD_TABLES.values()),
+        )
 
     # lookups -----------------------------------------------------------
 
@@ -196,7 +199,7 @@ class Database:
 
     def fields_for(self, target: str) -> list[CustomField]:
         """Custom field definitions that apply to one kind of object."""
-        return self.index(CUSTOM_FIELDS_BY_TARGET).group(target).items
+        return list(self.index(CUSTOM_FIELDS_BY_TARGET).group(target).items)
 
     def list_id(self, name: str) -> str:
         """The id of a contact list by name, creating the list on first use (as Front does)."""

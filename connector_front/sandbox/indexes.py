@@ -54,10 +54,8 @@ COMMENTS_BY_CONVERSATION: IndexSpec[Comment] = IndexSpec(
     "comments", Comment, lambda c: (c.posted_at, c.id), groups=lambda c: (c.conversation_id,)
 )
 EVENTS: IndexSpec[Event] = IndexSpec("events", Event, lambda e: (e.emitted_at, e.id))
-# table order (a key of `()`), split by owner
-INBOXES_BY_TEAM: IndexSpec[Inbox] = IndexSpec(
-    "inboxes", Inbox, lambda i: (), groups=lambda i: (i.team_id,)
-)
+# table order (no key), split by owner
+INBOXES_BY_TEAM: IndexSpec[Inbox] = IndexSpec("inboxes", Inbox, None, groups=lambda i: (i.team_id,))
 CUSTOM_FIELDS_BY_TARGET: IndexSpec[CustomField] = IndexSpec(
-    "custom_fields", CustomField, lambda f: (), groups=lambda f: (f.target,)
+    "custom_fields", CustomField, None, groups=lambda f: (f.target,)
 )

@@ -1,6 +1,7 @@
 """Lists served from sorted indexes: one sort per change, not per page, with keyset pages.
 
-Counts, not times: `db.indexes.builds` says how often each index was sorted.
+Counts, not times: `db.indexes.builds` says how often each index was sorted,
+`db.indexes.updates` how often it was brought up to date in place.
 Changes between pages (a new record, a changed sort key, a deletion) are made
 directly on `state.db`, as any code may, and each next page is compared with
 the order worked out here from the records themselves.
@@ -14,6 +15,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from connector_front.sandbox import SandboxServer
 from connector_front.sandbox.database import Database
@@ -22,9 +25,17 @@ from connector_front.sandbox.indexes import (
     CONVERSATIONS,
     MESSAGES_BY_CONVERSATION,
 )
-from connector_front.sandbox.records import Account, Contact, Conversation, Event, Handle
+from connector_front.sandbox.records import (
+    Account,
+    Contact,
+    Conversation,
+    Event,
+    Handle,
+    Message,
+)
+from connector_front.sandbox.sortindex import IndexSpec, Snapshot, build
 from connector_front.sandbox.tickets import first_status
-from connector_front.sandbox.tracking import Table, Tracked
+from connector_front.sandbox.tracking import MAX_LOG, Table, Tracked
 
 Key = tuple[float, str]
 
@@ -44,35 +55,103 @@ def _pages(client: httpx.Client, url: str, params: dict[str, Any]) -> list[list[
 # tracking -------------------------------------------------------------------
 
 
-def test_a_table_counts_every_kind_of_change() -> None:
+def test_a_table_logs_every_kind_of_change() -> None:
     table: Table[str, int] = Table()
-    changes: list[Callable[[], Any]] = [
-        lambda: table.__setitem__("a", 1),
-        lambda: table.update({"b": 2, "c": 3}),
-        lambda: table.setdefault("d", 4),
-        lambda: table.pop("a"),
-        lambda: table.__delitem__("b"),
-        lambda: table.popitem(),
-        lambda: table.__ior__({"e": 5}),
-        lambda: table.clear(),
+    changes: list[tuple[Callable[[], Any], list[str]]] = [
+        (lambda: table.__setitem__("a", 1), ["a"]),
+        (lambda: table.update({"b": 2, "c": 3}), ["b", "c"]),
+        (lambda: table.setdefault("d", 4), ["d"]),
+        (lambda: table.pop("a"), ["a"]),
+        (lambda: table.__delitem__("b"), ["b"]),
+        (lambda: table.popitem(), ["d"]),
+        (lambda: table.__ior__({"e": 5}), ["e"]),
     ]
-    seen = [table.version]
-    for change in changes:
+    for change, logged in changes:
+        seen = table.changes.cursor()
         change()
-        seen.append(table.version)
-    assert seen == sorted(set(seen)), "every change must raise the version"
+        assert table.changes.since(seen) == logged
+    seen = table.changes.cursor()
+    table.clear()
+    assert table.changes.since(seen) is None, "a cleared table makes every reader start over"
     assert table == {}
 
 
-def test_records_count_attribute_writes_per_kind() -> None:
-    contacts, events = Contact.changes(), Event.changes()
+def test_stored_records_log_their_attribute_writes_per_kind() -> None:
+    events = Event.changes.noted
+    seen = Contact.changes.cursor()
     contact = Contact("crd_t1", "T", [Handle("email", "t@x.example")], 1.0, 1.0)
-    assert Contact.changes() > contacts
-    before = Contact.changes()
+    contact.name = "Built, not stored yet"
+    assert Contact.changes.since(seen) == [], "building a record costs no log entry"
+    table: Table[str, Contact] = Table()
+    table[contact.id] = contact
     contact.updated_at = 2.0
-    assert Contact.changes() == before + 1
-    assert Event.changes() == events
+    assert Contact.changes.since(seen) == [contact]
+    assert Event.changes.noted == events
     assert issubclass(Contact, Tracked)
+
+
+def test_a_long_log_starts_afresh_and_readers_notice() -> None:
+    table: Table[int, int] = Table()
+    seen = table.changes.cursor()
+    for n in range(MAX_LOG + 1):
+        table[n] = n
+    assert table.changes.since(seen) is None
+    assert len(table.changes.entries) == 1
+
+
+# indexes kept current ----------------------------------------------------------
+
+Op = tuple[str, int, float, int]
+OPS = st.tuples(
+    st.sampled_from(["add", "move", "regroup", "delete", "read"]),
+    st.integers(0, 30),  # which record
+    st.floats(0, 50).map(lambda f: round(f, 1)),  # new sort value (ties happen)
+    st.integers(0, 3),  # new group
+)
+
+
+def _fresh(spec: IndexSpec[Any], db: Database) -> Snapshot[Any]:
+    table: Table[Any, Any] = getattr(db, spec.table)
+    return build(spec, table, table.changes.cursor(), spec.kind.changes.cursor())
+
+
+def _same(kept: Snapshot[Any], fresh: Snapshot[Any]) -> None:
+    assert kept.whole.keys == fresh.whole.keys
+    assert kept.whole.items == fresh.whole.items
+    groups = {name for name, ordered in kept.groups.items() if ordered.keys}
+    assert groups == set(fresh.groups)
+    for name in groups:
+        assert kept.group(name).keys == fresh.group(name).keys
+        assert [m.id for m in kept.group(name).items] == [m.id for m in fresh.group(name).items]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(OPS, max_size=60))
+def test_an_index_kept_current_equals_one_sorted_afresh(ops: list[Op]) -> None:
+    """Whatever happens to the records, updating in place gives what a new sort gives."""
+    db = Database()
+    spec = MESSAGES_BY_CONVERSATION
+    for ident, at, group in ((n, float(n), n % 3) for n in range(0, 30, 2)):
+        db.messages[f"msg_{ident}"] = _message(f"msg_{ident}", group, at)
+    db.index(spec)
+    for op, n, at, group in ops:
+        ident = f"msg_{n}"
+        found = db.messages.get(ident)
+        if op == "add" and found is None:
+            db.messages[ident] = _message(ident, group, at)
+        elif op == "move" and found is not None:
+            found.created_at = at
+        elif op == "regroup" and found is not None:
+            found.conversation_id = f"cnv_{group}"
+        elif op == "delete" and found is not None:
+            del db.messages[ident]
+        elif op == "read":
+            _same(db.index(spec), _fresh(spec, db))
+    _same(db.index(spec), _fresh(spec, db))
+
+
+def _message(ident: str, group: int, at: float) -> Message:
+    return Message(ident, f"cnv_{group}", ident, "email", True, at, "subject", "body")
 
 
 # one sort per listing --------------------------------------------------------
@@ -91,9 +170,11 @@ def test_listing_20000_contacts_sorts_once(client: httpx.Client, server: Sandbox
     assert len(pages) == 201
 
     with state.lock:
-        state.db.contacts["crd_g00001"].updated_at += 1  # any change: the next listing re-sorts
-    _pages(client, "/contacts", {**params, "limit": 100, "q[updated_after]": 1.0e10})
-    assert state.db.indexes.builds[spec] == 2
+        state.db.contacts["crd_g00001"].updated_at += 1e9  # moved to the end, not re-sorted
+    pages = _pages(client, "/contacts", params)
+    assert pages[-1][-1]["id"] == "crd_g00001"
+    assert state.db.indexes.builds[spec] == 1
+    assert state.db.indexes.updates[spec] == 1
 
 
 def test_listing_conversations_sorts_once_and_never_scans_messages(
