@@ -7,6 +7,9 @@ clients (and the OAuth flow they refresh tokens through) are shared by every con
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from connector_front.auth import (
@@ -30,14 +33,16 @@ from connector_front.transport import FrontClient, RetryPolicy
 class FrontClients:
     """The owners' Front clients and the OAuth flow they refresh tokens through."""
 
-    def __init__(
-        self, settings: ConnectorSettings, tokens: TokenStore, states: StateStore
-    ) -> None:
+    def __init__(self, settings: ConnectorSettings, tokens: TokenStore, states: StateStore) -> None:
         self.settings = settings
         self.tokens = tokens
         self.states = states
         self._flow: OAuthFlow | None = None
         self._clients: dict[str, FrontClient] = {}
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        """How clients created from now on wait between retries (tests lend a fake clock's)."""
+        self.clock: Callable[[], float] = time.time
+        """The time a client reads a 429's ``x-ratelimit-reset`` against."""
 
     @property
     def flow(self) -> OAuthFlow:
@@ -72,7 +77,8 @@ class FrontClients:
                 if token is not None
                 else BearerAuth(TokenManager(owner_id, self.flow, self.tokens)),
                 timeout=self.settings.timeout,
-                retry=RetryPolicy(max_attempts=self.settings.max_attempts),
+                retry=RetryPolicy(max_attempts=self.settings.max_attempts, clock=self.clock),
+                sleep=self.sleep,
             )
         return self._clients[owner_id]
 
