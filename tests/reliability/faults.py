@@ -56,7 +56,8 @@ async def lend_time(connector: FrontConnector, sandbox: SandboxServer, owner: st
 
 @dataclass
 class FaultDealer:
-    """Before a seeded random share of the requests, queues a fault for the next GET."""
+    """Before a seeded random share of the requests, queues a fault for the next GET: the kinds
+    in a seeded order, round and round, so a short run still meets every kind."""
 
     sandbox: SandboxServer
     kinds: list[str]
@@ -68,11 +69,12 @@ class FaultDealer:
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
+        self._order = self._random.sample(self.kinds, len(self.kinds))
 
     def deal(self) -> None:
         if self._random.random() >= self.share:
             return
-        name = self._random.choice(self.kinds)
+        name = self._order[len(self.dealt) % len(self._order)]  # every kind in the first few
         self.dealt.append(name)
         spec = {**KINDS[name], "method": "GET", "path": "/*", "count": self.burst}
         self.sandbox.state.add_fault(spec)
