@@ -101,9 +101,13 @@ async def test_passes_killed_at_random_points_emit_each_event_once(
     kills = 0
     for round_ in range(3):
         await make_changes(control, sandbox, seed * 10 + round_)
-        assert not (await control.sync(OWNER, EVENT_MODELS)).failed
+        counter = KillPoint(-1)  # counts the moments of the control's pass, never fires
+        control.clients.get(OWNER).on_request = counter.tick
+        assert not (await control.sync(OWNER, EVENT_MODELS, progress=counter.tick)).failed
+        moments = -1 - counter.left
         for _ in range(rng.randint(1, 3)):
-            kills += await killed_pass(world, rng.randint(1, 60), cancel=rng.random() < 0.5)
+            at = rng.randint(1, moments)
+            kills += await killed_pass(world, at, cancel=rng.random() < 0.5)
         restarted = world.connector("subject.sqlite3")
         assert not (await restarted.sync(OWNER, EVENT_MODELS)).failed
         expected = await logged(control)
