@@ -25,7 +25,9 @@ class ConnectionInfo:
 class ConnectionStore:
     """The ``connections`` table: owner -> operations, company, last permission check."""
 
-    def __init__(self, database: Database, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, database: Database, *, clock: Callable[[], float] = time.time
+    ) -> None:
         self._db = database
         self._clock = clock
 

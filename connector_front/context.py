@@ -33,7 +33,9 @@ from connector_front.transport import FrontClient, RetryPolicy
 class FrontClients:
     """The owners' Front clients and the OAuth flow they refresh tokens through."""
 
-    def __init__(self, settings: ConnectorSettings, tokens: TokenStore, states: StateStore) -> None:
+    def __init__(
+        self, settings: ConnectorSettings, tokens: TokenStore, states: StateStore
+    ) -> None:
         self.settings = settings
         self.tokens = tokens
         self.states = states

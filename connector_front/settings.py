@@ -84,9 +84,7 @@ class ConnectorSettings(BaseSettings):
     """Everything the connector needs to reach a customer's Front account."""
 
     model_config = SettingsConfigDict(
-        extra="forbid",
-        case_sensitive=True,
-        hide_input_in_errors=True,  # secrets among them
+        extra="forbid", case_sensitive=True, hide_input_in_errors=True  # secrets among them
     )
 
     client_id: str | None = Field(default=None, description="OAuth app client id")

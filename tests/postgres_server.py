@@ -56,34 +56,14 @@ def postgres_server() -> Iterator[str]:
     run = {"check": True, "stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE}
     try:
         subprocess.run(
-            [
-                *prefix,
-                str(bindir / "initdb"),
-                "-D",
-                str(data),
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "--no-sync",
-                "-E",
-                "UTF8",
-            ],
+            [*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
+             "--auth=trust", "--no-sync", "-E", "UTF8"],
             **run,
         )
         options = f"-h 127.0.0.1 -p {port} -k {sockets} -F -c fsync=off"
         subprocess.run(
-            [
-                *prefix,
-                str(bindir / "pg_ctl"),
-                "-D",
-                str(data),
-                "-o",
-                options,
-                "-w",
-                "-l",
-                str(folder / "log"),
-                "start",
-            ],
+            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l",
+             str(folder / "log"), "start"],
             **run,
         )
         try:
@@ -91,9 +71,7 @@ def postgres_server() -> Iterator[str]:
         finally:
             subprocess.run(
                 [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                check=False,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )
     finally:
         shutil.rmtree(folder, ignore_errors=True)

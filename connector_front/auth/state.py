@@ -112,8 +112,6 @@ class DatabaseStateStore:
 
     def __repr__(self) -> str:
         return f"DatabaseStateStore({self._db!r}, ttl={self._ttl:g})"
-
-
 """The name of earlier releases (the store now runs on SQLite or PostgreSQL)."""
 
 

@@ -125,10 +125,8 @@ class DeliveryProcessor:
             if (c.company_id or await self._company(c.owner_id)) == delivery.company_id
         ]
         token_mode = not settings.uses_oauth
-        if (
-            not owners
-            and token_mode
-            and await self._company(settings.token_owner) == (delivery.company_id)
+        if not owners and token_mode and await self._company(settings.token_owner) == (
+            delivery.company_id
         ):
             owners = [settings.token_owner]
         return owners

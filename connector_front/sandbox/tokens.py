@@ -72,12 +72,7 @@ class TokenRegistry:
     def knows(self, value: str) -> bool:
         """Whether ``value`` is a code or token this registry issued, or a state it saw."""
         key = digest(value)
-        return (
-            key in self._codes
-            or key in self._access
-            or key in self._refresh
-            or (key in self._states)
-        )
+        return any(key in kept for kept in (self._codes, self._access, self._refresh, self._states))
 
     def issue_code(self, client_id: str, redirect_uri: str, now: float) -> str:
         code = "sbx_code_" + secrets.token_urlsafe(24)

@@ -123,7 +123,9 @@ class Webhooks:
                 "payload": event_preview(links, db, event),
             }
             record = self.dispatcher.new_record("application", hook, self.url, event_id=event.id)
-            self.dispatcher.submit(Delivery(record, encode(envelope), self._signer(), APP_ATTEMPTS))
+            self.dispatcher.submit(
+                Delivery(record, encode(envelope), self._signer(), APP_ATTEMPTS)
+            )
         if hook_type is not None:
             return  # not an Events-API event (a snooze): rules see only logged events
         for rule in self.rules.values():

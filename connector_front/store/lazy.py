@@ -74,3 +74,4 @@ class LazyDatabase:
 
     def __repr__(self) -> str:
         return f"LazyDatabase({self._database!r})" if self._database else "LazyDatabase(unopened)"
+

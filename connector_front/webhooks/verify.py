@@ -175,7 +175,9 @@ def _json_object(body: bytes) -> dict[str, Any]:
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise WebhookRejected(400, "invalid_json", "the delivery's body is not JSON") from None
     if not isinstance(value, dict):
-        raise WebhookRejected(422, "unknown_shape", "the delivery's body must be a JSON object")
+        raise WebhookRejected(
+            422, "unknown_shape", "the delivery's body must be a JSON object"
+        )
     return value
 
 

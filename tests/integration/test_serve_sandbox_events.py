@@ -116,12 +116,9 @@ def test_changes_made_through_the_host_come_back_as_webhook_events(served: httpx
     comment = served.post(
         "/resources/ticketComment", json={"fields": {"issue": ref, "content": "on it"}}
     ).json()["id"]
-    assert (
-        served.patch(
-            f"/resources/ticketIssue/{issue}", json={"fields": {"status": "closed"}}
-        ).status_code
-        == 200
-    )
+    assert served.patch(
+        f"/resources/ticketIssue/{issue}", json={"fields": {"status": "closed"}}
+    ).status_code == 200
 
     def arrived() -> set[tuple[str, str]]:
         got = {(e["event"], e["id"]) for e in _events(served) if e["source"] == "webhook"}

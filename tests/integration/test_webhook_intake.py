@@ -129,13 +129,8 @@ def test_first_message_of_a_new_conversation_creates_the_issue(events_host: Even
     project = events_host.http.get("/resources/ticketProject").json()["data"][0]["id"]
     issue = events_host.http.post(
         "/resources/ticketIssue",
-        json={
-            "fields": {
-                "title": "New",
-                "description": "first words",
-                "project": {"object": "resourceRef", "model": "ticketProject", "id": project},
-            }
-        },
+        json={"fields": {"title": "New", "description": "first words", "project": {
+            "object": "resourceRef", "model": "ticketProject", "id": project}}},
     ).json()["id"]
     envelope = {
         "type": "inbound_received",

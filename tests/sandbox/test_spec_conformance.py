@@ -191,7 +191,8 @@ def test_every_event_kind_validates(spec: Any, client: httpx.Client, server: Any
     """Each kind of event the sandbox records, read back from /events and /events/{id}."""
     state = server.state
     new = simulate(
-        state, "inbound", {"inbox_id": "inb_s001", "from": "new@example.com", "body": "Hi"}
+        state,
+        "inbound", {"inbox_id": "inb_s001", "from": "new@example.com", "body": "Hi"}
     )
     simulate(
         state,
@@ -199,7 +200,8 @@ def test_every_event_kind_validates(spec: Any, client: httpx.Client, server: Any
         {"conversation_id": new["conversation_id"], "from": "new@example.com", "body": "Again"},
     )
     sent = simulate(
-        state, "outbound", {"inbox_id": "inb_s002", "to": "x@example.com", "body": "Hello"}
+        state,
+        "outbound", {"inbox_id": "inb_s002", "to": "x@example.com", "body": "Hello"}
     )
     simulate(state, "delivery_failed", {"message_id": sent["message_id"]})
     simulate(state, "snooze", {"conversation_id": "cnv_s002", "teammate_id": "tea_s002"})

@@ -12,7 +12,8 @@ from tests.store.processes import Clock, two_workers
 
 async def _fill(queue: DeliveryQueue, n: int) -> list[int]:
     return [
-        await queue.add(kind="app", event={"id": f"evt_{i}"}, company_id="cmp_1") for i in range(n)
+        await queue.add(kind="app", event={"id": f"evt_{i}"}, company_id="cmp_1")
+        for i in range(n)
     ]
 
 
