@@ -70,9 +70,9 @@ def leaks(texts: list[str], secrets: set[str]) -> list[str]:
     found: list[str] = []
     known = sorted((s for s in secrets if len(s) >= MIN_SECRET), key=len, reverse=True)
     for text in texts:
-        where = text[:60].replace("\n", " ")
         for secret in known:
             if secret in text:
+                where = _snippet(text.replace(secret, "[secret]"))
                 found.append(f"{where!r}: a known secret ({len(secret)} characters)")
                 break
         else:
@@ -80,9 +80,15 @@ def leaks(texts: list[str], secrets: set[str]) -> list[str]:
                 if issued_by_a_sandbox(word) or any(
                     issued_by_a_sandbox(part) for part in re.split(r"[=/.+]", word) if part
                 ):
+                    where = _snippet(text.replace(word, "[secret]"))
                     found.append(f"{where!r}: a code, token or state a sandbox issued")
                     break
     return found
+
+
+def _snippet(text: str) -> str:
+    """Where the leak is, for the failure message: the text's start, the secret blanked."""
+    return text[:60].replace("\n", " ")
 
 
 class _Collector(logging.Handler):
