@@ -36,7 +36,7 @@ from connector_front.models.record import Record, RecordPage
 from connector_front.paging import all_results
 from connector_front.proxy import check_proxy_grant, check_proxy_path, forwardable_headers
 from connector_front.proxy_links import relinked_response
-from connector_front.records import build_record, parse_write
+from connector_front.records import front_record, parse_write
 
 MAX_LIMIT = 100
 
@@ -376,4 +376,4 @@ class Resources:
         return GuardedApi(client, operation_id, endpoints, relative=client.hosts.relative)
 
     def _record(self, item: FrontItem, raw: bool) -> Record:
-        return build_record(self._mapper, item, self._ctx.field_mapping, raw=raw)
+        return front_record(self._mapper, item, self._ctx.field_mapping, raw=raw)

@@ -24,6 +24,7 @@ from connector_front.mappers.base import Mapper
 from connector_front.mappers.walks import WalkMemory
 from connector_front.models.event import EventPage, UnifiedEvent
 from connector_front.permissions import PermissionReport, check_permissions
+from connector_front.redaction import install_log_redaction
 from connector_front.registry import ModelRegistry, load_mapper
 from connector_front.settings import ConnectorSettings
 from connector_front.store import LazyDatabase
@@ -50,6 +51,7 @@ class FrontConnector:
         *,
         registry: ModelRegistry | None = None,
     ) -> None:
+        install_log_redaction()  # its URLs reach httpx's log, with or without a host around it
         self.settings = settings or ConnectorSettings.load()
         self.registry = registry or ModelRegistry()
         for spec in self.settings.custom_models:

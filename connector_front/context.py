@@ -7,6 +7,8 @@ clients (and the OAuth flow they refresh tokens through) are shared by every con
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -56,6 +58,10 @@ class FrontClients:
         self._company_of = company_of
         self._flow: OAuthFlow | None = None
         self._clients: dict[str, FrontClient] = {}
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        """How clients created from now on wait between retries (tests lend a fake clock's)."""
+        self.clock: Callable[[], float] = time.time
+        """The time a client reads a 429's ``x-ratelimit-reset`` against."""
 
     @property
     def flow(self) -> OAuthFlow:
@@ -90,8 +96,9 @@ class FrontClients:
                 if token is not None
                 else BearerAuth(TokenManager(owner_id, self.flow, self.tokens)),
                 timeout=self.settings.timeout,
-                retry=RetryPolicy(max_attempts=self.settings.max_attempts),
+                retry=RetryPolicy(max_attempts=self.settings.max_attempts, clock=self.clock),
                 pacer=self._pacer(owner_id),
+                sleep=self.sleep,
             )
         return self._clients[owner_id]
 
