@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -29,6 +29,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy connector_front
+	MYPYPATH=bench $(BIN)/mypy --explicit-package-bases bench/*.py
 
 imports: $(STAMP)
 	$(BIN)/lint-imports --no-logo --no-cache
@@ -36,9 +37,13 @@ imports: $(STAMP)
 check: lint typecheck imports
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_listing.py
-	$(BIN)/python bench/bench_listing.py --contacts 1000 --rate-limit 4 --rate-window 1
-	$(BIN)/python bench/bench_unified.py
+	$(BIN)/python bench/bench_clients.py --contacts 20000 --conversations 5000 \
+		--sizes 10000,50000,100000 --rate-limit 20 --rate-window 1 \
+		--json bench/results/clients.json
+	$(BIN)/python bench/bench_webhooks.py --rate 100,200,400 --seconds 10 --json bench/results/webhooks.json
+	$(BIN)/python bench/bench_sync.py --contacts 100000 --changes 100 --json bench/results/sync.json
+	$(BIN)/python bench/plot.py bench/results/clients.json --out bench/results/listing.png
+	$(BIN)/python bench/report.py bench/results/*.json --readme README.md
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -134,6 +134,14 @@ def _parser() -> argparse.ArgumentParser:
                 action="store_true",
                 help="walk every page: JSON lines, with a progress bar on a terminal",
             )
+            sub.add_argument(
+                "--omit",
+                action="append",
+                default=[],
+                metavar="FIELD",
+                help="leave a field out (repeatable or comma-separated); a related field left "
+                "out (ticketIssue project, ticketProject members) costs no request",
+            )
         if action in ("list", "get"):
             sub.add_argument("--raw", action="store_true", help="include Front's rawResource")
         if action == "delete":
@@ -322,17 +330,31 @@ async def _run_resources(args: argparse.Namespace) -> Any:
         return await _call(connector, owner, args)
 
 
+def _names(values: list[str]) -> list[str]:
+    """``--omit a --omit b,c`` as ["a", "b", "c"]."""
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
 async def _call(connector: Any, owner: str, args: argparse.Namespace) -> Any:
     resources = connector.connection(owner).resources(args.model)
     if args.action == "list" and args.all:
         filters = _filters(args.filter)
         await walk_all(
-            resources, limit=args.limit, cursor=args.cursor, filters=filters, raw=args.raw
+            resources,
+            limit=args.limit,
+            cursor=args.cursor,
+            filters=filters,
+            raw=args.raw,
+            omit=_names(args.omit),
         )
         return None
     if args.action == "list":
         page = await resources.list(
-            limit=args.limit, cursor=args.cursor, filters=_filters(args.filter), raw=args.raw
+            limit=args.limit,
+            cursor=args.cursor,
+            filters=_filters(args.filter),
+            raw=args.raw,
+            omit=_names(args.omit),
         )
         return page.to_json()
     if args.action == "get":

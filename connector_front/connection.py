@@ -39,12 +39,13 @@ from connector_front.mappers.base import (
 )
 from connector_front.mappers.custom_field_definitions import to_definition
 from connector_front.mappers.events import front_event_pages
+from connector_front.mappers.walks import OwnerWalks
 from connector_front.models.custom_field import CustomFieldDefinition
 from connector_front.models.record import Record, RecordPage
 from connector_front.paging import all_results, follow
 from connector_front.proxy import check_proxy_grant, check_proxy_path, forwardable_headers
 from connector_front.proxy_links import relinked_response
-from connector_front.records import build_record, parse_write
+from connector_front.records import front_record, parse_write
 
 MAX_LIMIT = 100
 
@@ -265,11 +266,14 @@ class Resources:
         cursor: str | None = None,
         filters: Mapping[str, str] | None = None,
         raw: bool = False,
+        omit: Iterable[str] = (),
     ) -> RecordPage:
-        """One page: the first, or the one at ``cursor`` (a page's ``next``)."""
+        """One page: the first, or the one at ``cursor`` (a page's ``next``). ``omit`` names
+        fields to leave out of the records: related ones (ticketIssue ``project``,
+        ticketProject ``members``) then cost no request."""
         await self._enter("list")
-        query = self._query(limit, cursor, filters)
-        return self._page(await self._mapper.list(self._guard("list"), query), raw)
+        query = self._query(limit, cursor, filters, omit)
+        return self._page(await self._mapper.list(self._guard("list"), query), raw, query.omit)
 
     async def pages(
         self,
@@ -278,11 +282,12 @@ class Resources:
         cursor: str | None = None,
         filters: Mapping[str, str] | None = None,
         raw: bool = False,
+        omit: Iterable[str] = (),
     ) -> AsyncIterator[RecordPage]:
         """Every page from ``cursor`` (or the first) to the last, as one operation: the grant
         is read once for the whole listing. Each page's ``next`` resumes after it."""
         await self._enter("list")
-        query, api = self._query(limit, cursor, filters), self._guard("list")
+        query, api = self._query(limit, cursor, filters, omit), self._guard("list")
         listing = follow(
             lambda at: self._mapper.list(api, replace(query, cursor=at)),
             lambda listed: listed.next_cursor,
@@ -291,24 +296,50 @@ class Resources:
         )
         async with aclosing(listing):
             async for listed in listing:
-                yield self._page(listed, raw)
+                yield self._page(listed, raw, query.omit)
 
     def _query(
-        self, limit: int | None, cursor: str | None, filters: Mapping[str, str] | None
+        self,
+        limit: int | None,
+        cursor: str | None,
+        filters: Mapping[str, str] | None,
+        omit: Iterable[str],
     ) -> ListQuery:
         if limit is not None and not 1 <= limit <= MAX_LIMIT:
             raise InvalidInputError(
                 f"limit must be between 1 and {MAX_LIMIT} (Front's page size), got {limit}",
                 fields=["limit"],
             )
-        decoded = self._ctx.cursors.decode(self.model, cursor)
-        return ListQuery(limit, decoded, dict(filters or {}))
-
-    def _page(self, listed: MappedList, raw: bool) -> RecordPage:
-        return RecordPage(
-            data=[self._record(item, raw) for item in listed.items],
-            next=self._ctx.cursors.encode(self.model, listed.next_cursor),
+        ctx = self._ctx
+        return ListQuery(
+            limit,
+            ctx.cursors.decode(self.model, cursor),
+            dict(filters or {}),
+            omit=self._omitted(omit),
+            walks=OwnerWalks(ctx.walks, ctx.owner_id),
         )
+
+    def _page(self, listed: MappedList, raw: bool, omit: frozenset[str]) -> RecordPage:
+        records = [self._record(item, raw) for item in listed.items]
+        for record in records if omit else ():
+            for name in omit:
+                record.fields.pop(name, None)
+        return RecordPage(
+            data=records, next=self._ctx.cursors.encode(self.model, listed.next_cursor)
+        )
+
+    def _omitted(self, omit: Iterable[str]) -> frozenset[str]:
+        """The fields to leave out; a name the model does not have is a 400."""
+        names = frozenset(omit)
+        known = set(self._mapper.fields_model.model_fields)
+        unknown = sorted(names - known)
+        if unknown:
+            raise InvalidInputError(
+                f"{self.model} has no field {', '.join(unknown)} to omit; its fields: "
+                f"{', '.join(sorted(known))}",
+                fields=[f"omit.{name}" for name in unknown],
+            )
+        return names
 
     async def retrieve(self, record_id: str, *, raw: bool = False) -> Record:
         await self._enter("retrieve", record_id=record_id)
@@ -390,4 +421,4 @@ class Resources:
         return GuardedApi(client, operation_id, endpoints, relative=client.hosts.relative)
 
     def _record(self, item: FrontItem, raw: bool) -> Record:
-        return build_record(self._mapper, item, self._ctx.field_mapping, raw=raw)
+        return front_record(self._mapper, item, self._ctx.field_mapping, raw=raw)

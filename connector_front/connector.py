@@ -21,11 +21,14 @@ from connector_front.events.processor import DeliveryProcessor
 from connector_front.field_mapping import FieldMapping
 from connector_front.manifest import Manifest, build_manifest
 from connector_front.mappers.base import Mapper
+from connector_front.mappers.walks import WalkMemory
 from connector_front.models.event import EventPage, UnifiedEvent
 from connector_front.permissions import PermissionReport, check_permissions
+from connector_front.redaction import install_log_redaction
 from connector_front.registry import ModelRegistry, load_mapper
 from connector_front.settings import ConnectorSettings
 from connector_front.store import LazyDatabase
+from connector_front.store.pacing import DatabasePacingState, MemoryPacingState, PacingState
 from connector_front.sync import Progress, SyncEngine, SyncReport
 from connector_front.webhooks import DeliveryQueue, WebhookIntake
 
@@ -48,6 +51,7 @@ class FrontConnector:
         *,
         registry: ModelRegistry | None = None,
     ) -> None:
+        install_log_redaction()  # its URLs reach httpx's log, with or without a host around it
         self.settings = settings or ConnectorSettings.load()
         self.registry = registry or ModelRegistry()
         for spec in self.settings.custom_models:
@@ -59,7 +63,20 @@ class FrontConnector:
         self.tokens = DatabaseTokenStore(self.database, cipher=self._token_cipher())
         self.states = DatabaseStateStore(self.database)
         self.connections = ConnectionStore(self.database)
-        self.clients = FrontClients(self.settings, self.tokens, self.states)
+        self.pacing: PacingState = (
+            DatabasePacingState(self.database)
+            if self.settings.pacing == "shared"
+            else MemoryPacingState()
+        )
+        """Rate-limit budgets by Front company: in the database, every worker shares them."""
+        self.clients = FrontClients(
+            self.settings,
+            self.tokens,
+            self.states,
+            pacing=self.pacing,
+            company_of=self._company_of,
+        )
+        self.walks = WalkMemory()
         self.event_log = EventLog(self.database, outbox=self.settings.events_url is not None)
         self.event_builder = EventBuilder(self.event_log, self.connection)
         self.deliveries = DeliveryQueue(self.database, lease=self.settings.claim_lease)
@@ -84,10 +101,15 @@ class FrontConnector:
         self.registry.register(mapper)
         self._check_mapping()
 
+    async def _company_of(self, owner_id: str) -> str | None:
+        """The Front company of the owner's connection, once learnt (None before)."""
+        info = await self.connections.get(owner_id)
+        return None if info is None else info.company_id
+
     def connection(self, owner_id: str) -> Connection:
         """The owner's connection, handed the context it works with (it never calls back)."""
         shared = (self.settings, self.registry, self.field_mapping, self.cursors, self.connections)
-        return Connection(OwnerContext(owner_id, *shared, self.clients))
+        return Connection(OwnerContext(owner_id, *shared, self.clients, self.walks))
 
     async def complete_authorization(self, code: str, state: str) -> str:
         """Finish OAuth from the callback: consume the state, store tokens, learn the

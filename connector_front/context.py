@@ -7,6 +7,9 @@ clients (and the OAuth flow they refresh tokens through) are shared by every con
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from connector_front.auth import (
@@ -22,22 +25,43 @@ from connector_front.connections import ConnectionStore
 from connector_front.cursor import CursorCodec
 from connector_front.errors import AuthorizationRequiredError, ConfigurationError
 from connector_front.field_mapping import FieldMapping
+from connector_front.mappers.walks import WalkMemory
 from connector_front.registry import ModelRegistry
 from connector_front.settings import ConnectorSettings
-from connector_front.transport import FrontClient, RetryPolicy
+from connector_front.store.pacing import MemoryPacingState, PacingState
+from connector_front.transport import FrontClient, Pacer, RetryPolicy
+
+CompanyLookup = Callable[[str], Awaitable[str | None]]
+"""owner id -> the Front company of its connection, once known."""
 
 
 class FrontClients:
-    """The owners' Front clients and the OAuth flow they refresh tokens through."""
+    """The owners' Front clients and the OAuth flow they refresh tokens through.
+
+    Every client paces on its Front company's budget in ``pacing`` (Front counts requests per
+    company): until the company is known, on a budget of the owner's own.
+    """
 
     def __init__(
-        self, settings: ConnectorSettings, tokens: TokenStore, states: StateStore
+        self,
+        settings: ConnectorSettings,
+        tokens: TokenStore,
+        states: StateStore,
+        *,
+        pacing: PacingState | None = None,
+        company_of: CompanyLookup | None = None,
     ) -> None:
         self.settings = settings
         self.tokens = tokens
         self.states = states
+        self.pacing: PacingState = pacing if pacing is not None else MemoryPacingState()
+        self._company_of = company_of
         self._flow: OAuthFlow | None = None
         self._clients: dict[str, FrontClient] = {}
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        """How clients created from now on wait between retries (tests lend a fake clock's)."""
+        self.clock: Callable[[], float] = time.time
+        """The time a client reads a 429's ``x-ratelimit-reset`` against."""
 
     @property
     def flow(self) -> OAuthFlow:
@@ -72,9 +96,28 @@ class FrontClients:
                 if token is not None
                 else BearerAuth(TokenManager(owner_id, self.flow, self.tokens)),
                 timeout=self.settings.timeout,
-                retry=RetryPolicy(max_attempts=self.settings.max_attempts),
+                retry=RetryPolicy(max_attempts=self.settings.max_attempts, clock=self.clock),
+                pacer=self._pacer(owner_id),
+                sleep=self.sleep,
             )
         return self._clients[owner_id]
+
+    def _pacer(self, owner_id: str) -> Pacer:
+        """The owner's pacer, on the budget of its Front company."""
+        if self.settings.pacing == "off":
+            return Pacer.off()
+        if self.settings.api_token is not None:
+            # One API token belongs to one company: every owner spends the same budget.
+            return Pacer(state=self.pacing, key="api-token")
+        lookup = self._company_of
+        if lookup is None:
+            return Pacer(state=self.pacing, key=f"owner:{owner_id}")
+
+        async def company() -> str | None:
+            found = await lookup(owner_id)
+            return f"company:{found}" if found else None
+
+        return Pacer(state=self.pacing, key=f"owner:{owner_id}", key_of=company)
 
     async def aclose(self, owner_id: str | None = None) -> None:
         """Close and forget the owner's client (after a disconnect); every one when None."""
@@ -93,6 +136,8 @@ class OwnerContext:
     cursors: CursorCodec
     connections: ConnectionStore
     clients: FrontClients
+    walks: WalkMemory
+    """What listings remember between their pages (shared by every owner's context)."""
 
     @property
     def client(self) -> FrontClient:

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from connector_front.errors import InvalidInputError
+from connector_front.errors import InvalidInputError, UpstreamError
 from connector_front.field_mapping import FieldMapping
 from connector_front.mappers.base import FrontItem, Mapper
 from connector_front.models.base import UnifiedFields
@@ -141,3 +141,24 @@ def _refuse_unmapped(mapper: Mapper, standard: Mapping[str, Any], operation: str
             f'{first} = "<Front custom field name>") or leave it out',
             fields=[f"fields.{name}" for name in unmapped],
         )
+
+
+SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError)
+"""What reading a Front object of an unexpected shape raises (pydantic's errors are ValueErrors)."""
+
+
+def front_record(
+    mapper: Mapper, item: FrontItem, mapping: FieldMapping, *, raw: bool = False
+) -> Record:
+    """:func:`build_record`, with a Front object it cannot read as a typed error naming it."""
+    try:
+        return build_record(mapper, item, mapping, raw=raw)
+    except SHAPE_ERRORS as exc:
+        front_id = item.front.get("id") if isinstance(item.front, Mapping) else None
+        which = f" {front_id!r}" if isinstance(front_id, str) else " (without an id)"
+        what = f"no {exc.args[0]!r}" if isinstance(exc, KeyError) else type(exc).__name__
+        raise UpstreamError(
+            f"Front sent a {mapper.front_object}{which} that cannot be read as a "
+            f"{mapper.model} ({what}: not the shape Front documents). Try again later; if it "
+            "persists, the record needs fixing in Front."
+        ) from None

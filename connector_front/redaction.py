@@ -34,7 +34,15 @@ def redact(text: str) -> str:
 
 
 def _redacted(value: object) -> object:
-    return redact(value) if isinstance(value, str) else value
+    """A string argument redacted; another (httpx logs an ``httpx.URL``) replaced by its
+    redacted text when that text holds a secret, else left as it is (``%d`` still works)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, int | float) or value is None:
+        return value
+    text = str(value)
+    clean = redact(text)
+    return value if clean == text else clean
 
 
 class RedactingFilter(logging.Filter):

@@ -11,7 +11,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     Field,
@@ -62,6 +62,7 @@ ENVIRONMENT: Mapping[str, str] = {
     "CONNECTOR_FRONT_CONNECT_SESSION_TTL": "connect_session_ttl",
     "FRONT_REVOKE_URL": "revoke_url",
     "CONNECTOR_FRONT_ENCRYPTION_KEY": "encryption_key",
+    "CONNECTOR_FRONT_PACING": "pacing",
 }
 """Environment variable -> setting. One table, read by the environment source and the README."""
 
@@ -113,6 +114,12 @@ class ConnectorSettings(BaseSettings):
     )
     timeout: float = Field(default=30.0, gt=0, description="seconds per Front request")
     max_attempts: int = Field(default=5, ge=1, le=20, description="tries per Front request")
+    pacing: Literal["shared", "process", "off"] = Field(
+        default="shared",
+        description="where the rate-limit budget of each Front company is kept: 'shared' in "
+        "the database (every worker), 'process' in this process, 'off' (no pacing; 429s are "
+        "still retried)",
+    )
     webhook_secrets: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,
         description="the Front app's webhook secret(s); several during a rotation",

@@ -13,6 +13,8 @@ from connector_front.errors import InvalidInputError, NotSupportedError
 from connector_front.models.base import UnifiedFields
 from connector_front.paging import PageSource, one_page
 
+from .walks import OwnerWalks
+
 OPERATIONS: tuple[str, ...] = ("list", "retrieve", "create", "update", "delete")
 """The five unified operations, in manifest order."""
 
@@ -55,11 +57,18 @@ class FrontApi(FrontCalls, Protocol):
 
 @dataclass(frozen=True)
 class ListQuery:
-    """A unified listing request. ``cursor`` is the transport's next-page link, already decoded."""
+    """A unified listing request. ``cursor`` is the transport's next-page link, already decoded.
+
+    ``omit`` names fields the caller does not want: a mapper makes no request for them.
+    ``walks`` keeps what a listing learns once for its later pages (see walks.py); without it
+    each page asks Front again.
+    """
 
     limit: int | None = None
     cursor: str | None = None
     filters: Mapping[str, str] = field(default_factory=dict)
+    omit: frozenset[str] = frozenset()
+    walks: OwnerWalks | None = None
 
 
 @dataclass(frozen=True)
@@ -272,11 +281,15 @@ def path_id(record_id: str, *, model: str) -> str:
     return quote(record_id, safe=":@+")
 
 
+PAGE_SIZE = 100
+"""Front's largest page: what a listing asks for when the caller gives no limit."""
+
+
 def list_params(query: ListQuery, **extra: Any) -> dict[str, Any]:
-    """Front list parameters for a unified query: ``limit`` (Front caps it at 100) and extras."""
+    """Front list parameters for a unified query: ``limit`` (Front's largest page, 100, unless
+    the caller asks for fewer) and extras."""
     params: dict[str, Any] = {k: v for k, v in extra.items() if v is not None}
-    if query.limit is not None:
-        params["limit"] = query.limit
+    params["limit"] = PAGE_SIZE if query.limit is None else query.limit
     return params
 
 

@@ -20,6 +20,7 @@ from .base import (
     ListQuery,
     MappedList,
     Unified,
+    items,
     list_params,
     path_id,
     unknown_filters,
@@ -27,6 +28,7 @@ from .base import (
     with_related,
 )
 from .events import EVENTS_ENDPOINT
+from .inbox_walk import InboxOrder, conversation_inboxes, walk_inboxes
 from .refs import ref, ref_id
 from .statuses import SEARCH_STATUS, WRITE_STATUS, unified_status
 from .tags import tag_ids
@@ -34,6 +36,8 @@ from .timestamps import to_front_seconds
 
 CONVERSATION = "/conversations/{conversation_id}"
 INBOXES = "GET /conversations/{conversation_id}/inboxes"
+PROJECT = (INBOXES, "GET /inboxes")
+"""What a conversation's project is read from (see inbox_walk.py for the rule)."""
 NOT_CLEARABLE: Mapping[str, str] = {
     "project": "a conversation is always in an inbox: give another ticketProject to move it",
     "status": "give one of open, inProgress, onHold, closed",
@@ -49,15 +53,21 @@ class IssueMapper(CollectionMapper):
     id_prefixes = ("cnv_",)
     fields_model = TicketIssueFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
-        "list": ("GET /conversations", "GET /conversations/search/{query}", "GET /tags", INBOXES),
-        "retrieve": (f"GET {CONVERSATION}", INBOXES),
+        "list": (
+            "GET /conversations",
+            "GET /conversations/search/{query}",
+            "GET /inboxes/{inbox_id}/conversations",
+            "GET /tags",
+            *PROJECT,
+        ),
+        "retrieve": (f"GET {CONVERSATION}", *PROJECT),
         "create": (
             "POST /conversations",
             f"PATCH {CONVERSATION}",
             f"GET {CONVERSATION}",
             "GET /tags",
             "GET /company/statuses",
-            INBOXES,
+            *PROJECT,
         ),
         "update": (
             f"GET {CONVERSATION}",
@@ -67,10 +77,10 @@ class IssueMapper(CollectionMapper):
             "DELETE /conversations/{conversation_id}/tags",
             "GET /tags",
             "GET /company/statuses",
-            INBOXES,
+            *PROJECT,
         ),
         "delete": (f"PATCH {CONVERSATION}", f"DELETE {CONVERSATION}"),
-        "events": (EVENTS_ENDPOINT, f"GET {CONVERSATION}", INBOXES),
+        "events": (EVENTS_ENDPOINT, f"GET {CONVERSATION}", *PROJECT),
     }
     changes = "events_api"
     filters: ClassVar[Mapping[str, str]] = {
@@ -106,16 +116,41 @@ class IssueMapper(CollectionMapper):
         )
 
     async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
+        """Filters other than ``project`` go through Front's search; ``project`` alone is that
+        inbox's listing; no filter walks every inbox (inbox_walk.py), or lists
+        ``/conversations`` when the project is omitted."""
         unknown_filters(query, list(self.filters), model=self.model)
-        search = await self._search_query(api, query.filters)
-        path = f"/conversations/search/{quote(search, safe='')}" if search else "/conversations"
+        project = query.filters.get("project")
+        if any(value for name, value in query.filters.items() if name != "project"):
+            return await self._search(api, query)
+        if project:
+            path = f"/inboxes/{path_id(project, model=self.model)}/conversations"
+            page = await one_page(api, path, params=list_params(query), next_url=query.cursor)
+            return MappedList(items=in_inbox(page.results, project), next_cursor=page.next_url)
+        if "project" in query.omit:
+            params = list_params(query)
+            page = await one_page(api, self.collection, params=params, next_url=query.cursor)
+            return MappedList(items=items(page.results), next_cursor=page.next_url)
+        return await walk_inboxes(api, query)
+
+    async def _search(self, api: FrontApi, query: ListQuery) -> MappedList:
+        """A page of Front's conversation search; the query is built on the first page only
+        (later pages follow Front's link, which carries it)."""
+        search = "" if query.cursor else await self._search_query(api, query.filters)
+        path = f"/conversations/search/{quote(search, safe='')}"
         page = await one_page(api, path, params=list_params(query), next_url=query.cursor)
         # Front's search is coarser than unified statuses ("is:open is:assigned" also matches
         # conversations in a "waiting" ticket status): keep only the status asked for.
         wanted = query.filters.get("status")
         found = [cnv for cnv in page.results if not wanted or unified_status(cnv) == wanted]
-        items = await with_related(found, lambda cnv: _with_inboxes(api, cnv))
-        return MappedList(items=items, next_cursor=page.next_url)
+        project = query.filters.get("project")
+        if project:
+            return MappedList(items=in_inbox(found, project), next_cursor=page.next_url)
+        if "project" in query.omit:
+            return MappedList(items=items(found), next_cursor=page.next_url)
+        order = InboxOrder(api)
+        listed = await with_related(found, lambda cnv: _with_inboxes(api, cnv, order))
+        return MappedList(items=listed, next_cursor=page.next_url)
 
     async def retrieve(self, api: FrontApi, record_id: str) -> FrontItem:
         return await _with_inboxes(api, (await super().retrieve(api, record_id)).front)
@@ -272,9 +307,19 @@ class IssueMapper(CollectionMapper):
         return " ".join(terms)
 
 
-async def _with_inboxes(api: FrontApi, conversation: FrontJSON) -> FrontItem:
-    path = f"/conversations/{path_id(str(conversation['id']), model='ticketIssue')}/inboxes"
-    return FrontItem(conversation, {"inboxes": await all_results(api, path)})
+def in_inbox(conversations: list[FrontJSON], inbox: str) -> list[FrontItem]:
+    """Conversations listed from one inbox, which is their project."""
+    return [FrontItem(conversation, {"inboxes": [{"id": inbox}]}) for conversation in conversations]
+
+
+async def _with_inboxes(
+    api: FrontApi, conversation: FrontJSON, order: InboxOrder | None = None
+) -> FrontItem:
+    """The conversation and its inboxes, its project (the first in ``GET /inboxes`` order)
+    first: ``GET /inboxes`` is asked only for a conversation in several inboxes."""
+    inboxes = await conversation_inboxes(api, conversation)
+    ranked = await (order or InboxOrder(api)).first(inboxes)
+    return FrontItem(conversation, {"inboxes": ranked})
 
 
 async def _waiting_status(api: FrontApi) -> str:

@@ -19,6 +19,7 @@ from .base import (
     ListQuery,
     MappedList,
     Unified,
+    items,
     list_params,
     path_id,
     unknown_filters,
@@ -64,8 +65,11 @@ class ProjectMapper(CollectionMapper):
     async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
         unknown_filters(query, [], model=self.model)
         page = await one_page(api, "/inboxes", params=list_params(query), next_url=query.cursor)
-        items = await with_related(page.results, lambda inbox: _with_members(api, inbox))
-        return MappedList(items=items, next_cursor=page.next_url)
+        if "members" in query.omit:
+            return MappedList(items=items(page.results), next_cursor=page.next_url)
+        # one request per inbox, a few at once; each inbox is on one page only
+        listed = await with_related(page.results, lambda inbox: _with_members(api, inbox))
+        return MappedList(items=listed, next_cursor=page.next_url)
 
     async def retrieve(self, api: FrontApi, record_id: str) -> FrontItem:
         return await _with_members(api, (await super().retrieve(api, record_id)).front)

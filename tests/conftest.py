@@ -18,6 +18,9 @@ from connector_front.host.server import BackgroundServer
 from connector_front.sandbox import SandboxConfig, SandboxServer
 from connector_front.settings import ConnectorSettings
 from connector_front.store import LazyDatabase
+from tests.secret_guard import pytest_runtest_call, secret_guard
+
+__all__ = ["pytest_runtest_call", "secret_guard"]  # every test is checked for leaked secrets
 
 REPO = Path(__file__).resolve().parent.parent
 QUIET_PORTS = (20000, 32000)

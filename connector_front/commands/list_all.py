@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
 from rich.console import Console
@@ -19,11 +19,13 @@ async def walk_all(
     filters: Mapping[str, str],
     raw: bool,
     out: TextIO | None = None,
+    omit: Sequence[str] = (),
 ) -> int:
     """Print every record from ``cursor`` on, one JSON object a line; the number printed."""
     stream = out or sys.stdout
+    options = {"limit": limit, "filters": filters, "raw": raw, "omit": list(omit)}
     if not stream.isatty():
-        return await _pages(resources, limit, cursor, filters, raw, stream, None)
+        return await _pages(resources, options, cursor, stream, None)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(f"{resources.model}: 0 records, 0 pages", total=None)
@@ -34,20 +36,18 @@ async def walk_all(
 
         # inside the bar, sys.stdout is rich's proxy: lines print above the bar, not through it
         above = out or sys.stdout
-        return await _pages(resources, limit, cursor, filters, raw, above, report)
+        return await _pages(resources, options, cursor, above, report)
 
 
 async def _pages(
     resources: Any,
-    limit: int | None,
+    options: Mapping[str, Any],
     cursor: str | None,
-    filters: Mapping[str, str],
-    raw: bool,
     stream: TextIO,
     report: Any,
 ) -> int:
     records = pages = 0
-    async for page in resources.pages(limit=limit, cursor=cursor, filters=filters, raw=raw):
+    async for page in resources.pages(cursor=cursor, **options):
         for record in page.data:
             stream.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
         stream.flush()

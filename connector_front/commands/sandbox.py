@@ -11,6 +11,7 @@ from connector_front.commands.help import DefaultsHelp
 from connector_front.embedded import webhook_secret
 from connector_front.errors import InvalidInputError
 from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.sandbox.generators import GENERATORS
 
 
 def add_parser(commands: Any) -> None:
@@ -42,7 +43,30 @@ def add_parser(commands: Any) -> None:
         help="webhook signing secret (when not given: the first of env FRONT_WEBHOOK_SECRET, "
         "else sandbox-webhook-secret)",
     )
+    parser.add_argument(
+        "--seed",
+        action="append",
+        default=[],
+        metavar="KIND=N",
+        help="add N generated records of a Front collection before serving (repeatable; in "
+        f"this order): {', '.join(GENERATORS)}; e.g. --seed contacts=20000",
+    )
     parser.set_defaults(handler=run)
+
+
+def seed_plan(values: list[str]) -> list[tuple[str, int]]:
+    """``KIND=N`` flags as (kind, count) pairs; a 400 naming the flag when one is wrong."""
+    plan = []
+    for value in values:
+        kind, _, number = value.partition("=")
+        if kind not in GENERATORS or not number.isdigit():
+            raise InvalidInputError(
+                f"--seed {value!r}: give KIND=N with N a whole number and KIND one of "
+                f"{', '.join(GENERATORS)} (e.g. --seed conversations=5000)",
+                fields=["seed"],
+            )
+        plan.append((kind, int(number)))
+    return plan
 
 
 def describe(url: str, config: SandboxConfig) -> str:
@@ -97,7 +121,10 @@ def sandbox_config(args: argparse.Namespace) -> SandboxConfig:
 
 def run(args: argparse.Namespace) -> int:
     config = sandbox_config(args)
+    plan = seed_plan(args.seed)
     server = SandboxServer(config, host=args.host, port=args.port).start()
+    for kind, count in plan:
+        print(f"seeded {len(server.state.seed(kind, count))} {kind}", flush=True)
     print(describe(server.url, config), flush=True)
     target = config.webhook_url or "none (set one with --webhook-url or POST /_sandbox/webhooks)"
     print(f"application webhooks to: {target}", flush=True)

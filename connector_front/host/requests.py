@@ -10,7 +10,7 @@ from starlette.requests import Request
 from connector_front.errors import InvalidInputError
 
 OWNER_HEADER = "x-owner-id"
-RESERVED_QUERY = frozenset({"limit", "cursor", "raw", "permanent"})
+RESERVED_QUERY = frozenset({"limit", "cursor", "raw", "permanent", "omit"})
 """Query parameters with a meaning of their own; every other one is a list filter."""
 MAX_JSON_DEPTH = 32
 """Deepest nesting of arrays / objects a request body may have (unified records need ~4)."""
@@ -92,6 +92,11 @@ def flag(request: Request, name: str) -> bool:
     if value not in {"true", "false", "1", "0"}:
         raise InvalidInputError(f"{name} must be true or false, got {value!r}", fields=[name])
     return value in {"true", "1"}
+
+
+def names(request: Request, name: str) -> list[str]:
+    """A comma-separated list of names (``omit=project,members``); empty when not given."""
+    return [part.strip() for part in request.query_params.get(name, "").split(",") if part.strip()]
 
 
 def limit(request: Request) -> int | None:

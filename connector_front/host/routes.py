@@ -96,6 +96,7 @@ async def list_records(request: Request) -> Response:
         cursor=request.query_params.get("cursor"),
         filters=read.filters(request),
         raw=read.flag(request, "raw"),
+        omit=read.names(request, "omit"),
     )
     return JSONResponse(page.to_json())
 

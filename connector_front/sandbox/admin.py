@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from .errors import FrontError
 from .faults import FaultSpecError
+from .generators import GENERATORS
 from .settings_changes import create_record, delete_record, update_record
 from .simulate import SIMULATIONS, simulate
 from .state import SandboxState
@@ -85,10 +86,23 @@ def set_config(state: SandboxState, body: Any) -> Response:
     return JSONResponse(state.configure(_object(body)))
 
 
-def seed_contacts(state: SandboxState, body: Any) -> Response:
-    count = _object(body).get("count", 0)
-    ids = state.seed_contacts(count)
-    return JSONResponse({"created": len(ids), "ids": ids}, status_code=201)
+SEED_IDS_UP_TO = 1000
+"""Seed answers list the new ids up to this many; beyond, the first and last id only."""
+
+
+def seeder(kind: str) -> AdminHandler:
+    """``POST /_sandbox/seed/{kind}`` ``{"count": N}``: N more generated records of ``kind``."""
+
+    def handler(state: SandboxState, body: Any) -> Response:
+        ids = state.seed(kind, _object(body).get("count", 0))
+        answer: dict[str, Any] = {"created": len(ids), "count": len(ids)}
+        if len(ids) <= SEED_IDS_UP_TO:
+            answer["ids"] = ids
+        else:
+            answer.update(first=ids[0], last=ids[-1])
+        return JSONResponse(answer, status_code=201)
+
+    return handler
 
 
 def reset(state: SandboxState, body: Any) -> Response:
@@ -183,7 +197,7 @@ ADMIN_TABLE: list[tuple[str, str, AdminHandler]] = [
     ("DELETE", "/requests", clear_requests),
     ("GET", "/config", get_config),
     ("POST", "/config", set_config),
-    ("POST", "/seed/contacts", seed_contacts),
+    *[("POST", f"/seed/{kind}", seeder(kind)) for kind in GENERATORS],
     ("POST", "/reset", reset),
     ("GET", "/clock", get_clock),
     ("POST", "/clock", advance_clock),

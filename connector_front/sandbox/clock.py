@@ -19,9 +19,19 @@ class SandboxClock:
         self._source = source
         self._lock = threading.Lock()
         self.offset = 0.0
+        self._frozen_at: float | None = None
 
     def __call__(self) -> float:
-        return self._source() + self.offset
+        base = self._frozen_at if self._frozen_at is not None else self._source()
+        return base + self.offset
+
+    def freeze(self) -> float:
+        """Stop following the wall clock: time then moves only by `advance`, so a test can
+        measure elapsed time that only its own waits made; `reset` lets it run again."""
+        with self._lock:
+            if self._frozen_at is None:
+                self._frozen_at = self._source()
+        return self()
 
     def advance(self, seconds: float) -> float:
         """Move forward by `seconds` (never back); answers the new time."""
@@ -34,6 +44,8 @@ class SandboxClock:
     def reset(self) -> None:
         with self._lock:
             self.offset = 0.0
+            self._frozen_at = None
 
     def __repr__(self) -> str:
-        return f"SandboxClock(offset={self.offset:g})"
+        frozen = ", frozen" if self._frozen_at is not None else ""
+        return f"SandboxClock(offset={self.offset:g}{frozen})"

@@ -57,5 +57,5 @@ class SandboxConfig:
 
     @property
     def effective_rate_limit(self) -> int:
-        """Requests allowed per window and token (None in the config means 10,000)."""
+        """Requests allowed per window and company (None in the config means 10,000)."""
         return DEFAULT_RATE_LIMIT if self.rate_limit is None else self.rate_limit

@@ -6,15 +6,17 @@ Most recently updated first (`sort_order` may flip it), `q[statuses][]`,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from starlette.responses import Response
 
 from .endpoint import Ctx, json_response
-from .pagination import cut_page, list_body, parse_limit, parse_sort_by, parse_sort_order
+from .indexes import CONVERSATIONS
+from .pagination import index_page, list_body, parse_limit, parse_sort_by, parse_sort_order
 from .qparams import q_values
 from .records import Conversation
 from .shapes.conversations import conversation_json
+from .sortindex import Ordered
 from .tickets import CATEGORIES, LIST_STATUSES, STATUS_FILTERS, category
 
 
@@ -39,15 +41,25 @@ def status_filter(ctx: Ctx) -> Callable[[Conversation], bool]:
     return keep
 
 
-def conversation_page(ctx: Ctx, candidates: Iterable[Conversation]) -> Response:
-    """One page of conversations from `candidates`, filtered and sorted per the request."""
+def conversation_page(
+    ctx: Ctx,
+    within: Ordered[Conversation] | None = None,
+    match: Callable[[Conversation], bool] | None = None,
+) -> Response:
+    """One page of conversations, filtered and ordered per the request.
+
+    From `within` (a group of an index, e.g. one inbox's) or else every
+    conversation; `match` narrows further while the page is walked.
+    """
     limit = parse_limit(ctx)
     parse_sort_by(ctx, ("date",), "date")
     descending = parse_sort_order(ctx)
-    keep = status_filter(ctx)
-    chosen = [conv for conv in candidates if keep(conv)]
-    page, token = cut_page(
-        chosen, lambda c: (c.updated_at, c.id), limit, ctx.query.get("page_token"), descending
-    )
+    status_ok = status_filter(ctx)
+
+    def keep(conv: Conversation) -> bool:
+        return status_ok(conv) and (match is None or match(conv))
+
+    ordered = within if within is not None else ctx.db.index(CONVERSATIONS).whole
+    page, token = index_page(ordered, limit, ctx.query.get("page_token"), descending, keep)
     results = [conversation_json(ctx.links, ctx.db, conv) for conv in page]
     return json_response(list_body(ctx, results, token))

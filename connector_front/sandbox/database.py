@@ -1,7 +1,8 @@
 """The sandbox's in-memory tables, new ids, and resource-alias lookups.
 
 One `Database` holds every Front object; routes read and change it under the
-state's lock. Lookups accept Front's resource aliases (`alt:email:...`).
+state's lock. Lookups accept Front's resource aliases (`alt:email:...`). Tables
+are `Table`s, so the sorted indexes (`db.index(spec)`) see every change.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .errors import FrontError, not_found
+from .indexes import CUSTOM_FIELDS_BY_TARGET
 from .records import (
     Account,
     Comment,
@@ -28,8 +30,11 @@ from .records import (
     Team,
     Teammate,
 )
+from .sortindex import Indexes, IndexSpec, Snapshot
+from .tracking import Table, Tracked
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -44,28 +49,48 @@ def base36(number: int) -> str:
             return digits
 
 
+# table on Database -> the kind of record it holds
+RECORD_TABLES: dict[str, type[Tracked]] = {
+    "contacts": Contact,
+    "accounts": Account,
+    "teammates": Teammate,
+    "teams": Team,
+    "inboxes": Inbox,
+    "tags": Tag,
+    "statuses": Status,
+    "conversations": Conversation,
+    "comments": Comment,
+    "messages": Message,
+    "events": Event,
+    "links": Link,
+    "custom_fields": CustomField,
+}
+
+
 @dataclass
 class Database:
     """Every Front object the sandbox knows, keyed by id, in insertion order."""
 
     company: Company = field(default_factory=lambda: Company("cmp_sandbox", "Sandbox Company"))
-    contacts: dict[str, Contact] = field(default_factory=dict)
-    accounts: dict[str, Account] = field(default_factory=dict)
-    teammates: dict[str, Teammate] = field(default_factory=dict)
-    teams: dict[str, Team] = field(default_factory=dict)
-    inboxes: dict[str, Inbox] = field(default_factory=dict)
-    tags: dict[str, Tag] = field(default_factory=dict)
-    statuses: dict[str, Status] = field(default_factory=dict)
-    conversations: dict[str, Conversation] = field(default_factory=dict)
-    comments: dict[str, Comment] = field(default_factory=dict)
-    messages: dict[str, Message] = field(default_factory=dict)
-    events: dict[str, Event] = field(default_factory=dict)
-    links: dict[str, Link] = field(default_factory=dict)
-    custom_fields: dict[str, CustomField] = field(default_factory=dict)
+    contacts: Table[str, Contact] = field(default_factory=Table)
+    accounts: Table[str, Account] = field(default_factory=Table)
+    teammates: Table[str, Teammate] = field(default_factory=Table)
+    teams: Table[str, Team] = field(default_factory=Table)
+    inboxes: Table[str, Inbox] = field(default_factory=Table)
+    tags: Table[str, Tag] = field(default_factory=Table)
+    statuses: Table[str, Status] = field(default_factory=Table)
+    conversations: Table[str, Conversation] = field(default_factory=Table)
+    comments: Table[str, Comment] = field(default_factory=Table)
+    messages: Table[str, Message] = field(default_factory=Table)
+    events: Table[str, Event] = field(default_factory=Table)
+    links: Table[str, Link] = field(default_factory=Table)
+    custom_fields: Table[str, CustomField] = field(default_factory=Table)
     contact_lists: dict[str, str] = field(default_factory=dict)  # name -> id
     api_author_ids: dict[str, str] = field(default_factory=dict)  # principal kind -> teammate
     clock: Callable[[], float] = time.time
     generated_contacts: int = 0
+    generated: dict[str, int] = field(default_factory=dict)  # kind -> how many seeded so far
+    indexes: Indexes = field(default_factory=Indexes, repr=False, compare=False)
     _counter: int = 0
 
     # ids -----------------------------------------------------------------
@@ -78,6 +103,21 @@ class Database:
     def now(self) -> float:
         """Current time as Front writes it: float seconds, millisecond precision."""
         return round(self.clock(), 3)
+
+    # sorted indexes ----------------------------------------------------
+
+    def index(self, spec: IndexSpec[R]) -> Snapshot[R]:
+        """The table of `spec` in its order (and groups), brought up to date with any change."""
+        table: Table[Any, R] = getattr(self, spec.table)
+        return self.indexes.snapshot(spec, table)
+
+    def stamp(self) -> tuple[int, ...]:
+        """One value that differs after any change to any stored record."""
+        tables: list[Table[Any, Any]] = [getattr(self, name) for name in RECORD_TABLES]
+        return (
+            *(table.changes.noted for table in tables),
+            *(kind.changes.noted for kind in RECORD_TABLES.values()),
+        )
 
     # lookups -----------------------------------------------------------
 
@@ -160,7 +200,7 @@ class Database:
 
     def fields_for(self, target: str) -> list[CustomField]:
         """Custom field definitions that apply to one kind of object."""
-        return [f for f in self.custom_fields.values() if f.target == target]
+        return list(self.index(CUSTOM_FIELDS_BY_TARGET).group(target).items)
 
     def list_id(self, name: str) -> str:
         """The id of a contact list by name, creating the list on first use (as Front does)."""

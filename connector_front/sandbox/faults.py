@@ -1,7 +1,16 @@
-"""Faults on request: the next N matching requests get a 5xx, a 429, a delay, or no answer.
+"""Faults on request: the next N matching requests get a 5xx, a 429, a delay, no answer,
+an answer cut off mid-body, or a truncated body.
 
 A fault matches on method (optional) and path: an exact path, or a prefix
 ending in `*`. The first live fault that matches is used and its count drops.
+
+- `status`: an error answer with `status`; `rate_limit`: a 429 with a `retry-after` of
+  `retry_after` seconds (none when `retry_after` is null: only the `x-ratelimit-*` headers);
+- `slow`: the real answer after `delay` seconds; `drop`: the connection closed unanswered;
+- `cut`: the real answer's head and the first `keep` of its body (a fraction), then the
+  connection is dropped: the body is shorter than its content-length;
+- `truncate`: the real answer's body cut to its first `keep`, sent as a complete answer
+  (content-length matching): well-framed, but the JSON ends early.
 """
 
 from __future__ import annotations
@@ -11,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-KINDS = ("status", "rate_limit", "slow", "drop")
+KINDS = ("status", "rate_limit", "slow", "drop", "cut", "truncate")
 
 
 class FaultSpecError(ValueError):
@@ -27,7 +36,8 @@ class Fault:
     method: str | None = None
     status: int = 503
     delay: float = 0.5
-    retry_after: float = 1.0
+    retry_after: float | None = 1.0
+    keep: float = 0.5
 
     def matches(self, method: str, path: str) -> bool:
         if self.method is not None and self.method != method.upper():
@@ -66,6 +76,13 @@ def parse_fault(spec: Mapping[str, Any], fault_id: int) -> Fault:
     status = spec.get("status", 503)
     if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
         raise FaultSpecError("status must be an HTTP error status (400-599)")
+    if "retry_after" in spec and spec["retry_after"] is None:
+        retry_after = None
+    else:
+        retry_after = _number(spec, "retry_after", 1.0)
+    keep = _number(spec, "keep", 0.5)
+    if keep >= 1:
+        raise FaultSpecError("keep must be a fraction of the body below 1")
     return Fault(
         id=fault_id,
         kind=kind,
@@ -74,7 +91,8 @@ def parse_fault(spec: Mapping[str, Any], fault_id: int) -> Fault:
         method=method.upper() if method else None,
         status=status,
         delay=_number(spec, "delay", 0.5),
-        retry_after=_number(spec, "retry_after", 1.0),
+        retry_after=retry_after,
+        keep=keep,
     )
 
 

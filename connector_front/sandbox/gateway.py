@@ -1,7 +1,8 @@
 """The outermost ASGI layer: journal, faults and rate limiting before any route runs.
 
 Admin routes (`/_sandbox/...`) pass straight through; OAuth routes get faults
-but no rate limit; every Front API answer carries the `x-ratelimit-*` headers.
+but no rate limit; every Front API answer carries the `x-ratelimit-*` headers of the
+company's budget (shared by all of its tokens, as Front counts per company).
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from .faults import Fault
 from .journal import RequestEntry
 from .ratelimit import Verdict
 from .state import SandboxState
-from .tokens import digest
+from .tokens import AccessCheck, digest
 
 ADMIN_PREFIX = "/_sandbox"
 OAUTH_PREFIX = "/oauth/"
+ANSWERED = frozenset({"slow", "cut", "truncate"})
+"""Faults whose request reaches the API (and counts against the rate limit)."""
 
 
 def _retry_after(seconds: float) -> str:
@@ -55,9 +58,12 @@ class Gateway:
             await asyncio.sleep(fault.delay)
         verdict = None
         if not path.startswith(OAUTH_PREFIX):
-            verdict = self._count(token, counted=fault is None or fault.kind == "slow")
+            counted = fault is None or fault.kind in ANSWERED
+            verdict = self._count(token, counted=counted)
         extra = verdict.headers() if verdict else {}
         answer = _Recorder(send, entry, extra)
+        if fault is not None and fault.kind in ("cut", "truncate"):
+            answer = _Recorder(_Cutter(send, fault), entry, extra)
         if fault is not None and fault.kind in ("status", "rate_limit"):
             await self._fault_answer(fault, extra, scope, receive, answer)
             return
@@ -68,12 +74,23 @@ class Gateway:
 
     def _count(self, token: str | None, counted: bool) -> Verdict:
         state = self.state
-        key = digest(token) if token else "anonymous"
         with state.lock:
+            key = self._budget_key(token)
             limit, window = state.config.effective_rate_limit, state.config.rate_window
             if counted:
                 return state.limiter.hit(key, limit, window, state.now())
             return state.limiter.peek(key, limit, window, state.now())
+
+    def _budget_key(self, token: str | None) -> str:
+        """Front counts requests per company: every token the sandbox issued or knows shares
+        the company's budget; an unknown token (answered 401) gets a bucket of its own."""
+        state = self.state
+        if token is None:
+            return "anonymous"
+        known = token in state.config.api_tokens
+        if known or state.tokens.check_access(token, state.now()) is not AccessCheck.UNKNOWN:
+            return f"company:{state.db.company.id}"
+        return f"token:{digest(token)}"
 
     async def _fault_answer(
         self, fault: Fault, extra: dict[str, str], scope: Scope, receive: Receive, send: Send
@@ -85,13 +102,22 @@ class Gateway:
         await error_response(fault.status, message, headers=extra)(scope, receive, send)
 
     async def _too_many(
-        self, retry_after: float, extra: dict[str, str], scope: Scope, receive: Receive, send: Send
+        self,
+        retry_after: float | None,
+        extra: dict[str, str],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
     ) -> None:
+        """A 429; without ``retry_after`` only the ``x-ratelimit-*`` headers say when."""
         with self.state.lock:
             self.state.journal.rate_limited += 1
-        wait = _retry_after(retry_after)
-        headers = {**extra, "retry-after": wait}
-        message = f"Rate limit exceeded. Please retry in {math.ceil(retry_after)} seconds."
+        if retry_after is None:
+            headers = dict(extra)
+            message = "Rate limit exceeded. Please retry later."
+        else:
+            headers = {**extra, "retry-after": _retry_after(retry_after)}
+            message = f"Rate limit exceeded. Please retry in {math.ceil(retry_after)} seconds."
         await error_response(429, message, headers=headers)(scope, receive, send)
 
 
@@ -110,3 +136,39 @@ class _Recorder:
             added = [(k, v) for k, v in self.extra if k not in present]
             message = {**message, "headers": [*message.get("headers", []), *added]}
         await self.send(message)
+
+
+class _Cutter:
+    """Holds the real answer back, then sends it cut short (the ``cut`` and ``truncate`` faults).
+
+    ``truncate`` sends the first ``keep`` of the body as a complete answer (its content-length
+    made to match); ``cut`` sends the head as it was and that part of the body, then drops
+    the connection, so the body ends before its content-length.
+    """
+
+    def __init__(self, send: Send, fault: Fault) -> None:
+        self.send = send
+        self.fault = fault
+        self.start: Message | None = None
+        self.body = bytearray()
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.start = message
+            return
+        if message["type"] != "http.response.body" or self.start is None:
+            await self.send(message)
+            return
+        self.body += message.get("body", b"")
+        if message.get("more_body", False):
+            return
+        kept = bytes(self.body[: int(len(self.body) * self.fault.keep)])
+        if self.fault.kind == "truncate":
+            headers = [(k, v) for k, v in self.start.get("headers", []) if k != b"content-length"]
+            headers.append((b"content-length", str(len(kept)).encode()))
+            await self.send({**self.start, "headers": headers})
+            await self.send({"type": "http.response.body", "body": kept})
+            return
+        await self.send(self.start)
+        await self.send({"type": "http.response.body", "body": kept, "more_body": True})
+        await drop_connection(self.send)

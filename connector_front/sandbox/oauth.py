@@ -98,6 +98,8 @@ def _check_request(state: SandboxState, params: Mapping[str, str]) -> str:
 def _approve(state: SandboxState, params: Mapping[str, str], redirect_uri: str) -> Response:
     with state.lock:
         code = state.tokens.issue_code(state.config.client_id, redirect_uri, state.now())
+        if params.get("state"):
+            state.tokens.saw_state(params["state"])
     answer = {"code": code}
     if params.get("state") is not None:
         answer["state"] = params["state"]

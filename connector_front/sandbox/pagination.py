@@ -1,7 +1,8 @@
 """Front-style pages: `limit`, opaque `page_token`, `_pagination.next` as a full URL.
 
 Pages are cut by keyset (the sort key of the last item), so records added or
-removed between two pages never cause duplicates.
+removed between two pages never cause duplicates. Pages are walked from a
+sorted index (`sortindex`), found by bisection.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from urllib.parse import urlencode
 
 from .endpoint import Ctx
 from .errors import FrontError
+from .sortindex import Ordered, SortKey
 
 T = TypeVar("T")
-SortKey = tuple[Any, ...]
 
 
 def parse_limit(ctx: Ctx, default: int = 50, maximum: int = 100) -> int:
@@ -66,22 +67,38 @@ def decode_token(token: str) -> SortKey:
     return tuple(position)
 
 
-def cut_page(
-    items: Sequence[T], key: Callable[[T], SortKey], limit: int, token: str | None, descending: bool
+def index_page(
+    ordered: Ordered[T],
+    limit: int,
+    token: str | None,
+    descending: bool,
+    keep: Callable[[T], bool] | None = None,
+    between: tuple[Any, Any] = (None, None),
 ) -> tuple[list[T], str | None]:
-    """One page of `items` in key order after the token's position, and the next token."""
-    ordered = sorted(items, key=key, reverse=descending)
+    """One page of `ordered` after the token's position, and the next token.
+
+    Bisects to the position, then walks (down when `descending`) keeping what
+    `keep` accepts until the page is full: O(log n + walked), never a sort.
+    `between` bounds the first key part (exclusive), for a filter on the sort field.
+    """
+    start, stop = ordered.span(*between)
     if token:
-        after = decode_token(token)
         try:
-            ordered = [
-                item for item in ordered if (key(item) < after if descending else key(item) > after)
-            ]
+            start, stop = ordered.after(decode_token(token), descending, start, stop)
         except TypeError:
             raise FrontError(400, "Invalid page_token") from None
-    page = ordered[:limit]
-    more = len(ordered) > limit
-    return page, (encode_token(key(page[-1])) if more and page else None)
+    positions = range(stop - 1, start - 1, -1) if descending else range(start, stop)
+    page: list[T] = []
+    last = -1
+    for position in positions:
+        item = ordered.items[position]
+        if keep is not None and not keep(item):
+            continue
+        if len(page) == limit:
+            return page, encode_token(ordered.keys[last])
+        page.append(item)
+        last = position
+    return page, None
 
 
 def self_url(ctx: Ctx) -> str:

@@ -1,14 +1,26 @@
-"""Fixed-window rate limiting per token, with Front's `x-ratelimit-*` headers.
+"""Fixed-window rate limiting per company, with Front's `x-ratelimit-*` headers.
 
-Front documents `x-ratelimit-limit`, `x-ratelimit-remaining`, `x-ratelimit-reset`
-("next UNIX timestamp" at which the window resets, in seconds) on every answer,
-and `retry-after` (seconds) on a 429.
+Front enforces its limit per company, not per token: every token of the company (API tokens
+and OAuth tokens alike) draws on one budget. It documents `x-ratelimit-limit`,
+`x-ratelimit-remaining` and `x-ratelimit-reset` ("next UNIX timestamp" at which the window
+resets, in seconds) on every answer, and `retry-after` (seconds) on a 429.
+
+Windows are aligned on the clock (window k covers [k * window, (k + 1) * window)), so the
+reset a client is told is exactly when the budget comes back: a whole second for a window of
+whole seconds; a fractional one is sent to the millisecond, rounded up (never early).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+
+
+def _timestamp(value: float) -> str:
+    """``value`` as whole seconds when whole, else to the millisecond rounded up."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{math.ceil(round(value * 1000, 6)) / 1000:.3f}"
 
 
 @dataclass(frozen=True)
@@ -28,7 +40,7 @@ class Verdict:
         return {
             "x-ratelimit-limit": str(self.limit),
             "x-ratelimit-remaining": str(self.remaining),
-            "x-ratelimit-reset": str(math.ceil(self.reset_at)),
+            "x-ratelimit-reset": _timestamp(self.reset_at),
         }
 
 
@@ -38,17 +50,28 @@ class _Window:
     used: int = 0
 
 
+def window_start(now: float, window: float) -> float:
+    """The start of the clock-aligned window holding ``now``."""
+    return math.floor(now / window) * window
+
+
 @dataclass
 class RateLimiter:
-    """Counts requests per key (a token digest) in windows of `window` seconds."""
+    """Counts requests per key (a company, or an unknown token's digest) in windows of
+    ``window`` seconds aligned on the clock."""
 
     _windows: dict[str, _Window] = field(default_factory=dict, repr=False)
 
-    def hit(self, key: str, limit: int, window: float, now: float) -> Verdict:
+    def _current(self, key: str, window: float, now: float) -> _Window:
+        started = window_start(now, window)
         current = self._windows.get(key)
-        if current is None or now >= current.started + window:
-            current = _Window(started=now)
+        if current is None or current.started != started:
+            current = _Window(started=started)
             self._windows[key] = current
+        return current
+
+    def hit(self, key: str, limit: int, window: float, now: float) -> Verdict:
+        current = self._current(key, window, now)
         reset_at = current.started + window
         if current.used >= limit:
             return Verdict(False, limit, 0, reset_at, now)
@@ -57,9 +80,7 @@ class RateLimiter:
 
     def peek(self, key: str, limit: int, window: float, now: float) -> Verdict:
         """The headers an answer would carry, without counting a request."""
-        current = self._windows.get(key)
-        if current is None or now >= current.started + window:
-            return Verdict(True, limit, limit, now + window, now)
+        current = self._current(key, window, now)
         return Verdict(True, limit, max(0, limit - current.used), current.started + window, now)
 
     def clear(self) -> None:

@@ -1,13 +1,16 @@
 """The sandbox's stored records: plain dataclasses, one per Front object.
 
 They hold what Front keeps (including timestamps its JSON may not show); the
-`shapes` package turns them into Front's JSON.
+`shapes` package turns them into Front's JSON. Stored records are `Tracked`, so
+the sorted indexes see every change to them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from .tracking import Tracked
 
 JSON = Any
 
@@ -28,7 +31,7 @@ class Handle:
 
 
 @dataclass
-class CustomField:
+class CustomField(Tracked):
     id: str
     target: str  # contact | account | teammate | conversation | inbox | link
     name: str
@@ -38,7 +41,7 @@ class CustomField:
 
 
 @dataclass
-class Contact:
+class Contact(Tracked):
     id: str
     name: str
     handles: list[Handle]
@@ -54,7 +57,7 @@ class Contact:
 
 
 @dataclass
-class Account:
+class Account(Tracked):
     id: str
     name: str
     created_at: float
@@ -67,7 +70,7 @@ class Account:
 
 
 @dataclass
-class Teammate:
+class Teammate(Tracked):
     id: str
     email: str
     username: str
@@ -82,14 +85,14 @@ class Teammate:
 
 
 @dataclass
-class Team:
+class Team(Tracked):
     id: str
     name: str
     member_ids: list[str] = field(default_factory=list)
 
 
 @dataclass
-class Inbox:
+class Inbox(Tracked):
     id: str
     name: str
     team_id: str
@@ -101,7 +104,7 @@ class Inbox:
 
 
 @dataclass
-class Tag:
+class Tag(Tracked):
     id: str
     name: str
     created_at: float
@@ -114,7 +117,7 @@ class Tag:
 
 
 @dataclass
-class Status:
+class Status(Tracked):
     """A ticket status (Front ticketing): a named status in one of three categories."""
 
     id: str
@@ -134,7 +137,7 @@ class Recipient:
 
 
 @dataclass
-class Link:
+class Link(Tracked):
     """A link from conversations to an external resource (Front's `LinkResponse`)."""
 
     id: str
@@ -155,7 +158,7 @@ class Reminder:
 
 
 @dataclass
-class Conversation:
+class Conversation(Tracked):
     id: str
     type: str  # conversation | discussion | task
     subject: str
@@ -179,7 +182,7 @@ class Conversation:
 
 
 @dataclass
-class Comment:
+class Comment(Tracked):
     id: str
     conversation_id: str
     author_id: str
@@ -189,7 +192,7 @@ class Comment:
 
 
 @dataclass
-class Message:
+class Message(Tracked):
     id: str
     conversation_id: str
     message_uid: str
@@ -204,7 +207,7 @@ class Message:
 
 
 @dataclass
-class Event:
+class Event(Tracked):
     """One entry of Front's activity log (`GET /events`)."""
 
     id: str

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from .database import Database
 from .errors import FrontError
-from .records import Conversation
+from .indexes import COMMENTS_BY_CONVERSATION, MESSAGES_BY_CONVERSATION
+from .records import Conversation, Message
 from .tickets import category, legacy_status
 
 Predicate = Callable[[Database, Conversation], bool]
@@ -25,10 +26,13 @@ def _is_open(db: Database, c: Conversation) -> bool:
     return not c.trashed and category(db, c) != "resolved"
 
 
+def _messages(db: Database, c: Conversation) -> list[Message]:
+    """The conversation's messages, oldest first (from the index: no scan of every message)."""
+    return db.index(MESSAGES_BY_CONVERSATION).group(c.id).items
+
+
 def _unreplied(db: Database, c: Conversation) -> bool:
-    messages = sorted(
-        (m for m in db.messages.values() if m.conversation_id == c.id), key=lambda m: m.created_at
-    )
+    messages = _messages(db, c)
     return bool(messages) and messages[-1].is_inbound
 
 
@@ -49,8 +53,8 @@ def _text_of(db: Database, c: Conversation) -> str:
     parts = [c.subject]
     if c.recipient is not None:
         parts += [c.recipient.handle, c.recipient.name or ""]
-    parts += [m.body + " " + m.text for m in db.messages.values() if m.conversation_id == c.id]
-    parts += [k.body for k in db.comments.values() if k.conversation_id == c.id]
+    parts += [m.body + " " + m.text for m in _messages(db, c)]
+    parts += [k.body for k in db.index(COMMENTS_BY_CONVERSATION).group(c.id).items]
     return " ".join(parts).lower()
 
 
@@ -84,12 +88,7 @@ def _recipient(db: Database, value: str) -> Predicate:
     wanted = value.lower()
 
     def match(db: Database, c: Conversation) -> bool:
-        handles = [
-            r.handle
-            for m in db.messages.values()
-            if m.conversation_id == c.id
-            for r in m.recipients
-        ]
+        handles = [r.handle for m in _messages(db, c) for r in m.recipients]
         if c.recipient is not None:
             handles.append(c.recipient.handle)
         return wanted in (h.lower() for h in handles)
@@ -168,13 +167,27 @@ def parse(db: Database, query: str) -> SearchQuery:
     return parsed
 
 
-def search(db: Database, query: str) -> list[Conversation]:
-    """Conversations matching the query; trashed ones only with `is:trashed`."""
-    parsed = parse(db, query)
-    return [
-        conv
-        for conv in db.conversations.values()
-        if conv.merged_into is None
-        and (parsed.include_trash or not conv.trashed)
-        and parsed.matches(db, conv)
-    ]
+class Search:
+    """One search request: which conversations match, and how many in all (`_total`)."""
+
+    def __init__(self, db: Database, query: str) -> None:
+        self.db = db
+        self.query = query
+        self.parsed = parse(db, query)
+
+    def keeps(self, conv: Conversation) -> bool:
+        """Does the conversation match? Trashed ones only with `is:trashed`."""
+        return (
+            conv.merged_into is None
+            and (self.parsed.include_trash or not conv.trashed)
+            and self.parsed.matches(self.db, conv)
+        )
+
+    def total(self) -> int:
+        """How many match; counted once while nothing changes, not on every page."""
+        db = self.db
+        return db.indexes.remember(
+            ("search", self.query),
+            db.stamp(),
+            lambda: sum(1 for conv in db.conversations.values() if self.keeps(conv)),
+        )

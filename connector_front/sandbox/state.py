@@ -17,6 +17,7 @@ from .database import Database
 from .errors import FrontError
 from .faults import FaultBook
 from .generate import add_generated_contacts
+from .generators import GENERATORS
 from .journal import Journal
 from .links import Links
 from .ratelimit import RateLimiter
@@ -156,10 +157,18 @@ class SandboxState:
 
     def seed_contacts(self, count: int) -> list[str]:
         """Add `count` more deterministic contacts; answers their ids."""
+        return self.seed("contacts", count)
+
+    def seed(self, kind: str, count: int) -> list[str]:
+        """Add `count` deterministic records of a Front collection (`contacts`, `accounts`,
+        `teammates`, `teams`, `inboxes`, `conversations`, `comments`, `messages`); their ids."""
+        generate = GENERATORS.get(kind)
+        if generate is None:
+            raise FrontError(400, f"Cannot seed {kind!r}; seed one of {', '.join(GENERATORS)}")
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise FrontError(400, "count must be a non-negative integer")
         with self.lock:
-            return add_generated_contacts(self.db, count)
+            return generate(self.db, count)
 
     def reset(self, keep_tokens: bool = False, config: SandboxConfig | None = None) -> None:
         """Back to a just-started sandbox (seed data, config, clock, empty journal, no faults).

@@ -1,13 +1,16 @@
 """Authorization codes, access tokens and refresh tokens the sandbox has issued.
 
 Only SHA-256 digests of token values are kept, so nothing here can leak a
-token through a repr, a log line or the admin surface.
+token through a repr, a log line or the admin surface. `issued_by_a_sandbox` answers
+whether a value is one of them (or an OAuth state a sandbox saw): tests look for leaked
+secrets with it, without the sandbox ever listing a value.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import weakref
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -57,6 +60,19 @@ class TokenRegistry:
     _codes: dict[str, _Code] = field(default_factory=dict, repr=False)
     _access: dict[str, float] = field(default_factory=dict, repr=False)  # digest -> expires_at
     _refresh: dict[str, _Refresh] = field(default_factory=dict, repr=False)
+    _states: set[str] = field(default_factory=set, repr=False)
+
+    def __post_init__(self) -> None:
+        _LIVE.append(weakref.ref(self))
+
+    def saw_state(self, state: str) -> None:
+        """Note an OAuth ``state`` the client sent to be authorized (its digest)."""
+        self._states.add(digest(state))
+
+    def knows(self, value: str) -> bool:
+        """Whether ``value`` is a code or token this registry issued, or a state it saw."""
+        key = digest(value)
+        return any(key in kept for kept in (self._codes, self._access, self._refresh, self._states))
 
     def issue_code(self, client_id: str, redirect_uri: str, now: float) -> str:
         code = "sbx_code_" + secrets.token_urlsafe(24)
@@ -133,3 +149,13 @@ class TokenRegistry:
         for held in live:
             held.active = False
         return len(live)
+
+
+_LIVE: list[weakref.ref[TokenRegistry]] = []
+
+
+def issued_by_a_sandbox(value: str) -> bool:
+    """Whether a sandbox in this process issued ``value`` (a code, an access or a refresh
+    token) or saw it as an OAuth state; read-only, for tests that look for leaked secrets."""
+    _LIVE[:] = [ref for ref in _LIVE if ref() is not None]
+    return any(registry.knows(value) for ref in list(_LIVE) if (registry := ref()) is not None)

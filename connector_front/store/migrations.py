@@ -165,6 +165,22 @@ MIGRATIONS: tuple[Migration, ...] = (
         "token versions, for compare-and-swap writes",
         "ALTER TABLE oauth_tokens ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
     ),
+    Migration(
+        5,
+        "rate-limit budgets, one per Front company, shared by every worker",
+        """
+        CREATE TABLE IF NOT EXISTS pacing_budgets (
+            budget_key    TEXT PRIMARY KEY,
+            request_limit INTEGER,
+            remaining     INTEGER,
+            spent         INTEGER NOT NULL DEFAULT 0,
+            reset_at      {real},
+            stale_before  {real},
+            paused_until  {real} NOT NULL DEFAULT 0,
+            last_sent     {real}
+        )
+        """,
+    ),
 )
 
 

@@ -22,7 +22,7 @@ from connector_front.paging import FrontPage
 from connector_front.transport.errors import error_for_response
 from connector_front.transport.hosts import HostPolicy
 from connector_front.transport.pacing import Pacer
-from connector_front.transport.retry import RetryPolicy, parse_retry_after
+from connector_front.transport.retry import RetryPolicy, rate_limit_wait
 
 logger = logging.getLogger("connector_front.transport")
 
@@ -47,6 +47,12 @@ _DROPPED_HEADERS = frozenset(
     }
 )
 """Caller headers never forwarded by :meth:`FrontClient.send_raw` (auth comes from us)."""
+_UNREAD: Any = object()
+"""A body not parsed yet (``None`` is a parsed empty body)."""
+
+
+class BrokenBodyError(httpx.RemoteProtocolError):
+    """A 2xx answer whose JSON body is cut short or broken: read again like a dropped answer."""
 
 
 @dataclass
@@ -154,7 +160,7 @@ class FrontClient:
         method = method.upper()
         url = self._resolve(method, path)
         clean = {k: v for k, v in (headers or {}).items() if k.lower() not in _DROPPED_HEADERS}
-        response, _ = await self._send(
+        response, _, _ = await self._send(
             method, url, params=params, content=content, headers=clean or None
         )
         return response
@@ -187,9 +193,12 @@ class FrontClient:
     ) -> Any:
         """Send with retries, follow a GET's redirect, and parse or raise."""
         for _ in range(_MAX_REDIRECTS + 1):
-            response, attempts = await self._send(method, url, params=params, json=json)
+            decode = method in self.retry.retry_methods  # a broken body is read again
+            response, attempts, body = await self._send(
+                method, url, params=params, json=json, decode=decode
+            )
             if response.status_code not in _REDIRECTS:
-                return self._parse(method, url, response, attempts)
+                return self._parse(method, url, response, attempts, body)
             url = self._redirect_target(method, url, response)
             params = None  # the Location carries its own query
         raise UpstreamError(
@@ -218,9 +227,18 @@ class FrontClient:
         logger.info("%s -> %s, following to %s", where, response.status_code, target.path)
         return target
 
-    def _parse(self, method: str, url: httpx.URL, response: httpx.Response, attempts: int) -> Any:
+    def _parse(
+        self,
+        method: str,
+        url: httpx.URL,
+        response: httpx.Response,
+        attempts: int,
+        body: Any = _UNREAD,
+    ) -> Any:
         status = response.status_code
         path = self.hosts.api_path(url)
+        if 200 <= status < 300 and body is not _UNREAD:
+            return body
         if 200 <= status < 300:
             if status == 204 or not response.content.strip():
                 return None
@@ -237,9 +255,8 @@ class FrontClient:
             path,
             status,
             response.content,
-            retry_after=parse_retry_after(response.headers.get("retry-after"))
-            if status == 429
-            else None,
+            # retry-after, else x-ratelimit-reset: a caller is told when to come back either way
+            retry_after=rate_limit_wait(response, self.retry.clock()),
             attempts=attempts,
             # what the credential says of itself, for a 401 / 403 message a user can act on
             reauthorize_hint=getattr(
@@ -257,16 +274,20 @@ class FrontClient:
         json: Any = None,
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> tuple[httpx.Response, int]:
-        """One logical request: hook, pacing, retries; returns (last response, attempts)."""
+        decode: bool = False,
+    ) -> tuple[httpx.Response, int, Any]:
+        """One logical request: hook, pacing, retries; returns (last response, attempts, its
+        JSON body when ``decode`` and a 2xx, else ``_UNREAD``). With ``decode`` a 2xx whose
+        JSON is broken (a truncated body) is retried like a dropped connection."""
         path = self.hosts.api_path(url)
         if self.on_request is not None:
             self.on_request(method, path)
         self.stats.requests += 1
         attempts = 0
+        body: Any = _UNREAD
 
         async def attempt() -> httpx.Response:
-            nonlocal attempts
+            nonlocal attempts, body
             attempts += 1
             self.stats.attempts += 1
             await self.pacer.acquire()
@@ -282,6 +303,8 @@ class FrontClient:
             if response.status_code == 429:
                 self.stats.rate_limited += 1
             logger.debug("%s %s -> %d (attempt %d)", method, path, response.status_code, attempts)
+            if decode and 200 <= response.status_code < 300:
+                body = _json_body(response, f"{method} {path}")
             return response
 
         def before_sleep(state: RetryCallState) -> None:
@@ -319,10 +342,24 @@ class FrontClient:
                 f"Could not get an answer from Front for {method} {path}{tries} "
                 f"({_name(exc)}). {advice}"
             ) from None
-        return response, attempts
+        return response, attempts, body
 
     def __repr__(self) -> str:
         return f"FrontClient({self.base_url!r}, auth={self._auth!r})"
+
+
+def _json_body(response: httpx.Response, where: str) -> Any:
+    """A 2xx answer's JSON (None when empty); a broken one raises :class:`BrokenBodyError`."""
+    if response.status_code == 204 or not response.content.strip():
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        if response.status_code == 202:  # accepted; the body is a courtesy
+            return None
+        raise BrokenBodyError(
+            f"Front's answer to {where} is not JSON (cut short?)", request=response.request
+        ) from None
 
 
 def _name(exc: BaseException | None) -> str:

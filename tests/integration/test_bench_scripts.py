@@ -1,15 +1,45 @@
-"""The benchmark scripts run (tiny sizes) and print the JSON figures the README quotes."""
+"""The benchmark scripts run (tiny sizes) and print the JSON figures the README quotes.
+
+Sizes here are tiny and nothing is timed: the tests check that each benchmark measures what
+it says (every client lists every record, every delivery is accepted, the changes come back
+as events) and that the README's tables are the ones its JSON files give.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+REPO = Path(__file__).resolve().parents[2]
+BENCH = REPO / "bench"
+
+_spec = importlib.util.spec_from_file_location("bench_report", BENCH / "report.py")
+assert _spec is not None and _spec.loader is not None
+report = importlib.util.module_from_spec(_spec)  # bench/ is a folder of scripts, not a package
+_spec.loader.exec_module(report)
+
+
+def run_script(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(BENCH / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=REPO,
+    )
+
+
+def figures_of(script: str, *args: str) -> Any:
+    done = run_script(script, *args, "--json")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
 
 
 @pytest.mark.parametrize(
@@ -20,13 +50,104 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
     ],
 )
 def test_a_benchmark_prints_its_figures(script: str, args: list[str]) -> None:
-    done = subprocess.run(
-        [sys.executable, str(BENCH / script), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_script(script, *args)
     assert done.returncode == 0, done.stderr[-2000:]
     figures = json.loads(done.stdout)
     assert isinstance(figures, dict) and figures
+
+
+@pytest.fixture(scope="module")
+def clients_figures() -> Any:
+    """bench_clients at tiny sizes: 150 contacts and 4 conversations, and 120 contacts."""
+    return figures_of(
+        "bench_clients.py",
+        *("--contacts", "150", "--conversations", "4", "--sizes", "120"),
+        *("--rate-limit", "1000", "--rate-window", "1"),
+    )
+
+
+def test_every_client_lists_every_record(clients_figures: Any) -> None:
+    runs = clients_figures["runs"]
+    listings = {(run["collection"], run["size"]) for run in runs}
+    assert listings == {("contacts", 150), ("contacts", 120), ("conversations", 4)}
+    for collection, size in listings:
+        done = {r["client"]: r for r in runs if (r["collection"], r["size"]) == (collection, size)}
+        assert set(done) == {"connector", "dlt", "httpx"}
+        counts = {client: run["records"] for client, run in done.items()}
+        assert len(set(counts.values())) == 1, f"{collection} ({size}): {counts}"
+        assert counts["httpx"] >= size  # the seeded ones, and the sandbox's own
+        for run in done.values():
+            assert run["requests"] >= run["records"] / 100  # pages of at most 100
+            assert run["sandbox_429s"] == 0  # the limit (1,000 a second) is never reached
+            assert run["bound_s"] > 0 and run["cpu_s"] > 0 and run["rss_peak_mib"] > 0
+
+
+def test_contacts_are_one_request_a_page_for_every_client(clients_figures: Any) -> None:
+    for run in clients_figures["runs"]:
+        if run["collection"] == "contacts":
+            pages = -(-run["records"] // 100)
+            assert pages <= run["requests"] <= pages + 1, run
+
+
+def test_mapping_is_timed_against_json_loads(clients_figures: Any) -> None:
+    costs = {cost["model"]: cost for cost in clients_figures["mapping"]}
+    assert set(costs) == {"genericContact", "ticketIssue"}
+    contacts = [r for r in clients_figures["runs"] if r["collection"] == "contacts"]
+    assert costs["genericContact"]["records"] == max(r["records"] for r in contacts)
+    assert all(cost["json_loads_s"] > 0 and cost["mapping_s"] > 0 for cost in costs.values())
+
+
+def test_plot_is_a_png(clients_figures: Any, tmp_path: Path) -> None:
+    source, out = tmp_path / "clients.json", tmp_path / "listing.png"
+    source.write_text(json.dumps(clients_figures))
+    done = run_script("plot.py", str(source), "--out", str(out))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_webhook_intake_accepts_every_signed_delivery() -> None:
+    figures = figures_of("bench_webhooks.py", "--rate", "20,30", "--seconds", "1")
+    assert [run["sent"] for run in figures["runs"]] == [20, 30]
+    for run in figures["runs"]:
+        assert run["accepted"] == run["sent"] and run["errors"] == 0, run["error_kinds"]
+        assert run["processed"] == run["sent"] and run["pending_after_s"] == 0
+        assert run["events"] == run["sent"]  # each its own event id: one event each
+        assert run["p99_ms"] >= run["p50_ms"] > 0
+
+
+def test_sync_passes_find_the_changes() -> None:
+    figures = figures_of("bench_sync.py", "--contacts", "120", "--changes", "3")
+    passes = {run["pass"]: run for run in figures["runs"]}
+    assert list(passes) == ["baseline", "after_changes", "full"]
+    baseline, after, full = passes["baseline"], passes["after_changes"], passes["full"]
+    assert baseline["records"] >= 120 and baseline["created"] == 0
+    assert after["changed"] == 3 and after["updated"] == 3
+    assert full["records"] == baseline["records"] and full["deleted"] == 0
+
+
+def test_report_renders_every_benchmark(clients_figures: Any, tmp_path: Path) -> None:
+    path = tmp_path / "clients.json"
+    path.write_text(json.dumps(clients_figures))
+    text = report.render([path])
+    assert text.startswith("Measured ")
+    listing_rows = [line for line in text.splitlines() if line.startswith("| contacts (")]
+    assert len(listing_rows) == 6  # two sizes, three clients
+    assert report.PLOT in text
+
+
+def test_readme_tables_match_the_results_files() -> None:
+    """The README's block is what report.py renders from bench/results/*.json (the
+    placeholder when there are none): rerun `python bench/report.py bench/results/*.json
+    --readme README.md` after `make bench`."""
+    files = sorted((BENCH / "results").glob("*.json"))
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert report.between_markers(readme) == report.render(files)
+    if files:
+        assert (REPO / report.PLOT).exists(), "make bench writes the plot beside the figures"
+
+
+def test_report_replaces_only_the_block() -> None:
+    text = f"before\n{report.BEGIN}\nold\n{report.END}\nafter\n"
+    assert report.replace_between_markers(text, "new") == (
+        f"before\n{report.BEGIN}\nnew\n{report.END}\nafter\n"
+    )

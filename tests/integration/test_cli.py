@@ -108,6 +108,18 @@ def test_resources_on_an_embedded_sandbox(capsys: pytest.CaptureFixture[str]) ->
     assert json.loads(capsys.readouterr().out)["fields"]["name"] == "Talus"
 
 
+def test_list_omits_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    command = ["resources", "list", "ticketProject", "--sandbox", "--omit", "members,workspace"]
+    assert main(command) == 0
+    records = json.loads(capsys.readouterr().out)["data"]
+    assert records and all(set(r["fields"]) == {"name", "description"} for r in records)
+    assert main([*command[:-2], "--all", "--omit", "name"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows and all("name" not in row["fields"] for row in rows)
+    assert main(["resources", "list", "ticketProject", "--sandbox", "--omit", "colour"]) == 1
+    assert "colour" in capsys.readouterr().err
+
+
 def test_bad_input_exits_non_zero_with_a_message(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["resources", "create", "genericContact", "--sandbox", "--fields", "{oops"])
     assert code == 1

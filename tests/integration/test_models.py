@@ -247,7 +247,8 @@ async def test_issue_filters(
             assert issue.fields["assignee"]["id"] == "tea_s002"
         else:
             assert issue.fields["status"] == "closed"
-    everything = await issues.list(limit=100)
+    everything = await issues.list(limit=100, omit=["project"])  # one page: /conversations
+    assert everything.next is None
     assert len(page.data) < len(everything.data)
 
 

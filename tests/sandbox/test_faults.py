@@ -109,3 +109,69 @@ def test_in_process_fault_methods(client: httpx.Client, server: object) -> None:
     assert client.get("/me").status_code == 504
     state.add_fault({"path": "/me", "kind": "status"})
     assert state.clear_faults() == 1
+
+
+def _plain(server: object) -> httpx.Client:
+    """A client that checks nothing of the answer: cut and truncated bodies are not Front's."""
+    return httpx.Client(
+        base_url=server.url,  # type: ignore[attr-defined]
+        headers={"authorization": "Bearer sandbox-api-token"},
+        timeout=10,
+    )
+
+
+def test_rate_limit_without_retry_after_sends_only_the_rate_headers(
+    client: httpx.Client, admin: httpx.Client
+) -> None:
+    spec = {"path": "/contacts", "kind": "rate_limit", "retry_after": None}
+    fault = admin.post("/faults", json=spec)
+    assert fault.status_code == 201 and fault.json()["retry_after"] is None
+    answer = client.get("/contacts")
+    assert answer.status_code == 429
+    assert "retry-after" not in answer.headers
+    assert int(answer.headers["x-ratelimit-reset"]) > 0
+    assert answer.json()["_error"]["message"] == "Rate limit exceeded. Please retry later."
+    assert client.get("/contacts").status_code == 200
+
+
+def test_cut_fault_drops_the_connection_mid_body(server: object, admin: httpx.Client) -> None:
+    admin.post("/faults", json={"path": "/contacts", "kind": "cut", "keep": 0.3})
+    with _plain(server) as plain:
+        with plain.stream("GET", "/contacts") as answer:
+            assert answer.status_code == 200
+            declared = int(answer.headers["content-length"])
+            received = bytearray()
+            with pytest.raises(httpx.TransportError):
+                for chunk in answer.iter_bytes():
+                    received += chunk
+        assert 0 < len(received) < declared
+        assert plain.get("/contacts").status_code == 200
+    journal = admin.get("/requests").json()
+    assert [entry["status"] for entry in journal] == [200, 200]
+
+
+def test_truncate_fault_sends_a_well_framed_body_that_ends_early(
+    server: object, admin: httpx.Client
+) -> None:
+    with _plain(server) as plain:
+        whole = plain.get("/contacts").content
+        admin.post("/faults", json={"path": "/contacts", "kind": "truncate", "keep": 0.5})
+        cut = plain.get("/contacts")
+        assert cut.status_code == 200
+        assert int(cut.headers["content-length"]) == len(cut.content) == len(whole) // 2
+        assert whole.startswith(cut.content)
+        with pytest.raises(ValueError):
+            cut.json()
+        assert plain.get("/contacts").content == whole
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"path": "/me", "kind": "cut", "keep": 1},
+        {"path": "/me", "kind": "truncate", "keep": -0.5},
+        {"path": "/me", "kind": "rate_limit", "retry_after": "soon"},
+    ],
+)
+def test_bad_cut_specs_are_400(admin: httpx.Client, spec: dict[str, object]) -> None:
+    assert admin.post("/faults", json=spec).status_code == 400

@@ -297,3 +297,18 @@ def test_revoke_stops_an_access_token_and_a_refresh_token(anon: httpx.Client) ->
     assert anon.post("/oauth/revoke", auth=auth, data={"token": "nope"}).status_code == 200
     wrong = anon.post("/oauth/revoke", auth=("sandbox-client-id", "x"), data={"token": "nope"})
     assert wrong.status_code == 401
+
+
+def test_the_sandbox_answers_whether_it_issued_a_value_without_listing_any(
+    oauth: Any, server: SandboxServer
+) -> None:
+    from connector_front.sandbox.tokens import issued_by_a_sandbox
+
+    state = "state-" + "q" * 30
+    code = oauth.authorize(state=state)
+    tokens = oauth.exchange(code).json()
+    for value in (code, state, tokens["access_token"], tokens["refresh_token"]):
+        assert issued_by_a_sandbox(value)
+        assert value not in repr(server.state.tokens)
+    assert not issued_by_a_sandbox("sbx_at_never-issued")
+    assert not issued_by_a_sandbox(server.config.client_secret)

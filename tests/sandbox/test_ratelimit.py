@@ -1,9 +1,10 @@
-"""Per-token fixed windows with Front's `x-ratelimit-*` headers and 429 + `retry-after`."""
+"""Per-company fixed windows with Front's `x-ratelimit-*` headers and 429 + `retry-after`."""
 
 from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -16,9 +17,10 @@ def test_every_api_answer_carries_the_headers(client: httpx.Client, anon: httpx.
     for answer in answers:
         assert answer.headers["x-ratelimit-limit"] == "10000"
         assert int(answer.headers["x-ratelimit-remaining"]) < 10000
-        reset = int(answer.headers["x-ratelimit-reset"])
-        # the window opened during the requests; its end is rounded up to a whole second
-        assert before < reset <= math.ceil(after + 60)
+        reset = int(answer.headers["x-ratelimit-reset"])  # whole seconds for a 60 s window
+        # the clock-aligned minute holding the requests ends at the next whole minute
+        assert before < reset <= math.floor(after / 60) * 60 + 60
+        assert reset % 60 == 0
 
 
 def test_remaining_counts_down(client: httpx.Client) -> None:
@@ -38,25 +40,58 @@ def test_past_the_limit_is_429_with_retry_after(
     assert limited.headers["x-ratelimit-remaining"] == "0"
     assert 1 <= int(limited.headers["retry-after"]) <= 30
     assert limited.json()["_error"]["status"] == 429
-    # another token has its own window
-    assert api("sandbox-api-token-2").get("/me").status_code == 401  # unknown token, own bucket
+    # an unknown token is refused on its own budget, not the company's
+    assert api("sandbox-api-token-2").get("/me").status_code == 401
     assert admin.get("/stats").json()["rate_limited"] == 1
+
+
+def to_window_start(admin: httpx.Client, window: float) -> float:
+    """Move the sandbox clock to just after the start of a clock-aligned window."""
+    now = float(admin.get("/clock").json()["now"])
+    admin.post("/clock", json={"advance": math.floor(now / window) * window + window - now + 0.01})
+    return float(admin.get("/clock").json()["now"])
 
 
 def test_window_resets(client: httpx.Client, admin: httpx.Client) -> None:
     admin.post("/config", json={"rate_limit": 1, "rate_window": 30})
+    to_window_start(admin, 30)
     assert client.get("/me").status_code == 200
-    assert client.get("/me").status_code == 429
+    limited = client.get("/me")
+    assert limited.status_code == 429
+    assert limited.headers["retry-after"] == "30"  # whole seconds to the window's end
     admin.post("/clock", json={"advance": 15})
     assert client.get("/me").status_code == 429  # the window is still open
     admin.post("/clock", json={"advance": 15})
     assert client.get("/me").status_code == 200
 
 
-def test_oauth_endpoints_are_not_rate_limited(oauth: Any, admin: httpx.Client) -> None:
-    admin.post("/config", json={"rate_limit": 1})
-    for _ in range(3):
-        oauth.tokens()
-    answer = oauth.refresh(oauth.tokens()["refresh_token"])
-    assert answer.status_code == 200
-    assert "x-ratelimit-limit" not in answer.headers
+def test_the_budget_is_the_company_s_shared_by_every_token(
+    server: Any, api: Any, oauth: Any, admin: httpx.Client
+) -> None:
+    """Front counts per company: a second API token and an OAuth token of the same company
+    draw on the budget the first one used."""
+    server.reset(config=replace(server.state.base_config, api_tokens={"tok-a", "tok-b"}))
+    admin.post("/config", json={"rate_limit": 3, "rate_window": 60})
+    to_window_start(admin, 60)
+    first, second = api("tok-a"), api("tok-b")
+    access = oauth.tokens()["access_token"]
+    assert first.get("/me").status_code == 200
+    assert second.get("/me").headers["x-ratelimit-remaining"] == "1"
+    assert api(access).get("/me").status_code == 200
+    limited = second.get("/me")
+    assert limited.status_code == 429
+    assert limited.headers["x-ratelimit-remaining"] == "0"
+    assert int(limited.headers["retry-after"]) >= 1
+
+
+def test_a_fractional_window_resets_at_a_millisecond_timestamp_never_early(
+    client: httpx.Client, admin: httpx.Client
+) -> None:
+    admin.post("/config", json={"rate_limit": 2, "rate_window": 0.3})
+    before = float(admin.get("/clock").json()["now"])
+    reset = float(client.get("/me").headers["x-ratelimit-reset"])
+    after = float(admin.get("/clock").json()["now"])
+    assert round(reset, 3) == reset  # to the millisecond
+    exact = round(reset / 0.3) * 0.3  # the end of a clock-aligned 0.3 s window
+    assert exact <= reset < exact + 0.001  # rounded up, never early
+    assert before < reset <= after + 0.3 + 0.001

@@ -65,3 +65,15 @@ def test_host_keys_never_show_in_reprs(tmp_path: Path) -> None:
     codec = CursorCodec(cursor_keys(settings))
     for text in (repr(settings), str(settings), repr(config), repr(codec)):
         assert secret not in text and "older-secret-key" not in text
+
+
+def test_a_url_object_argument_is_redacted_too(caplog: pytest.LogCaptureFixture) -> None:
+    """httpx logs its request line with an ``httpx.URL`` argument, not a string."""
+    import httpx
+
+    install_log_redaction()
+    url = httpx.URL("http://127.0.0.1:9/oauth/authorize?client_id=c&state=SECRET3")
+    with caplog.at_level(logging.INFO, logger="httpx"):
+        logging.getLogger("httpx").info("HTTP Request: %s %s %d", "GET", url, 302)
+    assert "SECRET3" not in caplog.text and "state=[redacted]" in caplog.text
+    assert caplog.text.rstrip().endswith("302")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import pytest
 
+from connector_front.store.pacing import MemoryPacingState
 from connector_front.transport import Pacer, RateLimitInfo
 
 
@@ -163,3 +165,52 @@ async def test_a_wait_beyond_max_wait_is_not_held() -> None:
     pacer.release(headers(10, 0, t.now + 3600))  # budget gone for an hour
     await pacer.acquire()
     assert t.slept == []  # sent at once: Front's 429 will say how long, and the caller decides
+
+
+def test_a_late_answer_from_an_ended_window_is_ignored() -> None:
+    t = FakeTime()
+    pacer = Pacer(safety=0.0, clock=t.clock)
+    pacer.release(headers(10, 0, t.now + 1))
+    assert pacer.delay(t.now + 1) == 0.0  # the window ended: a full budget again
+    assert pacer.remaining == 10
+    pacer.release(headers(10, 0, t.now + 1))  # an answer about the old window, late
+    assert pacer.remaining == 10
+
+
+async def test_requests_sent_before_the_first_answer_count_against_the_window() -> None:
+    """Pacers sharing a budget send blind until an answer comes: what they sent is spent."""
+    t = FakeTime()
+    shared = MemoryPacingState()
+    one, two = (Pacer(clock=t.clock, sleep=t.sleep, state=shared, key="cmp") for _ in "12")
+    for pacer in (one, one, two):
+        await pacer.acquire()
+    one.release(headers(5, 4, t.now + 1))  # Front has counted one so far
+    assert one.remaining == two.remaining == 2  # 5 minus the 3 sent, not 4 - 1
+
+
+@pytest.mark.parametrize("window", [1.0, 60.0])
+async def test_pacers_sharing_a_budget_reach_the_bound_of_an_aligned_window(
+    window: float,
+) -> None:
+    """Three pacers on one budget against a Front-like limit (windows aligned on the clock,
+    whole-second resets): no 429, and the listing takes requests / rate, within 5%."""
+    t = FakeTime(1_700_000_000.4)
+    start = t.now
+    limit = 5
+    shared = MemoryPacingState()
+    pacers = [Pacer(clock=t.clock, sleep=t.sleep, state=shared, key="cmp") for _ in range(3)]
+    used: Counter[float] = Counter()
+    rejected = 0
+    for i in range(300):
+        pacer = pacers[i % 3]
+        await pacer.acquire()
+        began = math.floor(t.now / window) * window
+        reset = began + window
+        if used[began] >= limit:
+            rejected += 1
+            pacer.release(headers(limit, 0, reset) | {"retry-after": "1"}, 429)
+            continue
+        used[began] += 1
+        pacer.release(headers(limit, limit - used[began], reset))
+    assert rejected == 0
+    assert t.now - start <= 1.05 * 300 / (limit / window)

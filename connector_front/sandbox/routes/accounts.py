@@ -13,7 +13,8 @@ from ..body import as_object, opt_object, opt_str, opt_str_list, req_str
 from ..customfields import validate_custom_fields
 from ..endpoint import Ctx, Row, json_response, no_content
 from ..errors import FrontError
-from ..pagination import cut_page, list_body, parse_limit, parse_sort_by, parse_sort_order
+from ..indexes import ACCOUNTS, CONTACTS_BY_ACCOUNT
+from ..pagination import index_page, list_body, parse_limit, parse_sort_by, parse_sort_order
 from ..records import Account
 from ..shapes.accounts import account_json
 from ..shapes.contacts import contact_json
@@ -39,12 +40,8 @@ def list_accounts(ctx: Ctx) -> Response:
     limit = parse_limit(ctx)
     sort_by = parse_sort_by(ctx, SORT_FIELDS, "created_at")
     descending = parse_sort_order(ctx)
-    page, token = cut_page(
-        list(ctx.db.accounts.values()),
-        lambda a: (getattr(a, sort_by), a.id),
-        limit,
-        ctx.query.get("page_token"),
-        descending,
+    page, token = index_page(
+        ctx.db.index(ACCOUNTS[sort_by]).whole, limit, ctx.query.get("page_token"), descending
     )
     return json_response(list_body(ctx, [account_json(ctx.links, a) for a in page], token))
 
@@ -108,10 +105,8 @@ def delete_account(ctx: Ctx) -> Response:
 def account_contacts(ctx: Ctx) -> Response:
     account = ctx.db.account(ctx.param("account_id"))
     limit = parse_limit(ctx)
-    members = [c for c in ctx.db.contacts.values() if c.account_id == account.id]
-    page, token = cut_page(
-        members, lambda c: (c.created_at, c.id), limit, ctx.query.get("page_token"), True
-    )
+    members = ctx.db.index(CONTACTS_BY_ACCOUNT).group(account.id)
+    page, token = index_page(members, limit, ctx.query.get("page_token"), True)
     return json_response(list_body(ctx, [contact_json(ctx.links, ctx.db, c) for c in page], token))
 
 

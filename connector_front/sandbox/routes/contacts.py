@@ -14,7 +14,8 @@ from ..body import as_object, opt_bool, opt_object, opt_str, opt_str_list, req_s
 from ..customfields import validate_custom_fields
 from ..endpoint import Ctx, Row, json_response, no_content
 from ..errors import FrontError
-from ..pagination import cut_page, list_body, parse_limit, parse_sort_by, parse_sort_order
+from ..indexes import CONTACTS
+from ..pagination import index_page, list_body, parse_limit, parse_sort_by, parse_sort_order
 from ..qparams import q_float
 from ..records import Contact, Handle
 from ..shapes.contacts import contact_json
@@ -51,13 +52,17 @@ def list_contacts(ctx: Ctx) -> Response:
     sort_by = parse_sort_by(ctx, SORT_FIELDS, "created_at")
     descending = parse_sort_order(ctx)
     after, before = q_float(ctx, "updated_after"), q_float(ctx, "updated_before")
-    items = [
-        c
-        for c in ctx.db.contacts.values()
-        if (after is None or c.updated_at > after) and (before is None or c.updated_at < before)
-    ]
-    page, token = cut_page(
-        items, lambda c: (getattr(c, sort_by), c.id), limit, ctx.query.get("page_token"), descending
+
+    def keep(c: Contact) -> bool:
+        return (after is None or c.updated_at > after) and (before is None or c.updated_at < before)
+
+    page, token = index_page(
+        ctx.db.index(CONTACTS[sort_by]).whole,
+        limit,
+        ctx.query.get("page_token"),
+        descending,
+        keep,
+        between=(after, before) if sort_by == "updated_at" else (None, None),
     )
     results = [contact_json(ctx.links, ctx.db, c) for c in page]
     return json_response(list_body(ctx, results, token))

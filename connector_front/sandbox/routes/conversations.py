@@ -25,9 +25,10 @@ from ..convlist import conversation_page
 from ..customfields import validate_custom_fields
 from ..endpoint import Ctx, Row, json_response, no_content
 from ..errors import FrontError
-from ..pagination import cut_page, list_body, parse_limit
+from ..indexes import CONVERSATIONS, CONVERSATIONS_BY_TAG
+from ..pagination import index_page, list_body, parse_limit
 from ..records import Comment, Conversation
-from ..search import search
+from ..search import Search
 from ..shapes.conversations import conversation_json
 from ..shapes.people import inbox_json
 from ..tickets import first_status, transition_for_status, transition_for_status_id
@@ -36,17 +37,17 @@ CREATE_TYPES = ("discussion", "task")
 
 
 def list_conversations(ctx: Ctx) -> Response:
-    return conversation_page(ctx, ctx.db.conversations.values())
+    return conversation_page(ctx)
 
 
 def search_conversations(ctx: Ctx) -> Response:
     limit = parse_limit(ctx)
-    found = search(ctx.db, ctx.param("query"))
-    page, token = cut_page(
-        found, lambda c: (c.updated_at, c.id), limit, ctx.query.get("page_token"), True
+    found = Search(ctx.db, ctx.param("query"))
+    page, token = index_page(
+        ctx.db.index(CONVERSATIONS).whole, limit, ctx.query.get("page_token"), True, found.keeps
     )
     body = list_body(ctx, [conversation_json(ctx.links, ctx.db, c) for c in page], token)
-    body["_total"] = len(found)
+    body["_total"] = found.total()
     return json_response(body)
 
 
@@ -236,12 +237,12 @@ def contact_conversations(ctx: Ctx) -> Response:
             return False
         return recipient.contact_id == contact.id or recipient.handle.lower() in handles
 
-    return conversation_page(ctx, (c for c in ctx.db.conversations.values() if involves(c)))
+    return conversation_page(ctx, match=involves)
 
 
 def tag_conversations(ctx: Ctx) -> Response:
     tag = ctx.db.tag(ctx.param("tag_id"))
-    return conversation_page(ctx, (c for c in ctx.db.conversations.values() if tag.id in c.tag_ids))
+    return conversation_page(ctx, ctx.db.index(CONVERSATIONS_BY_TAG).group(tag.id))
 
 
 ROUTES: list[Row] = [

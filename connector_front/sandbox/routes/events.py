@@ -6,7 +6,8 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from ..endpoint import Ctx, Row, json_response
-from ..pagination import cut_page, list_body, parse_limit, parse_sort_by, parse_sort_order
+from ..indexes import EVENTS
+from ..pagination import index_page, list_body, parse_limit, parse_sort_by, parse_sort_order
 from ..qparams import q_float, q_values
 from ..records import Event
 from ..shapes.events import event_json
@@ -29,13 +30,15 @@ def list_events(ctx: Ctx) -> Response:
             conv is not None
             and (not types or event.type in types)
             and (not inboxes or bool(inboxes & set(conv.inbox_ids)))
-            and (after is None or event.emitted_at > after)
-            and (before is None or event.emitted_at < before)
         )
 
-    chosen = [e for e in db.events.values() if keep(e)]
-    page, token = cut_page(
-        chosen, lambda e: (e.emitted_at, e.id), limit, ctx.query.get("page_token"), descending
+    page, token = index_page(
+        db.index(EVENTS).whole,
+        limit,
+        ctx.query.get("page_token"),
+        descending,
+        keep,
+        between=(after, before),
     )
     return json_response(list_body(ctx, [event_json(ctx.links, db, e) for e in page], token))
 

@@ -9,6 +9,7 @@ from ..convlist import conversation_page
 from ..customfields import validate_custom_fields
 from ..endpoint import Ctx, Row, json_response
 from ..errors import FrontError
+from ..indexes import CONVERSATIONS_BY_INBOX, INBOXES_BY_TEAM
 from ..pagination import list_body
 from ..records import Inbox, Team
 from ..shapes.people import inbox_json, teammate_json
@@ -50,7 +51,7 @@ def create_team_inbox(ctx: Ctx) -> Response:
 
 def team_inboxes(ctx: Ctx) -> Response:
     team = ctx.db.team(ctx.param("team_id"))
-    inboxes = [inbox_json(ctx.links, i) for i in ctx.db.inboxes.values() if i.team_id == team.id]
+    inboxes = [inbox_json(ctx.links, i) for i in ctx.db.index(INBOXES_BY_TEAM).group(team.id).items]
     return json_response(list_body(ctx, inboxes, paginated=False))
 
 
@@ -66,9 +67,7 @@ def inbox_teammates(ctx: Ctx) -> Response:
 
 def inbox_conversations(ctx: Ctx) -> Response:
     inbox = ctx.db.inbox(ctx.param("inbox_id"))
-    return conversation_page(
-        ctx, (c for c in ctx.db.conversations.values() if inbox.id in c.inbox_ids)
-    )
+    return conversation_page(ctx, ctx.db.index(CONVERSATIONS_BY_INBOX).group(inbox.id))
 
 
 ROUTES: list[Row] = [

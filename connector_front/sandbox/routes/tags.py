@@ -7,7 +7,8 @@ from starlette.responses import Response
 from ..body import as_object, opt_bool, opt_str, req_str
 from ..endpoint import Ctx, Row, json_response, no_content
 from ..errors import FrontError
-from ..pagination import cut_page, list_body, parse_limit, parse_sort_by, parse_sort_order
+from ..indexes import TAGS
+from ..pagination import index_page, list_body, parse_limit, parse_sort_by, parse_sort_order
 from ..records import Tag
 from ..shapes.tags import tag_json
 
@@ -35,12 +36,8 @@ def list_tags(ctx: Ctx) -> Response:
     limit = parse_limit(ctx)
     parse_sort_by(ctx, ("id",), "id")
     descending = parse_sort_order(ctx, default="asc")
-    page, token = cut_page(
-        list(ctx.db.tags.values()),
-        lambda t: (t.id,),
-        limit,
-        ctx.query.get("page_token"),
-        descending,
+    page, token = index_page(
+        ctx.db.index(TAGS).whole, limit, ctx.query.get("page_token"), descending
     )
     return json_response(list_body(ctx, [tag_json(ctx.links, t) for t in page], token))
 

@@ -14,7 +14,8 @@ from ..activity import author_for, emit, live_conversation
 from ..body import as_object, opt_bool, opt_object, opt_str, opt_str_list, req_str
 from ..endpoint import Ctx, Row, json_response
 from ..errors import FrontError
-from ..pagination import cut_page, list_body, parse_limit, parse_sort_by, parse_sort_order
+from ..indexes import COMMENTS_BY_CONVERSATION, MESSAGES_BY_CONVERSATION
+from ..pagination import index_page, list_body, parse_limit, parse_sort_by, parse_sort_order
 from ..records import Comment, Conversation, Message, Recipient
 from ..shapes.threads import blurb, comment_json, message_json
 from ..tickets import transition_for_status
@@ -22,12 +23,8 @@ from ..tickets import transition_for_status
 
 def list_comments(ctx: Ctx) -> Response:
     conv = live_conversation(ctx, ctx.param("conversation_id"))
-    comments = sorted(
-        (c for c in ctx.db.comments.values() if c.conversation_id == conv.id),
-        key=lambda c: (c.posted_at, c.id),
-        reverse=True,
-    )
-    results = [comment_json(ctx.links, ctx.db, c) for c in comments]
+    comments = ctx.db.index(COMMENTS_BY_CONVERSATION).group(conv.id).items
+    results = [comment_json(ctx.links, ctx.db, c) for c in reversed(comments)]
     return json_response(list_body(ctx, results, paginated=False))
 
 
@@ -67,10 +64,8 @@ def list_messages(ctx: Ctx) -> Response:
     limit = parse_limit(ctx)
     parse_sort_by(ctx, ("created_at",), "created_at")
     descending = parse_sort_order(ctx)
-    messages = [m for m in ctx.db.messages.values() if m.conversation_id == conv.id]
-    page, token = cut_page(
-        messages, lambda m: (m.created_at, m.id), limit, ctx.query.get("page_token"), descending
-    )
+    messages = ctx.db.index(MESSAGES_BY_CONVERSATION).group(conv.id)
+    page, token = index_page(messages, limit, ctx.query.get("page_token"), descending)
     results = [message_json(ctx.links, ctx.db, m) for m in page]
     return json_response(list_body(ctx, results, token))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..database import Database
+from ..indexes import MESSAGES_BY_CONVERSATION
 from ..links import Links
 from ..records import Conversation, Link, Recipient, Reminder
 from ..tickets import category, legacy_status
@@ -44,10 +45,8 @@ def reminder_json(links: Links, reminder: Reminder) -> dict[str, Any]:
 
 
 def _last_message_id(db: Database, conv: Conversation) -> str | None:
-    messages = [m for m in db.messages.values() if m.conversation_id == conv.id]
-    if not messages:
-        return None
-    return max(messages, key=lambda m: (m.created_at, m.id)).id
+    messages = db.index(MESSAGES_BY_CONVERSATION).group(conv.id).items
+    return messages[-1].id if messages else None
 
 
 def conversation_json(links: Links, db: Database, conv: Conversation) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..database import Database
+from ..indexes import INBOXES_BY_TEAM
 from ..links import Links
 from ..records import Inbox, Team, Teammate
 
@@ -56,7 +57,7 @@ def team_preview_json(links: Links, team: Team) -> dict[str, Any]:
 
 
 def team_json(links: Links, db: Database, team: Team) -> dict[str, Any]:
-    inboxes = [i for i in db.inboxes.values() if i.team_id == team.id]
+    inboxes = db.index(INBOXES_BY_TEAM).group(team.id).items
     members = [db.teammates[m] for m in team.member_ids if m in db.teammates]
     return {
         **team_preview_json(links, team),

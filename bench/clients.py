@@ -1,0 +1,160 @@
+"""The three clients bench_clients compares, each walking one full Front listing.
+
+Run as a child process so its CPU time and peak memory are its own:
+
+    BENCH_FRONT_TOKEN=sandbox-api-token python bench/clients.py CLIENT COLLECTION URL
+
+CLIENT is `connector`, `dlt` or `httpx`; COLLECTION is `contacts` or `conversations`. Prints
+one JSON object: records, the 429s the client saw (bare httpx only; null where a library
+retries inside), wall and CPU seconds of the walk, and ru_maxrss before and after it. Every
+client drops each record once counted, as a streaming consumer would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+MODELS = {"contacts": "genericContact", "conversations": "ticketIssue"}
+"""Front collection -> the unified model the connector lists it as."""
+PAGE = 100
+"""Records per page, Front's maximum, for every client."""
+
+
+def walk_connector(url: str, token: str, collection: str) -> tuple[int, int | None]:
+    """The connector's public listing API: every page of the unified model, records dropped."""
+    from connector_front.connector import FrontConnector
+    from connector_front.settings import ConnectorSettings
+
+    async def walk(folder: str) -> tuple[int, int | None]:
+        settings = ConnectorSettings(
+            api_base=url, api_token=token, database=str(Path(folder) / "bench.sqlite3")
+        )
+        connector = FrontConnector(settings)
+        resources = connector.connection("bench").resources(MODELS[collection])
+        records, cursor = 0, None
+        try:
+            while True:
+                page = await resources.list(limit=PAGE, cursor=cursor)
+                records += len(page.data)
+                if page.next is None:
+                    break
+                cursor = page.next
+        finally:
+            await connector.aclose()
+        return records, None  # the transport retries 429s inside; the sandbox counts them
+
+    with tempfile.TemporaryDirectory(prefix="bench-connector-") as folder:
+        return asyncio.run(walk(folder))
+
+
+def walk_dlt(url: str, token: str, collection: str) -> tuple[int, int | None]:
+    """dlt's `rest_api` source, its resource iterated directly: no pipeline, no destination."""
+    from dlt.sources.rest_api import rest_api_source
+
+    source = rest_api_source(
+        {
+            "client": {
+                "base_url": url,
+                "auth": {"type": "bearer", "token": token},
+                "paginator": {"type": "json_link", "next_url_path": "_pagination.next"},
+            },
+            "resources": [
+                {
+                    "name": collection,
+                    "endpoint": {
+                        "path": collection,
+                        "params": {"limit": PAGE},
+                        "data_selector": "_results",
+                    },
+                }
+            ],
+        }
+    )
+    records = 0
+    for item in source.resources[collection]:
+        records += len(item) if isinstance(item, list) else 1
+    return records, None  # dlt's session retries 429s inside; the sandbox counts them
+
+
+def walk_httpx(url: str, token: str, collection: str) -> tuple[int, int | None]:
+    """A bare loop: GET a page, json.loads it, follow `_pagination.next` (waits out a 429)."""
+    import httpx
+
+    headers = {"authorization": f"Bearer {token}"}
+    records, limited = 0, 0
+    next_url: str | None = f"{url}/{collection}?limit={PAGE}"
+    with httpx.Client(headers=headers, timeout=60) as client:
+        while next_url is not None:
+            answer = client.get(next_url)
+            if answer.status_code == 429:
+                limited += 1
+                time.sleep(float(answer.headers.get("retry-after", "1")))
+                continue
+            answer.raise_for_status()
+            page: dict[str, Any] = json.loads(answer.content)
+            records += len(page["_results"])
+            next_url = (page.get("_pagination") or {}).get("next")
+    return records, limited
+
+
+CLIENTS: dict[str, Callable[[str, str, str], tuple[int, int | None]]] = {
+    "connector": walk_connector,
+    "dlt": walk_dlt,
+    "httpx": walk_httpx,
+}
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def maxrss_mib() -> float:
+    """This process's peak resident set so far (Linux reports ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(client: str, collection: str, url: str, token: str) -> dict[str, Any]:
+    """One full walk by `client`, with its wall time, CPU time and memory."""
+    walk = CLIENTS[client]
+    # import the client's libraries before measuring: the walk is what is compared
+    if client == "dlt":
+        import dlt.sources.rest_api  # noqa: F401
+    elif client == "connector":
+        import connector_front.connector  # noqa: F401
+    else:
+        import httpx  # noqa: F401
+    rss_before = maxrss_mib()
+    cpu_started, started = cpu_seconds(), time.perf_counter()
+    records, limited = walk(url, token, collection)
+    wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
+    return {
+        "client": client,
+        "collection": collection,
+        "records": records,
+        "client_429s": limited,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "rss_before_mib": rss_before,
+        "rss_peak_mib": maxrss_mib(),
+    }
+
+
+def main() -> None:
+    if len(sys.argv) != 4 or sys.argv[1] not in CLIENTS or sys.argv[2] not in MODELS:
+        raise SystemExit(f"usage: clients.py {{{','.join(CLIENTS)}}} {{{','.join(MODELS)}}} URL")
+    token = os.environ.get("BENCH_FRONT_TOKEN", "sandbox-api-token")
+    print(json.dumps(measure(sys.argv[1], sys.argv[2], sys.argv[3], token)))
+
+
+if __name__ == "__main__":
+    main()

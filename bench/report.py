@@ -1,0 +1,212 @@
+"""The README's benchmark tables, generated from the benchmarks' JSON figures.
+
+    python bench/report.py bench/results/*.json --readme README.md
+
+Prints the Markdown, or (with --readme) writes it into the README between the markers
+`<!-- bench:begin -->` and `<!-- bench:end -->`, so the tables always come from one run's files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+PLOT = "bench/results/listing.png"
+PLACEHOLDER = (
+    "_No results yet: the tables and the plot appear here after `make bench` "
+    "(bench/results/*.json, bench/results/listing.png)._"
+)
+
+
+def _number(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.{digits}g}"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def _machine(machine: dict[str, Any]) -> str:
+    memory = f", {machine['memory_gib']} GiB" if machine.get("memory_gib") else ""
+    return (
+        f"Measured {machine['date']} on {machine['cpus']} cores ({machine['cpu_model']}){memory}, "
+        f"Python {machine['python']}, {machine['system']}."
+    )
+
+
+def clients_section(figures: dict[str, Any]) -> list[str]:
+    settings = figures["settings"]
+    limit = settings["rate_limit"]
+    rate = f"{limit} requests per {settings['rate_window_s']:g} s" if limit else "no rate limit"
+    lines = [
+        f"**Full listing** (sandbox limit: {rate}; 100 records per page; memory: "
+        f"{settings['memory']}; dlt: {settings['dlt']}):",
+        "",
+    ]
+    header: tuple[str, ...] = (
+        "listing", "client", "records", "wall s", "wall / bound", "requests / record",
+        "429s", "CPU s / 10k", "peak MiB", "growth MiB",
+    )  # fmt: skip
+    rows = [
+        [
+            f"{run['collection']} ({run['size']:,})" if run.get("size") else run["collection"],
+            run["client"],
+            _number(run["records"]),
+            _number(run["wall_s"]),
+            _number(run["wall_over_bound"]),
+            _number(run["requests_per_record"], 2),
+            _number(run["sandbox_429s"]),
+            _number(run["cpu_per_10k_s"]),
+            _number(run["rss_peak_mib"]),
+            _number(run["rss_growth_mib"], 2),
+        ]
+        for run in figures["runs"]
+    ]
+    lines += _table(header, rows)
+    lines += ["", "**Mapping against json.loads** (same pages, in one process, best of 3):", ""]
+    header = ("model", "records", "json.loads s", "mapping s", "mapping / json.loads")
+    rows = [
+        [
+            cost["model"],
+            _number(cost["records"]),
+            _number(cost["json_loads_s"]),
+            _number(cost["mapping_s"]),
+            _number(cost["mapping_over_json_loads"]),
+        ]
+        for cost in figures["mapping"]
+    ]
+    lines += [*_table(header, rows), "", *targets(figures["runs"])]
+    return [*lines, "", f"![Listing time against N]({PLOT})"]
+
+
+def targets(runs: Sequence[dict[str, Any]]) -> list[str]:
+    """The connector's contact listings against the targets: at the bound with no 429s, CPU
+    within 2x of the bare httpx loop, memory flat as N grows."""
+    mine = [r for r in runs if r["collection"] == "contacts" and r["client"] == "connector"]
+    bare = {r["size"]: r for r in runs if r["collection"] == "contacts" and r["client"] == "httpx"}
+    if not mine:
+        return []
+    lines = ["Connector, contact listings:", ""]
+    worst = max((r["wall_over_bound"] for r in mine if r["wall_over_bound"]), default=None)
+    limited = sum(r["sandbox_429s"] for r in mine)
+    lines.append(
+        f"- wall / bound at most {_number(worst)} (target 1.05), {limited} 429s (target 0)"
+    )
+    ratios = [
+        r["cpu_per_10k_s"] / bare[r["size"]]["cpu_per_10k_s"]
+        for r in mine
+        if r["size"] in bare and r["cpu_per_10k_s"] and bare[r["size"]]["cpu_per_10k_s"]
+    ]
+    if ratios:
+        lines.append(
+            f"- CPU per record at most {_number(max(ratios))}x the bare httpx loop (target 2)"
+        )
+    if len(mine) > 1:
+        small, large = min(mine, key=lambda r: r["size"]), max(mine, key=lambda r: r["size"])
+        lines.append(
+            f"- peak memory {_number(small['rss_peak_mib'])} MiB at {small['records']:,} records, "
+            f"{_number(large['rss_peak_mib'])} MiB at {large['records']:,} (target: flat)"
+        )
+    return lines
+
+
+def webhooks_section(figures: dict[str, Any]) -> list[str]:
+    header = (
+        "offered / s", "sent", "accepted / s", "p50 ms", "p99 ms", "errors", "processed / s",
+    )  # fmt: skip
+    rows = [
+        [
+            _number(run["offered_per_s"]),
+            _number(run["sent"]),
+            _number(run["accepted_per_s"]),
+            _number(run["p50_ms"]),
+            _number(run["p99_ms"]),
+            _number(run["errors"]),
+            _number(run["processed_per_s"]),
+        ]
+        for run in figures["runs"]
+    ]
+    title = "**Webhook intake** (signed deliveries, verified and stored, `serve --sandbox`):"
+    return [title, "", *_table(header, rows)]
+
+
+def sync_section(figures: dict[str, Any]) -> list[str]:
+    header = ("pass", "contacts", "seconds", "pages", "records", "updated events")
+    rows = [
+        [
+            run["pass"],
+            _number(run["contacts"]),
+            _number(run["seconds"]),
+            _number(run["pages"]),
+            _number(run["records"]),
+            _number(run["updated"]),
+        ]
+        for run in figures["runs"]
+    ]
+    changes = figures["settings"]["changes"]
+    title = f"**Event sync** (genericContact; {changes:,} contacts changed before the 2nd pass):"
+    return [title, "", *_table(header, rows)]
+
+
+SECTIONS = {"clients": clients_section, "webhooks": webhooks_section, "sync": sync_section}
+"""Each benchmark's section, in README order."""
+
+
+def render(paths: Sequence[Path]) -> str:
+    """The Markdown between the markers for these JSON files (the placeholder for none)."""
+    found: dict[str, dict[str, Any]] = {}
+    for path in paths:
+        figures = json.loads(path.read_text())
+        if figures.get("benchmark") in SECTIONS:
+            found[figures["benchmark"]] = figures
+    if not found:
+        return PLACEHOLDER
+    lines = [_machine(next(iter(found.values()))["machine"])]
+    for name, section in SECTIONS.items():
+        if name in found:
+            lines += ["", *section(found[name])]
+    return "\n".join(lines)
+
+
+def replace_between_markers(text: str, body: str) -> str:
+    """`text` with what lies between the markers replaced by `body`."""
+    start, end = text.find(BEGIN), text.find(END)
+    if start < 0 or end < start:
+        raise SystemExit(f"the README has no {BEGIN} ... {END} block")
+    return text[: start + len(BEGIN)] + "\n" + body + "\n" + text[end:]
+
+
+def between_markers(text: str) -> str:
+    """What lies between the markers (without the newlines that frame it)."""
+    start, end = text.find(BEGIN), text.find(END)
+    if start < 0 or end < start:
+        raise ValueError(f"no {BEGIN} ... {END} block")
+    return text[start + len(BEGIN) : end].strip("\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("figures", type=Path, nargs="*", help="the benchmarks' JSON files")
+    parser.add_argument("--readme", type=Path, default=None, help="write into this README")
+    args = parser.parse_args(argv)
+    body = render(args.figures)
+    if args.readme is None:
+        print(body)
+        return
+    args.readme.write_text(replace_between_markers(args.readme.read_text(), body))
+    print(f"benchmark tables written into {args.readme}")
+
+
+if __name__ == "__main__":
+    main()
