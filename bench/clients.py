@@ -30,7 +30,8 @@ PAGE = 100
 
 
 def walk_connector(url: str, token: str, collection: str) -> tuple[int, int | None]:
-    """The connector's public listing API: every page of the unified model, records dropped."""
+    """The connector's public listing API (`Resources.pages`, one operation for the whole
+    walk): every page of the unified model, records dropped."""
     from connector_front.connector import FrontConnector
     from connector_front.settings import ConnectorSettings
 
@@ -40,14 +41,10 @@ def walk_connector(url: str, token: str, collection: str) -> tuple[int, int | No
         )
         connector = FrontConnector(settings)
         resources = connector.connection("bench").resources(MODELS[collection])
-        records, cursor = 0, None
+        records = 0
         try:
-            while True:
-                page = await resources.list(limit=PAGE, cursor=cursor)
+            async for page in resources.pages(limit=PAGE):
                 records += len(page.data)
-                if page.next is None:
-                    break
-                cursor = page.next
         finally:
             await connector.aclose()
         return records, None  # the transport retries 429s inside; the sandbox counts them

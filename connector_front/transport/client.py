@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Any
 
 import httpx
+import orjson
 from tenacity import RetryCallState
 
 from connector_front.errors import (
@@ -240,10 +241,10 @@ class FrontClient:
         if 200 <= status < 300 and body is not _UNREAD:
             return body
         if 200 <= status < 300:
-            if status == 204 or not response.content.strip():
+            if status == 204 or _blank(response.content):
                 return None
             try:
-                return response.json()
+                return orjson.loads(response.content)
             except ValueError:
                 if status == 202:  # accepted; the body is a courtesy
                     return None
@@ -350,16 +351,21 @@ class FrontClient:
 
 def _json_body(response: httpx.Response, where: str) -> Any:
     """A 2xx answer's JSON (None when empty); a broken one raises :class:`BrokenBodyError`."""
-    if response.status_code == 204 or not response.content.strip():
+    if response.status_code == 204 or _blank(response.content):
         return None
     try:
-        return response.json()
+        return orjson.loads(response.content)
     except ValueError:
         if response.status_code == 202:  # accepted; the body is a courtesy
             return None
         raise BrokenBodyError(
             f"Front's answer to {where} is not JSON (cut short?)", request=response.request
         ) from None
+
+
+def _blank(content: bytes) -> bool:
+    """An empty body (or only whitespace), without copying a large one."""
+    return not content or content.isspace()
 
 
 def _name(exc: BaseException | None) -> str:
