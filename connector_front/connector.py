@@ -28,6 +28,7 @@ from connector_front.redaction import install_log_redaction
 from connector_front.registry import ModelRegistry, load_mapper
 from connector_front.settings import ConnectorSettings
 from connector_front.store import LazyDatabase
+from connector_front.store.database import parse_database
 from connector_front.store.pacing import DatabasePacingState, MemoryPacingState, PacingState
 from connector_front.sync import Progress, SyncEngine, SyncReport
 from connector_front.webhooks import DeliveryQueue, WebhookIntake
@@ -64,9 +65,7 @@ class FrontConnector:
         self.states = DatabaseStateStore(self.database)
         self.connections = ConnectionStore(self.database)
         self.pacing: PacingState = (
-            DatabasePacingState(self.database)
-            if self.settings.pacing == "shared"
-            else MemoryPacingState()
+            DatabasePacingState(self.database) if self._shared_pacing() else MemoryPacingState()
         )
         """Rate-limit budgets by Front company: in the database, every worker shares them."""
         self.clients = FrontClients(
@@ -211,6 +210,15 @@ class FrontConnector:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+    def _shared_pacing(self) -> bool:
+        """Whether budgets live in the database: asked for, or ``auto`` where several processes
+        share the database (PostgreSQL). One process keeps them in memory: the same sharing
+        between its connections, without a database write per request."""
+        wanted = self.settings.pacing
+        if wanted == "auto":
+            return parse_database(self.settings.database)[0] == "postgresql"
+        return wanted == "shared"
 
     def _token_cipher(self) -> TokenCipher:
         """Encrypts stored tokens with the configured keys; without one, says so once."""

@@ -114,11 +114,12 @@ class ConnectorSettings(BaseSettings):
     )
     timeout: float = Field(default=30.0, gt=0, description="seconds per Front request")
     max_attempts: int = Field(default=5, ge=1, le=20, description="tries per Front request")
-    pacing: Literal["shared", "process", "off"] = Field(
-        default="shared",
+    pacing: Literal["auto", "shared", "process", "off"] = Field(
+        default="auto",
         description="where the rate-limit budget of each Front company is kept: 'shared' in "
         "the database (every worker), 'process' in this process, 'off' (no pacing; 429s are "
-        "still retried)",
+        "still retried); 'auto' is 'shared' on PostgreSQL and in `serve --workers N` workers, "
+        "else 'process'",
     )
     webhook_secrets: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,

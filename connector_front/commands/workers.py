@@ -99,7 +99,10 @@ def app() -> Any:
     from connector_front.host.loader import load_connector
 
     setup = _setup()
-    connector = load_connector("front", ConnectorSettings.load(setup.config))
+    settings = ConnectorSettings.load(setup.config)
+    if settings.pacing == "auto":  # workers share the database, so they share the budgets
+        settings = settings.model_copy(update={"pacing": "shared"})
+    connector = load_connector("front", settings)
     jobs = sync.serve_jobs(setup.sync_interval, connector)
     return create_app(connector, default_owner=setup.owner, background=jobs)
 

@@ -8,9 +8,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from connector_front.commands import workers
+from connector_front.connector import FrontConnector
 from connector_front.embedded import EmbeddedSandbox, connect_owner
 from connector_front.sandbox import SandboxConfig, SandboxServer
-from connector_front.store.pacing import DatabasePacingState
+from connector_front.settings import ConnectorSettings
+from connector_front.store.pacing import DatabasePacingState, MemoryPacingState
 
 HOUR = SandboxConfig(seed=True, rate_window=3600.0)
 
@@ -20,7 +23,9 @@ async def test_two_connections_of_one_company_spend_one_budget(
     tmp_path: Path, sandbox: SandboxServer
 ) -> None:
     sandbox.state.clock.freeze()  # one window for the whole test
-    async with EmbeddedSandbox(tmp_path / "connector.sqlite3", server=sandbox) as env:
+    shared = ConnectorSettings(pacing="shared")
+    database = tmp_path / "connector.sqlite3"
+    async with EmbeddedSandbox(database, server=sandbox, settings=shared) as env:
         connector = env.connector
         assert connector is not None
         assert isinstance(connector.pacing, DatabasePacingState)
@@ -45,3 +50,42 @@ async def test_two_connections_of_one_company_spend_one_budget(
         left = int(probe.headers["x-ratelimit-remaining"]) + 1
     company = dict(rows)[key]
     assert company == left  # both owners' requests are counted against the one budget
+
+
+@pytest.mark.parametrize(
+    ("pacing", "database", "kept"),
+    [
+        ("auto", "connector.sqlite3", MemoryPacingState),  # one process: no write per request
+        ("auto", "postgresql://front@db.invalid/front", DatabasePacingState),  # many workers
+        ("shared", "connector.sqlite3", DatabasePacingState),
+        ("process", "postgresql://front@db.invalid/front", MemoryPacingState),
+        ("off", "connector.sqlite3", MemoryPacingState),
+    ],
+)
+async def test_where_budgets_are_kept(
+    tmp_path: Path, pacing: str, database: str, kept: type
+) -> None:
+    """``auto`` keeps budgets in the database only where several processes share it."""
+    url = database if "://" in database else str(tmp_path / database)
+    settings = ConnectorSettings(pacing=pacing, database=url, cursor_key="k" * 32)  # type: ignore[arg-type]
+    connector = FrontConnector(settings)
+    try:
+        assert type(connector.pacing) is kept
+    finally:
+        await connector.aclose()
+
+
+async def test_serve_workers_share_budgets_through_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each ``serve --workers N`` worker, on SQLite too, paces on the database's budgets."""
+    monkeypatch.setenv("CONNECTOR_FRONT_DATABASE", str(tmp_path / "workers.sqlite3"))
+    monkeypatch.setenv("CONNECTOR_FRONT_CURSOR_KEY", "k" * 32)
+    monkeypatch.delenv(workers.SERVE_ENVIRONMENT, raising=False)
+    monkeypatch.delenv("CONNECTOR_FRONT_PACING", raising=False)
+    app = workers.app()
+    connector = app.state.connector
+    try:
+        assert isinstance(connector.pacing, DatabasePacingState)
+    finally:
+        await connector.aclose()
