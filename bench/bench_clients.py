@@ -1,4 +1,5 @@
-"""Benchmark: one full Front listing by the connector, dlt's rest_api source and bare httpx.
+"""Benchmark: one full Front listing by the connector, dlt's rest_api source and bare httpx
+(an httpx.Client loop and an httpx.AsyncClient one).
 
     python bench/bench_clients.py --contacts 20000 --conversations 5000 \\
         --sizes 10000,100000 --rate-limit 20 --rate-window 1 --json bench/results/clients.json
@@ -39,7 +40,7 @@ from mapping_cost import fetch_pages, mapping_cost
 from sandbox_process import SandboxProcess
 
 HERE = Path(__file__).resolve().parent
-CLIENTS = ("connector", "dlt", "httpx")
+CLIENTS = ("connector", "dlt", "httpx", "httpx-async")
 MODELS = {"contacts": "genericContact", "conversations": "ticketIssue"}
 RUN_COLUMNS = (
     "collection", "size", "client", "records", "wall_s", "bound_s", "wall_over_bound",

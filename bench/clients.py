@@ -4,10 +4,10 @@ Run as a child process so its CPU time and peak memory are its own:
 
     BENCH_FRONT_TOKEN=sandbox-api-token python bench/clients.py CLIENT COLLECTION URL
 
-CLIENT is `connector`, `dlt` or `httpx`; COLLECTION is `contacts` or `conversations`. Prints
-one JSON object: records, the 429s the client saw (bare httpx only; null where a library
-retries inside), wall and CPU seconds of the walk, and ru_maxrss before and after it. Every
-client drops each record once counted, as a streaming consumer would.
+CLIENT is `connector`, `dlt`, `httpx` or `httpx-async`; COLLECTION is `contacts` or
+`conversations`. Prints one JSON object: records, the 429s the client saw (bare httpx only;
+null where a library retries inside), wall and CPU seconds of the walk, and ru_maxrss before
+and after it. Every client drops each record once counted, as a streaming consumer would.
 """
 
 from __future__ import annotations
@@ -103,10 +103,35 @@ def walk_httpx(url: str, token: str, collection: str) -> tuple[int, int | None]:
     return records, limited
 
 
+def walk_httpx_async(url: str, token: str, collection: str) -> tuple[int, int | None]:
+    """The same bare loop on `httpx.AsyncClient`, the I/O stack the connector runs on."""
+    import httpx
+
+    async def walk() -> tuple[int, int]:
+        headers = {"authorization": f"Bearer {token}"}
+        records, limited = 0, 0
+        next_url: str | None = f"{url}/{collection}?limit={PAGE}"
+        async with httpx.AsyncClient(headers=headers, timeout=60) as client:
+            while next_url is not None:
+                answer = await client.get(next_url)
+                if answer.status_code == 429:
+                    limited += 1
+                    await asyncio.sleep(float(answer.headers.get("retry-after", "1")))
+                    continue
+                answer.raise_for_status()
+                page: dict[str, Any] = json.loads(answer.content)
+                records += len(page["_results"])
+                next_url = (page.get("_pagination") or {}).get("next")
+        return records, limited
+
+    return asyncio.run(walk())
+
+
 CLIENTS: dict[str, Callable[[str, str, str], tuple[int, int | None]]] = {
     "connector": walk_connector,
     "dlt": walk_dlt,
     "httpx": walk_httpx,
+    "httpx-async": walk_httpx_async,
 }
 
 
@@ -129,7 +154,7 @@ def measure(client: str, collection: str, url: str, token: str) -> dict[str, Any
     elif client == "connector":
         import connector_front.connector  # noqa: F401
     else:
-        import httpx  # noqa: F401
+        import httpx  # noqa: F401 (httpx and httpx-async)
     rss_before = maxrss_mib()
     cpu_started, started = cpu_seconds(), time.perf_counter()
     records, limited = walk(url, token, collection)

@@ -19,6 +19,7 @@ CLIENT_LABELS = {
     "connector": "connector (unified genericContact)",
     "dlt": "dlt rest_api source",
     "httpx": "bare httpx loop",
+    "httpx-async": "bare httpx loop (AsyncClient)",
 }
 
 
