@@ -15,8 +15,9 @@ API, with the rate limit set there. Each client walks the listing in its own chi
   requests_per_record requests the sandbox received (429s included) per record
   sandbox_429s        429s the sandbox answered during the walk
   cpu_per_10k_s       the child's CPU seconds (user + system) during the walk, per 10,000 records
-  rss_peak_mib        the child's ru_maxrss after the walk (libraries imported before it)
-  rss_growth_mib      ru_maxrss after the walk minus before it: flat means streaming
+  rss_peak_mib        the child's peak resident set (VmHWM) after the walk (libraries
+                      imported before it)
+  rss_growth_mib      that peak after the walk minus before it: flat means streaming
 
 `--sizes` repeats the contact listing at other sizes (data for bench/plot.py and for memory
 at 10,000 and 100,000). The mapping table compares, in this process, the connector's time
@@ -173,7 +174,7 @@ def main(argv: list[str] | None = None) -> None:
             "rate_limit": args.rate_limit or None,
             "rate_window_s": args.rate_window,
             "page_size": 100,
-            "memory": "ru_maxrss of each client's own process",
+            "memory": "peak resident set (VmHWM) of each client's own process",
             "dlt": "rest_api source, resource iterated directly (no pipeline, no destination)",
             "versions": {name: version(name) for name in ("connector-front", "dlt", "httpx")},
         },

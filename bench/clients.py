@@ -6,8 +6,9 @@ Run as a child process so its CPU time and peak memory are its own:
 
 CLIENT is `connector`, `dlt`, `httpx` or `httpx-async`; COLLECTION is `contacts` or
 `conversations`. Prints one JSON object: records, the 429s the client saw (bare httpx only;
-null where a library retries inside), wall and CPU seconds of the walk, and ru_maxrss before
-and after it. Every client drops each record once counted, as a streaming consumer would.
+null where a library retries inside), wall and CPU seconds of the walk, and its peak resident
+set (VmHWM) before and after it. Every client drops each record once counted, as a streaming
+consumer would.
 """
 
 from __future__ import annotations
@@ -141,7 +142,17 @@ def cpu_seconds() -> float:
 
 
 def maxrss_mib() -> float:
-    """This process's peak resident set so far (Linux reports ru_maxrss in KiB)."""
+    """This process's peak resident set so far, in MiB.
+
+    Linux's ``VmHWM`` (/proc/self/status) belongs to this program alone; ``ru_maxrss`` is kept
+    across fork and exec, so a child would report its parent's peak. Elsewhere: ru_maxrss."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024  # kB
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -151,3 +151,19 @@ def test_report_replaces_only_the_block() -> None:
     assert report.replace_between_markers(text, "new") == (
         f"before\n{report.BEGIN}\nnew\n{report.END}\nafter\n"
     )
+
+
+def test_a_client_reports_its_own_peak_memory_not_its_parents() -> None:
+    """The child's peak must not inherit the parent's: ru_maxrss does, across fork and exec."""
+    ballast = b"x" * (300 * 1024 * 1024)  # this process's peak is now above 300 MiB
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", "import clients; print(clients.maxrss_mib())"],
+            cwd=BENCH,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        del ballast
+    assert float(done.stdout) < 150
