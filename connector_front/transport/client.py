@@ -241,13 +241,9 @@ class FrontClient:
         if 200 <= status < 300 and body is not _UNREAD:
             return body
         if 200 <= status < 300:
-            if status == 204 or _blank(response.content):
-                return None
             try:
-                return orjson.loads(response.content)
+                return _decoded(response)
             except ValueError:
-                if status == 202:  # accepted; the body is a courtesy
-                    return None
                 raise UpstreamError(
                     f"Front's answer to {method} {path} ({status}) is not JSON. Try again later."
                 ) from None
@@ -351,21 +347,26 @@ class FrontClient:
 
 def _json_body(response: httpx.Response, where: str) -> Any:
     """A 2xx answer's JSON (None when empty); a broken one raises :class:`BrokenBodyError`."""
-    if response.status_code == 204 or _blank(response.content):
-        return None
     try:
-        return orjson.loads(response.content)
+        return _decoded(response)
     except ValueError:
-        if response.status_code == 202:  # accepted; the body is a courtesy
-            return None
         raise BrokenBodyError(
             f"Front's answer to {where} is not JSON (cut short?)", request=response.request
         ) from None
 
 
-def _blank(content: bytes) -> bool:
-    """An empty body (or only whitespace), without copying a large one."""
-    return not content or content.isspace()
+def _decoded(response: httpx.Response) -> Any:
+    """A 2xx answer's JSON: None for an empty body, or a 202's that is not JSON (accepted;
+    the body is a courtesy); ValueError for a broken one. A large body is not copied."""
+    content = response.content
+    if response.status_code == 204 or not content or content.isspace():
+        return None
+    try:
+        return orjson.loads(content)
+    except ValueError:
+        if response.status_code == 202:
+            return None
+        raise
 
 
 def _name(exc: BaseException | None) -> str:
