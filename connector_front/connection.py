@@ -183,6 +183,7 @@ class Connection:
             return None
         if info is not None:
             await self._ctx.connections.set_company(self.owner_id, company)
+        self._ctx.clients.company_learnt(self.owner_id, company)
         return company
 
     def resources(self, model: str) -> Resources:

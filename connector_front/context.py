@@ -35,6 +35,11 @@ CompanyLookup = Callable[[str], Awaitable[str | None]]
 """owner id -> the Front company of its connection, once known."""
 
 
+def company_key(company_id: str) -> str:
+    """The pacing budget of a Front company (Front counts requests per company)."""
+    return f"company:{company_id}"
+
+
 class FrontClients:
     """The owners' Front clients and the OAuth flow they refresh tokens through.
 
@@ -115,9 +120,17 @@ class FrontClients:
 
         async def company() -> str | None:
             found = await lookup(owner_id)
-            return f"company:{found}" if found else None
+            return company_key(found) if found else None
 
         return Pacer(state=self.pacing, key=f"owner:{owner_id}", key_of=company)
+
+    def company_learnt(self, owner_id: str, company_id: str) -> None:
+        """The owner's connection belongs to ``company_id``: its client paces on that
+        company's budget from its next request (other processes' clients learn it from the
+        connection store)."""
+        client = self._clients.get(owner_id)
+        if client is not None and client.pacer.enabled and self.settings.api_token is None:
+            client.pacer.use_key(company_key(company_id))
 
     async def aclose(self, owner_id: str | None = None) -> None:
         """Close and forget the owner's client (after a disconnect); every one when None."""

@@ -30,6 +30,9 @@ UNKNOWN_RESET_WAIT = 0.1
 will tell it)."""
 
 KeySource = Callable[[], Awaitable[str | None]]
+KEY_ASK_INTERVAL = 60.0
+"""Seconds between two asks of ``key_of`` while it does not know the key (a lookup, often
+in the database, is not made for every request)."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ class Pacer:
 
     ``state`` and ``key`` say whose budget this is: by default a budget of this pacer alone.
     ``key_of`` names the key when it is known only later (the connection's Front company);
-    until it answers, ``key`` is used.
+    until it answers, ``key`` is used, and it is asked again every ``KEY_ASK_INTERVAL`` s.
     """
 
     def __init__(
@@ -137,6 +140,7 @@ class Pacer:
         self.state: PacingState = state if state is not None else MemoryPacingState()
         self.key = key
         self._key_of = key_of
+        self._key_asked_at: float | None = None
         self._pending: list[Observation] = []
         self.view = self.state.local(key) or Budget()
         """The budget as last seen (the live one when the state is in this process)."""
@@ -210,12 +214,21 @@ class Pacer:
         return wait, replace(budget)
 
     async def _current_key(self) -> str:
-        if self._key_of is not None:  # asked until it knows (a connection just authorized)
+        if self._key_of is None:
+            return self.key
+        now, asked = self._clock(), self._key_asked_at
+        if asked is None or now - asked >= KEY_ASK_INTERVAL:
+            # asked until it knows (a connection just authorized), once a while at most
+            self._key_asked_at = now
             found = await self._key_of()
             if found:
-                self.key, self._key_of = found, None
-                self.view = self.state.local(found) or Budget()
+                self.use_key(found)
         return self.key
+
+    def use_key(self, key: str) -> None:
+        """Pace on ``key``'s budget from now on (its company has just been learnt)."""
+        self.key, self._key_of = key, None
+        self.view = self.state.local(key) or Budget()
 
     async def acquire(self) -> None:
         """Wait for this request's turn, then count it as sent."""

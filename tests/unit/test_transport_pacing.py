@@ -214,3 +214,28 @@ async def test_pacers_sharing_a_budget_reach_the_bound_of_an_aligned_window(
         pacer.release(headers(limit, limit - used[began], reset))
     assert rejected == 0
     assert t.now - start <= 1.05 * 300 / (limit / window)
+
+
+async def test_an_unknown_company_is_asked_for_once_a_while_not_per_request() -> None:
+    """``key_of`` (a lookup, often in the database) is not asked before every request."""
+    time = FakeTime()
+    asked: list[float] = []
+    company: str | None = None
+
+    async def key_of() -> str | None:
+        asked.append(time.now)
+        return company
+
+    pacer = Pacer(clock=time.clock, sleep=time.sleep, key="owner:acme", key_of=key_of)
+    for _ in range(10):
+        await pacer.acquire()
+        pacer.release(None)
+    assert len(asked) == 1 and pacer.key == "owner:acme"
+    time.now += 61
+    company = "company:cmp_1"
+    await pacer.acquire()
+    pacer.release(None)
+    assert len(asked) == 2 and pacer.key == "company:cmp_1"
+    time.now += 61
+    await pacer.acquire()
+    assert len(asked) == 2  # known: never asked again
