@@ -83,6 +83,16 @@ def walk_dlt(url: str, token: str, collection: str) -> tuple[int, int | None]:
     return records, None  # dlt's session retries 429s inside; the sandbox counts them
 
 
+def bare_step(answer: Any) -> tuple[int, str | None] | float:
+    """What a bare loop makes of one answer: (records on the page, the next link), or the
+    seconds a 429 asks it to wait."""
+    if answer.status_code == 429:
+        return float(answer.headers.get("retry-after", "1"))
+    answer.raise_for_status()
+    page: dict[str, Any] = json.loads(answer.content)
+    return len(page["_results"]), (page.get("_pagination") or {}).get("next")
+
+
 def walk_httpx(url: str, token: str, collection: str) -> tuple[int, int | None]:
     """A bare loop: GET a page, json.loads it, follow `_pagination.next` (waits out a 429)."""
     import httpx
@@ -92,15 +102,13 @@ def walk_httpx(url: str, token: str, collection: str) -> tuple[int, int | None]:
     next_url: str | None = f"{url}/{collection}?limit={PAGE}"
     with httpx.Client(headers=headers, timeout=60) as client:
         while next_url is not None:
-            answer = client.get(next_url)
-            if answer.status_code == 429:
+            step = bare_step(client.get(next_url))
+            if isinstance(step, float):
                 limited += 1
-                time.sleep(float(answer.headers.get("retry-after", "1")))
+                time.sleep(step)
                 continue
-            answer.raise_for_status()
-            page: dict[str, Any] = json.loads(answer.content)
-            records += len(page["_results"])
-            next_url = (page.get("_pagination") or {}).get("next")
+            count, next_url = step
+            records += count
     return records, limited
 
 
@@ -114,15 +122,13 @@ def walk_httpx_async(url: str, token: str, collection: str) -> tuple[int, int | 
         next_url: str | None = f"{url}/{collection}?limit={PAGE}"
         async with httpx.AsyncClient(headers=headers, timeout=60) as client:
             while next_url is not None:
-                answer = await client.get(next_url)
-                if answer.status_code == 429:
+                step = bare_step(await client.get(next_url))
+                if isinstance(step, float):
                     limited += 1
-                    await asyncio.sleep(float(answer.headers.get("retry-after", "1")))
+                    await asyncio.sleep(step)
                     continue
-                answer.raise_for_status()
-                page: dict[str, Any] = json.loads(answer.content)
-                records += len(page["_results"])
-                next_url = (page.get("_pagination") or {}).get("next")
+                count, next_url = step
+                records += count
         return records, limited
 
     return asyncio.run(walk())
