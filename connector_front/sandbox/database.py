@@ -88,7 +88,6 @@ class Database:
     contact_lists: dict[str, str] = field(default_factory=dict)  # name -> id
     api_author_ids: dict[str, str] = field(default_factory=dict)  # principal kind -> teammate
     clock: Callable[[], float] = time.time
-    generated_contacts: int = 0
     generated: dict[str, int] = field(default_factory=dict)  # kind -> how many seeded so far
     indexes: Indexes = field(default_factory=Indexes, repr=False, compare=False)
     _counter: int = 0

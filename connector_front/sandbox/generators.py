@@ -13,7 +13,7 @@ from itertools import cycle, islice
 
 from .database import Database, base36
 from .errors import FrontError
-from .generate import FIRST_NAMES, GENERATED_EPOCH, LAST_NAMES, add_generated_contacts
+from .generate import GENERATED_EPOCH, add_generated_contacts, gen_id, numbers, person_name
 from .records import (
     Account,
     Comment,
@@ -28,22 +28,6 @@ from .records import (
 
 SHARED_EVERY = 10
 """Every tenth generated conversation is in two inboxes (when there are two)."""
-
-
-def _numbers(db: Database, kind: str, count: int) -> range:
-    """The next `count` sequence numbers of `kind` (1-based), reserved."""
-    start = db.generated.get(kind, 0) + 1
-    db.generated[kind] = start + count - 1
-    return range(start, start + count)
-
-
-def gen_id(prefix: str, n: int) -> str:
-    return f"{prefix}_g{base36(n).rjust(5, '0')}"
-
-
-def _name(n: int) -> tuple[str, str]:
-    first = FIRST_NAMES[n % len(FIRST_NAMES)]
-    return first, LAST_NAMES[(n // len(FIRST_NAMES)) % len(LAST_NAMES)]
 
 
 def _some(ids: list[str], n: int, how_many: int) -> list[str]:
@@ -62,7 +46,7 @@ def _existing(table: Mapping[str, object], what: str, seed_first: str) -> list[s
 
 def accounts(db: Database, count: int) -> list[str]:
     ids = []
-    for n in _numbers(db, "accounts", count):
+    for n in numbers(db, "accounts", count):
         created = GENERATED_EPOCH + n * 60.0
         account = Account(
             id=gen_id("acc", n),
@@ -80,8 +64,8 @@ def accounts(db: Database, count: int) -> list[str]:
 
 def teammates(db: Database, count: int) -> list[str]:
     ids = []
-    for n in _numbers(db, "teammates", count):
-        first, last = _name(n)
+    for n in numbers(db, "teammates", count):
+        first, last = person_name(n)
         teammate = Teammate(
             id=gen_id("tea", n),
             email=f"{first.lower()}.{last.lower()}.{n}@team.generated.example",
@@ -98,7 +82,7 @@ def teammates(db: Database, count: int) -> list[str]:
 def teams(db: Database, count: int) -> list[str]:
     people = list(db.teammates)
     ids = []
-    for n in _numbers(db, "teams", count):
+    for n in numbers(db, "teams", count):
         members = _some(people, n, 2)
         team = Team(id=gen_id("tim", n), name=f"Generated team {n}", member_ids=members)
         db.teams[team.id] = team
@@ -110,7 +94,7 @@ def inboxes(db: Database, count: int) -> list[str]:
     owners = _existing(db.teams, "teams", "teams")
     people = list(db.teammates)
     ids = []
-    for n in _numbers(db, "inboxes", count):
+    for n in numbers(db, "inboxes", count):
         members = _some(people, n, 3)
         inbox = Inbox(
             id=gen_id("inb", n),
@@ -155,7 +139,7 @@ def conversations(db: Database, count: int) -> list[str]:
     boxes = _existing(db.inboxes, "inboxes", "inboxes")
     status = _open_status(db)
     ids = []
-    for n in _numbers(db, "conversations", count):
+    for n in numbers(db, "conversations", count):
         created = GENERATED_EPOCH + n * 60.0
         inbox_ids = [boxes[n % len(boxes)]]
         if n % SHARED_EVERY == 0 and len(boxes) > 1:
@@ -172,7 +156,7 @@ def conversations(db: Database, count: int) -> list[str]:
             recipient=Recipient(f"customer{n}@generated.example", "from", f"Customer {n}"),
         )
         db.conversations[conversation.id] = conversation
-        (m,) = _numbers(db, "messages", 1)
+        (m,) = numbers(db, "messages", 1)
         message = _message(db, conversation, m, created)
         db.messages[message.id] = message
         ids.append(conversation.id)
@@ -183,7 +167,7 @@ def comments(db: Database, count: int) -> list[str]:
     targets = _existing(db.conversations, "conversations", "conversations")
     authors = _existing(db.teammates, "teammates", "teammates")
     ids = []
-    for n in _numbers(db, "comments", count):
+    for n in numbers(db, "comments", count):
         comment = Comment(
             id=gen_id("com", n),
             conversation_id=targets[n % len(targets)],
@@ -199,7 +183,7 @@ def comments(db: Database, count: int) -> list[str]:
 def messages(db: Database, count: int) -> list[str]:
     targets = _existing(db.conversations, "conversations", "conversations")
     ids = []
-    for n in _numbers(db, "messages", count):
+    for n in numbers(db, "messages", count):
         conversation = db.conversations[targets[n % len(targets)]]
         message = _message(db, conversation, n, GENERATED_EPOCH + n * 60.0)
         db.messages[message.id] = message
