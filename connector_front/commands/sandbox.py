@@ -11,7 +11,7 @@ from connector_front.commands.help import DefaultsHelp
 from connector_front.embedded import webhook_secret
 from connector_front.errors import InvalidInputError
 from connector_front.sandbox import SandboxConfig, SandboxServer
-from connector_front.sandbox.generators import GENERATORS
+from connector_front.sandbox.generators import GENERATORS, MAX_SEED
 
 
 def add_parser(commands: Any) -> None:
@@ -59,10 +59,10 @@ def seed_plan(values: list[str]) -> list[tuple[str, int]]:
     plan = []
     for value in values:
         kind, _, number = value.partition("=")
-        if kind not in GENERATORS or not number.isdigit():
+        if kind not in GENERATORS or not number.isdigit() or int(number) > MAX_SEED:
             raise InvalidInputError(
-                f"--seed {value!r}: give KIND=N with N a whole number and KIND one of "
-                f"{', '.join(GENERATORS)} (e.g. --seed conversations=5000)",
+                f"--seed {value!r}: give KIND=N with N a whole number up to {MAX_SEED:,} and "
+                f"KIND one of {', '.join(GENERATORS)} (e.g. --seed conversations=5000)",
                 fields=["seed"],
             )
         plan.append((kind, int(number)))

@@ -26,6 +26,8 @@ from .records import (
     Teammate,
 )
 
+MAX_SEED = 1_000_000
+"""Most records one seeding call adds (a bigger one would hold the sandbox for minutes)."""
 SHARED_EVERY = 10
 """Every tenth generated conversation is in two inboxes (when there are two)."""
 

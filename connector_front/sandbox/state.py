@@ -17,7 +17,7 @@ from .database import Database
 from .errors import FrontError
 from .faults import FaultBook
 from .generate import add_generated_contacts
-from .generators import GENERATORS
+from .generators import GENERATORS, MAX_SEED
 from .journal import Journal
 from .links import Links
 from .ratelimit import RateLimiter
@@ -165,8 +165,8 @@ class SandboxState:
         generate = GENERATORS.get(kind)
         if generate is None:
             raise FrontError(400, f"Cannot seed {kind!r}; seed one of {', '.join(GENERATORS)}")
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise FrontError(400, "count must be a non-negative integer")
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_SEED:
+            raise FrontError(400, f"count must be a non-negative integer, at most {MAX_SEED:,}")
         with self.lock:
             return generate(self.db, count)
 

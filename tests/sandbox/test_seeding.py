@@ -10,7 +10,7 @@ from connector_front.commands.sandbox import seed_plan
 from connector_front.errors import InvalidInputError
 from connector_front.sandbox import SandboxConfig, SandboxServer
 from connector_front.sandbox.errors import FrontError
-from connector_front.sandbox.generators import GENERATORS
+from connector_front.sandbox.generators import GENERATORS, MAX_SEED
 from connector_front.sandbox.state import SandboxState
 
 # kind -> the Front path that reads one record back
@@ -97,6 +97,18 @@ def test_bad_seeds_are_refused(admin: httpx.Client) -> None:
         state.seed("contacts", -1)
     assert admin.post("/seed/accounts", json={"count": "many"}).status_code == 400
     assert admin.post("/seed/tickets", json={"count": 1}).status_code == 404
+
+
+def test_a_seed_too_large_to_finish_is_refused_at_once(admin: httpx.Client) -> None:
+    """A billion records would hold the sandbox (and its memory) for good: a 400, not a hang."""
+    state = SandboxState(SandboxConfig(seed=False))
+    with pytest.raises(FrontError, match="at most 1,000,000"):
+        state.seed("contacts", MAX_SEED + 1)
+    assert state.db.contacts == {}
+    answer = admin.post("/seed/contacts", json={"count": 10**11})
+    assert answer.status_code == 400 and "at most 1,000,000" in answer.text
+    with pytest.raises(InvalidInputError, match="up to 1,000,000"):
+        seed_plan(["contacts=100000000000"])
 
 
 def test_cli_seed_flags() -> None:
