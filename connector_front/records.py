@@ -12,6 +12,7 @@ from connector_front.errors import InvalidInputError, UpstreamError
 from connector_front.field_mapping import FieldMapping
 from connector_front.mappers.base import FrontItem, Mapper
 from connector_front.models.base import UnifiedFields
+from connector_front.models.json_fields import json_fields
 from connector_front.models.record import Record, RecordWarning, from_front_timestamp
 
 
@@ -20,31 +21,31 @@ def build_record(
 ) -> Record:
     """One unified record. A value that fails validation is nulled and reported in ``warnings``.
 
-    The fields are validated once, into the model's JSON form (a second pass only when a
-    value was dropped); custom fields a mapping names are passed on as Front sent them.
+    The fields are validated once, into their JSON form (a second pass only when a value was
+    dropped); custom fields a mapping names are passed on as Front sent them.
     """
     unified = mapper.to_unified(item)
     standard, custom = _with_mapping(mapper, unified.fields, unified.custom_fields, mapping)
     fields, warnings = _validated(mapper.fields_model, standard)
     if custom:
         fields.update(custom)
-    created = _timestamp(unified.created_at, "createdAt", warnings)
-    updated = _timestamp(unified.updated_at, "updatedAt", warnings)
-    optional: dict[str, Any] = {}  # only what is set: fewer keys, less to validate
+    envelope: dict[str, Any] = {
+        "model": mapper.model,
+        "id": unified.id,
+        "fields": fields,  # dict[str, Any] in Record: taken as it is, not validated again
+        "createdAt": _timestamp(unified.created_at, "createdAt", warnings),
+        "updatedAt": _timestamp(unified.updated_at, "updatedAt", warnings),
+    }
     if raw:
-        optional["rawResource"] = dict(item.front)
+        envelope["rawResource"] = dict(item.front)
     if warnings:
-        optional["warnings"] = warnings
-    # Record(...) is validated in pydantic-core, which costs less than model_construct (pure
-    # Python); its fields dict is taken as it is (dict[str, Any]), not validated again.
-    return Record(
-        model=mapper.model,
-        id=unified.id,
-        fields=fields,
-        createdAt=created,
-        updatedAt=updated,
-        **optional,
-    )
+        envelope["warnings"] = warnings
+    # Record's own validator, as Record(**envelope) calls it, without BaseModel.__init__
+    record: Record = _RECORD.validate_python(envelope)
+    return record
+
+
+_RECORD = Record.__pydantic_validator__
 
 
 def _timestamp(value: Any, name: str, warnings: list[RecordWarning]) -> datetime | None:
@@ -79,6 +80,12 @@ def _validated(
 ) -> tuple[dict[str, Any], list[RecordWarning]]:
     """The fields in JSON form, validated by ``model``; a failing value is nulled and a
     warning says why. A failure on a missing or null value is the mapper's bug: raised."""
+    fast = json_fields(model)
+    if fast is not None:
+        try:
+            return fast(fields), []
+        except ValidationError:
+            pass  # the model itself, below, says which values fail and why
     validator, serializer = model.__pydantic_validator__, model.__pydantic_serializer__
     warnings: list[RecordWarning] = []
     for _ in range(len(fields) + 1):

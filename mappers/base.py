@@ -71,7 +71,7 @@ class ListQuery:
     walks: OwnerWalks | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FrontItem:
     """One Front object as Front sent it, and the related Front records its record needs
     (an inbox's members, a conversation's inboxes), by name."""
@@ -115,13 +115,14 @@ class MappedList:
     next_cursor: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Unified:
-    """What a mapper reads out of one Front object, before validation and field mapping."""
+    """What a mapper reads out of one Front object, before validation and field mapping.
+    ``custom_fields`` is Front's object as sent: read, never changed."""
 
     id: str
     fields: dict[str, Any]
-    custom_fields: dict[str, Any] = field(default_factory=dict)
+    custom_fields: Mapping[str, Any] = field(default_factory=dict)
     created_at: Any = None
     updated_at: Any = None
 
@@ -205,11 +206,12 @@ class Mapper:
     def unified(self, item: FrontItem, **more: Any) -> Unified:
         """The simple fields, then ``more``; custom fields and times as Front sends them."""
         front = item.front
-        simple = {name: f.read(front.get(f.key)) for name, f in self.simple_fields.items()}
+        fields = {name: f.read(front.get(f.key)) for name, f in self.simple_fields.items()}
+        fields.update(more)
         return Unified(
             id=str(front["id"]),
-            fields={**simple, **more},
-            custom_fields=dict(front.get("custom_fields") or {}),
+            fields=fields,
+            custom_fields=front.get("custom_fields") or {},
             created_at=front.get("created_at"),
             updated_at=front.get("updated_at"),
         )

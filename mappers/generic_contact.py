@@ -22,7 +22,7 @@ from .base import (
     unknown_filters,
     with_custom,
 )
-from .handles import HANDLE_SOURCES, first_handle, handles_for_create
+from .handles import HANDLE_SOURCES, first_handle, handles_for_create, primary_handles
 from .names import join_name, split_name
 from .timestamps import to_front_seconds
 
@@ -60,13 +60,13 @@ class ContactMapper(CollectionMapper):
 
     def to_unified(self, item: FrontItem) -> Unified:
         first, last = split_name(item.front.get("name"))
-        handles = item.front.get("handles") or []
+        primary = primary_handles(item.front.get("handles") or ())
         return self.unified(
             item,
             firstName=first,
             lastName=last,
-            email=first_handle(handles, "email"),
-            phoneNumber=first_handle(handles, "phone"),
+            email=primary.get("email"),
+            phoneNumber=primary.get("phone"),
         )
 
     def front_params(self, query: ListQuery) -> dict[str, Any]:

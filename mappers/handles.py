@@ -11,12 +11,19 @@ HANDLE_SOURCES: Mapping[str, str] = {"email": "email", "phoneNumber": "phone"}
 """Unified field -> Front handle source. One table, read both ways."""
 
 
-def first_handle(handles: Iterable[Mapping[str, Any]], source: str) -> str | None:
-    """The first handle of a source (Front lists the primary first), or None."""
+def primary_handles(handles: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Each source's first handle (Front lists the primary first), in one pass."""
+    found: dict[str, str] = {}
     for handle in handles:
-        if handle.get("source") == source and isinstance(handle.get("handle"), str):
-            return str(handle["handle"])
-    return None
+        source, value = handle.get("source"), handle.get("handle")
+        if type(source) is str and type(value) is str and source not in found:
+            found[source] = value
+    return found
+
+
+def first_handle(handles: Iterable[Mapping[str, Any]], source: str) -> str | None:
+    """The first handle of a source, or None."""
+    return primary_handles(handles).get(source)
 
 
 def handles_for_create(fields: GenericContactFields) -> list[dict[str, str]]:

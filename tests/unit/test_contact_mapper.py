@@ -59,6 +59,25 @@ def test_missing_values_are_null_not_invented() -> None:
     )
 
 
+def test_the_first_well_formed_handle_of_each_source_is_read() -> None:
+    handles = [
+        {"handle": None, "source": "email"},
+        {"handle": ["a@b.co"], "source": "email"},
+        {"handle": "+1 555 0199", "source": ["phone"]},
+        {"handle": "first@navy.example", "source": "email"},
+        {"handle": "+1 555 0100", "source": "phone"},
+        {"handle": "second@navy.example", "source": "email"},
+    ]
+    record = build_record(
+        ContactMapper(), FrontItem({"id": "crd_3", "handles": handles}), FieldMapping()
+    )
+    assert (record.fields["email"], record.fields["phoneNumber"]) == (
+        "first@navy.example",
+        "+1 555 0100",
+    )
+    assert record.warnings is None
+
+
 def test_raw_resource_only_on_request() -> None:
     record = build_record(ContactMapper(), FrontItem(FRONT_CONTACT), FieldMapping(), raw=True)
     assert record.to_json()["rawResource"] == FRONT_CONTACT
