@@ -6,7 +6,6 @@ from pathlib import Path
 
 from connector_front.store.database import Database, parse_database
 from connector_front.store.migrations import migrate
-from connector_front.store.postgres import PostgresDatabase
 from connector_front.store.sqlite import SQLiteDatabase
 
 
@@ -15,6 +14,9 @@ async def open_database(setting: str) -> Database:
     dialect, where = parse_database(setting)
     database: Database
     if dialect == "postgresql":
+        # imported here: psycopg and libpq cost a process on SQLite ~10 MiB and 50 ms
+        from connector_front.store.postgres import PostgresDatabase
+
         database = await PostgresDatabase.open(where)
     else:
         database = await SQLiteDatabase.open(Path(where))
