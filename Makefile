@@ -38,7 +38,7 @@ check: lint typecheck imports
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_clients.py --contacts 20000 --conversations 5000 \
-		--sizes 10000,50000,100000 --rate-limit 20 --rate-window 1 \
+		--sizes 10000,50000,100000 --rate-limit 20 --rate-window 1 --repeat 3 \
 		--json bench/results/clients.json
 	$(BIN)/python bench/bench_webhooks.py --rate 100,200,400 --seconds 10 --json bench/results/webhooks.json
 	$(BIN)/python bench/bench_sync.py --contacts 100000 --changes 100 --json bench/results/sync.json

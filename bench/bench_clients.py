@@ -6,7 +6,9 @@
 
 A sandbox Front runs in its own process (`connector-front sandbox`), seeded through its admin
 API, with the rate limit set there. Each client walks the listing in its own child process
-(bench/clients.py), one after the other, each in a fresh rate-limit window. Per client:
+(bench/clients.py), one after the other, each in a fresh rate-limit window; with `--repeat N`
+the clients take N turns and each figure is the median of a client's N walks (429s: the most
+any walk saw; every walk is kept in the JSON under `walks`). Per client:
 
   wall_s              the walk's wall time
   wall_over_bound     wall / (answered requests / (limit / window)): 1.0 is the fastest the
@@ -29,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -67,6 +70,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--rate-limit", type=int, default=20, help="requests per window (0: no limit)"
     )
     parser.add_argument("--rate-window", type=float, default=1.0, help="window, in seconds")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="walks per client and listing, taken in turns; figures are their medians "
+        "(429s: the most any walk saw)",
+    )
     add_json_option(parser)
     args = parser.parse_args(argv)
     args.client_list = [c for c in args.clients.split(",") if c]
@@ -77,6 +87,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.size_list = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     except ValueError:
         parser.error(f"--sizes takes comma-separated integers, got {args.sizes!r}")
+    if args.repeat < 1:
+        parser.error(f"--repeat takes a count of 1 or more, got {args.repeat}")
     return args
 
 
@@ -128,6 +140,38 @@ def figures(child: dict[str, Any], requests: int, limited: int, args: argparse.N
     }
 
 
+MEDIAN_FIGURES = (
+    "wall_s", "bound_s", "wall_over_bound", "requests", "requests_per_record", "cpu_s",
+    "cpu_per_10k_s", "rss_before_mib", "rss_peak_mib", "rss_growth_mib",
+)  # fmt: skip
+MOST_FIGURES = ("sandbox_429s", "client_429s")
+
+
+def medians(walks: list[dict[str, Any]]) -> dict[str, Any]:
+    """One client's figures over its walks of one listing: the median of each, the most 429s
+    any walk saw, and every walk as measured (``walks``)."""
+    first = walks[0]
+    if any(walk["records"] != first["records"] for walk in walks):
+        counts = [walk["records"] for walk in walks]
+        raise SystemExit(f"{first['client']} listed {counts} records in its walks: not equal")
+
+    def median(name: str) -> Any:
+        values = [walk[name] for walk in walks]
+        return None if None in values else statistics.median(values)
+
+    def most(name: str) -> Any:
+        values = [walk[name] for walk in walks]
+        return None if None in values else max(values)
+
+    return {
+        **first,
+        **{name: median(name) for name in MEDIAN_FIGURES},
+        **{name: most(name) for name in MOST_FIGURES},
+        "repeats": len(walks),
+        "walks": walks,
+    }
+
+
 def measure_sandbox(
     contacts: int, conversations: int, args: argparse.Namespace
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -140,16 +184,18 @@ def measure_sandbox(
         env = child_environment(folder, sandbox.token)
         collections = ["contacts"] + (["conversations"] if conversations else [])
         for collection in collections:
-            for client in args.client_list:
-                sandbox.configure(limit, args.rate_window)  # a fresh window for each client
-                before = sandbox.stats()
-                child = run_client(client, collection, sandbox, env)
-                after = sandbox.stats()
-                requests = after["requests"] - before["requests"]
-                limited = after["rate_limited"] - before["rate_limited"]
-                run = figures(child, requests, limited, args)
-                run["size"] = contacts if collection == "contacts" else conversations
-                runs.append(run)
+            walks: dict[str, list[dict[str, Any]]] = {client: [] for client in args.client_list}
+            for _ in range(args.repeat):
+                for client in args.client_list:  # in turns, so drift touches every client
+                    sandbox.configure(limit, args.rate_window)  # a fresh window for each walk
+                    before = sandbox.stats()
+                    child = run_client(client, collection, sandbox, env)
+                    after = sandbox.stats()
+                    requests = after["requests"] - before["requests"]
+                    limited = after["rate_limited"] - before["rate_limited"]
+                    walks[client].append(figures(child, requests, limited, args))
+            size = contacts if collection == "contacts" else conversations
+            runs += [{**medians(walks[client]), "size": size} for client in args.client_list]
             sandbox.configure(None, args.rate_window)  # no limit while fetching pages to time
             pages = fetch_pages(sandbox.url, sandbox.token, collection)
             costs.append(mapping_cost(pages, MODELS[collection]))
@@ -173,6 +219,7 @@ def main(argv: list[str] | None = None) -> None:
             "sizes": args.size_list,
             "rate_limit": args.rate_limit or None,
             "rate_window_s": args.rate_window,
+            "repeat": args.repeat,
             "page_size": 100,
             "memory": "peak resident set (VmHWM) of each client's own process",
             "dlt": "rest_api source, resource iterated directly (no pipeline, no destination)",

@@ -49,8 +49,15 @@ def clients_section(figures: dict[str, Any]) -> list[str]:
     settings = figures["settings"]
     limit = settings["rate_limit"]
     rate = f"{limit} requests per {settings['rate_window_s']:g} s" if limit else "no rate limit"
+    repeat = settings.get("repeat", 1)
+    walks = (
+        f"; each figure the median of {repeat} walks per client, taken in turns (429s: the most "
+        "in any walk)"
+        if repeat > 1
+        else ""
+    )
     lines = [
-        f"**Full listing** (sandbox limit: {rate}; 100 records per page; memory: "
+        f"**Full listing** (sandbox limit: {rate}; 100 records per page{walks}; memory: "
         f"{settings['memory']}; dlt: {settings['dlt']}):",
         "",
     ]
@@ -98,7 +105,7 @@ def targets(runs: Sequence[dict[str, Any]]) -> list[str]:
         return []
     lines = ["Connector, contact listings:", ""]
     worst = max((r["wall_over_bound"] for r in mine if r["wall_over_bound"]), default=None)
-    limited = sum(r["sandbox_429s"] for r in mine)
+    limited = sum(r["sandbox_429s"] for r in mine)  # with repeats: the most of any walk
     lines.append(
         f"- wall / bound at most {_number(worst)} (target 1.05), {limited} 429s (target 0)"
     )

@@ -58,11 +58,12 @@ def test_a_benchmark_prints_its_figures(script: str, args: list[str]) -> None:
 
 @pytest.fixture(scope="module")
 def clients_figures() -> Any:
-    """bench_clients at tiny sizes: 150 contacts and 4 conversations, and 120 contacts."""
+    """bench_clients at tiny sizes: 150 contacts and 4 conversations, and 120 contacts; two
+    walks per client and listing."""
     return figures_of(
         "bench_clients.py",
         *("--contacts", "150", "--conversations", "4", "--sizes", "120"),
-        *("--rate-limit", "1000", "--rate-window", "1"),
+        *("--rate-limit", "1000", "--rate-window", "1", "--repeat", "2"),
     )
 
 
@@ -80,6 +81,18 @@ def test_every_client_lists_every_record(clients_figures: Any) -> None:
             assert run["requests"] >= run["records"] / 100  # pages of at most 100
             assert run["sandbox_429s"] == 0  # the limit (1,000 a second) is never reached
             assert run["bound_s"] > 0 and run["cpu_s"] > 0 and run["rss_peak_mib"] > 0
+
+
+def test_each_figure_is_the_median_of_the_walks_and_429s_the_most(clients_figures: Any) -> None:
+    assert clients_figures["settings"]["repeat"] == 2
+    for run in clients_figures["runs"]:
+        walks = run["walks"]
+        assert run["repeats"] == len(walks) == 2
+        assert {walk["client"] for walk in walks} == {run["client"]}
+        for name in ("cpu_per_10k_s", "wall_s", "rss_peak_mib", "requests"):
+            assert run[name] == pytest.approx(sum(walk[name] for walk in walks) / 2), name
+        assert run["sandbox_429s"] == max(walk["sandbox_429s"] for walk in walks)
+        assert all(walk["records"] == run["records"] for walk in walks)
 
 
 def test_contacts_are_one_request_a_page_for_every_client(clients_figures: Any) -> None:
