@@ -35,7 +35,7 @@ from typing import Any
 
 import httpx
 from figures import add_json_option, emit, machine, table
-from sandbox_process import connector_front_command
+from sandbox_process import connector_front_command, stop
 
 SETTLE_TIMEOUT = 300.0
 COLUMNS = (
@@ -127,12 +127,7 @@ class HostProcess:
 
     def __exit__(self, *exc: object) -> None:
         if self._process is not None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+            stop(self._process, timeout=15)
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the host process so far (from /proc)."""

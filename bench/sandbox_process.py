@@ -31,6 +31,16 @@ def connector_front_command() -> list[str]:
     return [found]
 
 
+def stop(process: subprocess.Popen[Any], timeout: float) -> None:
+    """Ask a child to stop; kill it if it has not within ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def drain(stream: IO[str]) -> None:
     """Read what a child prints from now on, in the background, so its pipe never fills."""
     threading.Thread(target=stream.read, daemon=True).start()
@@ -74,12 +84,7 @@ class SandboxProcess:
         if self._admin is not None:
             self._admin.close()
         if self._process is not None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+            stop(self._process, timeout=10)
 
     def _read_banner(self, process: subprocess.Popen[str]) -> None:
         """The URL and API token from the lines `connector-front sandbox` prints at start."""
