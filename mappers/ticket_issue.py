@@ -125,13 +125,14 @@ class IssueMapper(CollectionMapper):
             return await self._search(api, query)
         if project:
             path = f"/inboxes/{path_id(project, model=self.model)}/conversations"
-            page = await one_page(api, path, params=list_params(query), next_url=query.cursor)
-            return MappedList(items=in_inbox(page.results, project), next_cursor=page.next_url)
-        if "project" in query.omit:
-            params = list_params(query)
-            page = await one_page(api, self.collection, params=params, next_url=query.cursor)
-            return MappedList(items=items(page.results), next_cursor=page.next_url)
-        return await walk_inboxes(api, query)
+        elif "project" in query.omit:
+            path = self.collection
+        else:
+            return await walk_inboxes(api, query)
+        page = await one_page(api, path, params=list_params(query), next_url=query.cursor)
+        return MappedList(
+            items=await _projects(api, page.results, query), next_cursor=page.next_url
+        )
 
     async def _search(self, api: FrontApi, query: ListQuery) -> MappedList:
         """A page of Front's conversation search; the query is built on the first page only
@@ -143,14 +144,7 @@ class IssueMapper(CollectionMapper):
         # conversations in a "waiting" ticket status): keep only the status asked for.
         wanted = query.filters.get("status")
         found = [cnv for cnv in page.results if not wanted or unified_status(cnv) == wanted]
-        project = query.filters.get("project")
-        if project:
-            return MappedList(items=in_inbox(found, project), next_cursor=page.next_url)
-        if "project" in query.omit:
-            return MappedList(items=items(found), next_cursor=page.next_url)
-        order = InboxOrder(api)
-        listed = await with_related(found, lambda cnv: _with_inboxes(api, cnv, order))
-        return MappedList(items=listed, next_cursor=page.next_url)
+        return MappedList(items=await _projects(api, found, query), next_cursor=page.next_url)
 
     async def retrieve(self, api: FrontApi, record_id: str) -> FrontItem:
         return await _with_inboxes(api, (await super().retrieve(api, record_id)).front)
@@ -305,6 +299,20 @@ class IssueMapper(CollectionMapper):
         if after is not None:
             terms.append(f"after:{int(after)}")
         return " ".join(terms)
+
+
+async def _projects(
+    api: FrontApi, conversations: list[FrontJSON], query: ListQuery
+) -> list[FrontItem]:
+    """The listed conversations with what their project is read from: the ``project``
+    filter's inbox, nothing when the project is omitted, else each one's inboxes."""
+    project = query.filters.get("project")
+    if project:
+        return in_inbox(conversations, project)
+    if "project" in query.omit:
+        return items(conversations)
+    order = InboxOrder(api)
+    return await with_related(conversations, lambda cnv: _with_inboxes(api, cnv, order))
 
 
 def in_inbox(conversations: list[FrontJSON], inbox: str) -> list[FrontItem]:
