@@ -61,9 +61,8 @@ class Gateway:
             counted = fault is None or fault.kind in ANSWERED
             verdict = self._count(token, counted=counted)
         extra = verdict.headers() if verdict else {}
-        answer = _Recorder(send, entry, extra)
-        if fault is not None and fault.kind in ("cut", "truncate"):
-            answer = _Recorder(_Cutter(send, fault), entry, extra)
+        cutting = fault is not None and fault.kind in ("cut", "truncate")
+        answer = _Recorder(_Cutter(send, fault) if fault and cutting else send, entry, extra)
         if fault is not None and fault.kind in ("status", "rate_limit"):
             await self._fault_answer(fault, extra, scope, receive, answer)
             return
