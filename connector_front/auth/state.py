@@ -29,6 +29,12 @@ class StateStore(Protocol):
         ...
 
 
+def _new_state() -> str:
+    """A one-time state: 256 random bits in hex, which a user can pass as ``--state STATE``
+    (a URL-safe token starts with "-" 1 time in 64, and argparse then takes it for an option)."""
+    return secrets.token_hex(32)
+
+
 def _digest(state: str) -> str:
     # Only a hash is kept: a leaked database cannot be used to forge a callback.
     return hashlib.sha256(state.encode("utf-8")).hexdigest()
@@ -69,7 +75,7 @@ class DatabaseStateStore:
     async def issue(self, owner_id: str, origin: str | None = None) -> str:
         """A new one-time state for ``owner_id``; ``origin`` (not a secret) says what started
         the authorization, e.g. the connect page and the operations it offered."""
-        state = secrets.token_urlsafe(32)
+        state = _new_state()
         now = self._clock()
         await self._db.execute(
             "DELETE FROM oauth_states WHERE expires_at < ?", (now - _KEEP_USED_FOR,)
@@ -127,7 +133,7 @@ class MemoryStateStore:
         self._origins: dict[str, str] = {}
 
     async def issue(self, owner_id: str, origin: str | None = None) -> str:
-        state = secrets.token_urlsafe(32)
+        state = _new_state()
         self._states[_digest(state)] = (owner_id, self._clock() + self._ttl, False)
         if origin is not None:
             self._origins[_digest(state)] = origin

@@ -68,3 +68,12 @@ async def test_sqlite_state_keeps_only_a_hash_and_survives_reopen(tmp_path: Path
     reopened = LazyDatabase(str(path))
     assert await DatabaseStateStore(reopened).consume(state) == "owner-9"
     await reopened.close()
+
+
+async def test_a_state_can_be_passed_on_the_command_line(store: StateStore) -> None:
+    """`connector-front connect --state STATE` takes a state only if it does not start with
+    "-" (argparse reads that as an option). A URL-safe token starts so 1 time in 64."""
+    states = [await store.issue("acme") for _ in range(300)]
+    assert len(set(states)) == len(states)
+    assert all(len(state) >= 43 and not state.startswith("-") for state in states)
+    assert all(state.isalnum() for state in states)  # no quoting needed in a shell or URL
