@@ -30,6 +30,7 @@ from connector_front.settings import ConnectorSettings
 from connector_front.store import LazyDatabase
 from connector_front.store.database import parse_database
 from connector_front.store.pacing import DatabasePacingState, MemoryPacingState, PacingState
+from connector_front.store.walk_notes import DatabaseWalkNotes
 from connector_front.sync import Progress, SyncEngine, SyncReport
 from connector_front.webhooks import DeliveryQueue, WebhookIntake
 
@@ -75,7 +76,8 @@ class FrontConnector:
             pacing=self.pacing,
             company_of=self._company_of,
         )
-        self.walks = WalkMemory()
+        self.walks = WalkMemory(shared=DatabaseWalkNotes(self.database))
+        """What listings remember between pages: here, and shared with other workers."""
         self.event_log = EventLog(self.database, outbox=self.settings.events_url is not None)
         self.event_builder = EventBuilder(self.event_log, self.connection)
         self.deliveries = DeliveryQueue(self.database, lease=self.settings.claim_lease)

@@ -3,9 +3,10 @@
 Walking inboxes gives each conversation its project (the inbox being walked) with no request
 per conversation. A conversation in several inboxes is listed once, under the first of them
 in ``GET /inboxes`` order: that inbox is its project, here and in retrieve. The walk keeps the
-inbox order and the ids it listed in its notes (walks.py), so a later inbox skips what was
-listed without asking Front; a page whose walk this process does not know checks each
-conversation of a later inbox (``GET /conversations/{id}/inboxes``) instead.
+inbox order and the ids it listed in its notes (walks.py), in this process and shared with
+other workers page by page, so a later inbox skips what was listed without asking Front. A
+page whose earlier pages are not all in the notes checks each conversation of a later inbox
+(``GET /conversations/{id}/inboxes``) instead.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .base import (
     path_id,
     with_related,
 )
+from .walks import Notes, OwnerWalks
 
 PREFIX = "inboxes:"
 """What a walking cursor starts with."""
@@ -64,10 +66,9 @@ class WalkCursor:
 
 @dataclass
 class WalkNotes:
-    """What this process saw of a walk: the inbox order, each conversation it listed (with the
-    step of its page) and the steps it served. Pages served elsewhere leave a gap in
-    ``served``; the notes are then not trusted (a replayed page is: what it listed later is
-    ignored)."""
+    """What is known of a walk: the inbox order, each conversation listed (with the step of
+    its page) and the steps served. A step missing from ``served`` leaves a gap: the notes are
+    then not trusted for later pages (a replayed page is: what it listed later is ignored)."""
 
     inboxes: list[str]
     listed: dict[str, int] = field(default_factory=dict)
@@ -76,8 +77,39 @@ class WalkNotes:
     def knows_all_before(self, step: int) -> bool:
         return all(earlier in self.served for earlier in range(step))
 
+    def first_gap(self) -> int:
+        return next(step for step in range(len(self.served) + 1) if step not in self.served)
+
     def listed_before(self, conversation: FrontJSON, step: int) -> bool:
         return self.listed.get(str(conversation["id"]), step) < step
+
+    def note(self, step: int, listed: Sequence[str]) -> None:
+        """Step ``step`` listed ``listed``; an id keeps the earliest step that listed it."""
+        self.served.add(step)
+        for conversation in listed:
+            if self.listed.get(conversation, step + 1) > step:
+                self.listed[conversation] = step
+
+    def shared(self, step: int, listed: Sequence[str]) -> Notes:
+        """One page's notes for other workers; the first page's also carry the inbox order."""
+        return {"listed": list(listed), **({"inboxes": self.inboxes} if step == 0 else {})}
+
+    @classmethod
+    def from_shared(cls, pages: Sequence[tuple[int, Notes]]) -> WalkNotes | None:
+        """The notes other workers shared, from the first page on (None without it)."""
+        first = pages[0][1] if pages and pages[0][0] == 0 else None
+        inboxes = first.get("inboxes") if first is not None else None
+        if not isinstance(inboxes, list):
+            return None
+        notes = cls([str(inbox) for inbox in inboxes])
+        notes.merge(pages)
+        return notes
+
+    def merge(self, pages: Sequence[tuple[int, Notes]]) -> None:
+        for step, page in pages:
+            listed = page.get("listed")
+            if isinstance(listed, list):
+                self.note(step, [str(conversation) for conversation in listed])
 
 
 class InboxOrder:
@@ -122,10 +154,7 @@ async def walk_inboxes(api: FrontApi, query: ListQuery) -> MappedList:
         at = WalkCursor(walk_id, 0, notes.inboxes[0])
     else:
         at = WalkCursor.decode(query.cursor)
-        remembered = walks.find(at.walk) if walks is not None and at.walk else None
-        notes = remembered.get("notes") if remembered else None
-        if notes is not None and not notes.knows_all_before(at.step):
-            notes = None
+        notes = await _known_notes(walks, at)
     order = notes.inboxes if notes is not None else await InboxOrder(api).ids()
     k = at.at if at.at < len(order) and order[at.at] == at.inbox else _moved(order, at)
     if k is None:
@@ -137,9 +166,11 @@ async def walk_inboxes(api: FrontApi, query: ListQuery) -> MappedList:
     found = page.results
     if k > 0:
         found = await _first_listed_here(api, found, order, k, notes, at.step)
+    listed = [str(conversation["id"]) for conversation in found]
     if notes is not None:
-        notes.served.add(at.step)
-        notes.listed.update((str(conversation["id"]), at.step) for conversation in found)
+        notes.note(at.step, listed)
+        if walks is not None and at.walk:
+            await walks.share(at.walk, at.step, notes.shared(at.step, listed))
     items = [FrontItem(conversation, {"inboxes": [{"id": inbox}]}) for conversation in found]
     step = at.step + 1
     if page.next_url:
@@ -149,6 +180,26 @@ async def walk_inboxes(api: FrontApi, query: ListQuery) -> MappedList:
     else:
         following = None
     return MappedList(items=items, next_cursor=following.encode() if following else None)
+
+
+async def _known_notes(walks: OwnerWalks | None, at: WalkCursor) -> WalkNotes | None:
+    """The walk's notes when they know every page before ``at``: this process's, completed
+    with what other workers shared; None while any earlier page is unknown."""
+    if walks is None or not at.walk:
+        return None
+    kept = walks.find(at.walk)
+    notes: WalkNotes | None = kept.get("notes") if kept else None
+    if notes is not None and notes.knows_all_before(at.step):
+        return notes
+    shared = await walks.shared_since(at.walk, notes.first_gap() if notes is not None else 0)
+    if notes is None:
+        notes = WalkNotes.from_shared(shared)
+        if notes is None:
+            return None
+        walks.keep(at.walk, {"notes": notes})
+    else:
+        notes.merge(shared)
+    return notes if notes.knows_all_before(at.step) else None
 
 
 def _moved(order: list[str], at: WalkCursor) -> int | None:

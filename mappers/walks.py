@@ -1,17 +1,19 @@
-"""What a listing remembers between its pages, in this process: notes kept by walk id.
+"""What a listing remembers between its pages: notes kept by walk id.
 
 A listing is a series of calls, each carrying a cursor. What is stable within a listing (the
-inboxes it walks, the conversations it already listed) is kept here under a walk id the
-cursor carries, so later pages need no request to learn it again. A page served by another
-process, or after its walk was forgotten, finds no notes: the mapper then asks Front, so the
-answer stays right and only costs more requests.
+inboxes it walks, the conversations it already listed) is kept under a walk id the cursor
+carries, so later pages need no request to learn it again. Notes live in this process, and
+each page's notes are also shared through the connector's database (:class:`SharedNotes`), so
+a page another worker serves reads them there. A page that finds no notes (a connector without
+a shared store, or notes pruned after a day) makes the mapper ask Front: the answer stays
+right and only costs more requests.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections import OrderedDict
-from typing import Any
+from typing import Any, Protocol
 
 WALKS_KEPT = 64
 """Walks remembered at once per connector; the least recently used is forgotten first."""
@@ -19,21 +21,37 @@ WALKS_KEPT = 64
 Notes = dict[str, Any]
 
 
-class WalkMemory:
-    """Notes of the most recent listings, by ``(owner, walk id)``."""
+class SharedNotes(Protocol):
+    """Each page's notes where every worker reads them, by ``(owner, walk id, step)``; the
+    first note of a step is kept (a replayed page writes nothing new)."""
 
-    def __init__(self, kept: int = WALKS_KEPT) -> None:
+    async def add(self, owner: str, walk: str, step: int, notes: Notes) -> None: ...
+
+    async def since(self, owner: str, walk: str, step: int) -> list[tuple[int, Notes]]:
+        """The notes of the walk's pages from ``step`` on, in step order."""
+        ...
+
+
+class WalkMemory:
+    """Notes of the most recent listings, by ``(owner, walk id)``, and the shared notes."""
+
+    def __init__(self, kept: int = WALKS_KEPT, shared: SharedNotes | None = None) -> None:
         self._kept = kept
         self._walks: OrderedDict[tuple[str, str], Notes] = OrderedDict()
+        self.shared = shared
 
     def start(self, owner: str) -> tuple[str, Notes]:
         """A new walk of ``owner``: its id (for the cursor) and its empty notes."""
         walk_id = secrets.token_urlsafe(9)
-        notes: Notes = {}
+        return walk_id, self.keep(owner, walk_id, {})
+
+    def keep(self, owner: str, walk_id: str, notes: Notes) -> Notes:
+        """Remember ``notes`` for the walk (read back from the shared notes, say)."""
         self._walks[(owner, walk_id)] = notes
+        self._walks.move_to_end((owner, walk_id))
         while len(self._walks) > self._kept:
             self._walks.popitem(last=False)
-        return walk_id, notes
+        return notes
 
     def find(self, owner: str, walk_id: str) -> Notes | None:
         """The notes of a walk, or None when this process does not (or no longer) know it."""
@@ -43,7 +61,8 @@ class WalkMemory:
         return notes
 
     def __repr__(self) -> str:
-        return f"WalkMemory(walks={len(self._walks)})"
+        shared = "" if self.shared is None else f", shared={self.shared!r}"
+        return f"WalkMemory(walks={len(self._walks)}{shared})"
 
 
 class OwnerWalks:
@@ -58,3 +77,17 @@ class OwnerWalks:
 
     def find(self, walk_id: str) -> Notes | None:
         return self._memory.find(self._owner, walk_id)
+
+    def keep(self, walk_id: str, notes: Notes) -> Notes:
+        return self._memory.keep(self._owner, walk_id, notes)
+
+    async def share(self, walk_id: str, step: int, notes: Notes) -> None:
+        """Write one page's notes where other workers read them (nothing without a store)."""
+        if self._memory.shared is not None:
+            await self._memory.shared.add(self._owner, walk_id, step, notes)
+
+    async def shared_since(self, walk_id: str, step: int) -> list[tuple[int, Notes]]:
+        """The shared notes of the walk's pages from ``step`` on (none without a store)."""
+        if self._memory.shared is None:
+            return []
+        return await self._memory.shared.since(self._owner, walk_id, step)

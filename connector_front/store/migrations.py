@@ -181,6 +181,21 @@ MIGRATIONS: tuple[Migration, ...] = (
         )
         """,
     ),
+    Migration(
+        6,
+        "listing walks' notes, one row per page served, read by every worker",
+        """
+        CREATE TABLE IF NOT EXISTS walk_notes (
+            owner_id   TEXT NOT NULL,
+            walk       TEXT NOT NULL,
+            step       INTEGER NOT NULL,
+            notes      TEXT NOT NULL,
+            written_at {real} NOT NULL,
+            PRIMARY KEY (owner_id, walk, step)
+        );
+        CREATE INDEX IF NOT EXISTS walk_notes_written ON walk_notes (written_at)
+        """,
+    ),
 )
 
 

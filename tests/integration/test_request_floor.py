@@ -160,8 +160,8 @@ async def test_a_shared_conversation_is_listed_once_under_the_project_retrieve_g
 async def test_a_walk_this_process_forgot_still_lists_each_issue_once(
     embedded: EmbeddedSandbox, sandbox: SandboxServer
 ) -> None:
-    """Each page on a connector that never saw the walk (another worker, say): right answer,
-    at the price of one check per conversation of a later inbox."""
+    """Each page on a connector with no notes of the walk (pruned, or no store to share them
+    through): right answer, at the price of one check per conversation of a later inbox."""
     expected, _ = seeded(sandbox, "ticketIssue")
     assert embedded.connector is not None
     records, cursor = [], None
@@ -227,8 +227,8 @@ async def test_a_tag_filter_resolves_the_tag_on_the_first_page_only(
 async def test_a_walk_served_partly_elsewhere_or_replayed_lists_each_issue_once(
     embedded: EmbeddedSandbox, sandbox: SandboxServer, case: str
 ) -> None:
-    """Notes with a gap (a page another process served) are not trusted; a replayed page
-    (a client retrying a cursor) lists again what it listed the first time."""
+    """Notes with a gap (a page served where no notes were kept) are not trusted; a replayed
+    page (a client retrying a cursor) lists again what it listed the first time."""
     expected, _ = seeded(sandbox, "ticketIssue")
     assert embedded.connector is not None
     ours = embedded.connector.walks

@@ -1,0 +1,104 @@
+"""Listing walks' notes in the shared database: a walk any worker serves stays at the floor."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from connector_front.connector import FrontConnector
+from connector_front.sandbox import SandboxServer
+from connector_front.settings import ConnectorSettings
+from connector_front.store.walk_notes import KEPT_FOR, DatabaseWalkNotes
+from tests.store.processes import Clock, two_workers
+
+PAGE = 40
+
+
+async def test_a_page_noted_by_one_worker_is_read_by_another(database_url: str) -> None:
+    async with two_workers(database_url) as (one, two):
+        first, second = DatabaseWalkNotes(one), DatabaseWalkNotes(two)
+        await first.add("acme", "w1", 0, {"inboxes": ["inb_1", "inb_2"], "listed": ["cnv_1"]})
+        await second.add("acme", "w1", 1, {"listed": ["cnv_2", "cnv_3"]})
+        await second.add("acme", "w1", 1, {"listed": ["cnv_9"]})  # a replay: the first stays
+        await first.add("acme", "w2", 0, {"inboxes": [], "listed": []})
+        await first.add("other", "w1", 0, {"inboxes": ["inb_9"], "listed": ["cnv_9"]})
+
+        assert await second.since("acme", "w1", 0) == [
+            (0, {"inboxes": ["inb_1", "inb_2"], "listed": ["cnv_1"]}),
+            (1, {"listed": ["cnv_2", "cnv_3"]}),
+        ]
+        assert await first.since("acme", "w1", 1) == [(1, {"listed": ["cnv_2", "cnv_3"]})]
+        assert await first.since("other", "w1", 0) == [
+            (0, {"inboxes": ["inb_9"], "listed": ["cnv_9"]})
+        ]
+        assert await first.since("acme", "w3", 0) == []
+
+
+async def test_a_walks_first_page_prunes_notes_older_than_a_day(database_url: str) -> None:
+    clock = Clock()
+    async with two_workers(database_url) as (one, two):
+        notes = DatabaseWalkNotes(one, clock=clock)
+        await notes.add("acme", "old", 0, {"inboxes": [], "listed": []})
+        await notes.add("acme", "old", 1, {"listed": ["cnv_1"]})
+        clock.now += KEPT_FOR / 2
+        await notes.add("acme", "recent", 0, {"inboxes": [], "listed": []})
+        await notes.add("acme", "old", 2, {"listed": ["cnv_2"]})
+        clock.now += KEPT_FOR / 2 + 1
+        await notes.add("acme", "new", 1, {"listed": []})  # not a first page: nothing pruned
+        assert len(await notes.since("acme", "old", 0)) == 3
+        await DatabaseWalkNotes(two, clock=clock).add("acme", "new", 0, {"listed": []})
+        assert await notes.since("acme", "old", 0) == [(2, {"listed": ["cnv_2"]})]
+        assert len(await notes.since("acme", "recent", 0)) == 1
+
+
+@asynccontextmanager
+async def worker(sandbox: SandboxServer, database_url: str) -> AsyncIterator[FrontConnector]:
+    """One worker's connector on the shared database (its own pool and walk memory)."""
+    settings = ConnectorSettings(
+        api_base=sandbox.url,
+        api_token="sandbox-api-token",
+        database=database_url,
+        cursor_key="walk-notes-test-key",
+    )
+    connector = FrontConnector(settings)
+    try:
+        yield connector
+    finally:
+        await connector.aclose()
+
+
+async def test_a_walk_handed_between_workers_stays_at_the_request_floor(
+    database_url: str, sandbox: SandboxServer
+) -> None:
+    """Two workers serve a ticketIssue walk's pages in turn: each issue is listed once and no
+    conversation's inboxes are asked for (the notes of the other's pages are in the store)."""
+    sandbox.state.seed("inboxes", 3)
+    sandbox.state.seed("conversations", 300)
+    db = sandbox.state.db
+    live = [c.id for c in db.conversations.values() if not c.trashed and c.merged_into is None]
+    assert sum(len(c.inbox_ids) > 1 for c in db.conversations.values()) > 10
+    async with (
+        worker(sandbox, database_url) as one,
+        worker(sandbox, database_url) as two,
+    ):
+        sandbox.state.clear_requests()
+        ids: list[str] = []
+        cursor, turns = None, 0
+        while True:
+            serving = (one, two)[turns % 2]
+            page = await serving.connection("acme").resources("ticketIssue").list(
+                cursor=cursor, limit=PAGE
+            )
+            ids += [record.id for record in page.data]
+            turns += 1
+            if page.next is None:
+                break
+            cursor = page.next
+    paths = [r["path"] for r in sandbox.state.requests()]
+    assert turns > 8
+    assert sorted(Counter(ids).values()) == [1] * len(live)
+    assert sorted(ids) == sorted(live)
+    assert not [p for p in paths if p.startswith("/conversations/") and p.endswith("/inboxes")]
+    assert len(paths) <= math.ceil(len(live) / PAGE) + len(db.inboxes) + 2
