@@ -23,8 +23,7 @@ _ADD = (
     " ON CONFLICT (owner_id, walk, step) DO NOTHING"
 )
 _SINCE = (
-    "SELECT step, notes FROM walk_notes WHERE owner_id = ? AND walk = ? AND step >= ?"
-    " ORDER BY step"
+    "SELECT step, notes FROM walk_notes WHERE owner_id = ? AND walk = ? AND step >= ? ORDER BY step"
 )
 
 

@@ -87,10 +87,8 @@ async def test_a_walk_handed_between_workers_stays_at_the_request_floor(
         ids: list[str] = []
         cursor, turns = None, 0
         while True:
-            serving = (one, two)[turns % 2]
-            page = await serving.connection("acme").resources("ticketIssue").list(
-                cursor=cursor, limit=PAGE
-            )
+            issues = (one, two)[turns % 2].connection("acme").resources("ticketIssue")
+            page = await issues.list(cursor=cursor, limit=PAGE)
             ids += [record.id for record in page.data]
             turns += 1
             if page.next is None:
