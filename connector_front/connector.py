@@ -76,8 +76,11 @@ class FrontConnector:
             pacing=self.pacing,
             company_of=self._company_of,
         )
-        self.walks = WalkMemory(shared=DatabaseWalkNotes(self.database))
-        """What listings remember between pages: here, and shared with other workers."""
+        self.walks = WalkMemory(
+            shared=DatabaseWalkNotes(self.database) if self._several_processes() else None
+        )
+        """What listings remember between pages: here, and in the database where other
+        processes may serve their next pages."""
         self.event_log = EventLog(self.database, outbox=self.settings.events_url is not None)
         self.event_builder = EventBuilder(self.event_log, self.connection)
         self.deliveries = DeliveryQueue(self.database, lease=self.settings.claim_lease)
@@ -221,6 +224,12 @@ class FrontConnector:
         if wanted == "auto":
             return parse_database(self.settings.database)[0] == "postgresql"
         return wanted == "shared"
+
+    def _several_processes(self) -> bool:
+        """Whether other processes may serve this database's listings: on PostgreSQL, and
+        wherever rate-limit budgets are shared (``serve --workers N``, ``pacing = "shared"``).
+        One process alone keeps walk notes in memory, without a write per page."""
+        return parse_database(self.settings.database)[0] == "postgresql" or self._shared_pacing()
 
     def _token_cipher(self) -> TokenCipher:
         """Encrypts stored tokens with the configured keys; without one, says so once."""

@@ -2,11 +2,11 @@
 
 A listing is a series of calls, each carrying a cursor. What is stable within a listing (the
 inboxes it walks, the conversations it already listed) is kept under a walk id the cursor
-carries, so later pages need no request to learn it again. Notes live in this process, and
-each page's notes are also shared through the connector's database (:class:`SharedNotes`), so
-a page another worker serves reads them there. A page that finds no notes (a connector without
-a shared store, or notes pruned after a day) makes the mapper ask Front: the answer stays
-right and only costs more requests.
+carries, so later pages need no request to learn it again. Notes live in this process; where
+other processes may serve the next pages, each page's notes are also shared through the
+connector's database (:class:`SharedNotes`), so a page another worker serves reads them there.
+A page that finds no notes (a process that shared none, or notes pruned after a day) makes
+the mapper ask Front: the answer stays right and only costs more requests.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import math
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from connector_front.connector import FrontConnector
 from connector_front.sandbox import SandboxServer
@@ -54,13 +55,17 @@ async def test_a_walks_first_page_prunes_notes_older_than_a_day(database_url: st
 
 
 @asynccontextmanager
-async def worker(sandbox: SandboxServer, database_url: str) -> AsyncIterator[FrontConnector]:
-    """One worker's connector on the shared database (its own pool and walk memory)."""
+async def worker(
+    sandbox: SandboxServer, database_url: str, pacing: str = "shared"
+) -> AsyncIterator[FrontConnector]:
+    """One worker's connector on the shared database (its own pool and walk memory). Shared
+    pacing, as every worker of ``serve --workers N`` has (on PostgreSQL, ``auto`` is too)."""
     settings = ConnectorSettings(
         api_base=sandbox.url,
         api_token="sandbox-api-token",
         database=database_url,
         cursor_key="walk-notes-test-key",
+        pacing=pacing,
     )
     connector = FrontConnector(settings)
     try:
@@ -74,11 +79,8 @@ async def test_a_walk_handed_between_workers_stays_at_the_request_floor(
 ) -> None:
     """Two workers serve a ticketIssue walk's pages in turn: each issue is listed once and no
     conversation's inboxes are asked for (the notes of the other's pages are in the store)."""
-    sandbox.state.seed("inboxes", 3)
-    sandbox.state.seed("conversations", 300)
+    live = seed_issues(sandbox)
     db = sandbox.state.db
-    live = [c.id for c in db.conversations.values() if not c.trashed and c.merged_into is None]
-    assert sum(len(c.inbox_ids) > 1 for c in db.conversations.values()) > 10
     async with (
         worker(sandbox, database_url) as one,
         worker(sandbox, database_url) as two,
@@ -100,3 +102,27 @@ async def test_a_walk_handed_between_workers_stays_at_the_request_floor(
     assert sorted(ids) == sorted(live)
     assert not [p for p in paths if p.startswith("/conversations/") and p.endswith("/inboxes")]
     assert len(paths) <= math.ceil(len(live) / PAGE) + len(db.inboxes) + 2
+
+
+def seed_issues(sandbox: SandboxServer) -> list[str]:
+    """Three more inboxes and 300 conversations, some in several inboxes: the live ids."""
+    sandbox.state.seed("inboxes", 3)
+    sandbox.state.seed("conversations", 300)
+    db = sandbox.state.db
+    assert sum(len(c.inbox_ids) > 1 for c in db.conversations.values()) > 10
+    return [c.id for c in db.conversations.values() if not c.trashed and c.merged_into is None]
+
+
+async def test_one_process_alone_on_sqlite_keeps_its_walk_notes_in_memory(
+    tmp_path: Path, sandbox: SandboxServer
+) -> None:
+    """No write per page where no other process serves the walk; still at the floor."""
+    live = seed_issues(sandbox)
+    sandbox.state.clear_requests()
+    async with worker(sandbox, str(tmp_path / "one.sqlite3"), pacing="auto") as alone:
+        issues = alone.connection("acme").resources("ticketIssue")
+        ids = [record.id async for page in issues.pages(limit=PAGE) for record in page.data]
+        assert await alone.database.fetch("SELECT count(*) FROM walk_notes") == [(0,)]
+    paths = [r["path"] for r in sandbox.state.requests()]
+    assert sorted(ids) == sorted(live)
+    assert len(paths) <= math.ceil(len(live) / PAGE) + len(sandbox.state.db.inboxes) + 2

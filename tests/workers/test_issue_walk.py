@@ -78,7 +78,12 @@ def test_an_issue_walk_served_by_two_workers_in_turn_is_at_the_floor(
 ) -> None:
     database = _database(backend, request, tmp_path)
     sandbox = Sandbox(tmp_path, 3600, f"http://127.0.0.1:{free_port()}/webhooks/front")
-    hosts = [Host(tmp_path, index, host_environment(sandbox, database)) for index in range(2)]
+    # Two plain `serve` processes: on SQLite they are told that they share the database, as
+    # every worker of `serve --workers N` is; PostgreSQL says so itself.
+    env = host_environment(sandbox, database)
+    if backend == "sqlite":
+        env["CONNECTOR_FRONT_PACING"] = "shared"
+    hosts = [Host(tmp_path, index, env) for index in range(2)]
     try:
         authorize(hosts[0].env)
         for host in hosts:
