@@ -5,6 +5,7 @@ them at moments drawn from a seeded random generator."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import random
 import signal
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
+import pytest
 from cryptography.fernet import Fernet
 
 from connector_front.embedded import connect_owner
@@ -30,6 +33,21 @@ OWNER = "acme"
 WEBHOOK_SECRET = "workers-webhook-secret"
 CALL = "/resources/genericContact"
 API_TOKEN = "sandbox-api-token"
+
+
+_databases = itertools.count(1)
+
+
+def hosts_database(backend: str, request: pytest.FixtureRequest, folder: Path) -> str:
+    """The ``database`` setting the hosts share: an SQLite file in ``folder``, or a new
+    database on the session's PostgreSQL server."""
+    if backend == "sqlite":
+        return str(folder / "hosts.sqlite3")  # a plain path: an SQLite file
+    server: str = request.getfixturevalue("postgres_url")
+    name = f"workers_{os.getpid()}_{next(_databases)}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return server.rsplit("/", 1)[0] + f"/{name}"
 
 
 def free_port() -> int:

@@ -5,13 +5,11 @@ from the database instead of asking Front for each conversation's inboxes)."""
 from __future__ import annotations
 
 import math
-import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 
 from tests.workers.harness import (
@@ -22,21 +20,12 @@ from tests.workers.harness import (
     authorize,
     free_port,
     host_environment,
+    hosts_database,
 )
 
 pytestmark = pytest.mark.workers
 
 PAGE = 40
-
-
-def _database(backend: str, request: pytest.FixtureRequest, folder: Path) -> str:
-    if backend == "sqlite":
-        return str(folder / "hosts.sqlite3")
-    server: str = request.getfixturevalue("postgres_url")
-    name = f"issue_walk_{os.getpid()}"
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return server.rsplit("/", 1)[0] + f"/{name}"
 
 
 def front_listing(sandbox: Sandbox, path: str) -> list[dict[str, Any]]:
@@ -76,7 +65,7 @@ def walk_in_turns(hosts: list[Host]) -> tuple[list[str], int]:
 def test_an_issue_walk_served_by_two_workers_in_turn_is_at_the_floor(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    database = _database(backend, request, tmp_path)
+    database = hosts_database(backend, request, tmp_path)
     sandbox = Sandbox(tmp_path, 3600, f"http://127.0.0.1:{free_port()}/webhooks/front")
     # Two plain `serve` processes: on SQLite they are told that they share the database, as
     # every worker of `serve --workers N` is; PostgreSQL says so itself.

@@ -10,7 +10,6 @@ the kill moments (printed).
 from __future__ import annotations
 
 import asyncio
-import itertools
 import os
 import time
 from collections.abc import Iterator
@@ -19,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 
 from tests.workers.harness import (
@@ -35,6 +33,7 @@ from tests.workers.harness import (
     events,
     free_port,
     host_environment,
+    hosts_database,
     settle,
 )
 
@@ -45,8 +44,6 @@ CALLERS = 50
 TOKEN_TTL = 3.0
 SECONDS = float(os.environ.get("CONNECTOR_FRONT_WORKERS_SECONDS", "30"))
 SEED = int(os.environ.get("CONNECTOR_FRONT_WORKERS_SEED", "11"))
-
-_databases = itertools.count(1)
 
 
 @dataclass
@@ -68,16 +65,6 @@ class Run:
     afterwards: list[int] = field(default_factory=list)  # each host's answer to one more call
 
 
-def _database(backend: str, request: pytest.FixtureRequest, folder: Path) -> str:
-    if backend == "sqlite":
-        return str(folder / "hosts.sqlite3")  # a plain path: an SQLite file
-    server: str = request.getfixturevalue("postgres_url")
-    name = f"workers_{os.getpid()}_{next(_databases)}"
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return server.rsplit("/", 1)[0] + f"/{name}"
-
-
 @pytest.fixture(
     scope="module",
     params=[(b, s) for b in ("sqlite", "postgresql") for s in ("steady", "kills")],
@@ -86,7 +73,7 @@ def _database(backend: str, request: pytest.FixtureRequest, folder: Path) -> str
 def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
     backend, scenario = request.param
     folder = tmp_path_factory.mktemp(f"workers-{backend}-{scenario}")
-    database = _database(backend, request, folder)
+    database = hosts_database(backend, request, folder)
     intake_port = free_port()
     sandbox = Sandbox(folder, TOKEN_TTL, f"http://127.0.0.1:{intake_port}/webhooks/front")
     env = host_environment(sandbox, database)
