@@ -52,7 +52,10 @@ class FrontConnector:
         settings: ConnectorSettings | None = None,
         *,
         registry: ModelRegistry | None = None,
+        shared_database: bool | None = None,
     ) -> None:
+        """``shared_database``: whether other processes serve from the same database (the
+        workers of ``serve --workers N`` say so); None: on PostgreSQL only."""
         install_log_redaction()  # its URLs reach httpx's log, with or without a host around it
         self.settings = settings or ConnectorSettings.load()
         self.registry = registry or ModelRegistry()
@@ -61,6 +64,9 @@ class FrontConnector:
         self.field_mapping = FieldMapping(self.settings.field_mapping)
         self._check_mapping()
         self.database = LazyDatabase(self.settings.database)
+        if shared_database is None:
+            shared_database = parse_database(self.settings.database)[0] == "postgresql"
+        self._shared_database = shared_database
         """The one database every store shares, opened (and migrated) on first use."""
         self.tokens = DatabaseTokenStore(self.database, cipher=self._token_cipher())
         self.states = DatabaseStateStore(self.database)
@@ -218,18 +224,16 @@ class FrontConnector:
 
     def _shared_pacing(self) -> bool:
         """Whether budgets live in the database: asked for, or ``auto`` where several processes
-        share the database (PostgreSQL). One process keeps them in memory: the same sharing
-        between its connections, without a database write per request."""
+        share the database. One process keeps them in memory: the same sharing between its
+        connections, without a database write per request."""
         wanted = self.settings.pacing
-        if wanted == "auto":
-            return parse_database(self.settings.database)[0] == "postgresql"
-        return wanted == "shared"
+        return wanted == "shared" or (wanted == "auto" and self._shared_database)
 
     def _several_processes(self) -> bool:
-        """Whether other processes may serve this database's listings: on PostgreSQL, and
-        wherever rate-limit budgets are shared (``serve --workers N``, ``pacing = "shared"``).
-        One process alone keeps walk notes in memory, without a write per page."""
-        return parse_database(self.settings.database)[0] == "postgresql" or self._shared_pacing()
+        """Whether other processes may serve this database's listings: where they share the
+        database (whatever the pacing), and with ``pacing = "shared"``. One process alone keeps
+        walk notes in memory, without a write per page."""
+        return self._shared_database or self.settings.pacing == "shared"
 
     def _token_cipher(self) -> TokenCipher:
         """Encrypts stored tokens with the configured keys; without one, says so once."""

@@ -100,9 +100,8 @@ def app() -> Any:
 
     setup = _setup()
     settings = ConnectorSettings.load(setup.config)
-    if settings.pacing == "auto":  # workers share the database, so they share the budgets
-        settings = settings.model_copy(update={"pacing": "shared"})
-    connector = load_connector("front", settings)
+    # the workers share the database: budgets (with pacing "auto") and walk notes go in it
+    connector = load_connector("front", settings, shared_database=True)
     jobs = sync.serve_jobs(setup.sync_interval, connector)
     return create_app(connector, default_owner=setup.owner, background=jobs)
 

@@ -14,6 +14,7 @@ from connector_front.embedded import EmbeddedSandbox, connect_owner
 from connector_front.sandbox import SandboxConfig, SandboxServer
 from connector_front.settings import ConnectorSettings
 from connector_front.store.pacing import DatabasePacingState, MemoryPacingState
+from connector_front.store.walk_notes import DatabaseWalkNotes
 
 HOUR = SandboxConfig(seed=True, rate_window=3600.0)
 
@@ -87,5 +88,42 @@ async def test_serve_workers_share_budgets_through_the_database(
     connector = app.state.connector
     try:
         assert isinstance(connector.pacing, DatabasePacingState)
+    finally:
+        await connector.aclose()
+
+
+@pytest.mark.parametrize("pacing", ["auto", "shared", "process", "off"])
+async def test_serve_workers_share_walk_notes_whatever_the_pacing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pacing: str
+) -> None:
+    """A worker of ``serve --workers N`` may be handed any page of a listing, so its walk
+    notes go to the database even where its budgets stay in the process (or are off)."""
+    monkeypatch.setenv("CONNECTOR_FRONT_DATABASE", str(tmp_path / "workers.sqlite3"))
+    monkeypatch.setenv("CONNECTOR_FRONT_CURSOR_KEY", "k" * 32)
+    monkeypatch.setenv("CONNECTOR_FRONT_PACING", pacing)
+    monkeypatch.delenv(workers.SERVE_ENVIRONMENT, raising=False)
+    connector = workers.app().state.connector
+    try:
+        assert isinstance(connector.walks.shared, DatabaseWalkNotes)
+        kept = MemoryPacingState if pacing in ("process", "off") else DatabasePacingState
+        assert type(connector.pacing) is kept
+    finally:
+        await connector.aclose()
+
+
+@pytest.mark.parametrize("pacing", ["auto", "process", "off"])
+async def test_one_process_on_sqlite_keeps_walk_notes_in_memory(
+    tmp_path: Path, pacing: str
+) -> None:
+    """Outside ``serve --workers N``, an SQLite process shares walk notes only when its
+    pacing is ``shared`` (several processes said to share the file)."""
+    settings = ConnectorSettings(
+        pacing=pacing,  # type: ignore[arg-type]
+        database=str(tmp_path / "one.sqlite3"),
+        cursor_key="k" * 32,
+    )
+    connector = FrontConnector(settings)
+    try:
+        assert connector.walks.shared is None
     finally:
         await connector.aclose()

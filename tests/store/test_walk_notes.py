@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pytest
+
 from connector_front.connector import FrontConnector
 from connector_front.sandbox import SandboxServer
 from connector_front.settings import ConnectorSettings
@@ -56,10 +58,14 @@ async def test_a_walks_first_page_prunes_notes_older_than_a_day(database_url: st
 
 @asynccontextmanager
 async def worker(
-    sandbox: SandboxServer, database_url: str, pacing: str = "shared"
+    sandbox: SandboxServer,
+    database_url: str,
+    pacing: str = "shared",
+    shared_database: bool | None = None,
 ) -> AsyncIterator[FrontConnector]:
     """One worker's connector on the shared database (its own pool and walk memory). Shared
-    pacing, as every worker of ``serve --workers N`` has (on PostgreSQL, ``auto`` is too)."""
+    pacing by default; ``shared_database=True`` is what ``serve --workers N`` tells each of
+    its workers, whatever their pacing."""
     settings = ConnectorSettings(
         api_base=sandbox.url,
         api_token="sandbox-api-token",
@@ -67,23 +73,29 @@ async def worker(
         cursor_key="walk-notes-test-key",
         pacing=pacing,
     )
-    connector = FrontConnector(settings)
+    connector = FrontConnector(settings, shared_database=shared_database)
     try:
         yield connector
     finally:
         await connector.aclose()
 
 
+@pytest.mark.parametrize(
+    ("pacing", "shared_database"),
+    [("shared", None), ("off", True), ("process", True)],
+    ids=["pacing-shared", "workers-pacing-off", "workers-pacing-process"],
+)
 async def test_a_walk_handed_between_workers_stays_at_the_request_floor(
-    database_url: str, sandbox: SandboxServer
+    database_url: str, sandbox: SandboxServer, pacing: str, shared_database: bool | None
 ) -> None:
     """Two workers serve a ticketIssue walk's pages in turn: each issue is listed once and no
-    conversation's inboxes are asked for (the notes of the other's pages are in the store)."""
+    conversation's inboxes are asked for (the notes of the other's pages are in the store).
+    Workers of ``serve --workers N`` share them whatever their pacing."""
     live = seed_issues(sandbox)
     db = sandbox.state.db
     async with (
-        worker(sandbox, database_url) as one,
-        worker(sandbox, database_url) as two,
+        worker(sandbox, database_url, pacing, shared_database) as one,
+        worker(sandbox, database_url, pacing, shared_database) as two,
     ):
         sandbox.state.clear_requests()
         ids: list[str] = []
