@@ -64,10 +64,10 @@ class FrontConnector:
         self.field_mapping = FieldMapping(self.settings.field_mapping)
         self._check_mapping()
         self.database = LazyDatabase(self.settings.database)
+        """The one database every store shares, opened (and migrated) on first use."""
         if shared_database is None:
             shared_database = parse_database(self.settings.database)[0] == "postgresql"
         self._shared_database = shared_database
-        """The one database every store shares, opened (and migrated) on first use."""
         self.tokens = DatabaseTokenStore(self.database, cipher=self._token_cipher())
         self.states = DatabaseStateStore(self.database)
         self.connections = ConnectionStore(self.database)
