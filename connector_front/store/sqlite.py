@@ -1,12 +1,17 @@
 """The embedded backend: one SQLite file, statements run off the event loop by aiosqlite.
 
 Each statement or transaction borrows a connection from a small pool, so a long transaction
-(a token refresh holding the write lock) never stalls readers. Several processes may share
-the file: SQLite's own write lock serializes their transactions.
+(a token refresh holding the write lock) never stalls readers. Writes of this process take
+turns on an asyncio lock before they reach SQLite: SQLite's own wait for its write lock sleeps
+in steps of up to 100 ms, which under a stream of writes (webhook intake beside its processing)
+left writers asleep while the lock was free. Several processes may share the file: SQLite's
+write lock serializes their transactions.
 """
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -49,6 +54,9 @@ class SQLiteDatabase:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._idle: list[aiosqlite.Connection] = []
+        self._write_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
 
     @classmethod
     async def open(cls, path: Path) -> SQLiteDatabase:
@@ -79,21 +87,28 @@ class SQLiteDatabase:
         else:
             await conn.close()
 
+    def _write_lock(self) -> asyncio.Lock:
+        """This process's turn to write (one lock per event loop: a lock belongs to one)."""
+        return self._write_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+
     async def fetch(self, sql: str, args: tuple[Any, ...] = ()) -> list[Row]:
-        async with self._connection() as conn:
+        if _reads_only(sql):
+            async with self._connection() as conn:
+                return await _Statements(conn).fetch(sql, args)
+        async with self._write_lock(), self._connection() as conn:
             return await _Statements(conn).fetch(sql, args)
 
     async def execute(self, sql: str, args: tuple[Any, ...] = ()) -> int:
-        async with self._connection() as conn:
+        async with self._write_lock(), self._connection() as conn:
             return await _Statements(conn).execute(sql, args)
 
     async def execute_many(self, sql: str, args: list[tuple[Any, ...]]) -> None:
-        async with self._connection() as conn:
+        async with self._write_lock(), self._connection() as conn:
             await _Statements(conn).execute_many(sql, args)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Executor]:
-        async with self._connection() as conn:
+        async with self._write_lock(), self._connection() as conn:
             await conn.execute("BEGIN IMMEDIATE")
             try:
                 yield _Statements(conn)
@@ -113,3 +128,8 @@ class SQLiteDatabase:
 
     def __repr__(self) -> str:
         return f"SQLiteDatabase({str(self.path)!r})"
+
+
+def _reads_only(sql: str) -> bool:
+    """A statement that writes nothing (a plain SELECT): it needs no turn to write."""
+    return sql.lstrip()[:6].upper() == "SELECT"

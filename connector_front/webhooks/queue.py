@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from connector_front.store import Database
 from connector_front.store.database import Dialect
+from connector_front.store.group_insert import GroupInsert
 
 Status = Literal["pending", "done", "unrouted", "failed"]
 STATUSES: tuple[Status, ...] = ("pending", "done", "unrouted", "failed")
@@ -36,6 +37,12 @@ CLAIM: dict[Dialect, str] = {
 }
 """Claim pending deliveries in one statement; PostgreSQL skips rows another worker is claiming
 (SQLite has one writer at a time anyway)."""
+
+
+ADD = (
+    "INSERT INTO webhook_deliveries (received_at, kind, rule_name, webhook_type, company_id,"
+    " event, raw, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+)
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,7 @@ class DeliveryQueue:
         self._db = database
         self._clock = clock
         self._lease = lease
+        self._insert = GroupInsert(database, ADD)
 
     async def add(
         self,
@@ -74,10 +82,9 @@ class DeliveryQueue:
         raw: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> int:
-        """Store a verified delivery; ``raw`` and ``headers`` keep it exactly as received."""
-        rows = await self._db.fetch(
-            "INSERT INTO webhook_deliveries (received_at, kind, rule_name, webhook_type,"
-            " company_id, event, raw, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        """Store a verified delivery; ``raw`` and ``headers`` keep it exactly as received.
+        Deliveries arriving together are committed together (one disk sync for them all)."""
+        row = await self._insert.insert(
             (
                 self._clock(),
                 kind,
@@ -87,9 +94,9 @@ class DeliveryQueue:
                 json.dumps(event),
                 raw,
                 json.dumps(dict(headers or {})),
-            ),
+            )
         )
-        return int(rows[0][0])
+        return int(row[0])
 
     async def captured(self, delivery_id: int) -> tuple[bytes, dict[str, str]] | None:
         """A stored delivery's raw body and Front headers, for ``webhooks replay``."""
@@ -118,6 +125,17 @@ class DeliveryQueue:
         await self._db.execute(
             "UPDATE webhook_deliveries SET status = ?, error = ?, claimed_at = NULL WHERE id = ?",
             (status, error, delivery_id),
+        )
+
+    async def finish_many(self, delivery_ids: list[int], status: Status) -> None:
+        """Settle several deliveries in one statement (no error to keep)."""
+        if not delivery_ids:
+            return
+        marks = ", ".join("?" * len(delivery_ids))
+        await self._db.execute(
+            f"UPDATE webhook_deliveries SET status = ?, error = NULL, claimed_at = NULL"  # noqa: S608
+            f" WHERE id IN ({marks})",
+            (status, *delivery_ids),
         )
 
     async def retry_later(self, delivery_id: int, error: str, *, after: float) -> None:
