@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from connector_front.events.owners import Owners
 from connector_front.mappers.events import translate
+from connector_front.models.event import UnifiedEvent
 from connector_front.webhooks.queue import Delivery, DeliveryQueue
 
 logger = logging.getLogger("connector_front.events")
@@ -24,6 +26,17 @@ MAX_TRIES = 5
 RETRY_AFTER = (2.0, 10.0, 60.0, 300.0)
 COMPANY_CACHE_TTL = 60.0
 CONCURRENCY = 8
+BATCH = 50
+"""Deliveries claimed at a time."""
+BUSY_WINDOW = 0.5
+"""Seconds after a delivery was stored during which the intake counts as busy: processing
+then takes small batches and makes room for it."""
+LAG_LIMIT = 0.01
+"""Seconds a turn of the event loop may take before processing waits (intake busy only)."""
+
+Outcome = list[UnifiedEvent] | Exception | None
+"""What processing made of a delivery: its events, the error it failed with, or None when
+no connection here owns it."""
 
 
 class DeliveryProcessor:
@@ -35,26 +48,61 @@ class DeliveryProcessor:
         queue: DeliveryQueue,
         *,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._connector = connector
         self._queue = queue
         self._clock = clock
+        self._sleep = sleep
         self._wake = asyncio.Event()
+        self._stored_at = -math.inf
         self._companies: dict[str, tuple[str | None, float]] = {}
 
     def wake(self) -> None:
+        """A delivery was stored: process it soon, and leave the intake its share meanwhile."""
+        self._stored_at = self._clock()
         self._wake.set()
 
-    async def run_once(self, limit: int = 50) -> int:
-        """Process up to ``limit`` pending deliveries; answers how many were taken."""
+    async def run_batch(self) -> int:
+        """One batch, yielding to the intake (both share this process's event loop): while
+        deliveries are arriving, a small batch, each delivery started only once the loop is
+        not congested. Answers how many deliveries were taken."""
+        busy = self._busy()
+        return await self.run_once(CONCURRENCY if busy else BATCH, yielding=busy)
+
+    def _busy(self) -> bool:
+        return self._clock() - self._stored_at < BUSY_WINDOW
+
+    async def _room(self) -> None:
+        """Wait while a turn of the event loop takes longer than :data:`LAG_LIMIT`: the
+        intake's answers are queued behind work (processing's own, mostly)."""
+        while self._busy():
+            started = self._clock()
+            await asyncio.sleep(0)
+            lag = self._clock() - started
+            if lag < LAG_LIMIT:
+                return
+            await self._sleep(lag)
+
+    async def run_once(self, limit: int = BATCH, *, yielding: bool = False) -> int:
+        """Process up to ``limit`` pending deliveries; answers how many were taken.
+
+        The batch's events are appended in one transaction and its deliveries marked done in
+        one statement: two commits a batch, not two a delivery, leave the database's write
+        turns (and disk syncs) to the webhook intake. A crash in between processes the batch
+        again, and the event log's keys make that harmless.
+        """
         deliveries = await self._queue.claim(limit)
         gate = asyncio.Semaphore(CONCURRENCY)
 
-        async def one(delivery: Delivery) -> None:
+        async def one(delivery: Delivery) -> Outcome:
             async with gate:
-                await self._process(delivery)
+                if yielding:
+                    await self._room()
+                return await self._outcome(delivery)
 
-        await asyncio.gather(*(one(d) for d in deliveries))
+        outcomes = await asyncio.gather(*(one(d) for d in deliveries))
+        await self._record(deliveries, outcomes)
         return len(deliveries)
 
     async def run_until_idle(self) -> int:
@@ -68,7 +116,7 @@ class DeliveryProcessor:
         """The host's background job."""
         while True:
             try:
-                taken = await self.run_once()
+                taken = await self.run_batch()
             except Exception:
                 logger.exception("webhook processing failed; trying again shortly")
                 taken = 0
@@ -78,7 +126,8 @@ class DeliveryProcessor:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=idle)
 
-    async def _process(self, delivery: Delivery) -> None:
+    async def _outcome(self, delivery: Delivery) -> Outcome:
+        """The delivery's events (none when no connection here owns it), or what failed."""
         try:
             owners = await self._owners(delivery)
             if not owners:
@@ -90,24 +139,51 @@ class DeliveryProcessor:
                     delivery.company_id,
                     delivery.rule_name,
                 )
-                await self._queue.finish(delivery.id, "unrouted")
-                return
+                return None
             changes = translate(delivery.event, delivery.webhook_type)
-            builder, log = self._connector.event_builder, self._connector.event_log
-            for owner in owners:
-                await log.append(await builder.build(owner, changes, "webhook"))
-            await self._queue.finish(delivery.id, "done")
+            builder = self._connector.event_builder
+            return [
+                event
+                for owner in owners
+                for event in await builder.build(owner, changes, "webhook")
+            ]
         except Exception as exc:  # a store or programming error: never lose the delivery
-            error = f"{type(exc).__name__}: {exc}"
-            if delivery.attempts >= MAX_TRIES:
-                logger.exception("delivery %d failed %d times; given up", delivery.id, MAX_TRIES)
-                await self._queue.finish(delivery.id, "failed", error)
+            return exc
+
+    async def _record(self, deliveries: list[Delivery], outcomes: list[Outcome]) -> None:
+        """Append the batch's events, then settle each delivery: done, unrouted or failed."""
+        done: list[tuple[Delivery, list[UnifiedEvent]]] = []
+        unrouted: list[int] = []
+        failed: list[tuple[Delivery, Exception]] = []
+        for delivery, outcome in zip(deliveries, outcomes, strict=True):
+            if outcome is None:
+                unrouted.append(delivery.id)
+            elif isinstance(outcome, Exception):
+                failed.append((delivery, outcome))
             else:
-                wait = RETRY_AFTER[min(delivery.attempts, len(RETRY_AFTER)) - 1]
-                logger.warning(
-                    "delivery %d failed (%s); retrying in %g s", delivery.id, error, wait
-                )
-                await self._queue.retry_later(delivery.id, error, after=wait)
+                done.append((delivery, outcome))
+        try:
+            await self._connector.event_log.append([e for _, events in done for e in events])
+        except Exception as error:  # the store's: every delivery of the batch is tried again
+            failed += [(delivery, error) for delivery, _ in done]
+            done = []
+        await self._queue.finish_many([delivery.id for delivery, _ in done], "done")
+        await self._queue.finish_many(unrouted, "unrouted")
+        for delivery, problem in failed:
+            await self._failed(delivery, problem)
+
+    async def _failed(self, delivery: Delivery, exc: Exception) -> None:
+        """Try the delivery again later; give it up after :data:`MAX_TRIES`."""
+        error = f"{type(exc).__name__}: {exc}"
+        if delivery.attempts >= MAX_TRIES:
+            logger.error(
+                "delivery %d failed %d times; given up", delivery.id, MAX_TRIES, exc_info=exc
+            )
+            await self._queue.finish(delivery.id, "failed", error)
+        else:
+            wait = RETRY_AFTER[min(delivery.attempts, len(RETRY_AFTER)) - 1]
+            logger.warning("delivery %d failed (%s); retrying in %g s", delivery.id, error, wait)
+            await self._queue.retry_later(delivery.id, error, after=wait)
 
     async def _owners(self, delivery: Delivery) -> list[str]:
         settings = self._connector.settings
@@ -125,8 +201,10 @@ class DeliveryProcessor:
             if (c.company_id or await self._company(c.owner_id)) == delivery.company_id
         ]
         token_mode = not settings.uses_oauth
-        if not owners and token_mode and await self._company(settings.token_owner) == (
-            delivery.company_id
+        if (
+            not owners
+            and token_mode
+            and await self._company(settings.token_owner) == (delivery.company_id)
         ):
             owners = [settings.token_owner]
         return owners
