@@ -74,14 +74,13 @@ class DeliveryProcessor:
         return self._clock() - self._stored_at < BUSY_WINDOW
 
     async def _room(self) -> None:
-        """Wait while a turn of the event loop takes longer than :data:`LAG_LIMIT`: the
-        intake's answers are queued behind work (processing's own, mostly)."""
-        while self._busy():
-            started = self._clock()
-            await asyncio.sleep(0)
-            lag = self._clock() - started
-            if lag < LAG_LIMIT:
-                return
+        """Pause once, as long as the turn took, when a turn of the event loop takes longer
+        than :data:`LAG_LIMIT`: the intake's answers are queued behind work (processing's own,
+        mostly). Once per delivery, never more: processing always goes on."""
+        started = self._clock()
+        await asyncio.sleep(0)
+        lag = self._clock() - started
+        if lag >= LAG_LIMIT:
             await self._sleep(lag)
 
     async def run_once(self, limit: int = BATCH, *, yielding: bool = False) -> int:

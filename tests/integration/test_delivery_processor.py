@@ -3,6 +3,7 @@ one finish a batch, room left for the intake, failures tried again and then give
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -128,6 +129,26 @@ async def test_processing_makes_room_for_the_intake(
     assert len(slept) == waited
     assert BATCH > 12
     assert [s for s, _, _ in await statuses(connector)] == ["done"] * (CONCURRENCY + 12)
+
+
+async def test_processing_goes_on_under_a_constant_stream_and_a_slow_loop(
+    connector: FrontConnector, sandbox: SandboxServer
+) -> None:
+    """Deliveries keep arriving and every turn of the loop looks slow: each delivery waits
+    once at most, and the batch is processed all the same (no starving)."""
+    await store(connector.deliveries, sandbox, CONCURRENCY)
+    clock, slept = Ticking(step=0.05), []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        processor.wake()  # the intake stored another delivery meanwhile
+
+    processor = DeliveryProcessor(connector, connector.deliveries, clock=clock, sleep=sleep)
+    processor.wake()
+    taken = await asyncio.wait_for(processor.run_batch(), timeout=30)
+    assert taken == CONCURRENCY
+    assert 0 < len(slept) <= CONCURRENCY
+    assert [s for s, _, _ in await statuses(connector)] == ["done"] * CONCURRENCY
 
 
 async def test_a_batch_the_log_cannot_take_is_tried_again_then_given_up(
