@@ -4,7 +4,8 @@
 
 Runs `connector-front serve --sandbox` in its own process and sends it signed application
 webhooks (HMAC-SHA256 over `timestamp:body`, as Front signs them) on an open-loop schedule:
-delivery i leaves at start + i / rate whether or not earlier ones were answered. Each rate
+delivery i leaves at start + i / rate whether or not earlier ones were answered (it waits for
+one of `--connections` connections, each lent to one delivery at a time). Each rate
 (`--rate` takes several) runs in turn on the same host, once the previous run's queue is empty.
 Figures, per rate:
 
@@ -144,27 +145,44 @@ async def offer(
     count = int(rate * args.seconds)
     latencies: list[float] = []
     errors: dict[str, int] = {}
-    limits = httpx.Limits(max_connections=args.connections)
-    async with httpx.AsyncClient(base_url=host.url, limits=limits, timeout=30) as client:
-        started = time.perf_counter()
+    # One client per connection, each lent to one delivery at a time: httpx's pool matches
+    # every queued request against every connection, which at hundreds a second made the
+    # sender, not the host, fall behind. A delivery waiting here still counts from its
+    # scheduled time.
+    one = httpx.Limits(max_connections=1)
+    clients = [
+        httpx.AsyncClient(base_url=host.url, limits=one, timeout=30)
+        for _ in range(args.connections)
+    ]
+    free: asyncio.Queue[httpx.AsyncClient] = asyncio.Queue()
+    for client in clients:
+        free.put_nowait(client)
+    started = time.perf_counter()
 
-        async def send(n: int) -> None:
-            due = started + n / rate
-            await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            body = delivery(first + n, host.company, conversation)
-            try:
-                headers = signed(host.secret, body)
-                answer = await client.post("/webhooks/front", content=body, headers=headers)
-                outcome = str(answer.status_code)
-            except httpx.HTTPError as exc:
-                outcome = type(exc).__name__
-            if outcome == "200":
-                latencies.append(time.perf_counter() - due)
-            else:
-                errors[outcome] = errors.get(outcome, 0) + 1
+    async def send(n: int) -> None:
+        due = started + n / rate
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        body = delivery(first + n, host.company, conversation)
+        client = await free.get()
+        try:
+            headers = signed(host.secret, body)
+            answer = await client.post("/webhooks/front", content=body, headers=headers)
+            outcome = str(answer.status_code)
+        except httpx.HTTPError as exc:
+            outcome = type(exc).__name__
+        finally:
+            free.put_nowait(client)
+        if outcome == "200":
+            latencies.append(time.perf_counter() - due)
+        else:
+            errors[outcome] = errors.get(outcome, 0) + 1
 
+    try:
         await asyncio.gather(*(send(n) for n in range(count)))
         sending = time.perf_counter() - started
+    finally:
+        for client in clients:
+            await client.aclose()
     return {"sent": count, "latencies": latencies, "errors": errors, "sending_s": sending}
 
 
