@@ -122,20 +122,19 @@ class DeliveryQueue:
         return sorted(taken, key=lambda delivery: delivery.id)
 
     async def finish(self, delivery_id: int, status: Status, error: str | None = None) -> None:
-        await self._db.execute(
-            "UPDATE webhook_deliveries SET status = ?, error = ?, claimed_at = NULL WHERE id = ?",
-            (status, error, delivery_id),
-        )
+        await self.finish_many([delivery_id], status, error)
 
-    async def finish_many(self, delivery_ids: list[int], status: Status) -> None:
-        """Settle several deliveries in one statement (no error to keep)."""
+    async def finish_many(
+        self, delivery_ids: list[int], status: Status, error: str | None = None
+    ) -> None:
+        """Settle several deliveries in one statement."""
         if not delivery_ids:
             return
         marks = ", ".join("?" * len(delivery_ids))
         await self._db.execute(
-            f"UPDATE webhook_deliveries SET status = ?, error = NULL, claimed_at = NULL"  # noqa: S608
+            f"UPDATE webhook_deliveries SET status = ?, error = ?, claimed_at = NULL"  # noqa: S608
             f" WHERE id IN ({marks})",
-            (status, *delivery_ids),
+            (status, error, *delivery_ids),
         )
 
     async def retry_later(self, delivery_id: int, error: str, *, after: float) -> None:
