@@ -91,6 +91,10 @@ class FrontClient:
         self.stats = ClientStats()
         self._auth = auth
         self._sleep = sleep
+        if transport is None:  # aiohttp is imported on first use: most commands never need it
+            from connector_front.transport.wire import WireTransport
+
+            transport = WireTransport()
         self._http = httpx.AsyncClient(
             auth=auth,
             timeout=httpx.Timeout(timeout),

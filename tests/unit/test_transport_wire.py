@@ -1,0 +1,56 @@
+"""aiohttp's errors read as httpx's, the way the retry policy needs them."""
+
+from __future__ import annotations
+
+import aiohttp
+import httpx
+import pytest
+from aiohttp.client_reqrep import ConnectionKey
+
+from connector_front.transport.retry import MAYBE_SENT_ERRORS, NOT_SENT_ERRORS
+from connector_front.transport.wire import transport_error
+
+KEY = ConnectionKey("front.example", 443, True, True, None, None, None)
+
+NEVER_SENT = [
+    aiohttp.ClientConnectorError(KEY, OSError(111, "Connection refused")),
+    aiohttp.ConnectionTimeoutError("Connection timeout to host"),
+]
+MAYBE_SENT = [
+    aiohttp.ServerDisconnectedError(),
+    aiohttp.ClientOSError(104, "Connection reset by peer"),
+    aiohttp.ClientPayloadError("Response payload is not completed"),
+    aiohttp.SocketTimeoutError("Timeout on reading data from socket"),
+    aiohttp.ClientConnectionError("Connection lost"),
+]
+
+
+@pytest.mark.parametrize("error", NEVER_SENT, ids=lambda e: type(e).__name__)
+def test_a_connection_never_made_reads_as_not_sent(error: aiohttp.ClientError) -> None:
+    mapped = transport_error(error)
+    assert isinstance(mapped, NOT_SENT_ERRORS)
+
+
+@pytest.mark.parametrize("error", MAYBE_SENT, ids=lambda e: type(e).__name__)
+def test_a_connection_lost_after_sending_reads_as_maybe_sent(error: aiohttp.ClientError) -> None:
+    """httpx-aiohttp maps several of these to ConnectTimeout: a POST would be sent twice."""
+    mapped = transport_error(error)
+    assert isinstance(mapped, MAYBE_SENT_ERRORS)
+    assert not isinstance(mapped, NOT_SENT_ERRORS)
+
+
+def test_the_cause_of_httpx_aiohttps_own_mapping_is_what_is_read() -> None:
+    wrapped = httpx.ConnectTimeout("mapped by httpx-aiohttp")
+    wrapped.__cause__ = aiohttp.ServerDisconnectedError()
+    mapped = transport_error(wrapped)
+    assert isinstance(mapped, httpx.RemoteProtocolError)
+
+
+def test_a_url_aiohttp_cannot_send_is_unsupported() -> None:
+    mapped = transport_error(aiohttp.NonHttpUrlClientError("ftp://front.example"))
+    assert isinstance(mapped, httpx.UnsupportedProtocol)
+
+
+def test_errors_that_are_not_aiohttps_are_left_alone() -> None:
+    assert transport_error(ValueError("not a transport error")) is None
+    assert transport_error(httpx.ReadError("httpx's own, no aiohttp cause")) is None
