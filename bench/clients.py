@@ -113,7 +113,7 @@ def walk_httpx(url: str, token: str, collection: str) -> tuple[int, int | None]:
 
 
 def walk_httpx_async(url: str, token: str, collection: str) -> tuple[int, int | None]:
-    """The same bare loop on `httpx.AsyncClient`, the I/O stack the connector runs on."""
+    """The same bare loop on `httpx.AsyncClient` with httpx's own transport (httpcore)."""
     import httpx
 
     async def walk() -> tuple[int, int]:
@@ -168,10 +168,12 @@ def measure(client: str, collection: str, url: str, token: str) -> dict[str, Any
     # import the client's libraries before measuring: the walk is what is compared
     if client == "dlt":
         import dlt.sources.rest_api  # noqa: F401
-    elif client == "connector":
-        import connector_front.connector  # noqa: F401
-    else:
-        import httpx  # noqa: F401 (httpx and httpx-async)
+    elif client == "connector":  # and aiohttp, which the connector imports on first use
+        import connector_front.connector
+        import connector_front.transport.wire  # noqa: F401
+    else:  # httpx and httpx-async; httpx imports httpcore only when a client is made
+        import httpcore  # noqa: F401
+        import httpx  # noqa: F401
     rss_before = maxrss_mib()
     cpu_started, started = cpu_seconds(), time.perf_counter()
     records, limited = walk(url, token, collection)
