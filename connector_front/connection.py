@@ -45,7 +45,7 @@ from connector_front.models.record import Record, RecordPage
 from connector_front.paging import all_results, follow
 from connector_front.proxy import check_proxy_grant, check_proxy_path, forwardable_headers
 from connector_front.proxy_links import relinked_response
-from connector_front.records import front_record, parse_write
+from connector_front.records import front_record, front_records, parse_write
 
 MAX_LIMIT = 100
 
@@ -321,7 +321,7 @@ class Resources:
         )
 
     def _page(self, listed: MappedList, raw: bool, omit: frozenset[str]) -> RecordPage:
-        records = [self._record(item, raw) for item in listed.items]
+        records = front_records(self._mapper, listed.items, self._ctx.field_mapping, raw=raw)
         for record in records if omit else ():
             for name in omit:
                 record.fields.pop(name, None)

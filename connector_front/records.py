@@ -6,13 +6,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from connector_front.errors import InvalidInputError, UpstreamError
 from connector_front.field_mapping import FieldMapping
-from connector_front.mappers.base import FrontItem, Mapper
+from connector_front.mappers.base import FrontItem, Mapper, Unified
 from connector_front.models.base import UnifiedFields
-from connector_front.models.json_fields import json_fields
+from connector_front.models.json_fields import json_fields, json_fields_page
 from connector_front.models.record import Record, RecordWarning, from_front_timestamp
 
 
@@ -27,6 +27,47 @@ def build_record(
     unified = mapper.to_unified(item)
     standard, custom = _with_mapping(mapper, unified.fields, unified.custom_fields, mapping)
     fields, warnings = _validated(mapper.fields_model, standard)
+    # Record's own validator, as Record(**envelope) calls it, without BaseModel.__init__
+    record: Record = _RECORD.validate_python(
+        _envelope(mapper, item, unified, fields, custom, warnings, raw)
+    )
+    return record
+
+
+def build_records(
+    mapper: Mapper, items: list[FrontItem], mapping: FieldMapping, *, raw: bool = False
+) -> list[Record]:
+    """:func:`build_record` of each item of a page, with the fields of the whole page validated
+    in one call and the envelopes in another. Raises ``ValidationError`` when any value fails
+    (:func:`front_records` then builds the page record by record, warnings and all)."""
+    page = json_fields_page(mapper.fields_model)
+    if page is None:
+        return [build_record(mapper, item, mapping, raw=raw) for item in items]
+    unified = [mapper.to_unified(item) for item in items]
+    split = [_with_mapping(mapper, u.fields, u.custom_fields, mapping) for u in unified]
+    fields = page([standard for standard, _ in split])
+    envelopes = [
+        _envelope(mapper, item, one, values, custom, [], raw)
+        for item, one, values, (_, custom) in zip(items, unified, fields, split, strict=True)
+    ]
+    records: list[Record] = _RECORDS.validate_python(envelopes)
+    return records
+
+
+_RECORD = Record.__pydantic_validator__
+_RECORDS: TypeAdapter[list[Record]] = TypeAdapter(list[Record])
+
+
+def _envelope(
+    mapper: Mapper,
+    item: FrontItem,
+    unified: Unified,
+    fields: dict[str, Any],
+    custom: dict[str, Any],
+    warnings: list[RecordWarning],
+    raw: bool,
+) -> dict[str, Any]:
+    """A record's envelope around its validated fields, for Record's validator."""
     if custom:
         fields.update(custom)
     envelope: dict[str, Any] = {
@@ -40,20 +81,13 @@ def build_record(
         envelope["rawResource"] = dict(item.front)
     if warnings:
         envelope["warnings"] = warnings
-    # Record's own validator, as Record(**envelope) calls it, without BaseModel.__init__
-    record: Record = _RECORD.validate_python(envelope)
-    return record
-
-
-_RECORD = Record.__pydantic_validator__
+    return envelope
 
 
 def _timestamp(value: Any, name: str, warnings: list[RecordWarning]) -> datetime | None:
     """Front's time, or null and a warning when Front sent something that is not one."""
-    if value is None:
-        return None
     stamp = from_front_timestamp(value)
-    if stamp is None:
+    if stamp is None and value is not None:
         message = f"Front value dropped: {value!r} is not a time in seconds since the epoch"
         warnings.append(RecordWarning(field=name, message=message))
     return stamp
@@ -152,6 +186,18 @@ def _refuse_unmapped(mapper: Mapper, standard: Mapping[str, Any], operation: str
 
 SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError)
 """What reading a Front object of an unexpected shape raises (pydantic's errors are ValueErrors)."""
+
+
+def front_records(
+    mapper: Mapper, items: list[FrontItem], mapping: FieldMapping, *, raw: bool = False
+) -> list[Record]:
+    """:func:`front_record` of each item of a page: at once (:func:`build_records`), else, when
+    some value fails or some object cannot be read, record by record, so that only that
+    record gets a warning, or the error names that object."""
+    try:
+        return build_records(mapper, items, mapping, raw=raw)
+    except SHAPE_ERRORS:  # a pydantic ValidationError is a ValueError
+        return [front_record(mapper, item, mapping, raw=raw) for item in items]
 
 
 def front_record(

@@ -20,6 +20,8 @@ from connector_front.models.base import UnifiedFields
 
 JsonFields = Callable[[Mapping[str, Any]], dict[str, Any]]
 """A mapper's values (every field of the model) -> their JSON form; raises ValidationError."""
+JsonFieldsPage = Callable[[list[Mapping[str, Any]]], list[dict[str, Any]]]
+"""The same for a page of records at once: one call into pydantic instead of one per record."""
 
 
 @cache
@@ -31,12 +33,9 @@ def json_fields(model: type[UnifiedFields]) -> JsonFields | None:
     Stricter than the model in one way: a missing field is an error, not its default, so a
     caller that falls back to the model on any error gets exactly the model's result.
     """
-    if _has_own_logic(model):
+    values = _values(model)
+    if values is None:
         return None
-    annotations = {name: info.rebuild_annotation() for name, info in model.model_fields.items()}
-    typed_dict: Any = TypedDict  # built from data: a type checker reads only literal ones
-    values = typed_dict(f"{model.__name__}Values", annotations)
-    values.__pydantic_config__ = dict(model.model_config)  # the model's config, as it is
     adapter: TypeAdapter[dict[str, Any]] = TypeAdapter(values)
     validator, serializer = adapter.validator, adapter.serializer
 
@@ -47,6 +46,36 @@ def json_fields(model: type[UnifiedFields]) -> JsonFields | None:
         return dumped
 
     return validate
+
+
+@cache
+def json_fields_page(model: type[UnifiedFields]) -> JsonFieldsPage | None:
+    """:func:`json_fields` for a list of records' values; one failing value fails the call."""
+    values = _values(model)
+    if values is None:
+        return None
+    adapter: TypeAdapter[list[dict[str, Any]]] = TypeAdapter(list[values])  # type: ignore[valid-type]
+    validator, serializer = adapter.validator, adapter.serializer
+
+    def validate(page: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        dumped: list[dict[str, Any]] = serializer.to_python(
+            validator.validate_python(page), mode="json"
+        )
+        return dumped
+
+    return validate
+
+
+@cache
+def _values(model: type[UnifiedFields]) -> Any:
+    """The TypedDict of ``model``'s fields (None when the model has logic of its own)."""
+    if _has_own_logic(model):
+        return None
+    annotations = {name: info.rebuild_annotation() for name, info in model.model_fields.items()}
+    typed_dict: Any = TypedDict  # built from data: a type checker reads only literal ones
+    values = typed_dict(f"{model.__name__}Values", annotations)
+    values.__pydantic_config__ = dict(model.model_config)  # the model's config, as it is
+    return values
 
 
 def _has_own_logic(model: type[UnifiedFields]) -> bool:

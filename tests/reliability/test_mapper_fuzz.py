@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from connector_front.errors import ConnectorError
 from connector_front.field_mapping import FieldMapping
 from connector_front.mappers.base import FrontItem, Mapper
-from connector_front.records import front_record, parse_write
+from connector_front.records import front_record, front_records, parse_write
 from connector_front.registry import ModelRegistry
 from connector_front.sandbox import SandboxConfig, SandboxServer
 
@@ -102,6 +102,39 @@ def test_reading_arbitrary_front_json_gives_a_record_or_a_typed_error(model: str
     @given(front=front_shaped(samples), related=related)
     def check(front: dict[str, Any], related: dict[str, list[dict[str, Any]]]) -> None:
         _check_read(mapper, FrontItem(front, related))
+
+    check()
+
+
+def _one_by_one(mapper: Mapper, items: list[FrontItem]) -> list[Any] | str:
+    """The records of ``items`` built one by one, or the message of the first error."""
+    try:
+        return [front_record(mapper, item, MAPPING, raw=True) for item in items]
+    except ConnectorError as exc:
+        return exc.message
+
+
+@pytest.mark.parametrize("model", ["genericContact", "genericCompany", "genericUser"])
+def test_a_page_of_arbitrary_front_json_reads_as_its_objects_one_by_one(model: str) -> None:
+    """A listing builds a page's records at once; with any value or object it cannot take
+    that way, the page gives what one record at a time gives: the same warnings, the same
+    error naming the same object."""
+    mapper = MAPPERS[model]
+    samples = ANSWERS[SOURCES[model]]
+
+    @RELIABLE
+    @given(
+        fronts=st.lists(
+            front_shaped(samples) | st.sampled_from(samples), min_size=1, max_size=4
+        )
+    )
+    def check(fronts: list[dict[str, Any]]) -> None:
+        items = [FrontItem(front) for front in fronts]
+        try:
+            page: list[Any] | str = front_records(mapper, items, MAPPING, raw=True)
+        except ConnectorError as exc:
+            page = exc.message
+        assert page == _one_by_one(mapper, items)
 
     check()
 

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import pytest
 from pydantic import ValidationError, model_validator
 
+from connector_front.errors import UpstreamError
 from connector_front.field_mapping import FieldMapping
 from connector_front.mappers.base import FrontItem, Unified
 from connector_front.mappers.generic_company import CompanyMapper
@@ -17,7 +18,7 @@ from connector_front.mappers.generic_contact import ContactMapper
 from connector_front.mappers.ticket_issue import IssueMapper
 from connector_front.models.generic_contact import GenericContactFields
 from connector_front.models.record import Record
-from connector_front.records import build_record
+from connector_front.records import build_record, build_records, front_records
 
 ACCOUNT: dict[str, Any] = {
     "id": "acc_1",
@@ -164,3 +165,54 @@ def test_a_timestamp_no_date_can_hold_is_null_not_a_crash(stamp: Any) -> None:
     assert record.warnings is not None
     assert [w.field for w in record.warnings] == ["createdAt", "updatedAt"]
     assert repr(stamp) in record.warnings[0].message
+
+
+# -- a page at once -----------------------------------------------------------------------
+
+PAGE = [
+    {**ACCOUNT, "id": f"acc_{n}", "name": f"Yard {n}", "custom_fields": {"Region": f"R{n}"}}
+    for n in range(5)
+]
+
+
+@pytest.mark.parametrize("raw", [False, True])
+def test_a_page_at_once_is_the_records_one_by_one(raw: bool) -> None:
+    mapping = FieldMapping({"genericCompany": {"region": "Region"}})
+    items = [FrontItem(front) for front in PAGE]
+    at_once = build_records(CompanyMapper(), items, mapping, raw=raw)
+    one_by_one = [build_record(CompanyMapper(), item, mapping, raw=raw) for item in items]
+    assert at_once == one_by_one
+    assert [r.fields["region"] for r in at_once] == [f"R{n}" for n in range(5)]
+
+
+def test_a_bad_value_on_a_page_warns_on_its_record_alone() -> None:
+    fronts = [*PAGE[:2], {**PAGE[2], "domains": ["not a domain"]}, *PAGE[3:]]
+    with pytest.raises(ValidationError):  # at once: the page fails...
+        build_records(CompanyMapper(), [FrontItem(f) for f in fronts], FieldMapping())
+    records = front_records(CompanyMapper(), [FrontItem(f) for f in fronts], FieldMapping())
+    assert [r.warnings is not None for r in records] == [False, False, True, False, False]
+    assert records[2].fields["domains"] is None and records[2].fields["name"] == "Yard 2"
+    assert [r.id for r in records] == [f"acc_{n}" for n in range(5)]
+
+
+def test_a_bad_timestamp_on_a_page_warns_without_a_second_pass() -> None:
+    fronts = [*PAGE[:4], {**PAGE[4], "created_at": "yesterday"}]
+    records = build_records(CompanyMapper(), [FrontItem(f) for f in fronts], FieldMapping())
+    assert records[4].createdAt is None and records[4].warnings is not None
+    assert [w.field for w in records[4].warnings] == ["createdAt"]
+    assert all(r.warnings is None for r in records[:4])
+
+
+def test_an_unreadable_object_on_a_page_is_named() -> None:
+    fronts = [*PAGE[:3], {"name": "no id"}, *PAGE[3:]]
+    with pytest.raises(UpstreamError, match=r"account \(without an id\).*no 'id'"):
+        front_records(CompanyMapper(), [FrontItem(f) for f in fronts], FieldMapping())
+
+
+def test_a_model_with_logic_of_its_own_is_built_record_by_record(
+    counting: CountingContactMapper,
+) -> None:
+    fronts = [{"id": f"crd_{n}", "name": f"Ada {n}", "handles": []} for n in range(4)]
+    records = build_records(counting, [FrontItem(f) for f in fronts], FieldMapping())
+    assert CountingContactFields.validations == 4  # its validator ran for each record
+    assert [r.fields["lastName"] for r in records] == ["0", "1", "2", "3"]
