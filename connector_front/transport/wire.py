@@ -1,11 +1,12 @@
 """The connections under the client: httpx's requests carried by aiohttp.
 
-httpx's own asynchronous transport (httpcore on anyio, HTTP parsed by h11 in Python) cost
-about 40% more CPU per page than a synchronous ``httpx.Client`` in the listing benchmark;
-aiohttp parses HTTP in C and costs no more than it. ``httpx-aiohttp`` carries httpx's requests
-over aiohttp. Its errors are mapped again here: it maps a dropped connection (the request may
-have reached Front) to ``ConnectTimeout``, which the retry policy reads as "never sent" and
-would send a POST again on.
+A bare listing loop on httpx's own asynchronous transport (httpcore on anyio, HTTP parsed by
+h11 in Python) cost about a quarter more CPU than on a synchronous ``httpx.Client`` (20,012
+contacts, five walks each); on aiohttp, which parses HTTP in C, it cost no more than the
+synchronous one. ``httpx-aiohttp`` carries httpx's requests over aiohttp. Its errors are mapped
+again here: it maps a dropped connection (the request may have reached Front) to
+``ConnectTimeout``, which the retry policy reads as "never sent" and would send a POST again
+on.
 """
 
 from __future__ import annotations
