@@ -134,7 +134,9 @@ def https_sandbox(tls_files: dict[str, Path]) -> Iterator[tuple[str, SandboxApp]
     sock.close()
 
 
-def _client(url: str) -> FrontClient:
+def _client(url: str, ca: Path, monkeypatch: pytest.MonkeyPatch) -> FrontClient:
+    """A client trusting ``ca`` alone (read from SSL_CERT_FILE when the client is made)."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca))
     return FrontClient(
         url,
         StaticTokenAuth("sandbox-api-token"),
@@ -149,8 +151,7 @@ async def test_front_over_https_is_listed_with_the_certificate_verified(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     url, _ = https_sandbox
-    monkeypatch.setenv("SSL_CERT_FILE", str(tls_files["ca"]))  # trust the test CA only
-    async with _client(url) as client:
+    async with _client(url, tls_files["ca"], monkeypatch) as client:
         page = await client.list_page("/contacts", params={"limit": 5})
     assert len(page.results) == 5
     assert page.next_url is not None and page.next_url.startswith(f"{url}/contacts")
@@ -162,9 +163,8 @@ async def test_a_certificate_no_trusted_authority_signed_is_refused_before_sendi
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     url, app = https_sandbox
-    monkeypatch.setenv("SSL_CERT_FILE", str(tls_files["other_ca"]))
     before = app.state.stats()["requests"]
-    async with _client(url) as client:
+    async with _client(url, tls_files["other_ca"], monkeypatch) as client:
         with pytest.raises(UpstreamError, match=r"GET /contacts after 2 attempts \(ConnectError\)"):
             await client.list_page("/contacts")
     assert app.state.stats()["requests"] == before  # nothing reached Front
