@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from connector_front.connection import Connection
@@ -24,6 +24,32 @@ logger = logging.getLogger("connector_front.events")
 ENRICH_CONCURRENCY = 8
 
 
+class SharedReads:
+    """Record reads shared by the deliveries of one batch: each (owner, model, id) is read from
+    Front once, however many deliveries of the batch change it (a message, a tag and an
+    assignment on one conversation). Safe because every delivery of a batch was stored before
+    the batch was claimed: a read that starts after the claim sees each of their changes."""
+
+    def __init__(self) -> None:
+        self._reads: dict[tuple[str, str, str], asyncio.Task[Record | None]] = {}
+
+    async def read(
+        self, key: tuple[str, str, str], fetch: Callable[[], Coroutine[Any, Any, Record | None]]
+    ) -> Record | None:
+        task = self._reads.get(key)
+        if task is None:
+            task = self._reads[key] = asyncio.create_task(fetch())
+            task.add_done_callback(_retrieved)
+        # one caller cancelled (its delivery's processing stopped) leaves the read to the others
+        return await asyncio.shield(task)
+
+
+def _retrieved(task: asyncio.Task[Record | None]) -> None:
+    """A read whose callers all stopped waiting: its error is theirs, not a loose one."""
+    if not task.cancelled():
+        task.exception()
+
+
 class EventBuilder:
     """Turns changes into the owner's unified events, skipping those the log already has."""
 
@@ -32,8 +58,15 @@ class EventBuilder:
         self._connection = connection
 
     async def build(
-        self, owner_id: str, changes: Sequence[Change], source: EventSource
+        self,
+        owner_id: str,
+        changes: Sequence[Change],
+        source: EventSource,
+        *,
+        reads: SharedReads | None = None,
     ) -> list[UnifiedEvent]:
+        """The changes' events the log does not have yet, each with its record read from Front
+        (through ``reads``, when given, shared with the other deliveries of a batch)."""
         connection = self._connection(owner_id)
         subscribed = {m for m in {c.model for c in changes} if await connection.subscribed(m)}
         wanted = [c for c in changes if c.model in subscribed]
@@ -46,12 +79,23 @@ class EventBuilder:
 
         async def one(change: Change) -> UnifiedEvent:
             async with gate:
-                return await self._event(owner_id, change, source)
+                return await self._event(owner_id, change, source, reads)
 
         return list(await asyncio.gather(*(one(c) for c in todo)))
 
-    async def _event(self, owner_id: str, change: Change, source: EventSource) -> UnifiedEvent:
-        record = None if change.trigger == "deleted" else await self._read(owner_id, change)
+    async def _event(
+        self, owner_id: str, change: Change, source: EventSource, reads: SharedReads | None
+    ) -> UnifiedEvent:
+        record = None
+        if change.trigger != "deleted":
+            record = (
+                await self._read(owner_id, change)
+                if reads is None
+                else await reads.read(
+                    (owner_id, change.model, change.record_id),
+                    lambda: self._read(owner_id, change),
+                )
+            )
         created = record.createdAt if record is not None else None
         if change.maybe_new and created and is_new(created.timestamp(), change.occurred_at):
             change = change.as_created()

@@ -15,6 +15,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable
 
+from connector_front.events.builder import SharedReads
 from connector_front.events.owners import Owners
 from connector_front.mappers.events import translate
 from connector_front.models.event import UnifiedEvent
@@ -93,12 +94,13 @@ class DeliveryProcessor:
         """
         deliveries = await self._queue.claim(limit)
         gate = asyncio.Semaphore(CONCURRENCY)
+        reads = SharedReads()  # a record the batch's deliveries share is read once
 
         async def one(delivery: Delivery) -> Outcome:
             async with gate:
                 if yielding:
                     await self._room()
-                return await self._outcome(delivery)
+                return await self._outcome(delivery, reads)
 
         outcomes = await asyncio.gather(*(one(d) for d in deliveries))
         await self._record(deliveries, outcomes)
@@ -125,7 +127,7 @@ class DeliveryProcessor:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=idle)
 
-    async def _outcome(self, delivery: Delivery) -> Outcome:
+    async def _outcome(self, delivery: Delivery, reads: SharedReads) -> Outcome:
         """The delivery's events (none when no connection here owns it), or what failed."""
         try:
             owners = await self._owners(delivery)
@@ -144,7 +146,7 @@ class DeliveryProcessor:
             return [
                 event
                 for owner in owners
-                for event in await builder.build(owner, changes, "webhook")
+                for event in await builder.build(owner, changes, "webhook", reads=reads)
             ]
         except Exception as exc:  # a store or programming error: never lose the delivery
             return exc

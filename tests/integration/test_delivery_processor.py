@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -57,11 +58,17 @@ async def connector(tmp_path: Path, sandbox: SandboxServer) -> AsyncIterator[Fro
 
 
 async def store(
-    queue: DeliveryQueue, sandbox: SandboxServer, count: int, *, first: int = 0
+    queue: DeliveryQueue,
+    sandbox: SandboxServer,
+    count: int,
+    *,
+    first: int = 0,
+    on: Sequence[str] = (),
 ) -> list[int]:
-    """``count`` tag_added deliveries of the sandbox's company, over its conversations."""
+    """``count`` tag_added deliveries of the sandbox's company, over the conversations ``on``
+    (by default, all of them)."""
     db = sandbox.state.db
-    conversations = sorted(db.conversations)
+    conversations = list(on) or sorted(db.conversations)
     ids = []
     for n in range(first, first + count):
         event = {
@@ -187,3 +194,24 @@ async def test_an_unowned_delivery_is_kept_aside_beside_done_ones(
     assert await processor.run_once() == 4
     found: list[Any] = [s for s, _, _ in await statuses(connector)]
     assert found == ["done", "done", "unrouted", "done"]
+
+
+async def test_a_conversation_changed_by_several_deliveries_is_read_once_a_batch(
+    connector: FrontConnector, sandbox: SandboxServer
+) -> None:
+    """Six deliveries on one conversation and two on another, in one batch: each
+    conversation is read from Front once, and every delivery still has its event with the
+    record."""
+    one, other = sorted(sandbox.state.db.conversations)[:2]
+    await store(connector.deliveries, sandbox, 6, on=[one])
+    await store(connector.deliveries, sandbox, 2, first=6, on=[other])
+    sandbox.state.clear_requests()
+    processor = DeliveryProcessor(connector, connector.deliveries)
+    assert await processor.run_once() == 8
+    sent = Counter(f"{r['method']} {r['path']}" for r in sandbox.state.requests())
+    assert sent[f"GET /conversations/{one}"] == 1
+    assert sent[f"GET /conversations/{other}"] == 1
+    page = await connector.event_log.read(owner_id="demo")
+    assert len({event.idempotencyKey for event in page.data}) == len(page.data) == 8
+    assert {event.id for event in page.data} == {one, other}
+    assert all(event.data is not None and event.data["id"] == event.id for event in page.data)
