@@ -5,7 +5,9 @@
 Runs `connector-front serve --sandbox` in its own process and sends it signed application
 webhooks (HMAC-SHA256 over `timestamp:body`, as Front signs them) on an open-loop schedule:
 delivery i leaves at start + i / rate whether or not earlier ones were answered (it waits for
-one of `--connections` connections, each lent to one delivery at a time). Each rate
+one of `--connections` connections, each lent to one delivery at a time). Deliveries go
+round-robin over every conversation the host lists (the embedded sandbox's 8), so that a
+batch's deliveries share a conversation as a busy inbox's do. Each rate
 (`--rate` takes several) runs in turn on the same host, once the previous run's queue is empty.
 Figures, per rate:
 
@@ -138,7 +140,7 @@ class HostProcess:
 
 
 async def offer(
-    host: HostProcess, conversation: str, rate: float, first: int, args: argparse.Namespace
+    host: HostProcess, conversations: list[str], rate: float, first: int, args: argparse.Namespace
 ) -> dict[str, Any]:
     """Send `rate * seconds` deliveries on schedule, event ids from `first` on; answers
     latencies and counts."""
@@ -162,6 +164,7 @@ async def offer(
     async def send(n: int) -> None:
         due = started + n / rate
         await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        conversation = conversations[(first + n) % len(conversations)]
         body = delivery(first + n, host.company, conversation)
         client = await free.get()
         try:
@@ -204,11 +207,13 @@ def percentile(values: list[float], share: float) -> float | None:
     return statistics.quantiles(values, n=1000, method="inclusive")[int(share * 1000) - 1]
 
 
-def measure(host: HostProcess, conversation: str, rate: float, first: int, args: Any) -> Any:
+def measure(
+    host: HostProcess, conversations: list[str], rate: float, first: int, args: Any
+) -> Any:
     """One run at `rate`: its figures, from the sender's measures and the host's counts."""
     before: dict[str, Any] = httpx.get(f"{host.url}/webhooks/stats").json()
     cpu_before, started = host.cpu_seconds(), time.perf_counter()
-    sent = asyncio.run(offer(host, conversation, rate, first, args))
+    sent = asyncio.run(offer(host, conversations, rate, first, args))
     stats, settled_s = settle(host, started)
     processed = stats["deliveries"]["done"] - before["deliveries"]["done"]
     ms = [seconds * 1000 for seconds in sent["latencies"]]
@@ -235,13 +240,18 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     runs = []
     with HostProcess() as host:
-        issues = httpx.get(f"{host.url}/resources/ticketIssue", params={"limit": 1}).json()
-        conversation = issues["data"][0]["id"]
+        issues = httpx.get(f"{host.url}/resources/ticketIssue", params={"limit": 100}).json()
+        conversations = [issue["id"] for issue in issues["data"]]
         first = 0
         for rate in args.rates:
-            runs.append(measure(host, conversation, rate, first, args))
+            runs.append(measure(host, conversations, rate, first, args))
             first += runs[-1]["sent"]  # every delivery has its own event id
-    result = {"benchmark": "webhooks", "machine": machine(), "runs": runs}
+    result = {
+        "benchmark": "webhooks",
+        "machine": machine(),
+        "settings": {"conversations": len(conversations)},
+        "runs": runs,
+    }
     text = "webhook intake (signed application webhooks, open loop)\n\n" + table(runs, COLUMNS)
     emit(result, text, args.json)
 
