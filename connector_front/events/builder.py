@@ -86,16 +86,7 @@ class EventBuilder:
     async def _event(
         self, owner_id: str, change: Change, source: EventSource, reads: SharedReads | None
     ) -> UnifiedEvent:
-        record = None
-        if change.trigger != "deleted":
-            record = (
-                await self._read(owner_id, change)
-                if reads is None
-                else await reads.read(
-                    (owner_id, change.model, change.record_id),
-                    lambda: self._read(owner_id, change),
-                )
-            )
+        record = await self._record(owner_id, change, reads)
         created = record.createdAt if record is not None else None
         if change.maybe_new and created and is_new(created.timestamp(), change.occurred_at):
             change = change.as_created()
@@ -111,6 +102,18 @@ class EventBuilder:
             references=list(change.references),
             data=data,
         )
+
+    async def _record(
+        self, owner_id: str, change: Change, reads: SharedReads | None
+    ) -> Record | None:
+        """The changed record as Front has it now (none for a deletion), read once per batch
+        when ``reads`` is given."""
+        if change.trigger == "deleted":
+            return None
+        if reads is None:
+            return await self._read(owner_id, change)
+        key = (owner_id, change.model, change.record_id)
+        return await reads.read(key, lambda: self._read(owner_id, change))
 
     async def _read(self, owner_id: str, change: Change) -> Record | None:
         try:

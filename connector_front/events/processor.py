@@ -205,7 +205,7 @@ class DeliveryProcessor:
         if (
             not owners
             and token_mode
-            and await self._company(settings.token_owner) == (delivery.company_id)
+            and await self._company(settings.token_owner) == delivery.company_id
         ):
             owners = [settings.token_owner]
         return owners
