@@ -3,7 +3,8 @@
 A listing validates the fields of every record it reads. Validating them into the model and
 dumping the model builds an instance per record only to take it apart; a TypedDict derived
 from the model (the same annotations, constraints and config) validates them into a dict,
-and its serializer gives the JSON form the model's would.
+and its serializer gives the JSON form the model's would. When every value it validates into
+is JSON already (as for contacts: strings and null), that dump is skipped.
 """
 
 from __future__ import annotations
@@ -36,16 +37,7 @@ def json_fields(model: type[UnifiedFields]) -> JsonFields | None:
     values = _values(model)
     if values is None:
         return None
-    adapter: TypeAdapter[dict[str, Any]] = TypeAdapter(values)
-    validator, serializer = adapter.validator, adapter.serializer
-
-    def validate(fields: Mapping[str, Any]) -> dict[str, Any]:
-        dumped: dict[str, Any] = serializer.to_python(
-            validator.validate_python(fields), mode="json"
-        )
-        return dumped
-
-    return validate
+    return _in_json_form(TypeAdapter(values))
 
 
 @cache
@@ -54,16 +46,47 @@ def json_fields_page(model: type[UnifiedFields]) -> JsonFieldsPage | None:
     values = _values(model)
     if values is None:
         return None
-    adapter: TypeAdapter[list[dict[str, Any]]] = TypeAdapter(list[values])  # type: ignore[valid-type]
-    validator, serializer = adapter.validator, adapter.serializer
+    return _in_json_form(TypeAdapter(list[values]))  # type: ignore[valid-type]
 
-    def validate(page: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        dumped: list[dict[str, Any]] = serializer.to_python(
-            validator.validate_python(page), mode="json"
-        )
-        return dumped
+
+def _in_json_form(adapter: TypeAdapter[Any]) -> Callable[[Any], Any]:
+    """Validate with ``adapter``, then dump to JSON form; no dump when what the schema
+    validates into is already JSON (strings, integers, booleans, lists of them, null)."""
+    validator, serializer = adapter.validator, adapter.serializer
+    if is_json_form(adapter.core_schema):
+        return validator.validate_python
+
+    def validate(values: Any) -> Any:
+        return serializer.to_python(validator.validate_python(values), mode="json")
 
     return validate
+
+
+_JSON_SCALARS = frozenset({"str", "int", "bool", "none"})
+"""Core schema types whose validated value is its own JSON form (not float: inf and NaN)."""
+_FIELD_KEYS = frozenset({"type", "schema", "required", "metadata"})
+"""A TypedDict field with only these keys is dumped as it is (no alias, no exclusion)."""
+
+
+def is_json_form(schema: Mapping[str, Any]) -> bool:
+    """Whether every value ``schema`` validates into dumps to itself in JSON mode."""
+    kind = schema["type"]
+    if "serialization" in schema:  # a serializer of its own
+        return False
+    if kind in _JSON_SCALARS:
+        return True
+    if kind == "nullable":
+        return is_json_form(schema["schema"])
+    if kind == "list":
+        return "items_schema" in schema and is_json_form(schema["items_schema"])
+    if kind == "literal":
+        return all(value is None or type(value) in (str, int, bool) for value in schema["expected"])
+    if kind == "typed-dict":
+        fields = schema["fields"].values()
+        return not schema.get("computed_fields") and all(
+            set(field) <= _FIELD_KEYS and is_json_form(field["schema"]) for field in fields
+        )
+    return False
 
 
 @cache
