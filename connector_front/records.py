@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -70,12 +69,18 @@ def _envelope(
     """A record's envelope around its validated fields, for Record's validator."""
     if custom:
         fields.update(custom)
+    created = from_front_timestamp(unified.created_at)
+    if created is None and unified.created_at is not None:
+        warnings.append(_not_a_time("createdAt", unified.created_at))
+    updated = from_front_timestamp(unified.updated_at)
+    if updated is None and unified.updated_at is not None:
+        warnings.append(_not_a_time("updatedAt", unified.updated_at))
     envelope: dict[str, Any] = {
         "model": mapper.model,
         "id": unified.id,
         "fields": fields,  # dict[str, Any] in Record: taken as it is, not validated again
-        "createdAt": _timestamp(unified.created_at, "createdAt", warnings),
-        "updatedAt": _timestamp(unified.updated_at, "updatedAt", warnings),
+        "createdAt": created,
+        "updatedAt": updated,
     }
     if raw:
         envelope["rawResource"] = dict(item.front)
@@ -84,13 +89,10 @@ def _envelope(
     return envelope
 
 
-def _timestamp(value: Any, name: str, warnings: list[RecordWarning]) -> datetime | None:
-    """Front's time, or null and a warning when Front sent something that is not one."""
-    stamp = from_front_timestamp(value)
-    if stamp is None and value is not None:
-        message = f"Front value dropped: {value!r} is not a time in seconds since the epoch"
-        warnings.append(RecordWarning(field=name, message=message))
-    return stamp
+def _not_a_time(name: str, value: Any) -> RecordWarning:
+    """The warning for a Front time that is not one (the field is null)."""
+    message = f"Front value dropped: {value!r} is not a time in seconds since the epoch"
+    return RecordWarning(field=name, message=message)
 
 
 def _with_mapping(
