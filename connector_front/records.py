@@ -9,6 +9,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from connector_front.errors import InvalidInputError, UpstreamError
 from connector_front.field_mapping import FieldMapping
+from connector_front.gc_pause import gc_paused
 from connector_front.mappers.base import FrontItem, Mapper, Unified
 from connector_front.models.base import UnifiedFields
 from connector_front.models.json_fields import json_fields, json_fields_page
@@ -196,10 +197,11 @@ def front_records(
     """:func:`front_record` of each item of a page: at once (:func:`build_records`), else, when
     some value fails or some object cannot be read, record by record, so that only that
     record gets a warning, or the error names that object."""
-    try:
-        return build_records(mapper, items, mapping, raw=raw)
-    except SHAPE_ERRORS:  # a pydantic ValidationError is a ValueError
-        return [front_record(mapper, item, mapping, raw=raw) for item in items]
+    with gc_paused():
+        try:
+            return build_records(mapper, items, mapping, raw=raw)
+        except SHAPE_ERRORS:  # a pydantic ValidationError is a ValueError
+            return [front_record(mapper, item, mapping, raw=raw) for item in items]
 
 
 def front_record(
