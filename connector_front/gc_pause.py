@@ -1,9 +1,10 @@
 """Garbage collection held off while a page of records is built.
 
 Building a page allocates about ten containers per record, all alive until the page is
-returned. The collector runs every 700 allocations, finds nothing to free, and moves the page
-into older generations, whose full collections then walk the whole heap again. Held off for
-the page (a millisecond or so, no ``await`` inside), it runs once afterwards instead.
+returned. The collector runs every 700 allocations (Python's default), finds nothing to free,
+and moves the page into older generations, whose full collections then walk the whole heap
+again. Held off for the page (a millisecond or so, no ``await`` inside), it runs once
+afterwards instead.
 """
 
 from __future__ import annotations
