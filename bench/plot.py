@@ -19,6 +19,7 @@ CLIENT_LABELS = {
     "connector": "connector (unified genericContact)",
     "dlt": "dlt rest_api source",
     "httpx": "bare httpx loop",
+    "httpx-paced": "bare httpx loop, paced evenly",
     "httpx-async": "bare httpx loop (AsyncClient)",
 }
 
