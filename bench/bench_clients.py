@@ -44,7 +44,7 @@ from mapping_cost import fetch_pages, mapping_cost
 from sandbox_process import SandboxProcess
 
 HERE = Path(__file__).resolve().parent
-CLIENTS = ("connector", "dlt", "httpx", "httpx-paced", "httpx-async")
+CLIENTS = ("connector", "dlt", "httpx", "httpx-async")
 MODELS = {"contacts": "genericContact", "conversations": "ticketIssue"}
 RUN_COLUMNS = (
     "collection", "size", "client", "records", "wall_s", "bound_s", "wall_over_bound",
@@ -92,13 +92,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def child_environment(folder: str, token: str, pace_s: float) -> dict[str, str]:
-    """The children's environment: the API token, the even pace of `httpx-paced` (seconds
-    between requests), and dlt kept off the network and the repo."""
+def child_environment(folder: str, token: str) -> dict[str, str]:
+    """The children's environment: the API token, and dlt kept off the network and the repo."""
     return {
         **os.environ,
         "BENCH_FRONT_TOKEN": token,
-        "BENCH_PACE_S": str(pace_s),
         "RUNTIME__DLTHUB_TELEMETRY": "false",
         "DLT_DATA_DIR": str(Path(folder) / "dlt-data"),
         "DLT_PROJECT_DIR": str(Path(folder) / "dlt-project"),
@@ -183,8 +181,7 @@ def measure_sandbox(
     limit = args.rate_limit or None
     seeds = {"contacts": contacts, "conversations": conversations}
     with SandboxProcess(seeds) as sandbox, tempfile.TemporaryDirectory(prefix="bench-") as folder:
-        pace = args.rate_window / args.rate_limit if args.rate_limit else 0.0
-        env = child_environment(folder, sandbox.token, pace)
+        env = child_environment(folder, sandbox.token)
         collections = ["contacts"] + (["conversations"] if conversations else [])
         for collection in collections:
             walks: dict[str, list[dict[str, Any]]] = {client: [] for client in args.client_list}

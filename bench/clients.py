@@ -4,11 +4,11 @@ Run as a child process so its CPU time and peak memory are its own:
 
     BENCH_FRONT_TOKEN=sandbox-api-token python bench/clients.py CLIENT COLLECTION URL
 
-CLIENT is `connector`, `dlt`, `httpx`, `httpx-paced` (one request every `BENCH_PACE_S`
-seconds) or `httpx-async`; COLLECTION is `contacts` or `conversations`. Prints one JSON
-object: records, the 429s the client saw (bare httpx only; null where a library retries
-inside), wall and CPU seconds of the walk, and its peak resident set (VmHWM) before and after
-it. Every client drops each record once counted, as a streaming consumer would.
+CLIENT is `connector`, `dlt`, `httpx` or `httpx-async`; COLLECTION is `contacts` or
+`conversations`. Prints one JSON object: records, the 429s the client saw (bare httpx only;
+null where a library retries inside), wall and CPU seconds of the walk, and its peak resident
+set (VmHWM) before and after it. Every client drops each record once counted, as a streaming
+consumer would.
 """
 
 from __future__ import annotations
@@ -95,33 +95,13 @@ def bare_step(answer: Any) -> tuple[int, str | None] | float:
 
 def walk_httpx(url: str, token: str, collection: str) -> tuple[int, int | None]:
     """A bare loop: GET a page, json.loads it, follow `_pagination.next` (waits out a 429)."""
-    return bare_loop(url, token, collection)
-
-
-def walk_httpx_paced(url: str, token: str, collection: str) -> tuple[int, int | None]:
-    """The same bare loop, paced evenly as the connector paces: one request every
-    `BENCH_PACE_S` seconds (window / limit, which this loop is told, not learns), so that it
-    meets no 429; the loop above sends until a 429 and sleeps out the rest of the window."""
-    return bare_loop(url, token, collection, interval=float(os.environ.get("BENCH_PACE_S", "0")))
-
-
-def bare_loop(
-    url: str, token: str, collection: str, *, interval: float = 0.0
-) -> tuple[int, int | None]:
-    """The bare loop on `httpx.Client`; with `interval`, a request starts at most every
-    `interval` seconds."""
     import httpx
 
     headers = {"authorization": f"Bearer {token}"}
     records, limited = 0, 0
     next_url: str | None = f"{url}/{collection}?limit={PAGE}"
-    slot = time.monotonic()
     with httpx.Client(headers=headers, timeout=60) as client:
         while next_url is not None:
-            if interval:
-                if (wait := slot - time.monotonic()) > 0:
-                    time.sleep(wait)
-                slot = max(slot, time.monotonic()) + interval
             step = bare_step(client.get(next_url))
             if isinstance(step, float):
                 limited += 1
@@ -158,7 +138,6 @@ CLIENTS: dict[str, Callable[[str, str, str], tuple[int, int | None]]] = {
     "connector": walk_connector,
     "dlt": walk_dlt,
     "httpx": walk_httpx,
-    "httpx-paced": walk_httpx_paced,
     "httpx-async": walk_httpx_async,
 }
 
@@ -192,7 +171,7 @@ def measure(client: str, collection: str, url: str, token: str) -> dict[str, Any
     elif client == "connector":  # and aiohttp, which the connector imports on first use
         import connector_front.connector
         import connector_front.transport.wire  # noqa: F401
-    else:  # the bare loops; httpx imports httpcore only when a client is made
+    else:  # httpx and httpx-async; httpx imports httpcore only when a client is made
         import httpcore  # noqa: F401
         import httpx  # noqa: F401
     rss_before = maxrss_mib()

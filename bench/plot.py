@@ -19,7 +19,6 @@ CLIENT_LABELS = {
     "connector": "connector (unified genericContact)",
     "dlt": "dlt rest_api source",
     "httpx": "bare httpx loop",
-    "httpx-paced": "bare httpx loop, paced evenly",
     "httpx-async": "bare httpx loop (AsyncClient)",
 }
 
