@@ -1,4 +1,5 @@
-"""The HTTP client to Front: one pooled ``httpx.AsyncClient`` per connection."""
+"""The HTTP client to Front: typed errors, retries, pacing, redirects and list pages over one
+connection pool per connection (``sender.Sender`` on ``wire.WireTransport``)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from connector_front.transport.errors import error_for_response
 from connector_front.transport.hosts import HostPolicy
 from connector_front.transport.pacing import Pacer
 from connector_front.transport.retry import RetryPolicy, rate_limit_wait
+from connector_front.transport.sender import Sender
 
 logger = logging.getLogger("connector_front.transport")
 
@@ -95,13 +97,7 @@ class FrontClient:
             from connector_front.transport.wire import WireTransport
 
             transport = WireTransport()
-        self._http = httpx.AsyncClient(
-            auth=auth,
-            timeout=httpx.Timeout(timeout),
-            follow_redirects=False,
-            headers={"accept": "application/json", "user-agent": "connector-front"},
-            transport=transport,
-        )
+        self._sender = Sender(auth, transport, timeout=timeout)
 
     @property
     def base_url(self) -> str:
@@ -110,7 +106,7 @@ class FrontClient:
     # -- lifecycle ------------------------------------------------------------------------
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._sender.aclose()
 
     async def __aenter__(self) -> FrontClient:
         return self
@@ -293,7 +289,7 @@ class FrontClient:
             self.stats.attempts += 1
             await self.pacer.acquire()
             try:
-                response = await self._http.request(
+                response = await self._sender.send(
                     method, url, params=params, json=json, content=content, headers=headers
                 )
             except BaseException as exc:
