@@ -22,6 +22,10 @@ class HostPolicy:
         self.base = base.copy_with(query=None, fragment=None)
         self._base_path = base.path.rstrip("/")
         self._suffix = front_suffix.lower()
+        # the base's origin as text: an API path is appended to it and parsed once (a join
+        # parses three times), and a link that starts with it is on the base (read as text)
+        self._root = f"{base.scheme}://{base.netloc.decode('ascii')}"
+        self._prefix = f"{self._root}{self._base_path}/"
 
     def is_allowed(self, url: str | httpx.URL) -> bool:
         """True for the base URL's origin, or any ``https://*.frontapp.com`` host."""
@@ -42,7 +46,7 @@ class HostPolicy:
             return target
         if not path.startswith("/") or path.startswith("//"):
             raise ValueError(f"an API path must start with a single '/', not {path!r}")
-        target = self.base.join(self._base_path + path)
+        target = httpx.URL(self._root + self._base_path + path)
         if _origin(target) != _origin(self.base):  # pragma: no cover - defensive
             raise ValueError(f"{path!r} escapes the API host")
         return target
@@ -64,6 +68,8 @@ class HostPolicy:
         Other links are returned unchanged. A relative link survives a change of the base's
         host or port (the sandbox's port, say); :meth:`resolve` turns it back into a URL.
         """
+        if link.startswith(self._prefix) and "#" not in link:
+            return link[len(self._prefix) - 1 :]  # the base's scheme, host and port, as written
         try:
             url = httpx.URL(link)
         except httpx.InvalidURL:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -90,3 +91,34 @@ def test_front_page_refuses_non_lists(body: object) -> None:
 
     with pytest.raises(UpstreamError, match="GET /c"):
         FrontPage.from_body(body, "GET /c")
+
+
+@pytest.mark.parametrize("base", ["http://127.0.0.1:8123", "https://x.test/api/"])
+@given(
+    path=st.from_regex(r"/[a-z_.][a-z_/.]{0,20}", fullmatch=True),
+    query=st.text(alphabet="abcXYZ019=&%_-~.:/é ", max_size=30),
+)
+def test_a_link_on_the_base_turns_relative_and_back_to_the_same_url(
+    base: str, path: str, query: str
+) -> None:
+    hosts = HostPolicy(base)
+    link = str(hosts.base).rstrip("/") + path + (f"?{query}" if query else "")
+    try:
+        expected = httpx.URL(link)
+    except httpx.InvalidURL:
+        return
+    relative = hosts.relative(link)
+    assert relative.startswith("/")
+    assert hosts.resolve(relative) == expected
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "http://127.0.0.1:9999/contacts?page_token=x",  # another port
+        "http://127.0.0.1:8123@evil.example/contacts",  # another host behind userinfo
+        "https://api2.frontapp.com/contacts?page_token=x",  # a Front host: kept absolute
+    ],
+)
+def test_a_link_off_the_base_stays_as_it_is(link: str) -> None:
+    assert LOCAL.relative(link) == link
