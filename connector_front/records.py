@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -44,16 +45,23 @@ def build_records(
     if page is None:
         return [build_record(mapper, item, mapping, raw=raw) for item in items]
     unified = [mapper.to_unified(item) for item in items]
-    split = [_with_mapping(mapper, u.fields, u.custom_fields, mapping) for u in unified]
-    fields = page([standard for standard, _ in split])
+    standard: list[Mapping[str, Any]]
+    custom: list[Mapping[str, Any]]
+    if mapping.for_model(mapper.model):
+        split = [_with_mapping(mapper, u.fields, u.custom_fields, mapping) for u in unified]
+        standard, custom = [s for s, _ in split], [c for _, c in split]
+    else:  # asked once a page, not once a record
+        standard, custom = [u.fields for u in unified], [_NO_CUSTOM] * len(unified)
+    fields = page(standard)
     envelopes = [
-        _envelope(mapper, item, one, values, custom, [], raw)
-        for item, one, values, (_, custom) in zip(items, unified, fields, split, strict=True)
+        _envelope(mapper, item, one, values, extra, [], raw)
+        for item, one, values, extra in zip(items, unified, fields, custom, strict=True)
     ]
     records: list[Record] = _RECORDS.validate_python(envelopes)
     return records
 
 
+_NO_CUSTOM: Mapping[str, Any] = MappingProxyType({})
 _RECORD = Record.__pydantic_validator__
 _RECORDS: TypeAdapter[list[Record]] = TypeAdapter(list[Record])
 
@@ -63,7 +71,7 @@ def _envelope(
     item: FrontItem,
     unified: Unified,
     fields: dict[str, Any],
-    custom: dict[str, Any],
+    custom: Mapping[str, Any],
     warnings: list[RecordWarning],
     raw: bool,
 ) -> dict[str, Any]:

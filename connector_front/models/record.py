@@ -66,6 +66,6 @@ def from_front_timestamp(value: object) -> datetime | None:
     if type(value) not in _JSON_NUMBERS:
         return None
     try:
-        return datetime.fromtimestamp(value, tz=UTC)  # type: ignore[arg-type]
+        return datetime.fromtimestamp(value, UTC)  # type: ignore[arg-type]  # tz positional: cheaper
     except (OverflowError, ValueError, OSError):
         return None
