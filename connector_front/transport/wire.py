@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
 import httpx
@@ -76,11 +77,14 @@ class _Sessions(AiohttpTransport):
 
 
 class WireTransport(httpx.AsyncBaseTransport):
-    """``httpx.AsyncClient(transport=WireTransport())``: requests over an aiohttp session,
-    opened on first use (in the running event loop) and closed with the client."""
+    """Requests over an aiohttp session, opened on first use (in the running event loop) and
+    closed with the client; through the proxy the environment names for a URL, if any
+    (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY``, read when it is made)."""
 
     def __init__(self) -> None:
         self._inner = _Sessions()
+        self._proxies = getproxies()
+        self._proxy_of: dict[tuple[str, str], str | None] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Front's answer with its body read whole (every caller reads it whole), the body
@@ -90,6 +94,7 @@ class WireTransport(httpx.AsyncBaseTransport):
             async with self._inner.session().request(
                 request.method,
                 str(request.url),
+                proxy=self._proxy(request.url),
                 headers=request.headers,
                 data=await request.aread() or None,
                 allow_redirects=False,
@@ -109,6 +114,17 @@ class WireTransport(httpx.AsyncBaseTransport):
             request=request,
             extensions={"http_version": b"HTTP/1.1"},
         )
+
+    def _proxy(self, url: httpx.URL) -> str | None:
+        """The environment's proxy for ``url``'s scheme, unless ``NO_PROXY`` names its host;
+        decided once per scheme and host (the client talks to one or two)."""
+        key = (url.scheme, url.host)
+        if key not in self._proxy_of:
+            proxy = self._proxies.get(url.scheme) or self._proxies.get("all")
+            host = url.netloc.decode("ascii")  # NO_PROXY entries may name a port
+            bypass = proxy is not None and bool(proxy_bypass(host))
+            self._proxy_of[key] = None if bypass else proxy
+        return self._proxy_of[key]
 
     async def aclose(self) -> None:
         await self._inner.aclose()
