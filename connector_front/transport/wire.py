@@ -79,7 +79,8 @@ class _Sessions(AiohttpTransport):
 class WireTransport(httpx.AsyncBaseTransport):
     """Requests over an aiohttp session, opened on first use (in the running event loop) and
     closed with the client; through the proxy the environment names for a URL, if any
-    (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY``, read when it is made)."""
+    (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY`` read when it is made; ``NO_PROXY`` when a
+    host and port is first used)."""
 
     def __init__(self) -> None:
         self._inner = _Sessions()
@@ -116,13 +117,13 @@ class WireTransport(httpx.AsyncBaseTransport):
         )
 
     def _proxy(self, url: httpx.URL) -> str | None:
-        """The environment's proxy for ``url``'s scheme, unless ``NO_PROXY`` names its host;
-        decided once per scheme and host (the client talks to one or two)."""
-        key = (url.scheme, url.host)
+        """The environment's proxy for ``url``'s scheme, unless ``NO_PROXY`` names its host
+        (or its host and port); decided once per scheme, host and port (the client talks to
+        one or two)."""
+        key = (url.scheme, url.netloc.decode("ascii"))
         if key not in self._proxy_of:
             proxy = self._proxies.get(url.scheme) or self._proxies.get("all")
-            host = url.netloc.decode("ascii")  # NO_PROXY entries may name a port
-            bypass = proxy is not None and bool(proxy_bypass(host))
+            bypass = proxy is not None and bool(proxy_bypass(key[1]))
             self._proxy_of[key] = None if bypass else proxy
         return self._proxy_of[key]
 

@@ -8,7 +8,7 @@ import pytest
 from aiohttp.client_reqrep import ConnectionKey
 
 from connector_front.transport.retry import MAYBE_SENT_ERRORS, NOT_SENT_ERRORS
-from connector_front.transport.wire import transport_error
+from connector_front.transport.wire import WireTransport, transport_error
 
 KEY = ConnectionKey("front.example", 443, True, True, None, None, None)
 
@@ -54,3 +54,13 @@ def test_a_url_aiohttp_cannot_send_is_unsupported() -> None:
 def test_errors_that_are_not_aiohttps_are_left_alone() -> None:
     assert transport_error(ValueError("not a transport error")) is None
     assert transport_error(httpx.ReadError("httpx's own, no aiohttp cause")) is None
+
+
+def test_no_proxy_naming_a_port_is_decided_per_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("http_proxy", "all_proxy", "no_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1:8001")
+    wire = WireTransport()
+    assert wire._proxy(httpx.URL("http://127.0.0.1:8001/contacts")) is None
+    assert wire._proxy(httpx.URL("http://127.0.0.1:8002/contacts")) == "http://proxy.example:3128"
