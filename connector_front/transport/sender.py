@@ -83,9 +83,13 @@ class Sender:
         await self.transport.aclose()
 
 
+_DEFAULTS = httpx.Headers(DEFAULT_HEADERS)  # never changed: a Request copies what it is given
+
+
 def _with_defaults(headers: Mapping[str, str] | None) -> httpx.Headers:
     """The default headers, a caller's replacing any of the same name (in any case)."""
-    merged = httpx.Headers(DEFAULT_HEADERS)
-    if headers:
-        merged.update(headers)
+    if not headers:
+        return _DEFAULTS
+    merged = _DEFAULTS.copy()
+    merged.update(headers)
     return merged

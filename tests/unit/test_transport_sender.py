@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from connector_front.auth import StaticTokenAuth
+from connector_front.transport import sender as sender_module
 from connector_front.transport.sender import DEFAULT_HEADERS, Sender
 
 URL = httpx.URL("http://front.test/contacts")
@@ -98,3 +99,14 @@ async def test_no_cookie_is_kept_between_requests() -> None:
     await sender.send("GET", URL)
     await sender.send("GET", URL)
     assert "cookie" not in seen[1].headers
+
+
+async def test_the_auth_header_of_one_request_is_not_on_the_next() -> None:
+    transport, seen = recording()
+    first = Sender(StaticTokenAuth("tok-a"), transport, timeout=5.0)
+    second = Sender(StaticTokenAuth("tok-b"), transport, timeout=5.0)
+    await first.send("GET", URL, headers={"x-one": "1"})
+    await second.send("GET", URL)
+    assert seen[1].headers["authorization"] == "Bearer tok-b"
+    assert "x-one" not in seen[1].headers
+    assert dict(sender_module._DEFAULTS) == DEFAULT_HEADERS  # the shared defaults untouched
