@@ -12,7 +12,9 @@ import binascii
 import hashlib
 import hmac
 import json
+import os
 import secrets
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -104,11 +106,31 @@ def cursor_keys(settings: ConnectorSettings) -> tuple[bytes, ...]:
 
 
 def _key_file(path: Path) -> bytes:
-    """Read the key file, creating it owner-only with a random key on first use."""
+    """Read the key file, creating it owner-only with a random key on first use; a file other
+    users may read or write is refused (see :func:`_check_private`)."""
     owner_only_file(path)
     with path.open("r+b") as file:
+        _check_private(path, os.fstat(file.fileno()).st_mode)
         key = file.read().strip()
         if not key:
             key = secrets.token_urlsafe(32).encode()
             file.write(key)
     return key
+
+
+def _check_private(path: Path, mode: int) -> None:
+    """Refuse a key file that other users may read or write (as ssh refuses such a private key).
+
+    A key others could read must be taken as known: anyone holding it forges connect sessions.
+    Replacing it quietly would hide that, and workers starting together would each write
+    their own; the operator decides instead, told how.
+    """
+    if os.name != "posix" or not mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return
+    raise ConfigurationError(
+        f"the cursor key file {path} may be read or written by other users (mode "
+        f"{stat.S_IMODE(mode):04o}), so its key must be taken as known: anyone holding it can "
+        "forge connect page sessions. It was not used. Delete the file and start again (a new "
+        "owner-only key is written; listing cursors and connect links made with the old key "
+        "stop working), or set CONNECTOR_FRONT_CURSOR_KEY to a random value of your own"
+    )

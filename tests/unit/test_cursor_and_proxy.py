@@ -86,6 +86,24 @@ def test_signing_keys_come_from_settings_then_a_key_file(tmp_path: Path) -> None
     assert stat.S_IMODE(os.stat(key_file.parent).st_mode) == 0o700
 
 
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o620], ids=lambda mode: f"{mode:04o}")
+def test_a_key_file_other_users_may_read_or_write_is_refused(tmp_path: Path, mode: int) -> None:
+    database = str(tmp_path / "db.sqlite3")
+    key_file = Path(database + ".cursor-key")
+    key_file.write_text("a-key-someone-else-may-know")
+    os.chmod(key_file, mode)
+    with pytest.raises(ConfigurationError) as refused:
+        cursor_keys(ConnectorSettings(database=database))
+    message = refused.value.message
+    assert str(key_file) in message and f"mode {mode:04o}" in message
+    assert "Delete the file" in message and "CONNECTOR_FRONT_CURSOR_KEY" in message
+    assert "a-key-someone-else-may-know" not in message
+    key_file.unlink()  # what the message says to do: a new owner-only key is written
+    fresh = cursor_keys(ConnectorSettings(database=database))
+    assert fresh != (b"a-key-someone-else-may-know",)
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+
+
 def test_an_sqlite_url_keeps_its_key_file_beside_the_file(tmp_path: Path) -> None:
     database = tmp_path / "db.sqlite3"
     cursor_keys(ConnectorSettings(database=f"sqlite:///{database}"))
