@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ipaddress
 import json
 import os
 import sys
@@ -22,6 +21,7 @@ from connector_front.commands import connections as connections_command
 from connector_front.commands import keys as keys_command
 from connector_front.commands import sandbox as sandbox_command
 from connector_front.commands import sync, webhooks
+from connector_front.commands.addresses import is_loopback
 from connector_front.commands.help import DefaultsHelp
 from connector_front.commands.list_all import walk_all
 from connector_front.commands.targets import (
@@ -295,7 +295,7 @@ def _check_exposure(address: str, keys: Sequence[str]) -> None:
     """Without a host key, serve loopback only (and say it runs open); else refuse to start."""
     if keys:
         return
-    if not _is_loopback(address):
+    if not is_loopback(address):
         raise ConfigurationError(
             f"refusing to serve on {address} without a host key: anyone who reaches it could "
             "act for every connection. Set CONNECTOR_FRONT_HOST_KEY (callers then send "
@@ -306,15 +306,6 @@ def _check_exposure(address: str, keys: Sequence[str]) -> None:
         "this machine (loopback only)",
         file=sys.stderr,
     )
-
-
-def _is_loopback(address: str) -> bool:
-    if address == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(address.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _resources(args: argparse.Namespace) -> int:

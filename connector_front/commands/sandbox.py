@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import threading
 from typing import Any
 from urllib.parse import urlsplit
 
+from connector_front.commands.addresses import is_loopback
 from connector_front.commands.help import DefaultsHelp
 from connector_front.embedded import webhook_secret
 from connector_front.errors import InvalidInputError
 from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.sandbox.config import DEFAULT_REDIRECT_URI
 from connector_front.sandbox.generators import GENERATORS, MAX_SEED
 
 
@@ -42,6 +45,14 @@ def add_parser(commands: Any) -> None:
         default=None,
         help="webhook signing secret (when not given: the first of env FRONT_WEBHOOK_SECRET, "
         "else sandbox-webhook-secret)",
+    )
+    parser.add_argument(
+        "--redirect-uri",
+        action="append",
+        default=None,
+        metavar="URL",
+        help="a redirect URI the sandbox's OAuth app registers (repeatable); authorizations "
+        f"are sent back to registered URIs only (when not given: {DEFAULT_REDIRECT_URI})",
     )
     parser.add_argument(
         "--seed",
@@ -78,6 +89,7 @@ def describe(url: str, config: SandboxConfig) -> str:
             f"  base URL       {url}",
             f"  client id      {config.client_id}",
             f"  client secret  {config.client_secret}",
+            f"  redirect URIs  {', '.join(config.redirect_uris)}",
             f"  API token      {token}",
             "with the API token:",
             f"  connector-front resources list genericContact --api-base {url} --api-token {token}",
@@ -106,12 +118,21 @@ def sandbox_config(args: argparse.Namespace) -> SandboxConfig:
             f"--webhook-backoff must be a positive number of seconds, got {args.webhook_backoff}",
             fields=["webhook_backoff"],
         )
+    for uri in args.redirect_uri or ():
+        parts = urlsplit(uri)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise InvalidInputError(
+                f"--redirect-uri {uri!r} must be an absolute http:// or https:// URL",
+                fields=["redirect_uri"],
+            )
     config = SandboxConfig(
         rate_limit=args.rate_limit,
         access_token_ttl=args.token_ttl,
         webhook_url=url,
         webhook_backoff=args.webhook_backoff,
     )
+    if args.redirect_uri:
+        config.redirect_uris = list(dict.fromkeys(args.redirect_uri))
     # FRONT_WEBHOOK_SECRET may list several secrets (an intake's rotation): sign with the first
     secret = args.webhook_secret or webhook_secret()
     if secret:
@@ -119,9 +140,24 @@ def sandbox_config(args: argparse.Namespace) -> SandboxConfig:
     return config
 
 
+def exposure_warning(host: str) -> str | None:
+    """What to say when the sandbox listens beyond this machine: its control routes are open."""
+    if is_loopback(host):
+        return None
+    return (
+        f"warning: the sandbox listens on {host}, beyond this machine, and its control routes "
+        "(/_sandbox/...: reset, faults, tokens, clock, webhooks) have no authentication: "
+        "anyone who reaches this address can wipe or change its data, expire its tokens and "
+        "send its webhooks anywhere. Use --host 127.0.0.1 unless others must reach it"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     config = sandbox_config(args)
     plan = seed_plan(args.seed)
+    warning = exposure_warning(args.host)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     server = SandboxServer(config, host=args.host, port=args.port).start()
     for kind, count in plan:
         print(f"seeded {len(server.state.seed(kind, count))} {kind}", flush=True)

@@ -9,10 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 DEFAULT_RATE_LIMIT = 10_000
+DEFAULT_REDIRECT_URI = "http://127.0.0.1:8000/oauth/callback"
+"""The redirect URI the sandbox's OAuth app has registered unless told others: the
+reference host's default callback."""
 
 
 def _default_api_tokens() -> set[str]:
     return {"sandbox-api-token"}
+
+
+def _default_redirect_uris() -> list[str]:
+    return [DEFAULT_REDIRECT_URI]
 
 
 @dataclass
@@ -37,6 +44,9 @@ class SandboxConfig:
     interactive_consent: bool = False
     """`GET /oauth/authorize` shows a consent page (Allow / Deny) instead of approving at once."""
     app_name: str = "Sandbox OAuth app"
+    redirect_uris: list[str] = field(default_factory=_default_redirect_uris)
+    """The OAuth app's registered redirect URIs: `/oauth/authorize` sends a code (or an error)
+    to one of these, compared exactly, and to no other URL."""
 
     def __repr__(self) -> str:
         shown = (
@@ -49,7 +59,8 @@ class SandboxConfig:
             f"extra_contacts={self.extra_contacts!r}, public_url={self.public_url!r}, "
             f"webhook_url={self.webhook_url!r}, webhook_secret='***', "
             f"webhook_backoff={self.webhook_backoff!r}, webhook_timeout={self.webhook_timeout!r}, "
-            f"interactive_consent={self.interactive_consent!r}, app_name={self.app_name!r}"
+            f"interactive_consent={self.interactive_consent!r}, app_name={self.app_name!r}, "
+            f"redirect_uris={self.redirect_uris!r}"
         )
         return f"SandboxConfig({shown})"
 

@@ -1,7 +1,9 @@
-"""Front's consent screen, as the sandbox plays it: the app's name, Allow and Deny.
+"""Front's authorization pages, as the sandbox plays them: the consent screen (the app's name,
+Allow and Deny) and the refusal of a request that cannot be answered by a redirect.
 
-Shown by `GET /oauth/authorize` when the sandbox runs with `interactive_consent`; the
-form posts the same authorization request back with the customer's decision.
+The consent screen is shown by `GET /oauth/authorize` when the sandbox runs with
+`interactive_consent`; its form posts the same authorization request back with the
+customer's decision.
 """
 
 from __future__ import annotations
@@ -9,15 +11,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from html import escape
 
-FIELDS = ("client_id", "redirect_uri", "response_type", "state")
+FIELDS = (
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+)
 """The authorization request's parameters the form carries back."""
 
-_PAGE = """<!doctype html>
+_HEAD = """<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Authorize {app} - Front (sandbox)</title>
+<title>{title} - Front (sandbox)</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 0; padding: 1rem; background: #f4f4f8; }}
 main {{ max-width: 28rem; margin: 2rem auto; background: #fff; padding: 1.5rem;
@@ -31,7 +40,9 @@ button[value=allow] {{ background: #a857f1; color: #fff; border-color: #a857f1; 
 <body>
 <main>
 <p>Front (sandbox)</p>
-<h1>Authorize {app}</h1>
+"""
+
+_CONSENT = """<h1>Authorize {app}</h1>
 <p><strong>{app}</strong> asks for access to your Front company's shared resources.</p>
 <form method="post" action="/oauth/authorize">
 {hidden}
@@ -45,6 +56,15 @@ button[value=allow] {{ background: #a857f1; color: #fff; border-color: #a857f1; 
 </html>
 """
 
+_REFUSAL = """<h1>This authorization request cannot be answered</h1>
+<p role="alert">{description} ({error})</p>
+<p>Nothing was sent back to the app. Its developer must fix the request (or register the
+redirect URI with the OAuth app).</p>
+</main>
+</body>
+</html>
+"""
+
 
 def consent_page(app_name: str, request: Mapping[str, str]) -> str:
     """The consent page for one authorization request (every value HTML-escaped)."""
@@ -53,4 +73,12 @@ def consent_page(app_name: str, request: Mapping[str, str]) -> str:
         for name in FIELDS
         if request.get(name) is not None
     )
-    return _PAGE.format(app=escape(app_name), hidden=hidden)
+    head = _HEAD.format(title=f"Authorize {escape(app_name)}")
+    return head + _CONSENT.format(app=escape(app_name), hidden=hidden)
+
+
+def refusal_page(error: str, description: str) -> str:
+    """The page an authorization request gets when it names an unknown client or a redirect
+    URI the app did not register: the sandbox never redirects such a request (RFC 6749 4.1.2.1)."""
+    body = _REFUSAL.format(error=escape(error), description=escape(description))
+    return _HEAD.format(title="Authorization refused") + body

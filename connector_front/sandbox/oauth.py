@@ -2,8 +2,14 @@
 
 `GET /oauth/authorize` approves at once, or (with `interactive_consent`) shows a consent
 page whose Allow / Deny posts back to `POST /oauth/authorize`; Deny redirects with
-`error=access_denied` (RFC 6749 4.1.2.1). Authorization-code and refresh-token grants
-only, client authenticated with HTTP Basic (or form fields). Answers `access_token`,
+`error=access_denied` (RFC 6749 4.1.2.1). A request naming an unknown client or a redirect
+URI the app did not register (`SandboxConfig.redirect_uris`, compared exactly, as Front checks
+the redirect URLs registered with an app) gets an error page and is never redirected; other
+faults of the request are redirected back as `error=...`. PKCE (RFC 7636, S256 only) is
+checked as OAuth 2.1 providers do: a code issued with a `code_challenge` is exchanged only
+with its `code_verifier`, and a `code_verifier` for a code issued without one is refused.
+Authorization-code and refresh-token grants only, client authenticated with HTTP Basic (or
+form fields). Answers `access_token`,
 `refresh_token`, `token_type`, `expires_at` (as Front documents; float seconds here) and
 `expires_in`. Front documents no revocation endpoint; the sandbox offers RFC 7009's
 (`POST /oauth/revoke`, form `token`) so a host configured with one can be tested.
@@ -14,6 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import re
 from collections.abc import Mapping
 from urllib.parse import parse_qsl, unquote, urlencode
 
@@ -21,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .consent import consent_page
+from .consent import consent_page, refusal_page
 from .errors import OAuthError
 from .state import SandboxState
 from .tokens import IssuedTokens
@@ -83,21 +90,69 @@ def _redirect(redirect_uri: str, answer: dict[str, str]) -> Response:
     return RedirectResponse(redirect_uri + joiner + urlencode(answer), status_code=302)
 
 
-def _check_request(state: SandboxState, params: Mapping[str, str]) -> str:
-    """The redirect URI of a valid authorization request; else an OAuth error."""
+S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
+"""An S256 code challenge: base64url of a SHA-256 digest, unpadded."""
+
+NO_STORE = {"cache-control": "no-store"}
+
+
+def _trusted_redirect(state: SandboxState, params: Mapping[str, str]) -> str:
+    """The redirect URI of a request from the app to a URI it registered; else an OAuth
+    error that is shown to the customer, never sent to the URI."""
     if params.get("client_id") != state.config.client_id:
         raise OAuthError("invalid_client", "Unknown client_id")
     redirect_uri = params.get("redirect_uri")
     if not redirect_uri:
         raise OAuthError("invalid_request", "redirect_uri is required")
-    if params.get("response_type") != "code":
-        raise OAuthError("unsupported_response_type", "response_type must be code")
+    if redirect_uri not in state.config.redirect_uris:
+        raise OAuthError(
+            "invalid_request",
+            "redirect_uri is not one of the redirect URIs registered for this app",
+        )
     return redirect_uri
 
 
-def _approve(state: SandboxState, params: Mapping[str, str], redirect_uri: str) -> Response:
+def _code_challenge(params: Mapping[str, str]) -> str | None:
+    """The request's PKCE challenge (None: the request has none); an OAuth error if malformed."""
+    challenge, method = params.get("code_challenge"), params.get("code_challenge_method")
+    if challenge is None:
+        if method is not None:
+            raise OAuthError("invalid_request", "code_challenge_method needs a code_challenge")
+        return None
+    if method != "S256":
+        raise OAuthError("invalid_request", "code_challenge_method must be S256")
+    if not S256_CHALLENGE.fullmatch(challenge):
+        raise OAuthError(
+            "invalid_request", "code_challenge must be the unpadded base64url of a SHA-256 digest"
+        )
+    return challenge
+
+
+def _check_request(params: Mapping[str, str]) -> str | None:
+    """The PKCE challenge of a valid authorization request; else an OAuth error."""
+    if params.get("response_type") != "code":
+        raise OAuthError("unsupported_response_type", "response_type must be code")
+    return _code_challenge(params)
+
+
+def _refused_here(exc: OAuthError) -> Response:
+    return HTMLResponse(refusal_page(exc.error, exc.description), 400, headers=NO_STORE)
+
+
+def _refused_back(redirect_uri: str, params: Mapping[str, str], exc: OAuthError) -> Response:
+    answer = {"error": exc.error, "error_description": exc.description}
+    if params.get("state") is not None:
+        answer["state"] = params["state"]
+    return _redirect(redirect_uri, answer)
+
+
+def _approve(
+    state: SandboxState, params: Mapping[str, str], redirect_uri: str, challenge: str | None
+) -> Response:
     with state.lock:
-        code = state.tokens.issue_code(state.config.client_id, redirect_uri, state.now())
+        code = state.tokens.issue_code(
+            state.config.client_id, redirect_uri, state.now(), challenge=challenge
+        )
         if params.get("state"):
             state.tokens.saw_state(params["state"])
     answer = {"code": code}
@@ -109,25 +164,33 @@ def _approve(state: SandboxState, params: Mapping[str, str], redirect_uri: str) 
 def oauth_routes(state: SandboxState) -> list[Route]:
     async def authorize(request: Request) -> Response:
         params = dict(request.query_params)
-        redirect_uri = _check_request(state, params)
+        try:
+            redirect_uri = _trusted_redirect(state, params)
+        except OAuthError as exc:
+            return _refused_here(exc)
+        try:
+            challenge = _check_request(params)
+        except OAuthError as exc:
+            return _refused_back(redirect_uri, params, exc)
         if state.config.interactive_consent:
-            headers = {"cache-control": "no-store"}
-            return HTMLResponse(consent_page(state.config.app_name, params), headers=headers)
-        return _approve(state, params, redirect_uri)
+            return HTMLResponse(consent_page(state.config.app_name, params), headers=NO_STORE)
+        return _approve(state, params, redirect_uri, challenge)
 
     async def decide(request: Request) -> Response:
         """The consent page's answer: `decision=allow` issues a code, anything else refuses."""
         form = await _form(request)
-        redirect_uri = _check_request(state, form)
+        try:
+            redirect_uri = _trusted_redirect(state, form)
+        except OAuthError as exc:
+            return _refused_here(exc)
+        try:
+            challenge = _check_request(form)
+        except OAuthError as exc:
+            return _refused_back(redirect_uri, form, exc)
         if form.get("decision") == "allow":
-            return _approve(state, form, redirect_uri)
-        answer = {
-            "error": "access_denied",
-            "error_description": "The user denied the authorization request",
-        }
-        if form.get("state") is not None:
-            answer["state"] = form["state"]
-        return _redirect(redirect_uri, answer)
+            return _approve(state, form, redirect_uri, challenge)
+        denied = OAuthError("access_denied", "The user denied the authorization request")
+        return _refused_back(redirect_uri, form, denied)
 
     async def revoke(request: Request) -> Response:
         """RFC 7009: the token (access or refresh) stops working; 200 even if it was unknown."""
@@ -150,7 +213,9 @@ def oauth_routes(state: SandboxState) -> list[Route]:
                 code = form.get("code")
                 if not code:
                     raise OAuthError("invalid_request", "code is required")
-                state.tokens.redeem_code(code, client_id, form.get("redirect_uri"), now)
+                state.tokens.redeem_code(
+                    code, client_id, form.get("redirect_uri"), now, form.get("code_verifier")
+                )
                 issued = state.tokens.issue(client_id, now, ttl)
             elif grant == "refresh_token":
                 refresh = form.get("refresh_token")

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from .clock import SandboxClock
 from .config import SandboxConfig
@@ -26,6 +27,15 @@ from .seed import load_into, load_seed_json
 from .tokens import TokenRegistry
 from .webhooks import Webhooks, check_secret, check_url
 
+
+def _absolute_urls(value: Any) -> bool:
+    """A list of absolute http(s) URLs (redirect URIs the OAuth app registers)."""
+    if not isinstance(value, list):
+        return False
+    parts = [urlsplit(url) if isinstance(url, str) else None for url in value]
+    return all(p is not None and p.scheme in ("http", "https") and p.netloc for p in parts)
+
+
 # settings `configure` may change at run time, and the check each value must pass
 RUNTIME_SETTINGS: dict[str, Callable[[Any], bool]] = {
     "rate_limit": lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v > 0),
@@ -35,6 +45,7 @@ RUNTIME_SETTINGS: dict[str, Callable[[Any], bool]] = {
         v is None or (isinstance(v, list) and all(isinstance(s, str) for s in v))
     ),
     "interactive_consent": lambda v: isinstance(v, bool),
+    "redirect_uris": _absolute_urls,
 }
 
 
@@ -153,6 +164,7 @@ class SandboxState:
                 "granted_scopes": self.config.granted_scopes,
                 "rotate_refresh_tokens": self.config.rotate_refresh_tokens,
                 "interactive_consent": self.config.interactive_consent,
+                "redirect_uris": list(self.config.redirect_uris),
             }
 
     def seed_contacts(self, count: int) -> list[str]:

@@ -8,7 +8,9 @@ secrets with it, without the sandbox ever listing a value.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 import weakref
 from dataclasses import dataclass, field
@@ -29,12 +31,35 @@ class AccessCheck(Enum):
     UNKNOWN = "unknown"
 
 
+def s256(verifier: str) -> str:
+    """The S256 code challenge of a PKCE code verifier (RFC 7636 4.2)."""
+    digest_bytes = hashlib.sha256(verifier.encode("ascii", errors="replace")).digest()
+    return base64.urlsafe_b64encode(digest_bytes).decode().rstrip("=")
+
+
 @dataclass
 class _Code:
     client_id: str
     redirect_uri: str
     expires_at: float
+    challenge: str | None = None
     used: bool = False
+
+    def check_verifier(self, verifier: str | None) -> None:
+        """PKCE as OAuth 2.1 asks: the verifier of the code's challenge, and none without one
+        (a verifier for a challenge-less code would let a downgrade pass)."""
+        if self.challenge is None:
+            if verifier is not None:
+                raise OAuthError(
+                    "invalid_grant", "code_verifier given for a code issued without code_challenge"
+                )
+            return
+        if verifier is None:
+            raise OAuthError(
+                "invalid_grant", "code_verifier is required: the code was issued with a challenge"
+            )
+        if not hmac.compare_digest(s256(verifier), self.challenge):
+            raise OAuthError("invalid_grant", "code_verifier does not match the code_challenge")
 
 
 @dataclass
@@ -74,13 +99,23 @@ class TokenRegistry:
         key = digest(value)
         return any(key in kept for kept in (self._codes, self._access, self._refresh, self._states))
 
-    def issue_code(self, client_id: str, redirect_uri: str, now: float) -> str:
+    def issue_code(
+        self, client_id: str, redirect_uri: str, now: float, *, challenge: str | None = None
+    ) -> str:
         code = "sbx_code_" + secrets.token_urlsafe(24)
-        self._codes[digest(code)] = _Code(client_id, redirect_uri, now + CODE_TTL)
+        self._codes[digest(code)] = _Code(client_id, redirect_uri, now + CODE_TTL, challenge)
         return code
 
-    def redeem_code(self, code: str, client_id: str, redirect_uri: str | None, now: float) -> None:
-        """Accept a code once, for the client and redirect URI it was issued to."""
+    def redeem_code(
+        self,
+        code: str,
+        client_id: str,
+        redirect_uri: str | None,
+        now: float,
+        verifier: str | None = None,
+    ) -> None:
+        """Accept a code once, for the client and redirect URI it was issued to, with the PKCE
+        verifier of its challenge (a failed check leaves the code unused)."""
         grant = self._codes.get(digest(code))
         if grant is None or grant.client_id != client_id:
             raise OAuthError("invalid_grant", "The authorization code is invalid")
@@ -92,6 +127,7 @@ class TokenRegistry:
             raise OAuthError(
                 "invalid_grant", "redirect_uri does not match the authorization request"
             )
+        grant.check_verifier(verifier)
         grant.used = True
 
     def issue(self, client_id: str, now: float, ttl: float) -> IssuedTokens:

@@ -34,6 +34,8 @@ API_TOKEN = "sandbox-api-token"
 CLIENT_ID = "sandbox-client-id"
 CLIENT_SECRET = "sandbox-client-secret"
 REDIRECT_URI = "http://localhost:9999/callback"
+APP_REDIRECT_URIS = [REDIRECT_URI, "https://app.example/cb", "https://app.example/cb?tenant=7"]
+"""The redirect URIs this suite's OAuth client registers with the sandbox's app."""
 SPEC_URI = "urn:front-core-api"
 # one TLS context for every client: building one per client costs ~50 ms (plain HTTP here anyway)
 TLS = ssl.create_default_context()
@@ -166,16 +168,21 @@ def spec(spec_check: SpecCheck | None) -> SpecCheck:
     return spec_check
 
 
+def app_config(**settings: Any) -> SandboxConfig:
+    """A sandbox config whose OAuth app registers this suite's redirect URIs."""
+    return SandboxConfig(redirect_uris=list(APP_REDIRECT_URIS), **settings)
+
+
 @pytest.fixture(scope="session")
 def shared_server() -> Iterator[SandboxServer]:
-    with SandboxServer(SandboxConfig()) as server:
+    with SandboxServer(app_config()) as server:
         yield server
 
 
 @pytest.fixture
 def server(shared_server: SandboxServer) -> SandboxServer:
     """The session's sandbox, reset to its just-started state for this test."""
-    return shared_server.reset(SandboxConfig())
+    return shared_server.reset(app_config())
 
 
 def make_client(

@@ -1,12 +1,20 @@
-"""The `connector-front sandbox` command's webhook flags."""
+"""The `connector-front sandbox` command: its webhook and redirect URI flags, and its warning
+when it listens beyond this machine."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from connector_front.cli import _parser, main
-from connector_front.commands.sandbox import sandbox_config
+from connector_front.commands.sandbox import exposure_warning, sandbox_config
 from connector_front.sandbox import SandboxConfig
+
+SCRIPT = Path(sys.executable).parent / "connector-front"
+EVERY_INTERFACE = "0.0.0.0"  # noqa: S104 (an address under test)
 
 
 def config_for(*flags: str) -> SandboxConfig:
@@ -42,3 +50,49 @@ def test_webhook_backoff_flag(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sandbox", "--port", "0", "--webhook-backoff", "0"]) == 1
     err = capsys.readouterr().err
     assert "--webhook-backoff must be a positive number of seconds, got 0" in err
+
+
+def test_redirect_uri_flags_register_with_the_oauth_app(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert config_for().redirect_uris == ["http://127.0.0.1:8000/oauth/callback"]
+    flags = ("--redirect-uri", "http://127.0.0.1:9000/cb", "--redirect-uri", "https://h/cb")
+    chosen = config_for(*flags)
+    assert chosen.redirect_uris == ["http://127.0.0.1:9000/cb", "https://h/cb"]
+    assert main(["sandbox", "--port", "0", "--redirect-uri", "127.0.0.1:9000/cb"]) == 1
+    assert "--redirect-uri '127.0.0.1:9000/cb' must be an absolute" in capsys.readouterr().err
+
+
+def _started(host: str) -> str:
+    """What `connector-front sandbox --host HOST` prints before it serves (then it is stopped)."""
+    process = subprocess.Popen(
+        [str(SCRIPT), "sandbox", "--host", host, "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("application webhooks to:"):
+                break
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return "".join(lines)
+
+
+def test_a_sandbox_on_a_public_address_warns_that_its_control_routes_are_open() -> None:
+    printed = _started(EVERY_INTERFACE)
+    assert "warning: the sandbox listens on 0.0.0.0" in printed
+    assert "/_sandbox/" in printed and "no authentication" in printed
+    assert "--host 127.0.0.1" in printed
+    assert "redirect URIs  http://127.0.0.1:8000/oauth/callback" in printed
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", EVERY_INTERFACE, "10.1.2.3"])
+def test_the_warning_is_for_addresses_beyond_this_machine(host: str) -> None:
+    warned = exposure_warning(host) is not None
+    assert warned == (host in (EVERY_INTERFACE, "10.1.2.3"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import time
 from typing import Any
 
@@ -9,6 +11,7 @@ import httpx
 import pytest
 
 from connector_front.sandbox import SandboxConfig, SandboxServer
+from tests.sandbox.conftest import app_config
 
 
 def test_authorize_redirects_with_code_and_state(anon: httpx.Client) -> None:
@@ -28,27 +31,129 @@ def test_authorize_redirects_with_code_and_state(anon: httpx.Client) -> None:
     assert location.params["code"]
 
 
+GOOD_AUTHORIZE = {
+    "response_type": "code",
+    "client_id": "sandbox-client-id",
+    "redirect_uri": "https://app.example/cb",
+    "state": "s-1",
+}
+VERIFIER = "v" * 43 + "-pkce-verifier"
+CHALLENGE = base64.urlsafe_b64encode(hashlib.sha256(VERIFIER.encode()).digest()).decode()[:43]
+
+
 @pytest.mark.parametrize(
     ("params", "error"),
     [
         ({"client_id": "someone-else"}, "invalid_client"),
         ({"redirect_uri": ""}, "invalid_request"),
-        ({"response_type": "token"}, "unsupported_response_type"),
+        ({"redirect_uri": "https://evil.example/cb"}, "invalid_request"),
+        ({"redirect_uri": "https://app.example/cb/"}, "invalid_request"),
+        ({"redirect_uri": "https://app.example/cb?tenant=8"}, "invalid_request"),
     ],
+    ids=["unknown-client", "no-redirect", "foreign", "trailing-slash", "other-query"],
 )
-def test_authorize_refuses_bad_requests(
+@pytest.mark.parametrize("consent", [False, True], ids=["approve-at-once", "consent-decision"])
+def test_a_request_to_an_unregistered_redirect_uri_gets_a_page_and_no_redirect(
+    anon: httpx.Client, params: dict[str, str], error: str, consent: bool
+) -> None:
+    query = {**GOOD_AUTHORIZE, **params}
+    if consent:
+        answer = anon.post("/oauth/authorize", data={**query, "decision": "allow"})
+    else:
+        answer = anon.get("/oauth/authorize", params=query)
+    assert answer.status_code == 400 and "location" not in answer.headers
+    assert answer.headers["content-type"].startswith("text/html")
+    assert error in answer.text and "code=" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("params", "error"),
+    [
+        ({"response_type": "token"}, "unsupported_response_type"),
+        ({"code_challenge": CHALLENGE, "code_challenge_method": "plain"}, "invalid_request"),
+        ({"code_challenge": CHALLENGE}, "invalid_request"),  # no method: plain, not supported
+        ({"code_challenge": "short", "code_challenge_method": "S256"}, "invalid_request"),
+        ({"code_challenge_method": "S256"}, "invalid_request"),
+    ],
+    ids=["token-response", "plain-pkce", "no-method", "short-challenge", "method-alone"],
+)
+def test_other_faults_of_a_request_go_back_to_the_registered_uri(
     anon: httpx.Client, params: dict[str, str], error: str
 ) -> None:
-    query = {
-        "response_type": "code",
-        "client_id": "sandbox-client-id",
-        "redirect_uri": "https://app.example/cb",
-        **params,
-    }
-    answer = anon.get("/oauth/authorize", params=query)
-    assert answer.status_code == 400
-    assert answer.json()["error"] == error
-    assert answer.json()["error_description"]
+    answer = anon.get("/oauth/authorize", params={**GOOD_AUTHORIZE, **params})
+    assert answer.status_code == 302
+    location = httpx.URL(answer.headers["location"])
+    assert str(location).startswith("https://app.example/cb?")
+    assert location.params["error"] == error and location.params["state"] == "s-1"
+    assert location.params["error_description"] and "code" not in location.params
+
+
+def test_registered_redirect_uris_are_a_runtime_setting(
+    anon: httpx.Client, admin: httpx.Client
+) -> None:
+    query = {**GOOD_AUTHORIZE, "redirect_uri": "http://127.0.0.1:7000/cb"}
+    assert anon.get("/oauth/authorize", params=query).status_code == 400
+    uris = [*admin.get("/config").json()["redirect_uris"], "http://127.0.0.1:7000/cb"]
+    assert admin.post("/config", json={"redirect_uris": uris}).status_code == 200
+    assert anon.get("/oauth/authorize", params=query).status_code == 302
+    for bad in (["not a url"], "http://127.0.0.1:7000/cb", [7]):
+        assert admin.post("/config", json={"redirect_uris": bad}).status_code == 400
+
+
+def test_the_default_app_registers_the_reference_hosts_callback() -> None:
+    assert SandboxConfig().redirect_uris == ["http://127.0.0.1:8000/oauth/callback"]
+
+
+def _pkce_code(anon: httpx.Client, challenge: str | None = CHALLENGE) -> str:
+    extra = {"code_challenge": challenge, "code_challenge_method": "S256"} if challenge else {}
+    answer = anon.get("/oauth/authorize", params={**GOOD_AUTHORIZE, **extra})
+    assert answer.status_code == 302, answer.text
+    return str(httpx.URL(answer.headers["location"]).params["code"])
+
+
+def _exchange(anon: httpx.Client, code: str, verifier: str | None) -> httpx.Response:
+    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": "https://app.example/cb"}
+    if verifier is not None:
+        form["code_verifier"] = verifier
+    return anon.post("/oauth/token", data=form, auth=("sandbox-client-id", "sandbox-client-secret"))
+
+
+@pytest.mark.parametrize(
+    ("verifier", "words"),
+    [(None, "code_verifier is required"), ("w" * 43, "does not match")],
+    ids=["no-verifier", "wrong-verifier"],
+)
+def test_a_code_issued_with_a_challenge_needs_its_verifier(
+    anon: httpx.Client, verifier: str | None, words: str
+) -> None:
+    code = _pkce_code(anon)
+    refused = _exchange(anon, code, verifier)
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "invalid_grant"
+    assert words in refused.json()["error_description"]
+    assert _exchange(anon, code, VERIFIER).status_code == 200  # a refused try leaves it unused
+
+
+def test_a_verifier_for_a_code_without_a_challenge_is_refused(anon: httpx.Client) -> None:
+    refused = _exchange(anon, _pkce_code(anon, challenge=None), VERIFIER)
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
+    assert "without code_challenge" in refused.json()["error_description"]
+
+
+def test_the_consent_page_carries_the_challenge_to_the_decision(
+    anon: httpx.Client, admin: httpx.Client
+) -> None:
+    admin.post("/config", json={"interactive_consent": True}).raise_for_status()
+    try:
+        query = {**GOOD_AUTHORIZE, "code_challenge": CHALLENGE, "code_challenge_method": "S256"}
+        page = anon.get("/oauth/authorize", params=query)
+        assert f'name="code_challenge" value="{CHALLENGE}"' in page.text
+        answer = anon.post("/oauth/authorize", data={**query, "decision": "allow"})
+    finally:
+        admin.post("/config", json={"interactive_consent": False})
+    code = httpx.URL(answer.headers["location"]).params["code"]
+    assert _exchange(anon, code, None).status_code == 400
+    assert _exchange(anon, code, VERIFIER).status_code == 200
 
 
 def test_code_exchange_answers_front_token_body(oauth: Any) -> None:
@@ -138,7 +243,7 @@ def test_refresh_rotates_and_refuses_the_old_refresh_token(
 
 
 def test_without_rotation_the_refresh_token_stays(oauth: Any) -> None:
-    config = SandboxConfig(rotate_refresh_tokens=False)
+    config = app_config(rotate_refresh_tokens=False)
     with SandboxServer(config) as server, httpx.Client(base_url=server.url) as http:
         flow = type(oauth)(http)
         first = flow.tokens()
@@ -202,7 +307,7 @@ def _authorize_params(state: str = "s-9") -> dict[str, str]:
 
 @pytest.fixture
 def consenting() -> Any:
-    config = SandboxConfig(interactive_consent=True, app_name="Acme <CRM>")
+    config = app_config(interactive_consent=True, app_name="Acme <CRM>")
     with SandboxServer(config) as server, httpx.Client(base_url=server.url, timeout=10) as client:
         yield client
 
@@ -245,8 +350,8 @@ def test_deny_redirects_with_access_denied_and_no_code(consenting: httpx.Client)
 def test_a_decision_for_another_client_is_refused(consenting: httpx.Client) -> None:
     data = {**_authorize_params(), "client_id": "someone-else", "decision": "allow"}
     answer = consenting.post("/oauth/authorize", data=data)
-    assert answer.status_code == 400
-    assert answer.json()["error"] == "invalid_client"
+    assert answer.status_code == 400 and "location" not in answer.headers
+    assert "invalid_client" in answer.text
 
 
 def test_interactive_consent_is_a_runtime_setting(anon: httpx.Client, admin: httpx.Client) -> None:
