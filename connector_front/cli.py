@@ -222,7 +222,8 @@ def _serve_on_sandbox(args: argparse.Namespace, loaded: Any) -> int:
     from connector_front.host.loader import load_connector
     from connector_front.sandbox import SandboxConfig, SandboxServer
 
-    config = SandboxConfig(webhook_url=intake_url(args.host, args.port))
+    callback = f"http://{args.host}:{args.port}/oauth/callback"
+    config = SandboxConfig(webhook_url=intake_url(args.host, args.port), redirect_uris=[callback])
     config.webhook_secret = webhook_secret() or config.webhook_secret
     owner = args.owner or DEFAULT_OWNER
     with (
@@ -233,7 +234,7 @@ def _serve_on_sandbox(args: argparse.Namespace, loaded: Any) -> int:
             sandbox,
             config,
             Path(tmp) / "host.sqlite3",
-            redirect_uri=f"http://{args.host}:{args.port}/oauth/callback",
+            redirect_uri=callback,
             base=loaded,
         )
         connector = load_connector("front", settings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -27,6 +28,9 @@ QUIET_PORTS = (20000, 32000)
 """Below the kernel's ephemeral range: ports no other test on the machine gets from port 0."""
 SPEC_PATH = REPO.parent / "shared" / "front-openapi" / "core-api.json"
 OWNER = "acme"
+CALLBACK = "http://127.0.0.1:9/cb"
+"""The redirect URI of the suites' own OAuth clients (nothing listens there: a test reads the
+redirect); every sandbox of the suites registers it with its OAuth app."""
 FIELD_MAPPING = {
     "genericContact": {"tier": "Loyalty tier"},
     "ticketIssue": {"priority": "Priority"},
@@ -47,10 +51,15 @@ async def databases() -> AsyncIterator[Callable[[str | Path], LazyDatabase]]:
         await database.close()
 
 
+def registered(config: SandboxConfig) -> SandboxConfig:
+    """``config`` whose OAuth app also registers :data:`CALLBACK`."""
+    return dataclasses.replace(config, redirect_uris=[*config.redirect_uris, CALLBACK])
+
+
 @pytest.fixture(scope="module")
 def module_sandbox() -> Iterator[SandboxServer]:
     """One sandbox Front per test module: starting and stopping servers is most of a test's time."""
-    with SandboxServer(SandboxConfig()) as server:
+    with SandboxServer(registered(SandboxConfig())) as server:
         yield server
 
 
@@ -64,8 +73,9 @@ def sandbox_config(request: pytest.FixtureRequest) -> SandboxConfig:
 @pytest.fixture
 def sandbox(module_sandbox: SandboxServer, sandbox_config: SandboxConfig) -> SandboxServer:
     """The module's sandbox Front (``sandbox.url``), reset to a just-started one with
-    ``sandbox_config``: seed data, clock, faults, tokens, counters and journal."""
-    return module_sandbox.reset(sandbox_config)
+    ``sandbox_config`` (its app registering :data:`CALLBACK`): seed data, clock, faults,
+    tokens, counters and journal."""
+    return module_sandbox.reset(registered(sandbox_config))
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from connector_front.auth import (
 from connector_front.errors import AuthorizationRequiredError
 from connector_front.sandbox import SandboxServer
 from connector_front.transport import FrontClient, RetryPolicy
+from tests.conftest import CALLBACK
 
 FAST = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05)
 
@@ -36,7 +37,7 @@ async def connect(
         sandbox.url,
         client_id=sandbox.config.client_id,
         client_secret=sandbox.config.client_secret,
-        redirect_uri="http://127.0.0.1:9/cb",
+        redirect_uri=CALLBACK,
     )
     tokens = DatabaseTokenStore(databases(db))
     flow = OAuthFlow(settings, tokens, DatabaseStateStore(databases(db)))

@@ -57,7 +57,10 @@ def standalone() -> Iterator[dict[str, str]]:
 
 
 def oauth_env(details: dict[str, str], tmp_path: Path, redirect_port: int) -> dict[str, str]:
+    """Settings for the sandbox's OAuth app, whose redirect URI it registers first."""
     base = details["base URL"]
+    redirect = {"redirect_uris": [f"http://127.0.0.1:{redirect_port}/oauth/callback"]}
+    httpx.post(f"{base}/_sandbox/config", json=redirect, timeout=10).raise_for_status()
     return clean_env(
         FRONT_API_BASE=base,
         FRONT_AUTHORIZE_URL=f"{base}/oauth/authorize",

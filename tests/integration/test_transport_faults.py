@@ -27,6 +27,7 @@ from connector_front.errors import (
 from connector_front.paging import all_results
 from connector_front.sandbox import SandboxConfig, SandboxServer
 from connector_front.transport import FrontClient, Pacer, RetryPolicy
+from tests.conftest import CALLBACK
 
 API_TOKEN = "sandbox-api-token"
 FAST = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05, max_retry_after=2.0)
@@ -154,7 +155,7 @@ async def test_403_names_the_missing_scope(
         sandbox.url,
         client_id=sandbox.config.client_id,
         client_secret=sandbox.config.client_secret,
-        redirect_uri="http://127.0.0.1:9/cb",
+        redirect_uri=CALLBACK,
     )
     flow = OAuthFlow(settings, DatabaseTokenStore(databases(db)), DatabaseStateStore(databases(db)))
     await flow.complete(*await customer(await flow.authorization_url("acme")))

@@ -23,6 +23,7 @@ from connector_front.auth import (
 )
 from connector_front.sandbox import SandboxServer
 from connector_front.store import Database, open_database
+from tests.conftest import CALLBACK
 from tests.integration.conftest import SandboxAdmin, play_customer
 
 OWNER = "acme"
@@ -53,7 +54,7 @@ def make_flow(
         sandbox.url,
         client_id=sandbox.config.client_id,
         client_secret=sandbox.config.client_secret,
-        redirect_uri="http://127.0.0.1:9/cb",
+        redirect_uri=CALLBACK,
     )
     tokens = DatabaseTokenStore(db, cipher=TokenCipher([KEY]))
     return OAuthFlow(settings, tokens, DatabaseStateStore(db), http=http)
