@@ -89,12 +89,32 @@ class Connection:
         scopes = tuple(self._ctx.registry.required_scopes(unique))
         return ConnectionDetails(self.owner_id, info.operations, scopes)
 
-    async def authorize(self, origin: str | None = None) -> Authorization:
-        """Start OAuth: the URL to send the customer to (with a one-time state remembering
-        ``origin``, what started it)."""
+    async def authorize(
+        self,
+        origin: str | None = None,
+        *,
+        operations: Sequence[str] | None = None,
+        binding: str | None = None,
+    ) -> Authorization:
+        """Start OAuth: the URL to send the customer to, with a one-time state that remembers
+        ``origin`` (what started it).
+
+        ``operations``: the connection takes them only once the customer consents, in the
+        callback (:meth:`FrontConnector.complete_authorization`); a refused or abandoned
+        consent leaves the connection as it is. With an API token there is nothing to
+        consent to: they apply at once. ``binding``: a value only the customer's browser
+        holds (a cookie of the host's); the callback must present the same one.
+        """
+        unique = None if operations is None else self._ctx.registry.grantable(operations)
         if not self._ctx.settings.uses_oauth:
+            if unique is not None:
+                await self.create(unique)
             return Authorization(None)
-        return Authorization(await self._ctx.clients.flow.authorization_url(self.owner_id, origin))
+        flow = self._ctx.clients.flow
+        url = await flow.authorization_url(
+            self.owner_id, origin, operations=unique, binding=binding
+        )
+        return Authorization(url)
 
     async def status(self) -> dict[str, Any] | None:
         """Operations, scopes needed / found missing / unverified, token health and company;

@@ -121,10 +121,17 @@ class FrontConnector:
         shared = (self.settings, self.registry, self.field_mapping, self.cursors, self.connections)
         return Connection(OwnerContext(owner_id, *shared, self.clients, self.walks))
 
-    async def complete_authorization(self, code: str, state: str) -> str:
-        """Finish OAuth from the callback: consume the state, store tokens, learn the
-        company and check the granted read operations' scopes; the owner id."""
-        owner_id, _ = await self.clients.flow.complete(code, state)
+    async def complete_authorization(
+        self, code: str, state: str, *, binding: str | None = None
+    ) -> str:
+        """Finish OAuth from the callback: consume the state (presenting the ``binding`` it
+        was started with, if any), store the tokens, give the connection the operations that
+        waited for this consent, learn the company and check the granted read operations'
+        scopes; the owner id."""
+        pending, _ = await self.clients.flow.complete(code, state, binding=binding)
+        owner_id = pending.owner_id
+        if pending.operations is not None:
+            await self.connections.put(owner_id, pending.operations)
         await self.connection(owner_id).company()
         await self.check_permissions(owner_id)
         return owner_id
@@ -133,9 +140,10 @@ class FrontConnector:
         """What started the authorization ``state`` belongs to (None: unknown or none)."""
         return await self.states.origin(state)
 
-    async def consume_state(self, state: str) -> str:
-        """Use up ``state`` without finishing (the customer refused); its owner id."""
-        return await self.states.consume(state)
+    async def consume_state(self, state: str, *, binding: str | None = None) -> str:
+        """Use up ``state`` without finishing (the customer refused); its owner id. The
+        operations waiting for the consent are dropped."""
+        return (await self.states.consume(state, binding=binding)).owner_id
 
     async def check_permissions(self, owner_id: str) -> PermissionReport | None:
         """Probe each granted read operation with one record and keep which scopes Front

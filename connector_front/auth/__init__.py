@@ -9,6 +9,7 @@ from connector_front.auth.state import (
     DEFAULT_STATE_TTL,
     DatabaseStateStore,
     MemoryStateStore,
+    PendingAuthorization,
     StateStore,
 )
 from connector_front.auth.token_store import DatabaseTokenStore, StoredTokens
@@ -33,6 +34,7 @@ __all__ = [
     "OAuthFlow",
     "OAuthSettings",
     "OAuthStateError",
+    "PendingAuthorization",
     "StaleTokensError",
     "StateStore",
     "StaticTokenAuth",

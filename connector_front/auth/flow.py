@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import authlib.deprecate  # noqa: F401 (installs authlib's "always" filter first)
 import httpx
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 from connector_front.auth.settings import OAuthSettings
-from connector_front.auth.state import StateStore
+from connector_front.auth.state import PendingAuthorization, StateStore
 from connector_front.auth.tokens import TokenSet, TokenStore
 from connector_front.errors import (
     AuthorizationRequiredError,
@@ -92,10 +95,22 @@ class OAuthFlow:
             timeout=30.0,
         )
 
-    async def authorization_url(self, owner_id: str, origin: str | None = None) -> str:
-        """The URL to send ``owner_id`` to; its one-time ``state`` is stored first (with
-        ``origin``, what started the authorization)."""
-        state = await self.states.issue(owner_id, origin)
+    async def authorization_url(
+        self,
+        owner_id: str,
+        origin: str | None = None,
+        *,
+        operations: Sequence[str] | None = None,
+        binding: str | None = None,
+    ) -> str:
+        """The URL to send ``owner_id`` to. Its one-time ``state`` is stored first, with
+        ``origin`` (what started the authorization), the PKCE verifier whose S256 challenge
+        the URL carries, the ``operations`` to apply on consent and the ``binding`` the
+        callback must present."""
+        verifier = secrets.token_urlsafe(48)
+        state = await self.states.issue(
+            owner_id, origin, code_verifier=verifier, operations=operations, binding=binding
+        )
         return str(
             prepare_grant_uri(
                 self.settings.authorize_url,
@@ -103,22 +118,29 @@ class OAuthFlow:
                 response_type="code",
                 redirect_uri=self.settings.redirect_uri,
                 state=state,
+                code_challenge=create_s256_code_challenge(verifier),
+                code_challenge_method="S256",
             )
         )
 
-    async def complete(self, code: str, state: str) -> tuple[str, TokenSet]:
-        """Consume ``state``, exchange ``code`` for tokens, store them; returns (owner, tokens)."""
-        owner_id = await self.states.consume(state)
+    async def complete(
+        self, code: str, state: str, *, binding: str | None = None
+    ) -> tuple[PendingAuthorization, TokenSet]:
+        """Consume ``state`` (with its ``binding``), exchange ``code`` with the state's PKCE
+        verifier, store the tokens; returns what the state was issued for, and the tokens."""
+        pending = await self.states.consume(state, binding=binding)
+        proof = {} if pending.code_verifier is None else {"code_verifier": pending.code_verifier}
         body = await self._token_request(
-            owner_id,
+            pending.owner_id,
             "exchange the authorization code",
             grant_type="authorization_code",
             code=code,
+            **proof,
         )
-        tokens = self._token_set(owner_id, body, kept_refresh_token=None)
-        await self.tokens.put(owner_id, tokens)
-        logger.info("authorization completed for owner %s", owner_id)
-        return owner_id, tokens
+        tokens = self._token_set(pending.owner_id, body, kept_refresh_token=None)
+        await self.tokens.put(pending.owner_id, tokens)
+        logger.info("authorization completed for owner %s", pending.owner_id)
+        return pending, tokens
 
     async def revoke(self, revoke_url: str, tokens: TokenSet) -> None:
         """Ask an RFC 7009 endpoint to revoke the refresh token, then the access token.

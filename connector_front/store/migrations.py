@@ -196,6 +196,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX IF NOT EXISTS walk_notes_written ON walk_notes (written_at)
         """,
     ),
+    Migration(
+        7,
+        "OAuth states keep the PKCE verifier, the operations waiting for consent and the "
+        "hash of the browser binding",
+        columns=(
+            ("oauth_states", "code_verifier", "TEXT"),
+            ("oauth_states", "operations", "TEXT"),
+            ("oauth_states", "binding_hash", "TEXT"),
+        ),
+    ),
 )
 
 

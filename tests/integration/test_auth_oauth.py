@@ -21,8 +21,9 @@ from connector_front.auth import (
 )
 from connector_front.errors import AuthorizationRequiredError, ConfigurationError
 from connector_front.sandbox import SandboxConfig, SandboxServer
+from tests.conftest import CALLBACK
 
-REDIRECT = "http://127.0.0.1:9/oauth/callback"
+REDIRECT = CALLBACK
 
 
 @pytest.fixture
@@ -50,8 +51,8 @@ async def test_code_exchange_and_rotating_refresh_are_persisted(
     url = await flow.authorization_url("owner-1")
     assert parse_qs(urlsplit(url).query)["redirect_uri"] == [REDIRECT]
     code, state = await customer(url)
-    owner, tokens = await flow.complete(code, state)
-    assert owner == "owner-1"
+    pending, tokens = await flow.complete(code, state)
+    assert pending.owner_id == "owner-1"
     assert tokens.refresh_token and tokens.expires_at
 
     stored = await DatabaseTokenStore(databases(db)).get("owner-1")  # another connection
@@ -152,3 +153,26 @@ async def test_refresh_without_rotation_keeps_the_refresh_token(
     assert tokens.refresh_token
     fresh = await flow.request_refresh("owner-7", tokens.refresh_token)
     assert fresh.refresh_token == tokens.refresh_token
+
+
+async def test_a_code_issued_for_one_owner_is_refused_with_another_owners_state(
+    make_flow: Any, sandbox_admin: Any, customer: Any, tmp_path: Path
+) -> None:
+    flow = make_flow(tmp_path / "c.sqlite3")
+    code_a, _ = await customer(await flow.authorization_url("owner-a"))
+    _, state_b = await customer(await flow.authorization_url("owner-b"))
+    with pytest.raises(AuthorizationRequiredError, match="code_verifier does not match"):
+        await flow.complete(code_a, state_b)
+    assert await flow.tokens.get("owner-b") is None and await flow.tokens.get("owner-a") is None
+    assert sandbox_admin.stats()["grants"] == {"authorization_code": 0, "refresh_token": 0}
+
+
+async def test_a_bound_authorization_completes_only_with_its_binding(
+    make_flow: Any, customer: Any, tmp_path: Path
+) -> None:
+    flow = make_flow(tmp_path / "c.sqlite3")
+    code, state = await customer(await flow.authorization_url("owner-8", binding="browser-1"))
+    with pytest.raises(OAuthStateError, match="not come from the browser that started"):
+        await flow.complete(code, state, binding="browser-2")
+    pending, tokens = await flow.complete(code, state, binding="browser-1")
+    assert pending.owner_id == "owner-8" and tokens.access_token

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from connector_front.auth import DatabaseStateStore, OAuthStateError
+from connector_front.auth import DatabaseStateStore, OAuthStateError, PendingAuthorization
 from connector_front.connections import ConnectionStore
 from connector_front.store import Database, open_database
 
@@ -66,7 +66,8 @@ async def test_a_state_is_consumed_once_by_one_of_two_workers(
         *(store.consume(state) for store in [mine, theirs, mine, theirs]),
         return_exceptions=True,
     )
-    assert outcomes.count("acme") == 1
+    taken = [o for o in outcomes if isinstance(o, PendingAuthorization)]
+    assert [o.owner_id for o in taken] == ["acme"]
     refused = [o for o in outcomes if isinstance(o, OAuthStateError)]
     assert len(refused) == 3
     assert all(o.reason == "reused" for o in refused)
@@ -83,3 +84,30 @@ async def test_state_refusals_say_why(databases: tuple[Database, Database]) -> N
         await store.consume(state)
     rows = await databases[1].fetch("SELECT state_hash, owner_id FROM oauth_states")
     assert rows and all(state not in str(row) for row in rows)  # only a hash is kept
+
+
+async def test_a_state_keeps_its_verifier_and_pending_operations_for_another_worker(
+    databases: tuple[Database, Database],
+) -> None:
+    mine, theirs = DatabaseStateStore(databases[0]), DatabaseStateStore(databases[1])
+    operations = ["genericContact::list", "genericCompany::list"]
+    state = await mine.issue("acme", code_verifier="v" * 64, operations=operations)
+    taken = await theirs.consume(state)
+    assert taken == PendingAuthorization("acme", "v" * 64, tuple(operations))
+    assert "v" * 64 not in repr(taken)
+    plain = await theirs.consume(await mine.issue("acme"))
+    assert plain.operations is None and plain.code_verifier is None
+
+
+async def test_a_bound_state_is_taken_only_with_its_binding_and_stays_unused_without(
+    databases: tuple[Database, Database],
+) -> None:
+    mine, theirs = DatabaseStateStore(databases[0]), DatabaseStateStore(databases[1])
+    state = await mine.issue("acme", binding="browser-a")
+    for wrong in (None, "browser-b"):
+        with pytest.raises(OAuthStateError, match="not come from the browser") as refused:
+            await theirs.consume(state, binding=wrong)
+        assert refused.value.reason == "browser"
+    assert (await theirs.consume(state, binding="browser-a")).owner_id == "acme"
+    rows = await databases[1].fetch("SELECT binding_hash FROM oauth_states")
+    assert rows and all("browser-a" not in str(row) for row in rows)  # only a hash is kept

@@ -68,8 +68,10 @@ def test_static_token_auth_sets_the_bearer_header() -> None:
         StaticTokenAuth("")
 
 
-async def test_authorization_url_carries_client_and_one_time_state() -> None:
+async def test_authorization_url_carries_client_one_time_state_and_pkce_challenge() -> None:
     import urllib.parse
+
+    from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
     states = MemoryStateStore()
     flow = OAuthFlow(_settings(), MemoryTokenStore(), states)
@@ -81,4 +83,8 @@ async def test_authorization_url_carries_client_and_one_time_state() -> None:
     assert query["response_type"] == "code"
     assert query["redirect_uri"] == "https://host.example/cb"
     assert SECRET not in url
-    assert await states.consume(query["state"]) == "owner-7"
+    taken = await states.consume(query["state"])
+    assert taken.owner_id == "owner-7" and taken.code_verifier
+    assert query["code_challenge_method"] == "S256"
+    assert query["code_challenge"] == create_s256_code_challenge(taken.code_verifier)
+    assert taken.code_verifier not in url

@@ -40,7 +40,7 @@ async def store(
 async def test_state_consumed_once(store: StateStore) -> None:
     state = await store.issue("owner-1")
     assert len(state) >= 32
-    assert await store.consume(state) == "owner-1"
+    assert (await store.consume(state)).owner_id == "owner-1"
     with pytest.raises(OAuthStateError, match="already used"):
         await store.consume(state)
 
@@ -66,7 +66,7 @@ async def test_sqlite_state_keeps_only_a_hash_and_survives_reopen(tmp_path: Path
     await database.close()
     assert state.encode() not in path.read_bytes()
     reopened = LazyDatabase(str(path))
-    assert await DatabaseStateStore(reopened).consume(state) == "owner-9"
+    assert (await DatabaseStateStore(reopened).consume(state)).owner_id == "owner-9"
     await reopened.close()
 
 
@@ -77,3 +77,27 @@ async def test_a_state_can_be_passed_on_the_command_line(store: StateStore) -> N
     assert len(set(states)) == len(states)
     assert all(len(state) >= 43 and not state.startswith("-") for state in states)
     assert all(state.isalnum() for state in states)  # no quoting needed in a shell or URL
+
+
+async def test_a_state_hands_back_its_verifier_and_pending_operations(store: StateStore) -> None:
+    state = await store.issue("o", code_verifier="v" * 64, operations=["genericContact::list"])
+    taken = await store.consume(state)
+    assert taken.code_verifier == "v" * 64 and taken.operations == ("genericContact::list",)
+
+
+async def test_a_bound_state_needs_its_binding_and_a_wrong_one_does_not_spend_it(
+    store: StateStore,
+) -> None:
+    state = await store.issue("o", binding="browser-a")
+    with pytest.raises(OAuthStateError, match="not come from the browser that started"):
+        await store.consume(state, binding="browser-b")
+    with pytest.raises(OAuthStateError, match="not come from the browser that started"):
+        await store.consume(state)
+    assert (await store.consume(state, binding="browser-a")).owner_id == "o"
+    with pytest.raises(OAuthStateError, match="already used"):
+        await store.consume(state, binding="browser-a")
+
+
+async def test_an_unbound_state_takes_any_binding(store: StateStore) -> None:
+    state = await store.issue("o")
+    assert (await store.consume(state, binding="anything")).owner_id == "o"
