@@ -20,9 +20,12 @@ from pydantic import SecretStr
 from connector_front.connector import FrontConnector
 from connector_front.errors import AuthorizationRequiredError
 from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.sandbox.config import DEFAULT_REDIRECT_URI
 from connector_front.settings import ConnectorSettings
 
-SANDBOX_REDIRECT_URI = "http://127.0.0.1:8000/oauth/callback"
+SANDBOX_REDIRECT_URI = DEFAULT_REDIRECT_URI
+"""The callback embedded sandboxes send customers back to: one the sandbox's app registers
+unless configured otherwise."""
 
 
 def webhook_secret(env: Mapping[str, str] | None = None) -> str | None:
@@ -51,13 +54,12 @@ def sandbox_settings(
     """Connector settings whose OAuth app and API base are the sandbox's.
 
     ``base`` (settings read from a config file) keeps what is the host's own: field
-    mapping, custom models, timeout and attempts, webhook secrets; the sandbox replaces the
-    rest, and its own webhook secret is accepted beside the host's. Cursors are signed with a
-    key derived from the sandbox app's secret: every embedded sandbox is seeded alike, so a
-    cursor printed by one CLI run continues in the next. Tokens are encrypted with a key
-    derived alike, unless ``base`` has an ``encryption_key``.
+    mapping, custom models, timeout and attempts, webhook secrets, host and cursor keys; the
+    sandbox replaces the rest, and its own webhook secret is accepted beside the host's.
+    Cursors and connect sessions are signed as :func:`open_signing_key` says. Tokens are
+    encrypted with a key derived from the sandbox app's secret, unless ``base`` has an
+    ``encryption_key``.
     """
-    cursor_key = hashlib.sha256(b"cursor:" + config.client_secret.encode()).hexdigest()
     token_key = base64.urlsafe_b64encode(
         hashlib.sha256(b"tokens:" + config.client_secret.encode()).digest()
     ).decode()
@@ -73,12 +75,26 @@ def sandbox_settings(
         "api_token": None,
         "database": str(database),
         "webhook_secrets": _with_secret(start.webhook_secrets, config.webhook_secret),
-        "cursor_key": SecretStr(cursor_key),
+        "cursor_key": start.cursor_key or open_signing_key(start, config),
         "encryption_key": start.encryption_key or SecretStr(token_key),
     }
     if field_mapping is not None or base is None:
         updates["field_mapping"] = field_mapping or {}
     return start.model_copy(update=updates)
+
+
+def open_signing_key(settings: ConnectorSettings, config: SandboxConfig) -> SecretStr | None:
+    """The key that signs cursors and connect sessions when ``settings`` set none.
+
+    With a host key, None: the host key signs (``cursor_keys``). Only an open host (no host
+    key, so loopback only) on a sandbox signs with a key derived from the sandbox app's
+    well-known secret: every embedded sandbox is seeded alike, so a cursor printed by one CLI
+    run continues in the next. That key is public; with a host or cursor key set, cursors
+    still continue across runs, signed with that key.
+    """
+    if settings.cursor_key is not None or settings.host_keys:
+        return None
+    return SecretStr(hashlib.sha256(b"cursor:" + config.client_secret.encode()).hexdigest())
 
 
 def _with_secret(secrets: list[SecretStr], secret: str) -> list[SecretStr]:

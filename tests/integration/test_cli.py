@@ -171,3 +171,25 @@ def test_a_cursor_continues_the_listing_in_another_cli_process() -> None:
     second = _cli(*listing, "2", "--cursor", first["next"])
     both = _cli(*listing, "4")
     assert [r["id"] for r in first["data"] + second["data"]] == [r["id"] for r in both["data"]]
+
+
+def test_with_a_configured_key_a_cursor_continues_across_runs_and_the_public_one_is_refused(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "host.toml"
+    config.write_text('cursor_key = "a-key-of-this-host-only"\n', encoding="utf-8")
+    listing = ("resources", "list", "genericContact", "--sandbox", "--config", str(config))
+    first = _cli(*listing, "--limit", "2")
+    second = _cli(*listing, "--limit", "2", "--cursor", first["next"])
+    both = _cli(*listing, "--limit", "4")
+    assert [r["id"] for r in first["data"] + second["data"]] == [r["id"] for r in both["data"]]
+    public = _cli("resources", "list", "genericContact", "--sandbox", "--limit", "2")["next"]
+    script = Path(sys.executable).parent / "connector-front"
+    refused = subprocess.run(
+        [str(script), *listing, "--limit", "2", "--cursor", public],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert refused.returncode == 1 and "invalid_cursor" in refused.stderr

@@ -4,6 +4,7 @@ and the temporary folder of ``--sandbox`` removed on Ctrl-C.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import signal
@@ -17,6 +18,8 @@ import httpx
 import pytest
 
 from connector_front.cli import main
+from connector_front.connect_session import SessionCodec
+from connector_front.cursor import CursorCodec
 
 SCRIPT = Path(sys.executable).parent / "connector-front"
 
@@ -28,12 +31,15 @@ def _free_port() -> int:
         return port
 
 
-def _wait_ready(url: str, process: subprocess.Popen[str]) -> None:
+def _wait_ready(
+    url: str, process: subprocess.Popen[str], headers: dict[str, str] | None = None
+) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         assert process.poll() is None, "serve exited early"
         try:
-            if httpx.get(f"{url}/connectors/front", timeout=2).status_code == 200:
+            answer = httpx.get(f"{url}/connectors/front", timeout=2, headers=headers)
+            if answer.status_code == 200:
                 return
         except httpx.TransportError:
             pass
@@ -94,3 +100,43 @@ def test_a_blank_host_key_does_not_count(
     monkeypatch.setenv("FRONT_API_TOKEN", "unused")
     assert main(["serve", "--host", "0.0.0.0", "--config", str(config)]) == 1  # noqa: S104
     assert "without a host key" in capsys.readouterr().err
+
+
+PUBLIC_SANDBOX_KEY = hashlib.sha256(b"cursor:sandbox-client-secret").hexdigest().encode()
+"""The key every embedded sandbox derives from its app's well-known secret."""
+
+
+def test_with_a_host_key_serve_sandbox_refuses_a_session_signed_with_the_public_value(
+    tmp_path: Path,
+) -> None:
+    port = _free_port()
+    env = {**os.environ, "CONNECTOR_FRONT_HOST_KEY": "change-me", "TMPDIR": str(tmp_path)}
+    process = subprocess.Popen(
+        [str(SCRIPT), "serve", "--sandbox", "--port", str(port), "--sync-interval", "0"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    keyed = {"authorization": "Bearer change-me"}
+    try:
+        _wait_ready(url, process, headers=keyed)
+        forged, _ = SessionCodec([PUBLIC_SANDBOX_KEY]).issue("demo", ["genericContact::list"])
+        with httpx.Client(base_url=url, timeout=30, follow_redirects=False) as browser:
+            page = browser.get("/connect", params={"session": forged})
+            form = {"session": forged, "action": "disconnect"}
+            disconnect = browser.post("/connect", data=form)
+        cursor = CursorCodec([PUBLIC_SANDBOX_KEY]).encode("genericContact", "/contacts?limit=1")
+        listed = httpx.get(
+            f"{url}/resources/genericContact", params={"cursor": cursor}, headers=keyed
+        )
+        status = httpx.get(f"{url}/connections/demo", headers=keyed)
+    finally:
+        process.send_signal(signal.SIGINT)
+        log, _ = process.communicate(timeout=30)
+    assert page.status_code == 401 and "not valid" in page.text
+    assert disconnect.status_code == 401 and "location" not in disconnect.headers
+    assert listed.status_code == 400 and listed.json()["error"]["code"] == "invalid_cursor"
+    assert status.status_code == 200, log
+    assert status.json()["token"]["status"] == "valid"  # the forged disconnect changed nothing
