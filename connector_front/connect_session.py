@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from connector_front.errors import InvalidSessionError
 
 DOMAIN = b"connector-front connect session\x00"
+FORM_DOMAIN = b"connector-front connect form\x00"
 SIGNATURE_BYTES = 32
 
 MISSING = (
@@ -104,6 +105,26 @@ class SessionCodec:
         if session.expires_at <= self._clock():
             raise InvalidSessionError(EXPIRED, reason="expired")
         return session
+
+    def _form_mac(self, key: bytes, token: str, browser: str) -> bytes:
+        message = FORM_DOMAIN + token.encode() + b"\x00" + browser.encode()
+        return hmac.new(key, message, hashlib.sha256).digest()
+
+    def form_token(self, token: str, browser: str) -> str:
+        """The page's form token (against cross-site request forgery): tied to the session
+        ``token`` and to ``browser``, a random value only the customer's browser holds (a
+        cookie), so a form posted from another site, which cannot read that cookie, fails."""
+        return _b64(self._form_mac(self._keys[0], token, browser))
+
+    def form_token_valid(self, token: str, browser: str, given: str | None) -> bool:
+        """Whether ``given`` is the form token of ``token`` and ``browser`` (any key)."""
+        if not given:
+            return False
+        try:
+            mac = _unb64(given)
+        except (binascii.Error, ValueError):
+            return False
+        return any(hmac.compare_digest(mac, self._form_mac(k, token, browser)) for k in self._keys)
 
     def __repr__(self) -> str:
         return f"SessionCodec(keys={len(self._keys)}, ttl={self.ttl:g})"

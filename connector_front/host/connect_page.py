@@ -1,6 +1,6 @@
 """The connect page's HTML, built from the manifest, a connect session and a connection's
-status. Every value is escaped; no token but the page's own session (in its forms) is ever
-written into it.
+status. Every value is escaped; no token but the page's own session and form token (in its
+forms) is ever written into it.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ NOTICES: Mapping[str, tuple[str, str]] = {
     "access_denied": (
         "error",
         "You declined the authorization at {name} ({name} answered: access_denied), so "
-        "nothing was connected. Choose Authorize again when you are ready.",
+        "nothing was changed. Choose Authorize again when you are ready.",
     ),
     "revoke_failed": (
         "info",
@@ -56,13 +56,20 @@ NOTICES: Mapping[str, tuple[str, str]] = {
         "error",
         "This authorization was not started here. Go back to your app and connect again.",
     ),
+    "state_browser": (
+        "error",
+        "This authorization was started in another browser (or this browser's cookies were "
+        "cleared), so it was not completed. Go back to your app and connect again, in this "
+        "browser.",
+    ),
     "front_unreachable": (
         "error",
         "{name} could not be reached to finish the connection. Try again in a moment.",
     ),
     "authorization_failed": (
         "error",
-        "{name} did not accept the authorization. Start again with Authorize.",
+        "{name} did not accept the authorization, so nothing was changed. Start again with "
+        "Authorize.",
     ),
 }
 """Result codes the page is sent back with -> (kind, message). Unknown codes get a generic
@@ -149,8 +156,21 @@ def _status_card(status: Mapping[str, Any], name: str) -> str:
     )
 
 
+def _hidden(session: str, form_token: str, action: str) -> str:
+    """The fields every form of the page posts: its session, its form token, its action."""
+    return (
+        f'<input type="hidden" name="session" value="{escape(session)}">'
+        f'<input type="hidden" name="form_token" value="{escape(form_token)}">'
+        f'<input type="hidden" name="action" value="{escape(action)}">'
+    )
+
+
 def _authorize_form(
-    views: Sequence[OperationView], session: str, name: str, granted: Sequence[str] | None
+    views: Sequence[OperationView],
+    session: str,
+    form_token: str,
+    name: str,
+    granted: Sequence[str] | None,
 ) -> str:
     """Every offered operation, checked when granted (all of them on a first connection)."""
     boxes = "\n".join(
@@ -166,8 +186,7 @@ def _authorize_form(
         f'<section class="card" aria-labelledby="ops-heading">'
         f'<h2 id="ops-heading">What the app may do</h2>'
         f'<form id="authorize" method="post" action="/connect">'
-        f'<input type="hidden" name="session" value="{escape(session)}">'
-        f'<input type="hidden" name="action" value="authorize">'
+        f"{_hidden(session, form_token, 'authorize')}"
         f"<fieldset><legend>Choose the operations to allow</legend>{boxes}</fieldset>"
         f'<div class="actions"><button type="submit" class="primary" id="authorize-button">'
         f"{verb} with {escape(name)}</button>"
@@ -177,15 +196,14 @@ def _authorize_form(
     )
 
 
-def _disconnect_form(session: str, name: str) -> str:
+def _disconnect_form(session: str, form_token: str, name: str) -> str:
     return (
         f'<section class="card" aria-labelledby="disconnect-heading">'
         f'<h2 id="disconnect-heading">Disconnect</h2>'
         f"<p>The app loses access: its tokens for your {escape(name)} account are revoked "
         f"where {escape(name)} allows it, and deleted.</p>"
         f'<form id="disconnect" method="post" action="/connect">'
-        f'<input type="hidden" name="session" value="{escape(session)}">'
-        f'<input type="hidden" name="action" value="disconnect">'
+        f"{_hidden(session, form_token, 'disconnect')}"
         f'<div class="actions"><button type="submit" id="disconnect-button">Disconnect'
         f"</button></div></form></section>"
     )
@@ -196,11 +214,13 @@ def render_page(
     *,
     owner_id: str | None = None,
     session: str | None = None,
+    form_token: str = "",
     offered: Sequence[str] = (),
     status: Mapping[str, Any] | None = None,
     notice: str = "",
 ) -> str:
-    """The whole page. Without a session only the heading and ``notice`` are shown."""
+    """The whole page. Without a session only the heading and ``notice`` are shown; its forms
+    carry ``form_token``."""
     name = manifest.name
     parts: list[str] = []
     if owner_id is not None and session is not None:
@@ -212,9 +232,10 @@ def render_page(
         if status is not None:
             parts.append(_status_card(status, name))
         granted = list(status["operations"]) if status is not None and connected else None
-        parts.append(_authorize_form(operation_views(manifest, offered), session, name, granted))
+        views = operation_views(manifest, offered)
+        parts.append(_authorize_form(views, session, form_token, name, granted))
         if status is not None:
-            parts.append(_disconnect_form(session, name))
+            parts.append(_disconnect_form(session, form_token, name))
     return _template().substitute(
         title=escape(f"Connect {name}"),
         heading=escape(f"Connect {name}"),

@@ -2,9 +2,12 @@
 OAuth callback's way back to the page.
 
 ``POST /connect/sessions`` needs the host key; the page (``GET /connect``, ``POST /connect``)
-is open and authenticates each request by its session token. The callback returns to the page
-only for an authorization the page started (the state's origin, kept server side): the
-return target is never taken from the request.
+is open and authenticates each request by its session token, and each form by a form token
+tied to the session and to the browser's cookie (see ``browser_cookies``). The operations the
+customer chose wait with the OAuth state and apply only in a successful callback. The
+callback returns to the page only for an authorization the page started (the state's
+origin, kept server side), only in the browser that started it, and mints a session only
+from a valid code: the return target is never taken from the request.
 """
 
 from __future__ import annotations
@@ -28,6 +31,14 @@ from connector_front.errors import (
 )
 from connector_front.health import iso
 from connector_front.host import requests as read
+from connector_front.host.browser_cookies import (
+    browser_id,
+    forget_return,
+    new_browser_id,
+    remember_browser,
+    remember_return,
+    returned_session,
+)
 from connector_front.host.connect_page import notice_html, refusal_notice, render_page
 
 PAGE = "/connect"
@@ -38,6 +49,11 @@ HEADERS = {"cache-control": "no-store", "referrer-policy": "no-referrer"}
 """The page's URL holds its session: never cached, never sent on as a referrer."""
 _FRONT_CODE = re.compile(r"[a-z_]{1,40}")
 AGAIN = "To connect, go back to your app and open its connect link again."
+FORGED = (
+    "This form was not sent from this connect page in this browser: its form token is missing "
+    "or wrong, so nothing was done. Open the connect link again and use the page's buttons "
+    "(the page needs cookies for this site)."
+)
 
 
 def _connector(request: Request) -> Any:
@@ -85,16 +101,22 @@ def _refused(request: Request, exc: InvalidSessionError) -> Response:
 async def _page(
     request: Request, token: str, session: ConnectSession, notice: str, status: int = 200
 ) -> Response:
+    """The page with its forms, each carrying a form token for this browser (whose cookie
+    the answer sets)."""
     info = await _connector(request).connection(session.owner_id).status()
-    return _html(
+    browser = browser_id(request) or new_browser_id()
+    answer = _html(
         request,
         status,
         owner_id=session.owner_id,
         session=token,
+        form_token=_connector(request).sessions.form_token(token, browser),
         offered=session.operations,
         status=info,
         notice=notice,
     )
+    remember_browser(answer, request, browser)
+    return answer
 
 
 RESULTS = frozenset({"connected", "disconnected", "revoked", "revoke_failed"})
@@ -152,14 +174,19 @@ async def act(request: Request) -> Response:
     except InvalidInputError as exc:
         return _html(request, 400, notice=refusal_notice(exc.message))
     token = next(iter(form.get("session", [])), None)
+    sessions = _connector(request).sessions
     try:
-        session = _connector(request).sessions.verify(token)
+        session = sessions.verify(token)
     except InvalidSessionError as exc:
         return _refused(request, exc)
     assert token is not None
+    browser = browser_id(request)
+    given = next(iter(form.get("form_token", [])), None)
+    if browser is None or not sessions.form_token_valid(token, browser, given):
+        return _html(request, 403, notice=refusal_notice(FORGED))
     action = next(iter(form.get("action", [])), "")
     if action == "authorize":
-        return await _authorize(request, token, session, form.get("operation", []))
+        return await _authorize(request, token, session, browser, form.get("operation", []))
     if action == "disconnect":
         return await _disconnect(request, token, session)
     notice = refusal_notice("Unknown action: use the page's Authorize or Disconnect button.")
@@ -173,8 +200,11 @@ def _back(token: str | None, **query: str) -> Response:
 
 
 async def _authorize(
-    request: Request, token: str, session: ConnectSession, chosen: list[str]
+    request: Request, token: str, session: ConnectSession, browser: str, chosen: list[str]
 ) -> Response:
+    """To Front's consent screen. The chosen operations wait with the OAuth state (bound to
+    this browser) and apply only if the customer consents; the page's session is kept for
+    the callback, to come back to if the authorization does not complete."""
     operations = list(dict.fromkeys(chosen))
     if not operations:
         notice = refusal_notice("Choose at least one operation to allow, then Authorize.")
@@ -188,13 +218,16 @@ async def _authorize(
         return await _page(request, token, session, notice, 403)
     connector = _connector(request)
     connection = connector.connection(session.owner_id)
-    await connection.create(operations)
     origin = {"page": ORIGIN, "owner": session.owner_id, "operations": list(session.operations)}
-    url = (await connection.authorize(json.dumps(origin))).authorization_url
-    if url is None:  # an API token: nothing for the customer to approve
+    started = await connection.authorize(
+        json.dumps(origin), operations=operations, binding=browser
+    )
+    if started.authorization_url is None:  # an API token: nothing for the customer to approve
         await connector.check_permissions(session.owner_id)
         return _back(token, result="connected")
-    return RedirectResponse(url, status_code=303, headers=HEADERS)
+    answer = RedirectResponse(started.authorization_url, status_code=303, headers=HEADERS)
+    remember_return(answer, request, token, connector.sessions.ttl)
+    return answer
 
 
 async def _disconnect(request: Request, token: str, session: ConnectSession) -> Response:
@@ -218,29 +251,47 @@ def page_origin(origin: str | None) -> dict[str, Any] | None:
 
 
 async def callback(request: Request, origin: dict[str, Any], state: str) -> Response:
-    """The OAuth callback of a page-started authorization: finish it, then back to the page
-    with a fresh session (only once the state was accepted) and the result."""
+    """The OAuth callback of a page-started authorization, in the browser that started it:
+    finish it, then back to the page with a fresh session and the result. Without a valid
+    code no session is minted: the browser goes back to the session it came from (its
+    cookie), if it is still valid and for this owner; a used, expired, unknown or foreign
+    state gets none."""
     connector = _connector(request)
     owner, offered = str(origin["owner"]), [str(o) for o in origin["operations"]]
     error, code = request.query_params.get("error"), request.query_params.get("code")
-    if error:
+    binding = browser_id(request)
+    if error or not code:
         try:
-            await connector.consume_state(state)
+            await connector.consume_state(state, binding=binding)
         except OAuthStateError as exc:
             return _back(None, error=f"state_{exc.reason}")
-        token, _ = connector.sessions.issue(owner, offered)
-        return _back(token, error=error if _FRONT_CODE.fullmatch(error) else "refused")
+        if not error:
+            return _returned(request, owner, "authorization_failed")
+        return _returned(request, owner, error if _FRONT_CODE.fullmatch(error) else "refused")
     try:
-        if not code:
-            raise AuthorizationRequiredError("the callback carried no code")
-        await connector.complete_authorization(code, state)
+        await connector.complete_authorization(code, state, binding=binding)
     except OAuthStateError as exc:
         return _back(None, error=f"state_{exc.reason}")
     except UpstreamError:
-        token, _ = connector.sessions.issue(owner, offered)
-        return _back(token, error="front_unreachable")
+        return _returned(request, owner, "front_unreachable")
     except AuthorizationRequiredError:
-        token, _ = connector.sessions.issue(owner, offered)
-        return _back(token, error="authorization_failed")
+        return _returned(request, owner, "authorization_failed")
     token, _ = connector.sessions.issue(owner, offered)
-    return _back(token, result="connected")
+    answer = _back(token, result="connected")
+    forget_return(answer, request)
+    return answer
+
+
+def _returned(request: Request, owner: str, error: str) -> Response:
+    """Back to the page with ``error``, under the session this browser authorized from when
+    it is still valid and for ``owner`` (never a new one)."""
+    kept = returned_session(request)
+    try:
+        session = _connector(request).sessions.verify(kept)
+    except InvalidSessionError:
+        kept = None
+    else:
+        kept = kept if session.owner_id == owner else None
+    answer = _back(kept, error=error)
+    forget_return(answer, request)
+    return answer

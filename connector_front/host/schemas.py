@@ -146,6 +146,10 @@ class ConnectForm(BaseModel):
     """The connect page's form (``application/x-www-form-urlencoded``)."""
 
     session: str = Field(description="the page's session token")
+    form_token: str = Field(
+        description="the page's form token, tied to the session and the browser's cookie "
+        "(a form without the right one is refused: 403)"
+    )
     action: Literal["authorize", "disconnect"]
     operation: list[str] = Field(default_factory=list, description="operations to allow")
 

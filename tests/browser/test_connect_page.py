@@ -35,6 +35,14 @@ def _choose(page: Any, wanted: list[str]) -> None:
             box.click()
 
 
+def _connect(served: Served, page: Any, owner: str) -> None:
+    """The customer connects ``owner`` with every operation offered: Authorize, then Allow."""
+    page.goto(served.session(owner, CHOSEN))
+    page.locator("#authorize-button").click()
+    page.locator("button[value=allow]").click()
+    page.wait_for_url(f"{served.url}/connect?*result=connected*")
+
+
 def _contacts(served: Served, owner: str) -> httpx.Response:
     return httpx.get(
         f"{served.url}/resources/genericContact",
@@ -100,10 +108,7 @@ def test_an_already_connected_owner_sees_its_status_and_can_disconnect(
     served: Served, page: Any, shots: Any
 ) -> None:
     owner = "customer-3"
-    page.goto(served.session(owner, CHOSEN))
-    page.locator("#authorize-button").click()
-    page.locator("button[value=allow]").click()
-    page.wait_for_url(f"{served.url}/connect?*")
+    _connect(served, page, owner)
     page.goto(served.session(owner, CHOSEN))  # a later visit, with a new session
     assert page.locator("#connection-state").inner_text() == "Connected"
     assert page.locator("#authorize-button").inner_text() == "Reconnect with Front"
@@ -127,10 +132,60 @@ def test_a_refused_consent_is_shown_with_its_reason(served: Served, page: Any, s
     page.wait_for_url(f"{served.url}/connect?*")
     alert = page.locator("#live [role=alert]").inner_text()
     assert "You declined the authorization" in alert and "access_denied" in alert
-    assert page.locator("#connection-state").inner_text() == "Not authorized"
+    assert page.locator("#connection-state").count() == 0  # nothing was connected
     assert page.locator("#authorize-button").is_visible()  # the customer can try again
     shots(page, "refused-consent")
     assert _contacts(served, "customer-2").status_code == 401
+    assert httpx.get(f"{served.url}/connections/customer-2", timeout=10).status_code == 404
+
+
+def test_a_declined_reconnect_leaves_the_connection_as_it_was(
+    served: Served, page: Any, shots: Any
+) -> None:
+    owner = "customer-6"
+    _connect(served, page, owner)
+    before = httpx.get(f"{served.url}/connections/{owner}", timeout=10).json()
+    _choose(page, CHOSEN[:1])
+    page.locator("#authorize-button").click()  # fewer operations, then declined at Front
+    page.locator("button[value=deny]").click()
+    page.wait_for_url(f"{served.url}/connect?*error=access_denied*")
+    assert "nothing was changed" in page.locator("#live [role=alert]").inner_text()
+    assert page.locator("#connection-state").inner_text() == "Connected"
+    shots(page, "declined-reconnect")
+    after = httpx.get(f"{served.url}/connections/{owner}", timeout=10).json()
+    assert after["operations"] == before["operations"] == CHOSEN
+    assert _contacts(served, owner).status_code == 200
+
+
+def test_the_page_posts_its_form_token_and_a_form_from_elsewhere_is_refused(
+    served: Served, page: Any, shots: Any
+) -> None:
+    url = served.session("customer-7", CHOSEN)
+    posted: list[str] = []
+    page.on("request", lambda r: posted.append(r.post_data or "") if r.method == "POST" else None)
+    page.goto(url)
+    form_token = page.locator("#authorize input[name=form_token]").get_attribute("value")
+    assert form_token and page.locator("#authorize input[name=session]").count() == 1
+    page.locator("#authorize-button").click()
+    page.wait_for_url(f"{served.sandbox_url}/oauth/authorize*")
+    assert posted and f"form_token={form_token}" in posted[0]
+
+    # other pages make the browser post the form: one on another origin of this machine (the
+    # sandbox's), which cannot read the page's token; one on no origin of its own (a site
+    # elsewhere), for which the browser sends none of the host's cookies
+    session = url.split("session=")[1]
+    for where, token in ((served.sandbox_url, "A" * 43), ("about:blank", form_token)):
+        page.goto(where)
+        page.set_content(
+            f'<form method="post" action="{served.url}/connect">'
+            f'<input name="session" value="{session}"><input name="form_token" value="{token}">'
+            '<input name="action" value="disconnect"><button id="go">go</button></form>'
+        )
+        with page.expect_navigation():
+            page.locator("#go").click()
+        assert "form token is missing or wrong" in page.locator("[role=alert]").inner_text()
+        assert page.locator("form").count() == 0
+    shots(page, "forged-form")
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,8 @@ import httpx
 import pytest
 
 from connector_front.sandbox import SandboxServer
+from tests.conftest import Host, HostFactory
+from tests.integration.connect_support import KEY, Browser
 
 
 class SandboxAdmin:
@@ -99,3 +101,27 @@ async def play_customer(authorization_url: str) -> tuple[str, str]:
 def customer() -> Any:
     """``await customer(authorization_url)`` -> (code, state), approving like the customer."""
     return play_customer
+
+
+@pytest.fixture
+def secured(make_host: HostFactory) -> Iterator[Host]:
+    """A host with a key (``KEY``) on the module's sandbox, owner ``acme`` authorized."""
+    with make_host(host_key=KEY) as host:
+        yield host
+
+
+@pytest.fixture
+def browser(secured: Host) -> Iterator[Browser]:
+    """A customer's browser on ``secured``'s connect page."""
+    opened = Browser(secured)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def sandbox_consent(secured: Host) -> Iterator[None]:
+    """The sandbox shows its consent page (Allow / Deny) instead of approving at once."""
+    config = f"{secured.sandbox_url}/_sandbox/config"
+    httpx.post(config, json={"interactive_consent": True}, timeout=10).raise_for_status()
+    yield
+    httpx.post(config, json={"interactive_consent": False}, timeout=10).raise_for_status()

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -17,68 +15,24 @@ import pytest
 from connector_front.auth.state import DatabaseStateStore
 from connector_front.store import LazyDatabase
 from tests.conftest import Host, HostFactory
-
-KEY = "connect-test-key"
-OFFERED = ["genericContact::list", "genericContact::create", "genericCompany::list"]
-
-
-@pytest.fixture
-def secured(make_host: HostFactory) -> Iterator[Host]:
-    with make_host(host_key=KEY) as host:
-        yield host
-
-
-def _session(host: Host, owner: str, operations: list[str] = OFFERED) -> dict[str, str]:
-    with host.client() as http:
-        answer = http.post("/connect/sessions", json={"ownerId": owner, "operations": operations})
-    assert answer.status_code == 201, answer.text
-    body: dict[str, str] = answer.json()
-    return body
-
-
-def _page(host: Host) -> httpx.Client:
-    """A browser-like client of the page: no host key, no redirects followed."""
-    return httpx.Client(base_url=host.url, timeout=30, follow_redirects=False)
-
-
-FORM = {"content-type": "application/x-www-form-urlencoded"}
-
-
-def _post_form(host: Host, form: list[tuple[str, str]]) -> httpx.Response:
-    """The page's form as a browser posts it (a field may repeat)."""
-    with _page(host) as page:
-        return page.post("/connect", content=urlencode(form), headers=FORM)
-
-
-def _authorize(host: Host, token: str, operations: list[str]) -> httpx.Response:
-    form = [("session", token), ("action", "authorize")] + [("operation", o) for o in operations]
-    return _post_form(host, form)
-
-
-def _consent(authorize_url: str, decision: str | None = None) -> httpx.URL:
-    """The sandbox's answer to the customer (auto-approval, or a consent decision)."""
-    if decision is None:
-        answer = httpx.get(authorize_url, timeout=10)
-    else:
-        url = httpx.URL(authorize_url)
-        data = {k: url.params[k] for k in ("client_id", "redirect_uri", "response_type", "state")}
-        answer = httpx.post(url.copy_with(query=None), data={**data, "decision": decision})
-    assert answer.status_code == 302, answer.text
-    return httpx.URL(answer.headers["location"])
-
-
-def _callback(host: Host, redirect: httpx.URL) -> httpx.Response:
-    with _page(host) as page:
-        return page.get("/oauth/callback", params=dict(redirect.params))
+from tests.integration.connect_support import (
+    OFFERED,
+    Browser,
+    consent,
+    foreign_callback,
+    page_client,
+    post_form,
+    session_for,
+)
 
 
 def test_a_session_names_owner_operations_scopes_and_the_page(secured: Host) -> None:
-    body = _session(secured, "customer-1")
+    body = session_for(secured, "customer-1")
     assert body["ownerId"] == "customer-1" and body["operations"] == OFFERED
     assert set(body["requiredScopes"]) == {"contacts:read", "contacts:write", "accounts:read"}
     assert body["path"] == "/connect?session=" + body["token"]
     assert body["url"] == secured.url + body["path"] and body["expiresAt"].endswith("Z")
-    with _page(secured) as page:
+    with page_client(secured) as page:
         answer = page.get(body["path"])
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/html")
     assert answer.headers["cache-control"] == "no-store"
@@ -112,17 +66,21 @@ def test_a_bad_session_request_is_a_typed_error(
         assert error["details"]["fields"] == [field]
 
 
-def test_the_page_flow_connects_and_the_connection_reports_its_scopes(secured: Host) -> None:
-    token = _session(secured, "customer-1")["token"]
-    started = _authorize(secured, token, ["genericContact::list", "genericContact::create"])
+def test_the_page_flow_connects_and_the_connection_reports_its_scopes(
+    secured: Host, browser: Browser
+) -> None:
+    token = session_for(secured, "customer-1")["token"]
+    started = browser.authorize(token, ["genericContact::list", "genericContact::create"])
     assert started.status_code == 303
     assert started.headers["location"].startswith(f"{secured.sandbox_url}/oauth/authorize?")
-    back = _callback(secured, _consent(started.headers["location"]))
+    with secured.client() as http:  # nothing changes before the customer consents
+        assert http.get("/connections/customer-1").status_code == 404
+    back = browser.callback(consent(started.headers["location"]))
     assert back.status_code == 303
     location = httpx.URL(back.headers["location"])
     assert location.path == "/connect" and location.params["result"] == "connected"
     assert location.params["session"] != token  # a fresh session, minted server side
-    with _page(secured) as page:
+    with page_client(secured) as page:
         shown = page.get(str(location))
     assert 'id="connection-state">Connected<' in shown.text
     with secured.client() as http:
@@ -138,46 +96,41 @@ def test_the_page_flow_connects_and_the_connection_reports_its_scopes(secured: H
 
 
 def test_a_refusal_at_front_comes_back_to_the_page_and_its_state_is_spent(
-    secured: Host, sandbox_consent: None
+    secured: Host, sandbox_consent: None, browser: Browser
 ) -> None:
-    token = _session(secured, "customer-2")["token"]
-    started = _authorize(secured, token, OFFERED)
-    denied = _consent(started.headers["location"], "deny")
+    token = session_for(secured, "customer-2")["token"]
+    started = browser.authorize(token, OFFERED)
+    denied = consent(started.headers["location"], "deny")
     assert denied.params["error"] == "access_denied"
-    back = _callback(secured, denied)
+    back = browser.callback(denied)
     location = httpx.URL(back.headers["location"])
     assert back.status_code == 303 and location.params["error"] == "access_denied"
-    with _page(secured) as page:
-        shown = page.get(str(location))
+    assert location.params["session"] == token  # back to its own page: no session is minted
+    shown = browser.open(str(location))
     assert "You declined the authorization" in shown.text and 'role="alert"' in shown.text
-    again = _callback(secured, denied)  # the same state once more
+    assert 'id="authorize-button"' in shown.text  # the customer can try again
+    again = browser.callback(denied)  # the same state once more
     location = httpx.URL(again.headers["location"])
     assert location.params["error"] == "state_reused" and "session" not in location.params
-    with _page(secured) as page:
+    with page_client(secured) as page:
         shown = page.get(str(location))
     assert shown.status_code == 400 and "already used" in shown.text
 
 
-@pytest.fixture
-def sandbox_consent(secured: Host) -> Iterator[None]:
-    config = f"{secured.sandbox_url}/_sandbox/config"
-    httpx.post(config, json={"interactive_consent": True}, timeout=10).raise_for_status()
-    yield
-    httpx.post(config, json={"interactive_consent": False}, timeout=10).raise_for_status()
-
-
-def test_a_reused_state_of_a_page_flow_is_refused_on_the_page(secured: Host) -> None:
-    token = _session(secured, "customer-3")["token"]
-    redirect = _consent(_authorize(secured, token, OFFERED).headers["location"])
-    assert httpx.URL(_callback(secured, redirect).headers["location"]).params["result"]
-    reused = httpx.URL(_callback(secured, redirect).headers["location"])
+def test_a_reused_state_of_a_page_flow_is_refused_on_the_page(
+    secured: Host, browser: Browser
+) -> None:
+    token = session_for(secured, "customer-3")["token"]
+    redirect = consent(browser.authorize(token, OFFERED).headers["location"])
+    assert httpx.URL(browser.callback(redirect).headers["location"]).params["result"]
+    reused = httpx.URL(browser.callback(redirect).headers["location"])
     assert reused.params["error"] == "state_reused" and "session" not in reused.params
 
 
 def test_the_json_callback_is_unchanged_for_an_api_started_authorization(secured: Host) -> None:
     with secured.client() as http:
         created = http.post("/connections/api-owner", json={"operations": OFFERED}).json()
-    back = _callback(secured, _consent(created["authorizationUrl"]))
+    back = foreign_callback(secured, consent(created["authorizationUrl"]))
     assert back.status_code == 200 and back.json() == {"ownerId": "api-owner", "authorized": True}
 
 
@@ -195,8 +148,8 @@ def test_the_json_callback_is_unchanged_for_an_api_started_authorization(secured
 def test_the_form_refuses_with_a_page_saying_why(
     secured: Host, form: list[tuple[str, str]], status: int, words: str
 ) -> None:
-    token = _session(secured, "customer-4")["token"]
-    answer = _post_form(secured, [(k, v.replace("{token}", token)) for k, v in form])
+    token = session_for(secured, "customer-4")["token"]
+    answer = post_form(secured, [(k, v.replace("{token}", token)) for k, v in form])
     assert answer.status_code == status, answer.text
     assert words in answer.text and 'role="alert"' in answer.text
     with secured.client() as http:  # nothing was connected
@@ -204,14 +157,14 @@ def test_the_form_refuses_with_a_page_saying_why(
 
 
 def test_the_form_must_be_urlencoded(secured: Host) -> None:
-    with _page(secured) as page:
+    with page_client(secured) as page:
         answer = page.post("/connect", json={"session": "x"})
     assert answer.status_code == 400 and "x-www-form-urlencoded" in answer.text
 
 
 def test_a_session_for_another_owner_is_refused_on_an_owner_page(secured: Host) -> None:
-    path = _session(secured, "customer-5")["path"]
-    with _page(secured) as page:
+    path = session_for(secured, "customer-5")["path"]
+    with page_client(secured) as page:
         mine = page.get(path.replace("/connect?", "/connect/customer-5?"))
         theirs = page.get(path.replace("/connect?", "/connect/customer-6?"))
     assert mine.status_code == 200
@@ -240,26 +193,26 @@ def test_without_a_revocation_endpoint_disconnect_says_so(make_host: HostFactory
     assert "no token revocation endpoint" in done["message"]
 
 
-def test_the_page_disconnects_an_owner(secured: Host) -> None:
-    token = _session(secured, "acme", ["genericContact::list"])["token"]
-    with _page(secured) as page:
-        shown = page.get("/connect", params={"session": token})
-        assert 'id="connection-state">Connected<' in shown.text
-        done = page.post("/connect", data={"session": token, "action": "disconnect"})
+def test_the_page_disconnects_an_owner(secured: Host, browser: Browser) -> None:
+    token = session_for(secured, "acme", ["genericContact::list"])["token"]
+    shown = browser.open("/connect", session=token)
+    assert 'id="connection-state">Connected<' in shown.text
+    done = browser.post([("session", token), ("action", "disconnect")])
     assert httpx.URL(done.headers["location"]).params["result"] == "revoked"
     with secured.client() as http:
         assert http.get("/connections/acme").status_code == 404
 
 
-def test_a_scope_front_refuses_is_found_right_after_the_callback(secured: Host) -> None:
+def test_a_scope_front_refuses_is_found_right_after_the_callback(
+    secured: Host, browser: Browser
+) -> None:
     config = f"{secured.sandbox_url}/_sandbox/config"
     httpx.post(config, json={"granted_scopes": ["contacts:read"]}, timeout=10)
     try:
-        token = _session(secured, "customer-7")["token"]
-        redirect = _consent(_authorize(secured, token, OFFERED).headers["location"])
-        location = _callback(secured, redirect).headers["location"]
-        with _page(secured) as page:
-            shown = page.get(location)
+        token = session_for(secured, "customer-7")["token"]
+        redirect = consent(browser.authorize(token, OFFERED).headers["location"])
+        location = browser.callback(redirect).headers["location"]
+        shown = browser.open(location)
     finally:
         httpx.post(config, json={"granted_scopes": None}, timeout=10)
     assert 'id="missing-scopes"' in shown.text and "<code>accounts:read</code>" in shown.text
@@ -283,21 +236,24 @@ def test_an_older_state_table_gains_the_origin_column(tmp_path: Path) -> None:
     async def run() -> tuple[str | None, str]:
         try:
             state = await store.issue("o", '{"page": "connect"}')
-            return await store.origin(state), await store.consume(state)
+            return await store.origin(state), (await store.consume(state)).owner_id
         finally:
             await database.close()
 
     assert asyncio.run(run()) == ('{"page": "connect"}', "o")
 
 
-def test_front_unreachable_at_the_callback_is_said_on_the_page(secured: Host) -> None:
-    token = _session(secured, "customer-8")["token"]
-    redirect = _consent(_authorize(secured, token, OFFERED).headers["location"])
+def test_front_unreachable_at_the_callback_is_said_on_the_page(
+    secured: Host, browser: Browser
+) -> None:
+    token = session_for(secured, "customer-8")["token"]
+    redirect = consent(browser.authorize(token, OFFERED).headers["location"])
     fault = {"kind": "drop", "path": "/oauth/token", "method": "POST"}
     httpx.post(f"{secured.sandbox_url}/_sandbox/faults", json=fault, timeout=10)
-    location = httpx.URL(_callback(secured, redirect).headers["location"])
-    assert location.params["error"] == "front_unreachable" and location.params["session"]
-    with _page(secured) as page:
-        shown = page.get(str(location))
+    location = httpx.URL(browser.callback(redirect).headers["location"])
+    assert location.params["error"] == "front_unreachable" and location.params["session"] == token
+    shown = browser.open(str(location))
     assert "could not be reached" in shown.text and 'role="alert"' in shown.text
-    assert 'id="connection-state">Not authorized<' in shown.text
+    assert 'id="connection-state"' not in shown.text  # the operations waited, unapplied
+    with secured.client() as http:
+        assert http.get("/connections/customer-8").status_code == 404
