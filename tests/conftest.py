@@ -132,7 +132,11 @@ def start_host(
     """
     with nullcontext(sandbox) if sandbox else SandboxServer(SandboxConfig()) as front:
         base = sandbox_settings(
-            front, front.config, folder / "host.sqlite3", field_mapping=FIELD_MAPPING
+            front,
+            front.config,
+            folder / "host.sqlite3",
+            field_mapping=FIELD_MAPPING,
+            base=ConnectorSettings.model_validate(updates),  # its keys sign, as in serve
         )
         settings = ConnectorSettings.model_validate(
             {**dict(base), "custom_models": ["examples.front_tag:TagMapper"], **updates}
