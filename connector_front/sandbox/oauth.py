@@ -21,7 +21,7 @@ import base64
 import binascii
 import hmac
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from urllib.parse import parse_qsl, unquote, urlencode
 
 from starlette.requests import Request
@@ -161,36 +161,47 @@ def _approve(
     return _redirect(redirect_uri, answer)
 
 
+def _answer(
+    state: SandboxState,
+    params: Mapping[str, str],
+    respond: Callable[[str, str | None], Response],
+) -> Response:
+    """Vet an authorization request, then ``respond(redirect_uri, challenge)``. A request the
+    sandbox cannot trust to redirect gets a page; its other faults go back to the URI."""
+    try:
+        redirect_uri = _trusted_redirect(state, params)
+    except OAuthError as exc:
+        return _refused_here(exc)
+    try:
+        challenge = _check_request(params)
+    except OAuthError as exc:
+        return _refused_back(redirect_uri, params, exc)
+    return respond(redirect_uri, challenge)
+
+
 def oauth_routes(state: SandboxState) -> list[Route]:
     async def authorize(request: Request) -> Response:
         params = dict(request.query_params)
-        try:
-            redirect_uri = _trusted_redirect(state, params)
-        except OAuthError as exc:
-            return _refused_here(exc)
-        try:
-            challenge = _check_request(params)
-        except OAuthError as exc:
-            return _refused_back(redirect_uri, params, exc)
-        if state.config.interactive_consent:
-            return HTMLResponse(consent_page(state.config.app_name, params), headers=NO_STORE)
-        return _approve(state, params, redirect_uri, challenge)
+
+        def respond(redirect_uri: str, challenge: str | None) -> Response:
+            if state.config.interactive_consent:
+                page = consent_page(state.config.app_name, params)
+                return HTMLResponse(page, headers=NO_STORE)
+            return _approve(state, params, redirect_uri, challenge)
+
+        return _answer(state, params, respond)
 
     async def decide(request: Request) -> Response:
         """The consent page's answer: `decision=allow` issues a code, anything else refuses."""
         form = await _form(request)
-        try:
-            redirect_uri = _trusted_redirect(state, form)
-        except OAuthError as exc:
-            return _refused_here(exc)
-        try:
-            challenge = _check_request(form)
-        except OAuthError as exc:
-            return _refused_back(redirect_uri, form, exc)
-        if form.get("decision") == "allow":
-            return _approve(state, form, redirect_uri, challenge)
-        denied = OAuthError("access_denied", "The user denied the authorization request")
-        return _refused_back(redirect_uri, form, denied)
+
+        def respond(redirect_uri: str, challenge: str | None) -> Response:
+            if form.get("decision") == "allow":
+                return _approve(state, form, redirect_uri, challenge)
+            denied = OAuthError("access_denied", "The user denied the authorization request")
+            return _refused_back(redirect_uri, form, denied)
+
+        return _answer(state, form, respond)
 
     async def revoke(request: Request) -> Response:
         """RFC 7009: the token (access or refresh) stops working; 200 even if it was unknown."""
