@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -40,11 +41,19 @@ def company_key(company_id: str) -> str:
     return f"company:{company_id}"
 
 
+def owner_key(owner_id: str) -> str:
+    """The pacing budget of an owner whose Front company is not known yet."""
+    return f"owner:{owner_id}"
+
+
 class FrontClients:
     """The owners' Front clients and the OAuth flow they refresh tokens through.
 
     Every client paces on its Front company's budget in ``pacing`` (Front counts requests per
-    company): until the company is known, on a budget of the owner's own.
+    company): until the company is known, on a budget of the owner's own. At most
+    ``settings.max_clients`` clients are kept, the least recently used dropped first (its
+    connections closed once no request of it is in flight): a host called for ever more
+    owners does not keep a connection pool for each of them.
     """
 
     def __init__(
@@ -62,7 +71,8 @@ class FrontClients:
         self.pacing: PacingState = pacing if pacing is not None else MemoryPacingState()
         self._company_of = company_of
         self._flow: OAuthFlow | None = None
-        self._clients: dict[str, FrontClient] = {}
+        self._clients: OrderedDict[str, FrontClient] = OrderedDict()
+        self._retiring: set[asyncio.Task[None]] = set()
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         """How clients created from now on wait between retries (tests lend a fake clock's)."""
         self.clock: Callable[[], float] = time.time
@@ -91,21 +101,48 @@ class FrontClients:
             )
         return self._flow
 
+    def __len__(self) -> int:
+        """How many clients are kept."""
+        return len(self._clients)
+
     def get(self, owner_id: str) -> FrontClient:
-        """The owner's client, created on first use."""
-        if owner_id not in self._clients:
-            token = self.settings.api_token
-            self._clients[owner_id] = FrontClient(
-                self.settings.api_base,
-                StaticTokenAuth(token.get_secret_value())
-                if token is not None
-                else BearerAuth(TokenManager(owner_id, self.flow, self.tokens)),
-                timeout=self.settings.timeout,
-                retry=RetryPolicy(max_attempts=self.settings.max_attempts, clock=self.clock),
-                pacer=self._pacer(owner_id),
-                sleep=self.sleep,
-            )
-        return self._clients[owner_id]
+        """The owner's client, created on first use; the least recently used one beyond
+        ``max_clients`` is dropped."""
+        client = self._clients.get(owner_id)
+        if client is not None:
+            self._clients.move_to_end(owner_id)
+            return client
+        client = self._clients[owner_id] = self._new_client(owner_id)
+        while len(self._clients) > self.settings.max_clients:
+            dropped, old = self._clients.popitem(last=False)
+            self._retire(dropped, old)
+        return client
+
+    def _new_client(self, owner_id: str) -> FrontClient:
+        token = self.settings.api_token
+        return FrontClient(
+            self.settings.api_base,
+            StaticTokenAuth(token.get_secret_value())
+            if token is not None
+            else BearerAuth(TokenManager(owner_id, self.flow, self.tokens)),
+            timeout=self.settings.timeout,
+            retry=RetryPolicy(max_attempts=self.settings.max_attempts, clock=self.clock),
+            pacer=self._pacer(owner_id),
+            sleep=self.sleep,
+        )
+
+    def _retire(self, owner_id: str, client: FrontClient) -> None:
+        """Close a dropped client's connections once its requests in flight end (in a task:
+        dropping happens in :meth:`get`, which does not wait), and forget the owner's own
+        budget, which only its client used."""
+        if isinstance(self.pacing, MemoryPacingState):
+            self.pacing.forget(owner_key(owner_id))
+        try:
+            task = asyncio.get_running_loop().create_task(client.retire())
+        except RuntimeError:  # no loop runs: no connection of it can be open in one
+            return
+        self._retiring.add(task)
+        task.add_done_callback(self._retiring.discard)
 
     def _pacer(self, owner_id: str) -> Pacer:
         """The owner's pacer, on the budget of its Front company."""
@@ -116,13 +153,13 @@ class FrontClients:
             return Pacer(state=self.pacing, key="api-token")
         lookup = self._company_of
         if lookup is None:
-            return Pacer(state=self.pacing, key=f"owner:{owner_id}")
+            return Pacer(state=self.pacing, key=owner_key(owner_id))
 
         async def company() -> str | None:
             found = await lookup(owner_id)
             return company_key(found) if found else None
 
-        return Pacer(state=self.pacing, key=f"owner:{owner_id}", key_of=company)
+        return Pacer(state=self.pacing, key=owner_key(owner_id), key_of=company)
 
     def company_learnt(self, owner_id: str, company_id: str) -> None:
         """The owner's connection belongs to ``company_id``: its client paces on that
@@ -132,12 +169,23 @@ class FrontClients:
         if client is not None and client.pacer.enabled and self.settings.api_token is None:
             client.pacer.use_key(company_key(company_id))
 
+    async def wait_closed(self) -> None:
+        """Wait until the dropped clients that are idle have closed their connections."""
+        for task in list(self._retiring):
+            await task
+
     async def aclose(self, owner_id: str | None = None) -> None:
-        """Close and forget the owner's client (after a disconnect); every one when None."""
-        for owner in list(self._clients) if owner_id is None else [owner_id]:
-            client = self._clients.pop(owner, None)
+        """Forget the owner's client (after a disconnect), closed once its requests in flight
+        end; every client, closed now, when None (the connector is closing)."""
+        if owner_id is not None:
+            client = self._clients.pop(owner_id, None)
             if client is not None:
-                await client.aclose()
+                await client.retire()
+            return
+        clients, self._clients = list(self._clients.values()), OrderedDict()
+        for client in clients:
+            await client.aclose()
+        await self.wait_closed()
 
 
 @dataclass(frozen=True)

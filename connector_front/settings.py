@@ -63,6 +63,7 @@ ENVIRONMENT: Mapping[str, str] = {
     "FRONT_REVOKE_URL": "revoke_url",
     "CONNECTOR_FRONT_ENCRYPTION_KEY": "encryption_key",
     "CONNECTOR_FRONT_PACING": "pacing",
+    "CONNECTOR_FRONT_MAX_CLIENTS": "max_clients",
 }
 """Environment variable -> setting. One table, read by the environment source and the README."""
 
@@ -114,6 +115,12 @@ class ConnectorSettings(BaseSettings):
     )
     timeout: float = Field(default=30.0, gt=0, description="seconds per Front request")
     max_attempts: int = Field(default=5, ge=1, le=20, description="tries per Front request")
+    max_clients: int = Field(
+        default=500,
+        ge=1,
+        description="Front clients (one per owner, each with its connection pool) kept at "
+        "once; the least recently used is closed first",
+    )
     pacing: Literal["auto", "shared", "process", "off"] = Field(
         default="auto",
         description="where the rate-limit budget of each Front company is kept: 'shared' in "

@@ -65,6 +65,13 @@ class MemoryPacingState:
         # No await between reading and writing: atomic on the event loop.
         return change(self.local(key))
 
+    def forget(self, key: str) -> None:
+        """Drop a budget nothing spends any more (an owner's own, once its client is gone)."""
+        self._budgets.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._budgets)
+
     def __repr__(self) -> str:
         return f"MemoryPacingState(keys={len(self._budgets)})"
 

@@ -91,6 +91,8 @@ class FrontClient:
         self.pacer = pacer if pacer is not None else Pacer()
         self.on_request = on_request
         self.stats = ClientStats()
+        self._in_flight = 0
+        self._retired = False
         self._auth = auth
         self._sleep = sleep
         if transport is None:  # aiohttp is imported on first use: most commands never need it
@@ -105,8 +107,26 @@ class FrontClient:
 
     # -- lifecycle ------------------------------------------------------------------------
 
+    @property
+    def in_flight(self) -> int:
+        """Requests sent through this client that have not finished."""
+        return self._in_flight
+
+    @property
+    def closed(self) -> bool:
+        """No connection is open (none yet, or closed; the next request opens one)."""
+        return bool(getattr(self._sender.transport, "closed", False))
+
     async def aclose(self) -> None:
         await self._sender.aclose()
+
+    async def retire(self) -> None:
+        """Close the connections once no request is in flight: now when idle, else when the
+        last one ends. A caller still holding the client may send again; its connections
+        close again when that request ends."""
+        self._retired = True
+        if self._in_flight == 0:
+            await self.aclose()
 
     async def __aenter__(self) -> FrontClient:
         return self
@@ -275,7 +295,36 @@ class FrontClient:
     ) -> tuple[httpx.Response, int, Any]:
         """One logical request: hook, pacing, retries; returns (last response, attempts, its
         JSON body when ``decode`` and a 2xx, else ``_UNREAD``). With ``decode`` a 2xx whose
-        JSON is broken (a truncated body) is retried like a dropped connection."""
+        JSON is broken (a truncated body) is retried like a dropped connection. Counted in
+        flight while it runs: a retired client closes after its last one."""
+        self._in_flight += 1
+        try:
+            return await self._send_with_retries(
+                method,
+                url,
+                params=params,
+                json=json,
+                content=content,
+                headers=headers,
+                decode=decode,
+            )
+        finally:
+            self._in_flight -= 1
+            if self._retired and self._in_flight == 0:
+                await self.aclose()
+
+    async def _send_with_retries(
+        self,
+        method: str,
+        url: httpx.URL,
+        *,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        content: bytes | None,
+        headers: Mapping[str, str] | None,
+        decode: bool,
+    ) -> tuple[httpx.Response, int, Any]:
+        """:meth:`_send`'s work, once it is counted in flight."""
         path = self.hosts.api_path(url)
         if self.on_request is not None:
             self.on_request(method, path)

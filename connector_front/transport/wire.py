@@ -12,6 +12,9 @@ the retry policy would send a POST again.
 
 from __future__ import annotations
 
+import functools
+import os
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.request import getproxies, proxy_bypass
@@ -59,6 +62,23 @@ def _mapped() -> Iterator[None]:
         raise mapped from exc
 
 
+def tls_context() -> ssl.SSLContext:
+    """The TLS settings every client shares, as httpx makes them (certifi's authorities, or
+    ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` as set when a client is made).
+
+    Loading the authorities costs about 0.8 MB a context: one per client made a host that
+    served many owners grow by that much per owner.
+    """
+    return _tls_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
+@functools.lru_cache(maxsize=4)
+def _tls_context(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    """One context per setting of the variables httpx reads (they are its arguments so that
+    a changed setting gets its own)."""
+    return httpx.create_ssl_context(trust_env=True)
+
+
 class _Sessions(AiohttpTransport):
     """httpx-aiohttp's session, without aiohttp's own second try of an idempotent request
     on a kept-alive connection that closed: retries are the retry policy's alone, counted and
@@ -70,10 +90,17 @@ class _Sessions(AiohttpTransport):
         return session
 
     def session(self) -> ClientSession:
-        """The session, opened on first use (in the running event loop)."""
-        if not isinstance(self.client, ClientSession):
+        """The session, opened on first use (in the running event loop), and again on the
+        first use after it was closed."""
+        if not isinstance(self.client, ClientSession) or self.client.closed:
+            self.client = None  # else get_client hands back the closed one
             self.client = self.get_client()
         return self.client
+
+    @property
+    def closed(self) -> bool:
+        """No session is open (none yet, or the last one was closed)."""
+        return not isinstance(self.client, ClientSession) or self.client.closed
 
 
 class WireTransport(httpx.AsyncBaseTransport):
@@ -83,7 +110,7 @@ class WireTransport(httpx.AsyncBaseTransport):
     host and port is first used)."""
 
     def __init__(self) -> None:
-        self._inner = _Sessions()
+        self._inner = _Sessions(verify=tls_context())
         self._proxies = getproxies()
         self._proxy_of: dict[tuple[str, str], str | None] = {}
 
@@ -126,6 +153,11 @@ class WireTransport(httpx.AsyncBaseTransport):
             bypass = proxy is not None and bool(proxy_bypass(key[1]))
             self._proxy_of[key] = None if bypass else proxy
         return self._proxy_of[key]
+
+    @property
+    def closed(self) -> bool:
+        """No connection pool is open: none opened yet, or closed (a request opens one)."""
+        return self._inner.closed
 
     async def aclose(self) -> None:
         await self._inner.aclose()

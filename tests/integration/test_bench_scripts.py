@@ -138,6 +138,15 @@ def test_sync_passes_find_the_changes() -> None:
     assert full["records"] == baseline["records"] and full["deleted"] == 0
 
 
+def test_the_owners_benchmark_calls_the_host_once_per_owner() -> None:
+    figures = figures_of("bench_owners.py", "--owners", "30", "--max-clients", "10")
+    row = figures["owners"]
+    assert row["answers"] == {"200": 30 + 20}  # the warm-up's 20 owners, then 30 new ones
+    assert row["rss_after_mib"] > 0 and row["max_clients"] == 10
+    growth = row["rss_after_mib"] - row["rss_before_mib"]
+    assert row["growth_mib"] == pytest.approx(growth, abs=0.11)
+
+
 def test_report_renders_every_benchmark(clients_figures: Any, tmp_path: Path) -> None:
     path = tmp_path / "clients.json"
     path.write_text(json.dumps(clients_figures))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import aiohttp
+import certifi
 import httpx
 import pytest
 from aiohttp.client_reqrep import ConnectionKey
@@ -64,3 +65,14 @@ def test_no_proxy_naming_a_port_is_decided_per_port(monkeypatch: pytest.MonkeyPa
     wire = WireTransport()
     assert wire._proxy(httpx.URL("http://127.0.0.1:8001/contacts")) is None
     assert wire._proxy(httpx.URL("http://127.0.0.1:8002/contacts")) == "http://proxy.example:3128"
+
+
+def test_every_transport_shares_one_tls_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading the certificate authorities costs about 0.8 MB: once per process, not per
+    owner's client; a different SSL_CERT_FILE still gets a context of its own."""
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    first, second = WireTransport(), WireTransport()
+    assert first._inner.ssl_context is second._inner.ssl_context
+    monkeypatch.setenv("SSL_CERT_FILE", certifi.where())
+    assert WireTransport()._inner.ssl_context is not first._inner.ssl_context
