@@ -36,6 +36,7 @@ from connector_front.auth.cipher import invalid_key_positions, split_keys
 from connector_front.auth.settings import FRONT_AUTHORIZE_URL, FRONT_TOKEN_URL
 from connector_front.errors import ConfigurationError
 from connector_front.store.database import parse_database
+from connector_front.web_origin import parse_origin
 
 FRONT_API_BASE = "https://api2.frontapp.com"
 
@@ -64,6 +65,7 @@ ENVIRONMENT: Mapping[str, str] = {
     "CONNECTOR_FRONT_ENCRYPTION_KEY": "encryption_key",
     "CONNECTOR_FRONT_PACING": "pacing",
     "CONNECTOR_FRONT_MAX_CLIENTS": "max_clients",
+    "CONNECTOR_FRONT_PUBLIC_ORIGINS": "public_origins",
 }
 """Environment variable -> setting. One table, read by the environment source and the README."""
 
@@ -177,6 +179,31 @@ class ConnectorSettings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("public_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        """``CONNECTOR_FRONT_PUBLIC_ORIGINS`` lists origins comma-separated."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("public_origins")
+    @classmethod
+    def _serialized_origins(cls, value: list[str]) -> list[str]:
+        """Each one an origin, kept in the one form requests' ``Origin`` headers compare to."""
+        found = []
+        for item in value:
+            parsed = parse_origin(item)
+            if parsed is None:
+                raise PydanticCustomError(
+                    "origin",
+                    "{item!r} is not an origin: give scheme://name[:port], with http or https "
+                    "and no path (e.g. https://connect.example.com)",
+                    {"item": item[:80]},
+                )
+            found.append(parsed)
+        return found
+
     @field_validator("database")
     @classmethod
     def _usable_database(cls, value: str) -> str:
@@ -213,6 +240,12 @@ class ConnectorSettings(BaseSettings):
         default=None,
         description="signs listing cursors; default: the first host key, else a key file "
         "kept beside the database",
+    )
+    public_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="origins (https://name[:port]) browsers reach the host at besides its own "
+        "address, such as a reverse proxy's: their pages may send the host state-changing "
+        "requests, and an open host answers requests addressed to their names",
     )
     max_body_bytes: int = Field(
         default=1_000_000, ge=1, description="largest request body the host reads"

@@ -16,6 +16,7 @@ from connector_front import __version__
 from connector_front.errors import ConnectorError
 from connector_front.host import errors
 from connector_front.host.auth import HostAuth
+from connector_front.host.browser import BrowserGuard, BrowserPolicy
 from connector_front.host.config import HostConfig
 from connector_front.host.limits import BodyLimits
 from connector_front.host.loader import load_connector
@@ -70,6 +71,7 @@ def create_app(
     app = Starlette(
         routes=ROUTES,
         middleware=[
+            Middleware(BrowserGuard, policy=browser_policy(host)),
             Middleware(HostAuth, keys=host.keys),
             Middleware(
                 BodyLimits,
@@ -96,6 +98,13 @@ def create_app(
 
     app.state.openapi = openapi
     return app
+
+
+def browser_policy(config: HostConfig) -> BrowserPolicy:
+    """What the host's settings say of browsers: open without keys, its public origins."""
+    return BrowserPolicy(
+        open_host=not config.keys, public_origins=frozenset(config.public_origins)
+    )
 
 
 def served(plugin: Any) -> dict[str, list[str]]:

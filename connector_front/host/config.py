@@ -13,6 +13,8 @@ class HostConfig:
     """``keys`` empty means the host runs open (loopback only; ``serve`` enforces that)."""
 
     keys: tuple[str, ...] = field(default=(), repr=False)
+    public_origins: tuple[str, ...] = ()
+    """Origins browsers reach the host at besides its own address (serialized)."""
     max_body_bytes: int = 1_000_000
     webhook_max_body_bytes: int = 5_000_000
     body_timeout: float = 10.0
@@ -23,11 +25,16 @@ class HostConfig:
         """Read the host's settings off a connector's settings object, where it has them."""
         names = ("max_body_bytes", "webhook_max_body_bytes", "body_timeout", "header_timeout")
         found = {name: getattr(settings, name) for name in names if hasattr(settings, name)}
-        return cls(keys=tuple(getattr(settings, "host_keys", ())), **found)
+        return cls(
+            keys=tuple(getattr(settings, "host_keys", ())),
+            public_origins=tuple(getattr(settings, "public_origins", ())),
+            **found,
+        )
 
     def __repr__(self) -> str:
         return (
-            f"HostConfig(keys={len(self.keys)}, max_body_bytes={self.max_body_bytes}, "
+            f"HostConfig(keys={len(self.keys)}, public_origins={self.public_origins!r}, "
+            f"max_body_bytes={self.max_body_bytes}, "
             f"webhook_max_body_bytes={self.webhook_max_body_bytes}, "
             f"body_timeout={self.body_timeout:g}, header_timeout={self.header_timeout:g})"
         )

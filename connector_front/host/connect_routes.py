@@ -45,8 +45,10 @@ PAGE = "/connect"
 ORIGIN = "connect"
 """``page`` of the origin the page stores with each authorization it starts."""
 FORM = "application/x-www-form-urlencoded"
-HEADERS = {"cache-control": "no-store", "referrer-policy": "no-referrer"}
-"""The page's URL holds its session: never cached, never sent on as a referrer."""
+HEADERS = {"cache-control": "no-store", "referrer-policy": "same-origin"}
+"""The page's URL holds its session: never cached, never sent on as a referrer to another
+origin (``same-origin``, not ``no-referrer``: under that a browser sends the page's own form
+with ``Origin: null``, which the host refuses as it would another site's)."""
 _FRONT_CODE = re.compile(r"[a-z_]{1,40}")
 AGAIN = "To connect, go back to your app and open its connect link again."
 FORGED = (

@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from connector_front.errors import InvalidInputError
+from connector_front.errors import ConnectorError, InvalidInputError
 
 OWNER_HEADER = "x-owner-id"
 RESERVED_QUERY = frozenset({"limit", "cursor", "raw", "permanent", "omit"})
@@ -66,12 +66,37 @@ def parse_json(raw: bytes) -> Any:
     return body
 
 
+class UnsupportedMediaTypeError(ConnectorError):
+    code = "unsupported_media_type"
+    status = 415
+
+
+def is_json_type(content_type: str | None) -> bool:
+    """``application/json`` or a ``+json`` type, with or without parameters (``charset``)."""
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    return kind == "application/json" or (
+        kind.startswith("application/") and kind.endswith("+json")
+    )
+
+
 def is_json(request: Request) -> bool:
-    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    return kind == "application/json" or kind.endswith("+json")
+    return is_json_type(request.headers.get("content-type"))
 
 
 async def json_object(request: Request) -> dict[str, Any]:
+    """The request's body, a JSON object sent as JSON: a 415 before the body is read otherwise.
+
+    A browser sends a page's form, or a ``text/plain`` body, to any site without asking; a
+    JSON content type only after a CORS preflight, which this host never allows. (Front's
+    webhooks are read as raw bytes and checked by their signature instead.)
+    """
+    given = request.headers.get("content-type")
+    if not is_json_type(given):
+        what = "no content-type" if given is None else f"content-type {given[:80]!r}"
+        raise UnsupportedMediaTypeError(
+            f"{request.method} {request.url.path} takes a JSON body, sent with "
+            f"'content-type: application/json'; this request has {what}"
+        )
     body = parse_json(await request.body())
     if not isinstance(body, dict):
         raise InvalidInputError("request body must be a JSON object", fields=["body"])

@@ -66,7 +66,7 @@ def _answer(conn: socket.socket) -> tuple[int, dict[str, Any]]:
 def _head(method: str, path: str, framing: str) -> bytes:
     kind = "application/x-www-form-urlencoded" if path == "/connect" else "application/json"
     return (
-        f"{method} {path} HTTP/1.1\r\nhost: x\r\nx-owner-id: acme\r\n"
+        f"{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nx-owner-id: acme\r\n"
         f"content-type: {kind}\r\n{framing}\r\n\r\n"
     ).encode()
 
