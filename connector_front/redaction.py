@@ -24,8 +24,17 @@ _SECRET_VALUE = re.compile(
     r"(?P<name>(?:^|[?&;])(?:" + "|".join(SECRET_QUERY_PARAMETERS) + r")=)[^&#\s\"']*",
     re.IGNORECASE,
 )
-LOGGERS = ("uvicorn.access", "uvicorn.error", "uvicorn", "httpx", "connector_front")
-"""Loggers whose records may carry request URLs."""
+LOGGERS = (
+    "uvicorn.access",
+    "uvicorn.error",
+    "uvicorn",
+    "httpx",
+    "httpcore.http11",
+    "httpcore.connection",
+    "connector_front",
+)
+"""Loggers whose records may carry request URLs (httpcore's DEBUG records hold the headers
+of answers, a redirect's ``location`` with an OAuth code and state among them)."""
 
 
 def redact(text: str) -> str:

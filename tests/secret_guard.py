@@ -2,8 +2,9 @@
 
 An autouse fixture (imported by tests/conftest.py) collects, while a test runs:
 
-- every log record of every logger, at INFO and above (DEBUG for ``connector_front``),
-  formatted with its exception text;
+- every log record of every logger, at INFO and above (DEBUG for ``connector_front``; DEBUG
+  for every logger in a test marked ``debug_logs``, as a host run with root logging at DEBUG
+  logs), formatted with its exception text;
 - the text of every exception a ``pytest.raises`` caught, and of one raised to the test;
 
 and fails the test when one holds a known secret: a value wrapped in pydantic's ``SecretStr``
@@ -132,7 +133,8 @@ def secret_guard(request: pytest.FixtureRequest) -> Iterator[set[str]]:
     root, ours = logging.getLogger(), logging.getLogger("connector_front")
     levels = root.level, ours.level
     root.addHandler(collector)
-    root.setLevel(min(root.level or logging.WARNING, logging.INFO))
+    everything = request.node.get_closest_marker("debug_logs") is not None
+    root.setLevel(logging.DEBUG if everything else min(root.level or logging.WARNING, logging.INFO))
     ours.setLevel(logging.DEBUG)
     ExceptionInfo.fill_unfilled = remember_exception  # type: ignore[method-assign]
     try:

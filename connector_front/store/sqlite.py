@@ -21,6 +21,7 @@ import aiosqlite
 
 from connector_front.files import owner_only_file
 from connector_front.store.database import Dialect, Executor, Row
+from connector_front.store.driver_logs import hide_statement_parameters
 
 BUSY_TIMEOUT_MS = 30_000
 """How long a writer waits for another process's transaction before giving up."""
@@ -52,6 +53,7 @@ class SQLiteDatabase:
     dialect: Dialect = "sqlite"
 
     def __init__(self, path: Path) -> None:
+        hide_statement_parameters()  # aiosqlite's DEBUG records would hold tokens
         self.path = path
         self._idle: list[aiosqlite.Connection] = []
         self._write_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
