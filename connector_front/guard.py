@@ -7,15 +7,25 @@ refuses such a call before it is sent.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from connector_front.errors import ConnectorError, InvalidInputError, UpstreamError
+from connector_front.errors import (
+    ConnectorError,
+    InvalidCursorError,
+    InvalidInputError,
+    UpstreamError,
+)
 from connector_front.mappers.base import FrontCalls, FrontJSON
 from connector_front.paging import FrontPage
 from connector_front.scopes import match_template
+
+_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
+"""What no link of Front's holds: control characters, spaces, backslashes (which a URL parser
+may read as a slash)."""
 
 
 class UndeclaredEndpointError(ConnectorError):
@@ -83,6 +93,21 @@ class GuardedApi:
             raise UpstreamError(f"Front's answer to {method.upper()} {path} is not a JSON object")
         return answer
 
+    def _check_next(self, path: str, next_url: str) -> None:
+        """A next-page link (a cursor carries one) must be a page of the operation's own
+        listing, written plainly: anything else is a cursor this connector did not make."""
+        plain = urlsplit(next_url).path
+        if (
+            _UNSAFE.search(next_url)
+            or any(unquote(segment) in {".", ".."} for segment in plain.split("/"))
+            or match_template("GET", plain) not in self._allowed
+        ):
+            raise InvalidCursorError(
+                f"the cursor's next page is not a page of this listing (GET {path}); pass the "
+                "'next' value of the previous page unchanged, or omit it to start from the "
+                "first page"
+            )
+
     async def list_page(
         self,
         path: str,
@@ -90,7 +115,10 @@ class GuardedApi:
         params: Mapping[str, Any] | None = None,
         next_url: str | None = None,
     ) -> FrontPage:
-        self._check("GET", next_url or path)
+        if next_url:
+            self._check_next(path, next_url)
+        else:
+            self._check("GET", path)
         page = await self._api.list_page(path, params=params, next_url=next_url)
         if self._relative is None or page.next_url is None:
             return page

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from connector_front.errors import InvalidInputError
+from connector_front.errors import InvalidCursorError, InvalidInputError
 from connector_front.models.generic_company import GenericCompanyFields
 from connector_front.paging import one_page
+from connector_front.parsing import parse_decimal
 
 from .base import (
     CollectionMapper,
@@ -98,14 +99,12 @@ def _cutoff(query: ListQuery) -> tuple[float | None, str | None]:
     if cursor is None or not cursor.startswith(CUTOFF):
         return after, cursor
     stamp, _, next_url = cursor.removeprefix(CUTOFF).partition("|")
-    try:
-        carried = float(stamp)
-    except ValueError:
-        raise InvalidInputError(
+    carried = parse_decimal(stamp)
+    if carried is None:
+        raise InvalidCursorError(
             "cursor is not one this connector issued; pass the 'next' value of the previous "
-            "page unchanged",
-            fields=["cursor"],
-        ) from None
+            "page unchanged"
+        )
     return (carried if after is None else after), next_url or None
 
 

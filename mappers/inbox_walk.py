@@ -16,7 +16,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
-from connector_front.errors import InvalidInputError
+from connector_front.errors import InvalidCursorError
 from connector_front.paging import all_results, one_page
 
 from .base import (
@@ -60,7 +60,7 @@ class WalkCursor:
         if cursor is None or not all(
             isinstance(n, int) and n >= 0 for n in (cursor.at, cursor.step)
         ):
-            raise InvalidInputError(_FOREIGN, fields=["cursor"])
+            raise InvalidCursorError(_FOREIGN)
         return cursor
 
 

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from connector_front.errors import InvalidInputError, NotFoundError
+from connector_front.errors import InvalidCursorError, InvalidInputError, NotFoundError
 from connector_front.models.ticket_comment import TicketCommentFields
 from connector_front.paging import one_page
 
@@ -87,7 +87,10 @@ class CommentMapper(Mapper):
             )
         phase, _, next_url = (query.cursor or PHASES[0]).partition("|")
         if phase not in PHASES:
-            raise InvalidInputError("cursor is not a ticketComment cursor", fields=["cursor"])
+            raise InvalidCursorError(
+                "cursor is not a ticketComment cursor; pass the 'next' value of the previous "
+                "page unchanged"
+            )
         path = f"/conversations/{path_id(issue, model=self.model)}/{phase}"
         page = await one_page(api, path, params=list_params(query), next_url=next_url or None)
         items = [with_issue(item, issue) for item in page.results]

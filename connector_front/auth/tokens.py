@@ -9,6 +9,8 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from connector_front.parsing import finite
+
 _T = TypeVar("_T")
 
 
@@ -42,11 +44,12 @@ class TokenSet:
         issued_at = time.time() if now is None else now
         expires_at: float | None = None
         if body.get("expires_at") is not None:
-            expires_at = float(body["expires_at"])
-            if expires_at > 1e12:  # milliseconds
+            expires_at = finite(float(body["expires_at"]))  # nan / inf: not known
+            if expires_at is not None and expires_at > 1e12:  # milliseconds
                 expires_at /= 1000.0
         elif body.get("expires_in") is not None:
-            expires_at = issued_at + float(body["expires_in"])
+            lifetime = finite(float(body["expires_in"]))
+            expires_at = None if lifetime is None else issued_at + lifetime
         scope = body.get("scope")
         return cls(
             access_token=access,

@@ -12,6 +12,7 @@ from connector_front.commands.addresses import is_loopback
 from connector_front.commands.help import DefaultsHelp
 from connector_front.embedded import webhook_secret
 from connector_front.errors import InvalidInputError
+from connector_front.parsing import parse_whole
 from connector_front.sandbox import SandboxConfig, SandboxServer
 from connector_front.sandbox.config import DEFAULT_REDIRECT_URI
 from connector_front.sandbox.generators import GENERATORS, MAX_SEED
@@ -69,14 +70,15 @@ def seed_plan(values: list[str]) -> list[tuple[str, int]]:
     """``KIND=N`` flags as (kind, count) pairs; a 400 naming the flag when one is wrong."""
     plan = []
     for value in values:
-        kind, _, number = value.partition("=")
-        if kind not in GENERATORS or not number.isdigit() or int(number) > MAX_SEED:
+        kind, _, text = value.partition("=")
+        number = parse_whole(text, max_digits=len(str(MAX_SEED)))
+        if kind not in GENERATORS or number is None or number > MAX_SEED:
             raise InvalidInputError(
                 f"--seed {value!r}: give KIND=N with N a whole number up to {MAX_SEED:,} and "
                 f"KIND one of {', '.join(GENERATORS)} (e.g. --seed conversations=5000)",
                 fields=["seed"],
             )
-        plan.append((kind, int(number)))
+        plan.append((kind, number))
     return plan
 
 

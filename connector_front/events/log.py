@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from connector_front.errors import InvalidInputError
 from connector_front.models.event import EventPage, UnifiedEvent
+from connector_front.parsing import parse_whole
 from connector_front.store import Database
 from connector_front.store.database import Dialect
 
@@ -180,8 +181,8 @@ class EventLog:
             (*args, limit),
         )
         events = [UnifiedEvent.model_validate_json(body) for _, body in rows]
-        last = str(rows[-1][0]) if rows else after
-        return EventPage(data=events, next=last)
+        last = rows[-1][0] if rows else start
+        return EventPage(data=events, next=None if after is None and not rows else str(last))
 
     async def count(self, owner_id: str | None = None) -> int:
         if owner_id is None:
@@ -200,10 +201,11 @@ def parse_position(after: str | None) -> int:
     """A log position as given back in ``next``; anything else is a 400."""
     if after is None or after == "":
         return 0
-    if not after.isdigit() or len(after) > 18:
+    position = parse_whole(after, max_digits=18)
+    if position is None:
         raise InvalidInputError(
-            f"after must be a position from a previous page's 'next' (a whole number), "
-            f"got {after[:40]!r}",
+            f"after must be a position from a previous page's 'next' (a whole number in "
+            f"ASCII digits), got {after[:40]!r}",
             fields=["after"],
         )
-    return int(after)
+    return position

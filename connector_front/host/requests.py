@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from starlette.requests import Request
 
 from connector_front.errors import ConnectorError, InvalidInputError
+from connector_front.parsing import load_json, parse_whole
 
 OWNER_HEADER = "x-owner-id"
 RESERVED_QUERY = frozenset({"limit", "cursor", "raw", "permanent", "omit"})
@@ -16,20 +18,44 @@ MAX_JSON_DEPTH = 32
 """Deepest nesting of arrays / objects a request body may have (unified records need ~4)."""
 
 
-def json_depth(value: Any) -> int:
-    """How deeply arrays and objects nest in ``value`` (a scalar is 0), without recursion."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 0)]
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A UTF-16 surrogate alone: JSON's ``\\ud800`` escape can write one; no text encodes it."""
+SHOWN_KEY = 40
+"""Characters of a key repeated in a message's path."""
+
+
+def json_problem(value: Any) -> InvalidInputError | None:
+    """What is wrong with a parsed body: arrays / objects nested deeper than
+    :data:`MAX_JSON_DEPTH`, or text (a key or a value) holding a lone surrogate. Walked
+    without recursion."""
+    stack: list[tuple[Any, int, str]] = [(value, 0, "body")]
     while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            depth += 1
-            deepest = max(deepest, depth)
-            if depth > MAX_JSON_DEPTH:
-                return depth
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth) for child in children)
-    return deepest
+        item, depth, where = stack.pop()
+        if isinstance(item, str) and _SURROGATE.search(item):
+            return _surrogate(where)
+        if not isinstance(item, dict | list):
+            continue
+        if depth + 1 > MAX_JSON_DEPTH:
+            return InvalidInputError(
+                f"request body nests arrays / objects too deep; at most {MAX_JSON_DEPTH} "
+                "levels are accepted",
+                fields=["body"],
+            )
+        pairs = item.items() if isinstance(item, dict) else enumerate(item)
+        for key, child in pairs:
+            if isinstance(key, str) and _SURROGATE.search(key):
+                return _surrogate(where)
+            shown = f".{key[:SHOWN_KEY]}" if isinstance(key, str) else f"[{key}]"
+            stack.append((child, depth + 1, where + shown))
+    return None
+
+
+def _surrogate(where: str) -> InvalidInputError:
+    return InvalidInputError(
+        f"{where} holds a lone UTF-16 surrogate (a \\ud800-\\udfff escape without its "
+        "pair), which is not text; send valid Unicode",
+        fields=[where],
+    )
 
 
 def owner_id(request: Request) -> str:
@@ -50,20 +76,35 @@ def optional_owner_id(request: Request) -> str | None:
 
 def parse_json(raw: bytes) -> Any:
     """A JSON body within the depth limit; anything else is a 400 naming what is wrong."""
-    too_deep = InvalidInputError(
-        f"request body nests arrays / objects too deep; at most {MAX_JSON_DEPTH} levels "
-        "are accepted",
-        fields=["body"],
-    )
     try:
-        body = json.loads(raw or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        body = load_json(raw or b"null")
+    except json.JSONDecodeError as exc:
         raise InvalidInputError(f"request body is not valid JSON: {exc}", fields=["body"]) from None
+    except UnicodeDecodeError:
+        raise InvalidInputError(
+            "request body is not valid JSON: it is not UTF-8 text", fields=["body"]
+        ) from None
+    except ValueError as exc:  # NaN, Infinity, 1e400, an integer over 4,300 digits
+        raise InvalidInputError(
+            f"request body holds a number JSON cannot carry here ({_number_problem(exc)}); "
+            "send finite numbers of at most 4,300 digits",
+            fields=["body"],
+        ) from None
     except RecursionError:
-        raise too_deep from None
-    if json_depth(body) > MAX_JSON_DEPTH:
-        raise too_deep
+        raise InvalidInputError(
+            f"request body nests arrays / objects too deep; at most {MAX_JSON_DEPTH} levels "
+            "are accepted",
+            fields=["body"],
+        ) from None
+    problem = json_problem(body)
+    if problem is not None:
+        raise problem
     return body
+
+
+def _number_problem(exc: ValueError) -> str:
+    text = str(exc)
+    return "an integer over 4,300 digits" if "digits" in text else text
 
 
 class UnsupportedMediaTypeError(ConnectorError):
@@ -128,12 +169,12 @@ def limit(request: Request) -> int | None:
     value = request.query_params.get("limit")
     if value is None:
         return None
-    try:
-        return int(value)
-    except ValueError:
+    number = parse_whole(value, max_digits=9)
+    if number is None:
         raise InvalidInputError(
-            f"limit must be a whole number, got {value!r}", fields=["limit"]
-        ) from None
+            f"limit must be a whole number, got {value[:40]!r}", fields=["limit"]
+        )
+    return number
 
 
 def filters(request: Request) -> dict[str, str]:

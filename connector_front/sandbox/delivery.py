@@ -77,7 +77,7 @@ def post_once(client: httpx.Client, url: str, body: bytes, headers: dict[str, st
 
 
 def succeeded(outcome: str) -> bool:
-    return outcome.isdigit() and 200 <= int(outcome) < 300
+    return outcome.isascii() and outcome.isdigit() and 200 <= int(outcome) < 300
 
 
 class Dispatcher:

@@ -5,6 +5,7 @@ Indexed lists (`q[types][0]=...`) are accepted too, as form encoders write them.
 
 from __future__ import annotations
 
+import math
 import re
 
 from .endpoint import Ctx
@@ -32,12 +33,24 @@ def q_values(ctx: Ctx, name: str, allowed: tuple[str, ...] | None = None) -> lis
     return values
 
 
+def seconds(text: str) -> float | None:
+    """A timestamp in seconds as Front reads one: an ASCII, finite number (not ``nan``,
+    ``inf``, ``1e400`` or digits of another script, which ``float`` takes); else None."""
+    if not text.isascii():
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
 def q_float(ctx: Ctx, name: str) -> float | None:
     """A timestamp property (seconds, up to 3 decimals), or None when absent."""
     values = q_items(ctx).get(name)
     if not values:
         return None
-    try:
-        return float(values[-1])
-    except ValueError:
-        raise FrontError(400, f"q[{name}] must be a timestamp in seconds") from None
+    value = seconds(values[-1])
+    if value is None:
+        raise FrontError(400, f"q[{name}] must be a timestamp in seconds")
+    return value

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from .database import Database
 from .errors import FrontError
 from .indexes import COMMENTS_BY_CONVERSATION, MESSAGES_BY_CONVERSATION
+from .qparams import seconds
 from .records import Conversation, Message
 from .tickets import category, legacy_status
 
@@ -59,10 +60,10 @@ def _text_of(db: Database, c: Conversation) -> str:
 
 
 def _timestamp(value: str, key: str) -> float:
-    try:
-        return float(value)
-    except ValueError:
-        raise FrontError(400, f"{key}: expects a Unix timestamp in seconds") from None
+    found = seconds(value)
+    if found is None:
+        raise FrontError(400, f"{key}: expects a Unix timestamp in seconds")
+    return found
 
 
 def _inbox(db: Database, value: str) -> Predicate:

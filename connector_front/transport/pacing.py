@@ -50,7 +50,7 @@ class RateLimitInfo:
         try:
             limit = int(float(headers["x-ratelimit-limit"]))
             remaining = int(float(headers["x-ratelimit-remaining"]))
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, OverflowError):  # missing, not a number, infinite
             return None
         reset_at = parse_reset(headers.get("x-ratelimit-reset"), now=now)
         if reset_at is None or limit <= 0:

@@ -19,6 +19,8 @@ from tenacity import (
 )
 from tenacity.wait import wait_base
 
+from connector_front.parsing import parse_decimal
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"})
 """Methods Front may see twice without harm (PATCH/PUT set fields, DELETE is idempotent)."""
 
@@ -36,10 +38,9 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if value is None or not value.strip():
         return None
     text = value.strip()
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        pass
+    seconds = parse_decimal(text)
+    if seconds is not None:
+        return max(0.0, seconds)
     try:
         when = parsedate_to_datetime(text).timestamp()
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -54,9 +55,8 @@ def parse_reset(value: str | None, *, now: float) -> float | None:
     """
     if value is None:
         return None
-    try:
-        number = float(value.strip())
-    except ValueError:
+    number = parse_decimal(value.strip())  # never nan or infinite: a window that never ends
+    if number is None:
         return None
     if number > 1e12:  # epoch milliseconds
         return number / 1000.0

@@ -7,12 +7,12 @@ body in it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from connector_front.errors import ConnectorError
+from connector_front.parsing import load_json, parse_whole
 from connector_front.webhooks.signatures import (
     application_signature,
     matches_any,
@@ -74,11 +74,14 @@ def verify_application(
         raise WebhookRejected(
             400, "missing_timestamp", f"the {TIMESTAMP} header (milliseconds) is missing"
         )
-    if not timestamp.isdigit() or len(timestamp) > 16:
+    milliseconds = parse_whole(timestamp, max_digits=16)
+    if milliseconds is None:
         raise WebhookRejected(
-            400, "invalid_timestamp", f"{TIMESTAMP} must be a Unix time in milliseconds"
+            400,
+            "invalid_timestamp",
+            f"{TIMESTAMP} must be a Unix time in milliseconds, in ASCII digits",
         )
-    skew = now - int(timestamp) / 1000.0
+    skew = now - milliseconds / 1000.0
     if abs(skew) > tolerance:
         when = "old" if skew > 0 else "in the future"
         raise WebhookRejected(
@@ -171,7 +174,7 @@ def _signature(headers: Mapping[str, str]) -> str:
 
 def _json_object(body: bytes) -> dict[str, Any]:
     try:
-        value = json.loads(body)
+        value = load_json(body)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise WebhookRejected(400, "invalid_json", "the delivery's body is not JSON") from None
     if not isinstance(value, dict):

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from connector_front.embedded import EmbeddedSandbox, connect_owner
-from connector_front.redaction import LOGGERS, RedactingFilter
 from tests.conftest import REPO
 from tests.secret_guard import exception_text, leaks
 
@@ -85,18 +84,19 @@ def _chained() -> BaseException:
 
 
 async def test_the_connector_redacts_urls_in_logs_without_a_host(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Without the reference host, the connector (here the embedded sandbox's approval, which
     follows the authorization URL) still never logs an OAuth state or code."""
-    for name in LOGGERS:  # as in a process where no host ever ran
-        logger = logging.getLogger(name)
-        kept = [f for f in logger.filters if not isinstance(f, RedactingFilter)]
-        monkeypatch.setattr(logger, "filters", kept)
-    with caplog.at_level(logging.INFO):
-        async with EmbeddedSandbox(tmp_path / "c.sqlite3") as env:
-            assert env.connector is not None
-            await connect_owner(env.connector, "acme")
+    installed = logging.getLogRecordFactory()
+    logging.setLogRecordFactory(logging.LogRecord)  # as in a process where no host ever ran
+    try:
+        with caplog.at_level(logging.INFO):
+            async with EmbeddedSandbox(tmp_path / "c.sqlite3") as env:
+                assert env.connector is not None
+                await connect_owner(env.connector, "acme")
+    finally:
+        logging.setLogRecordFactory(installed)
     lines = [r.getMessage() for r in caplog.records if "/oauth/authorize" in r.getMessage()]
     assert lines, "the approval's request was not logged at all"
     assert all("state=[redacted]" in line for line in lines), lines

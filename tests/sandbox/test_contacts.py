@@ -46,6 +46,10 @@ def test_list_defaults_and_shape(client: httpx.Client, server: SandboxServer) ->
         ({"sort_by": "name"}, "sort_by"),
         ({"sort_order": "up"}, "sort_order"),
         ({"q[updated_after]": "yesterday"}, "updated_after"),
+        ({"q[updated_after]": "nan"}, "updated_after"),  # float() reads these; Front does not
+        ({"q[updated_after]": "inf"}, "updated_after"),
+        ({"q[updated_after]": "1e400"}, "updated_after"),
+        ({"q[updated_after]": "\u0661"}, "updated_after"),
         ({"page_token": "garbage!"}, "page_token"),
     ],
 )

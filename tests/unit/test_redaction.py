@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from connector_front.redaction import RedactingFilter, install_log_redaction, redact
+from connector_front.redaction import escape_controls, install_log_redaction, redact
 
 
 @pytest.mark.parametrize(
@@ -35,9 +35,10 @@ def test_redact(line: str, expected: str) -> None:
 
 def test_access_log_records_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
     install_log_redaction()
+    factory = logging.getLogRecordFactory()
     install_log_redaction()  # idempotent
+    assert logging.getLogRecordFactory() is factory
     access = logging.getLogger("uvicorn.access")
-    assert sum(isinstance(f, RedactingFilter) for f in access.filters) == 1
     with caplog.at_level(logging.INFO, logger="uvicorn.access"):
         access.info(
             '%s - "%s %s HTTP/%s" %d',
@@ -77,3 +78,24 @@ def test_a_url_object_argument_is_redacted_too(caplog: pytest.LogCaptureFixture)
         logging.getLogger("httpx").info("HTTP Request: %s %s %d", "GET", url, 302)
     assert "SECRET3" not in caplog.text and "state=[redacted]" in caplog.text
     assert caplog.text.rstrip().endswith("302")
+
+
+def test_the_records_of_child_loggers_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
+    """A filter on the ``connector_front`` logger missed ``connector_front.host``'s records."""
+    install_log_redaction()
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("connector_front.host").warning("refused %s", "/cb?code=SECRET4")
+    assert "SECRET4" not in caplog.text and "code=[redacted]" in caplog.text
+
+
+def test_request_data_cannot_forge_a_log_line(caplog: pytest.LogCaptureFixture) -> None:
+    install_log_redaction()
+    forged = "/contacts\r\n2026-01-01 INFO connector_front: all good\u2028"
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("connector_front.host").warning("GET %s -> 500", forged)
+        logging.getLogger("uvicorn.access").info('"%s %s"', "GET", forged)
+    assert "\r" not in caplog.text and "\u2028" not in caplog.text
+    assert caplog.text.count("\n") == 2  # one line per record
+    assert "/contacts\\r\\n2026-01-01" in caplog.text
+    assert escape_controls("a\tb\x00\x85") == "a\tb\\x00\\x85"
+
