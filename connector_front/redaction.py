@@ -1,16 +1,17 @@
-"""What log lines never hold: secrets in URLs, raw control characters.
+"""What log lines never hold: secrets in URLs, the host's keys, raw control characters.
 
 Access logs print request lines with their query string, and httpx logs the URLs it calls:
-the OAuth callback's and the authorization URL's query strings would otherwise land there.
-Request data in a log line (a path, a header, a cursor) could hold CR / LF and forge log
-lines of its own: its control characters are written as escapes (``\\r``).
+the OAuth callback's and the authorization URL's query strings, or a host key a caller put
+in a query by mistake, would otherwise land there. Request data in a log line (a path, a
+header, a cursor) could hold CR / LF and forge log lines of its own: its control characters
+are written as escapes (``\\r``).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 SECRET_QUERY_PARAMETERS = (
@@ -22,6 +23,13 @@ SECRET_QUERY_PARAMETERS = (
     "token",
     "client_secret",
     "session",
+    "key",
+    "api_key",
+    "apikey",
+    "host_key",
+    "password",
+    "secret",
+    "authorization",
 )
 REDACTED = "[redacted]"
 _SECRET_VALUE = re.compile(
@@ -34,9 +42,25 @@ LOGGERS = ("uvicorn", "httpx", "httpcore", "connector_front")
 """Loggers (with the loggers under them) whose records may carry request URLs and request
 data (httpcore's DEBUG records hold the headers of answers, a redirect's ``location`` with an
 OAuth code and state among them)."""
+_HIDDEN: set[str] = set()
+"""Values written as ``[redacted]`` wherever they appear (the host's keys)."""
+MIN_HIDDEN = 8
+"""Shorter values are not hidden: they would blank ordinary words."""
+
+
+def hide_values(values: Iterable[str]) -> None:
+    """Redact ``values`` (the host's keys) from every log line from now on."""
+    _HIDDEN.update(value for value in values if len(value) >= MIN_HIDDEN)
+
+
 def redact(text: str) -> str:
-    """``text`` with the values of secret query parameters replaced by ``[redacted]``."""
-    return _SECRET_VALUE.sub(lambda m: m.group("name") + REDACTED, text)
+    """``text`` with the values of secret query parameters, and hidden values, replaced by
+    ``[redacted]``."""
+    text = _SECRET_VALUE.sub(lambda m: m.group("name") + REDACTED, text)
+    for value in _HIDDEN:
+        if value in text:
+            text = text.replace(value, REDACTED)
+    return text
 
 
 def escape_controls(text: str) -> str:

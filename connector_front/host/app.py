@@ -22,7 +22,7 @@ from connector_front.host.limits import BodyLimits
 from connector_front.host.loader import load_connector
 from connector_front.host.openapi import OPERATIONS_KEY, build_openapi
 from connector_front.host.table import CUSTOM_FIELDS, ROUTE_TABLE
-from connector_front.redaction import install_log_redaction
+from connector_front.redaction import hide_values, install_log_redaction
 
 ROUTES = [entry.route() for entry in ROUTE_TABLE]
 WEBHOOK_PREFIX = "/webhooks/"
@@ -48,6 +48,7 @@ def create_app(
     plugin = connector if connector is not None else load_connector("front")
     host = config or HostConfig.from_settings(getattr(plugin, "settings", None))
     install_log_redaction()
+    hide_values(host.keys)  # a key a caller put in a query string is never logged
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

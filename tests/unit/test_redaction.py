@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from connector_front.redaction import escape_controls, install_log_redaction, redact
+from connector_front.redaction import escape_controls, hide_values, install_log_redaction, redact
 
 
 @pytest.mark.parametrize(
@@ -99,3 +99,13 @@ def test_request_data_cannot_forge_a_log_line(caplog: pytest.LogCaptureFixture) 
     assert "/contacts\\r\\n2026-01-01" in caplog.text
     assert escape_controls("a\tb\x00\x85") == "a\tb\\x00\\x85"
 
+
+def test_a_host_key_in_a_query_string_is_never_logged(caplog: pytest.LogCaptureFixture) -> None:
+    install_log_redaction()
+    hide_values(["query-string-host-key", "short"])
+    with caplog.at_level(logging.INFO, logger="uvicorn.access"):
+        logging.getLogger("uvicorn.access").info(
+            '"%s %s"', "GET", "/events?hostkey=query-string-host-key&k=short&api_key=abcdef"
+        )
+    assert "query-string-host-key" not in caplog.text and "api_key=[redacted]" in caplog.text
+    assert "k=short" in caplog.text  # too short to hide: it would blank ordinary words
