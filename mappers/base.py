@@ -6,6 +6,7 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, ClassVar, Literal, Protocol, TypeVar
 from urllib.parse import quote
 
@@ -188,7 +189,7 @@ class Mapper:
     def check_id(self, record_id: str) -> None:
         """Refuse an id that is not one of this model's forms, before any request is built."""
         path_id(record_id, model=self.model)
-        if not self.id_prefixes or _id_form(record_id, self.id_prefixes, self.id_aliases):
+        if not self.id_prefixes or is_front_id(record_id, self.id_prefixes, self.id_aliases):
             return
         forms = [f"{p}…" for p in self.id_prefixes] + [f"alt:{a}:…" for a in self.id_aliases]
         raise InvalidInputError(
@@ -255,13 +256,29 @@ class Mapper:
         )
 
 
+FRONT_ID_PREFIXES: Mapping[str, str] = MappingProxyType(
+    {
+        "account": "acc_",
+        "comment": "com_",
+        "contact": "crd_",
+        "conversation": "cnv_",
+        "event": "evt_",
+        "inbox": "inb_",
+        "message": "msg_",
+        "team": "tim_",
+        "teammate": "tea_",
+    }
+)
+"""Front object -> the prefix of its ids (models' ``id_prefixes``, webhook previews' ids)."""
 _ID_BODY = re.compile(r"[0-9A-Za-z]+")
 """What follows a Front id prefix: Front ids are a prefix and a base-36 number."""
 _UNSAFE_ID = re.compile(r"[/\\\x00-\x1f\x7f]")
 """Characters no id may hold: slashes would leave the endpoint, control characters the URL."""
 
 
-def _id_form(record_id: str, prefixes: Sequence[str], aliases: Sequence[str]) -> bool:
+def is_front_id(record_id: str, prefixes: Sequence[str], aliases: Sequence[str] = ()) -> bool:
+    """``record_id`` is one of Front's id forms: a prefix and letters or digits, or an
+    ``alt:<kind>:<value>`` alias of a kind in ``aliases``."""
     for prefix in prefixes:
         if record_id.startswith(prefix) and _ID_BODY.fullmatch(record_id[len(prefix) :]):
             return True

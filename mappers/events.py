@@ -4,12 +4,16 @@ Front records activity only for conversations (``GET /events``, application and 
 webhooks); each Front event becomes zero or more unified changes on ticketIssue and
 ticketComment. The same Front event reaches us by webhook and by the Events API with the
 same id, so the change's key version is that id and the two deliveries collapse into one
-unified event. A record's creation carries no version at all: it happens once.
+unified event; an event without a usable id is versioned by its own content instead (a
+redelivery collapses, another change does not). A record's creation carries no version at
+all: it happens once.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+import hashlib
+import json
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -172,7 +176,7 @@ def translate(front_event: Mapping[str, Any], webhook_type: str | None = None) -
     conversation_id = _str(conversation.get("id"))
     if translation is None or conversation_id is None:
         return []
-    event_id = _str(front_event.get("id")) or ""
+    event_id = _str(front_event.get("id")) or content_version(front_event, webhook_type)
     emitted = _number(front_event.get("emitted_at"))
     occurred = emitted if emitted is not None else 0.0
     issue_ref = ResourceRef(model="ticketIssue", id=conversation_id)
@@ -183,6 +187,33 @@ def translate(front_event: Mapping[str, Any], webhook_type: str | None = None) -
             change = Change(rule.model, rule.trigger, record_id, event_id, occurred, refs)
             changes.append(_settle_creation(rule, change, conversation))
     return changes
+
+
+def content_version(front_event: Mapping[str, Any], webhook_type: str | None = None) -> str:
+    """A version for an event Front gave no id: a digest of the event itself (and its
+    webhook type), the same for each redelivery of it, another for any other event."""
+    canonical = json.dumps([webhook_type, front_event], sort_keys=True, separators=(",", ":"))
+    return "content-" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+def named_ids(front_event: Mapping[str, Any]) -> Iterator[tuple[str, Any, str]]:
+    """The ids an event (or preview) names that translation reads, as ``(where, value, Front
+    object)``: its own id, its conversation's, the message or comment it targets, the
+    conversations merged away (absent or null ones left out). Each must be of that object's
+    id form."""
+    found: list[tuple[str, Any, str]] = [
+        ("id", front_event.get("id"), "event"),
+        ("conversation.id", _object(front_event.get("conversation")).get("id"), "conversation"),
+    ]
+    target = _object(front_event.get("target"))
+    kind, data = _object(target.get("_meta")).get("type"), target.get("data")
+    if kind in ("message", "comment"):
+        found.append(("target.data.id", _object(data).get("id"), str(kind)))
+    if isinstance(data, list) and front_event.get("type") == "conversations_merged":
+        for n, item in enumerate(data):
+            value = _object(item).get("id") if isinstance(item, Mapping) else item
+            found.append((f"target.data[{n}]", value, "conversation"))
+    yield from ((where, value, kind) for where, value, kind in found if value is not None)
 
 
 def _settle_creation(rule: Rule, change: Change, conversation: Mapping[str, Any]) -> Change:

@@ -11,6 +11,7 @@ from connector_front.paging import one_page
 from connector_front.parsing import parse_decimal
 
 from .base import (
+    FRONT_ID_PREFIXES,
     CollectionMapper,
     CustomFields,
     FrontApi,
@@ -35,7 +36,7 @@ class CompanyMapper(CollectionMapper):
     model = "genericCompany"
     collection = "/accounts"
     front_object = "account"
-    id_prefixes = ("acc_",)
+    id_prefixes = (FRONT_ID_PREFIXES["account"],)
     id_aliases = ("domain", "ext_id")
     fields_model = GenericCompanyFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {

@@ -9,6 +9,7 @@ from connector_front.errors import InvalidInputError
 from connector_front.models.generic_contact import GenericContactFields
 
 from .base import (
+    FRONT_ID_PREFIXES,
     CollectionMapper,
     CustomFields,
     FrontApi,
@@ -31,7 +32,7 @@ class ContactMapper(CollectionMapper):
     model = "genericContact"
     collection = "/contacts"
     front_object = "contact"
-    id_prefixes = ("crd_",)
+    id_prefixes = (FRONT_ID_PREFIXES["contact"],)
     id_aliases = ("email", "phone")
     fields_model = GenericContactFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {

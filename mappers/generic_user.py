@@ -7,14 +7,14 @@ from typing import ClassVar
 
 from connector_front.models.generic_user import GenericUserFields
 
-from .base import CollectionMapper, FrontField, same
+from .base import FRONT_ID_PREFIXES, CollectionMapper, FrontField, same
 
 
 class UserMapper(CollectionMapper):
     model = "genericUser"
     collection = "/teammates"
     front_object = "teammate"
-    id_prefixes = ("tea_",)
+    id_prefixes = (FRONT_ID_PREFIXES["teammate"],)
     id_aliases = ("email",)
     fields_model = GenericUserFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {

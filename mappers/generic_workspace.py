@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from connector_front.models.generic_workspace import GenericWorkspaceFields
 
-from .base import CollectionMapper, FrontField
+from .base import FRONT_ID_PREFIXES, CollectionMapper, FrontField
 
 READ_ONLY = "Front's API has no endpoint to {0} teams; {1} workspaces in Front's company settings"
 
@@ -16,7 +16,7 @@ class WorkspaceMapper(CollectionMapper):
     model = "genericWorkspace"
     collection = "/teams"
     front_object = "team"
-    id_prefixes = ("tim_",)
+    id_prefixes = (FRONT_ID_PREFIXES["team"],)
     fields_model = GenericWorkspaceFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "list": ("GET /teams",),

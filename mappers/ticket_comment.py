@@ -11,6 +11,7 @@ from connector_front.models.ticket_comment import TicketCommentFields
 from connector_front.paging import one_page
 
 from .base import (
+    FRONT_ID_PREFIXES,
     CustomFields,
     FrontApi,
     FrontItem,
@@ -37,7 +38,7 @@ MESSAGE_POLL_DELAYS = (0.1, 0.2, 0.4, 0.8, 1.6)
 class CommentMapper(Mapper):
     model = "ticketComment"
     front_object = "comment / message"
-    id_prefixes = ("com_", "msg_")
+    id_prefixes = (FRONT_ID_PREFIXES["comment"], FRONT_ID_PREFIXES["message"])
     fields_model = TicketCommentFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "list": (

@@ -11,6 +11,7 @@ from connector_front.models.ticket_issue import TagChanges, TicketIssueFields
 from connector_front.paging import all_results, one_page
 
 from .base import (
+    FRONT_ID_PREFIXES,
     CollectionMapper,
     CustomFields,
     FrontApi,
@@ -50,7 +51,7 @@ class IssueMapper(CollectionMapper):
     model = "ticketIssue"
     collection = "/conversations"
     front_object = "conversation"
-    id_prefixes = ("cnv_",)
+    id_prefixes = (FRONT_ID_PREFIXES["conversation"],)
     fields_model = TicketIssueFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "list": (

@@ -10,6 +10,7 @@ from connector_front.models.ticket_project import TicketProjectFields
 from connector_front.paging import all_results, one_page
 
 from .base import (
+    FRONT_ID_PREFIXES,
     CollectionMapper,
     CustomFields,
     FrontApi,
@@ -35,7 +36,7 @@ class ProjectMapper(CollectionMapper):
     model = "ticketProject"
     collection = "/inboxes"
     front_object = "inbox"
-    id_prefixes = ("inb_",)
+    id_prefixes = (FRONT_ID_PREFIXES["inbox"],)
     fields_model = TicketProjectFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "list": ("GET /inboxes", MEMBERS),

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from connector_front.errors import ConnectorError
+from connector_front.mappers.base import FRONT_ID_PREFIXES, is_front_id
+from connector_front.mappers.events import named_ids
 from connector_front.parsing import load_json, parse_whole
 from connector_front.webhooks.signatures import (
     application_signature,
@@ -120,6 +122,7 @@ def verify_application(
             )
     assert isinstance(payload, Mapping) and isinstance(webhook_type, str)
     assert isinstance(company, str)
+    _check_ids(payload, "payload.")
     return Verified(
         kind="application", webhook_type=webhook_type, company_id=company, event=dict(payload)
     )
@@ -152,7 +155,22 @@ def verify_rule(
             "unknown_shape",
             "not a Front rule webhook event: 'type' and 'conversation' are required",
         )
+    _check_ids(event, "")
     return Verified(kind="rule", event=event)
+
+
+def _check_ids(event: Mapping[str, Any], prefix: str) -> None:
+    """Every id the event names is of its Front object's form (as a resource route's id must
+    be): such an id becomes a unified event's record id and a Front request's path."""
+    for where, value, kind in named_ids(event):
+        expected = FRONT_ID_PREFIXES[kind]
+        if not isinstance(value, str) or not is_front_id(value, (expected,)):
+            raise WebhookRejected(
+                422,
+                "invalid_id",
+                f"{prefix}{where} is not a Front {kind} id (expected {expected} and letters or "
+                "digits); Front never sends one like it",
+            )
 
 
 def _check_size(body: bytes, max_bytes: int) -> None:
