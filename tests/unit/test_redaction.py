@@ -88,15 +88,20 @@ def test_the_records_of_child_loggers_are_redacted(caplog: pytest.LogCaptureFixt
     assert "SECRET4" not in caplog.text and "code=[redacted]" in caplog.text
 
 
-def test_request_data_cannot_forge_a_log_line(caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize("name", ["connector_front.host", "uvicorn.access"])
+def test_request_data_cannot_forge_a_log_line(name: str) -> None:
     install_log_redaction()
     forged = "/contacts\r\n2026-01-01 INFO connector_front: all good\u2028"
-    with caplog.at_level(logging.INFO):
-        logging.getLogger("connector_front.host").warning("GET %s -> 500", forged)
-        logging.getLogger("uvicorn.access").info('"%s %s"', "GET", forged)
-    assert "\r" not in caplog.text and "\u2028" not in caplog.text
-    assert caplog.text.count("\n") == 2  # one line per record
-    assert "/contacts\\r\\n2026-01-01" in caplog.text
+    lines: list[str] = []
+    handler = logging.Handler(logging.INFO)
+    handler.emit = lambda record: lines.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger(name)  # uvicorn's own loggers do not propagate once it ran
+    logger.addHandler(handler)
+    try:
+        logger.warning("GET %s -> 500", forged)
+    finally:
+        logger.removeHandler(handler)
+    assert lines == ["GET /contacts\\r\\n2026-01-01 INFO connector_front: all good\\u2028 -> 500"]
     assert escape_controls("a\tb\x00\x85") == "a\tb\\x00\\x85"
 
 
