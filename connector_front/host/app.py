@@ -20,7 +20,7 @@ from connector_front.host.browser import BrowserGuard, BrowserPolicy
 from connector_front.host.config import HostConfig
 from connector_front.host.limits import BodyLimits
 from connector_front.host.loader import load_connector
-from connector_front.host.openapi import OPERATIONS_KEY, build_openapi
+from connector_front.host.openapi import OPERATIONS_KEY, build_openapi, documented_methods
 from connector_front.host.table import CUSTOM_FIELDS, ROUTE_TABLE
 from connector_front.redaction import hide_values, install_log_redaction
 
@@ -88,6 +88,7 @@ def create_app(
         },
         lifespan=lifespan,
     )
+    app.router.redirect_slashes = False  # its redirect's Location repeats the Host header
     app.state.connector = plugin
     app.state.default_owner = default_owner
     app.state.host_config = host
@@ -97,7 +98,12 @@ def create_app(
             ROUTE_TABLE, served=served(plugin), secured=bool(host.keys), version=__version__
         )
 
+    def allowed_methods(path: str) -> list[str]:
+        return documented_methods(ROUTE_TABLE, served(plugin), path)
+
     app.state.openapi = openapi
+    app.state.allowed_methods = allowed_methods
+    """Path -> the methods the document lists for it (a 405's ``Allow``)."""
     return app
 
 

@@ -57,6 +57,35 @@ def _paths(route: HostRoute, served: Mapping[str, Sequence[str]]) -> Iterator[st
         yield route.template.replace(MODEL, model)
 
 
+def _pattern(route: HostRoute, path: str) -> re.Pattern[str]:
+    """The concrete paths a documented path stands for: a parameter is one segment, the
+    proxy's ``{path:path}`` any number."""
+    pattern = ""
+    for literal, name in re.findall(r"([^{]*)(?:\{(\w+)\})?", path):
+        pattern += re.escape(literal)
+        if name:
+            pattern += ".+" if f"{{{name}:path}}" in route.path else "[^/]+"
+    return re.compile(pattern)
+
+
+def documented_methods(
+    routes: Sequence[HostRoute], served: Mapping[str, Sequence[str]], path: str
+) -> list[str]:
+    """The methods the document lists for a request path (its ``Allow``), from the documented
+    paths it matches with the fewest parameters (``/connect/sessions`` before
+    ``/connect/{owner_id}``); HEAD with GET, as the host answers it. Empty when no documented
+    path matches."""
+    found: dict[int, set[str]] = {}
+    for route in routes:
+        for documented in _paths(route, served):
+            if _pattern(route, documented).fullmatch(path):
+                found.setdefault(documented.count("{"), set()).update(route.methods)
+    if not found:
+        return []
+    methods = found[min(found)]
+    return sorted(methods | ({"HEAD"} if "GET" in methods else set()))
+
+
 def _body_schema(route: HostRoute, refs: SchemaRefs, served: Mapping[str, Sequence[str]]) -> Any:
     schema = refs[(route.body, "validation")]
     if route.body_operations and served.get(OPERATIONS_KEY):

@@ -153,11 +153,18 @@ def fields_of(body: dict[str, Any]) -> object:
     return body["fields"]
 
 
+FLAGS = {"true": True, "false": False}
+"""The values of a yes / no query parameter (``raw``, ``permanent``), as the document lists
+them: other spellings (``1``, ``TRUE``) are a 400, not read one way or the other."""
+
+
 def flag(request: Request, name: str) -> bool:
-    value = request.query_params.get(name, "false").lower()
-    if value not in {"true", "false", "1", "0"}:
-        raise InvalidInputError(f"{name} must be true or false, got {value!r}", fields=[name])
-    return value in {"true", "1"}
+    value = request.query_params.get(name, "false")
+    if value not in FLAGS:
+        raise InvalidInputError(
+            f"{name} must be true or false, got {value[:40]!r}", fields=[name]
+        )
+    return FLAGS[value]
 
 
 def names(request: Request, name: str) -> list[str]:

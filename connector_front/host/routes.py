@@ -117,7 +117,7 @@ async def retrieve_record(request: Request) -> Response:
 
 async def create_record(request: Request) -> Response:
     resources = _resources(request)
-    await resources.admit("create")  # 404, 501, 403 come before anything about the body
+    await resources.admit("create")  # 404, 405, 403 come before anything about the body
     fields = read.fields_of(await read.json_object(request))
     record = await resources.create(fields, raw=read.flag(request, "raw"))
     return JSONResponse(record.to_json(), status_code=201)

@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from connector_front.host import connect_routes, routes
+from connector_front.host.requests import FLAGS
 from connector_front.host.schemas import (
     AnyJSON,
     CallbackAnswer,
@@ -40,7 +41,7 @@ from connector_front.models.record import Record, RecordPage
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
-_BOOLEAN: Mapping[str, Any] = MappingProxyType({"type": "string", "enum": ["true", "false"]})
+_BOOLEAN: Mapping[str, Any] = MappingProxyType({"type": "string", "enum": list(FLAGS)})
 _STRING: Mapping[str, Any] = MappingProxyType({"type": "string"})
 
 

@@ -156,3 +156,29 @@ def test_a_signed_cursor_naming_another_page_is_invalid_cursor(
     assert answer.json()["error"]["code"] == "invalid_cursor"
     assert host.sandbox_requests() == []
     assert not any("\r" in r.getMessage() or "\n" in r.getMessage() for r in caplog.records)
+
+
+@pytest.fixture
+def keyed(make_host: HostFactory) -> Iterator[Host]:
+    with make_host(host_key="inputs-test-key") as host:
+        yield host
+
+
+@pytest.mark.parametrize("path", ["/connectors/front/", "/resources/genericContact/", "/events/"])
+def test_a_trailing_slash_is_a_404_never_a_redirect_naming_the_host(keyed: Host, path: str) -> None:
+    with keyed.client() as http:
+        answer = http.get(path, headers={"host": "evil.example"}, follow_redirects=False)
+    assert answer.status_code == 404, answer.text
+    assert "location" not in answer.headers and "evil" not in answer.text
+    assert "trailing slash" in answer.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("value", ["1", "0", "TRUE", "yes", ""])
+def test_a_flag_takes_only_what_the_document_lists(host: Host, value: str) -> None:
+    with host.client() as http:
+        answer = http.get("/resources/genericContact", params={"limit": 1, "raw": value})
+        document = http.get("/openapi.json").json()
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"]["details"]["fields"] == ["raw"]
+    listing = document["paths"]["/resources/genericContact"]["get"]["parameters"]
+    assert next(p for p in listing if p["name"] == "raw")["schema"]["enum"] == ["true", "false"]

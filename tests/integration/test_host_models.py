@@ -36,25 +36,32 @@ def test_list_and_retrieve_every_model(host: Host, model: str, record_id: str) -
 
 
 @pytest.mark.parametrize(
-    ("method", "path"),
+    ("method", "path", "allow"),
     [
-        ("POST", "/resources/genericUser"),
-        ("DELETE", "/resources/genericUser/tea_s001"),
-        ("POST", "/resources/genericWorkspace"),
-        ("PATCH", "/resources/genericWorkspace/tim_s001"),
-        ("DELETE", "/resources/genericWorkspace/tim_s001"),
-        ("PATCH", "/resources/ticketProject/inb_s001"),
-        ("DELETE", "/resources/ticketProject/inb_s001"),
-        ("DELETE", "/resources/ticketComment/com_s001"),
+        ("POST", "/resources/genericUser", "GET, HEAD"),
+        ("DELETE", "/resources/genericUser/tea_s001", "GET, HEAD, PATCH"),
+        ("POST", "/resources/genericWorkspace", "GET, HEAD"),
+        ("PATCH", "/resources/genericWorkspace/tim_s001", "GET, HEAD"),
+        ("DELETE", "/resources/genericWorkspace/tim_s001", "GET, HEAD"),
+        ("PATCH", "/resources/ticketProject/inb_s001", "GET, HEAD"),
+        ("DELETE", "/resources/ticketProject/inb_s001", "GET, HEAD"),
+        ("DELETE", "/resources/ticketComment/com_s001", "GET, HEAD, PATCH"),
     ],
 )
-def test_unsupported_cells_are_501_and_send_nothing(host: Host, method: str, path: str) -> None:
+def test_unsupported_cells_are_405_allowing_what_the_document_lists(
+    host: Host, method: str, path: str, allow: str
+) -> None:
     httpx.delete(f"{host.sandbox_url}/_sandbox/requests")
     with host.client() as http:
         answer = http.request(method, path, json={"fields": {}})
-    assert answer.status_code == 501
+        document = http.get("/openapi.json").json()
+    assert answer.status_code == 405
     assert answer.json()["error"]["code"] == "not_supported"
     assert "not supported by Front" in answer.json()["error"]["message"]
+    assert answer.headers["allow"] == allow
+    template = path if path.count("/") == 2 else path.rsplit("/", 1)[0] + "/{id}"
+    documented = {m.upper() for m in document["paths"].get(template, {})}
+    assert method not in documented and set(allow.split(", ")) - {"HEAD"} == documented
     assert httpx.get(f"{host.sandbox_url}/_sandbox/requests").json() == []
 
 
@@ -116,4 +123,4 @@ def test_custom_model_through_the_same_routes(host: Host) -> None:
         fetched = http.get(f"/resources/frontTag/{created.json()['id']}")
         assert fetched.json()["fields"]["name"] == "warranty"
         refused = http.delete(f"/resources/frontTag/{created.json()['id']}")
-        assert refused.status_code == 501
+        assert refused.status_code == 405 and refused.headers["allow"] == "GET, HEAD"

@@ -123,7 +123,7 @@ async def test_issue_update_refuses_nulls_front_cannot_apply(
     assert at_fault in caught.value.fields
 
 
-# -- 3. unknown model 404, unsupported 501, not granted 403, then validation ----------------
+# -- 3. unknown model 404, unsupported 405, not granted 403, then validation ----------------
 
 
 @pytest.mark.parametrize(
@@ -136,12 +136,13 @@ async def test_issue_update_refuses_nulls_front_cannot_apply(
         ("DELETE", "/resources/ticketComment/com_s001", None),
     ],
 )
-def test_unsupported_operation_is_501_whatever_the_body(
+def test_unsupported_operation_is_405_whatever_the_body(
     host: Host, method: str, path: str, body: Any
 ) -> None:
     with host.client() as http:
         answer = http.request(method, path, json=body)
-    assert answer.status_code == 501, answer.text
+    assert answer.status_code == 405, answer.text
+    assert method not in answer.headers["allow"]
     assert answer.json()["error"]["code"] == "not_supported"
 
 
