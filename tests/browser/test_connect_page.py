@@ -172,18 +172,27 @@ def test_the_page_posts_its_form_token_and_a_form_from_elsewhere_is_refused(
 
     # other pages make the browser post the form: one on another origin of this machine (the
     # sandbox's), which cannot read the page's token; one on no origin of its own (a site
-    # elsewhere), for which the browser sends none of the host's cookies
+    # elsewhere), for which the browser sends none of the host's cookies. The host refuses
+    # both by their Origin; a page of its own origin without the token, by the token.
     session = url.split("session=")[1]
-    for where, token in ((served.sandbox_url, "A" * 43), ("about:blank", form_token)):
+    for where, token in (
+        (served.sandbox_url, "A" * 43),
+        ("about:blank", form_token),
+        (f"{served.url}/connectors/front", "A" * 43),
+    ):
         page.goto(where)
         page.set_content(
             f'<form method="post" action="{served.url}/connect">'
             f'<input name="session" value="{session}"><input name="form_token" value="{token}">'
             '<input name="action" value="disconnect"><button id="go">go</button></form>'
         )
-        with page.expect_navigation():
+        with page.expect_navigation() as navigation:
             page.locator("#go").click()
-        assert "form token is missing or wrong" in page.locator("[role=alert]").inner_text()
+        assert navigation.value.status == 403
+        if where.startswith(served.url):
+            assert "form token is missing or wrong" in page.locator("[role=alert]").inner_text()
+        else:
+            assert "origin_not_allowed" in page.content()
         assert page.locator("form").count() == 0
     shots(page, "forged-form")
 
