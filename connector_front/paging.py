@@ -99,6 +99,16 @@ async def one_page(
         return await anext(walk)
 
 
+def with_limit(link: str, limit: int) -> str:
+    """``link`` asking for pages of ``limit``: its ``limit`` query parameter replaced (or added),
+    the rest of the link kept as Front wrote it. Front's next-page link keeps the size of the
+    page that made it; a caller may ask for another size from any page on."""
+    head, mark, fragment = link.partition("#")
+    path, _, query = head.partition("?")
+    kept = [part for part in query.split("&") if part and part.split("=", 1)[0] != "limit"]
+    return f"{path}?{'&'.join([*kept, f'limit={limit}'])}{mark}{fragment}"
+
+
 async def all_results(
     source: PageSource, path: str, *, params: Mapping[str, Any] | None = None
 ) -> list[dict[str, Any]]:

@@ -6,14 +6,16 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from types import MappingProxyType
 from typing import Any, ClassVar, Literal, Protocol, TypeVar
 from urllib.parse import quote
 
 from connector_front.errors import InvalidInputError, NotSupportedError
 from connector_front.models.base import UnifiedFields
-from connector_front.paging import PageSource, one_page
+from connector_front.paging import PageSource, all_results, one_page, with_limit
 
+from .slices import Fetch, Slice, slice_page
 from .walks import OwnerWalks
 
 OPERATIONS: tuple[str, ...] = ("list", "retrieve", "create", "update", "delete")
@@ -314,6 +316,23 @@ def list_params(query: ListQuery, **extra: Any) -> dict[str, Any]:
     return params
 
 
+def resume_at(query: ListQuery, link: str | None) -> str | None:
+    """Front's next-page link, asking for the caller's ``limit`` when one is given (Front's link
+    keeps the size of the page that made it, as the cursor does when no limit is given)."""
+    return link if link is None or query.limit is None else with_limit(link, query.limit)
+
+
+async def sliced(query: ListQuery, fetch: Fetch, cursor: str | None) -> Slice:
+    """The page at ``cursor`` (None: the first) of a list Front answers whole (slices.py)."""
+    return await slice_page(
+        fetch,
+        limit=query.limit,
+        cursor=cursor,
+        walks=query.walks,
+        default=PAGE_SIZE,
+    )
+
+
 def unknown_filters(query: ListQuery, allowed: Sequence[str], *, model: str) -> None:
     """Refuse filters the model does not know, naming the ones it does."""
     unknown = sorted(set(query.filters) - set(allowed))
@@ -333,6 +352,9 @@ class CollectionMapper(Mapper):
     """
 
     collection: ClassVar[str]
+    paged: ClassVar[bool] = True
+    """Whether Front pages the collection (``limit``, ``page_token``); when not, Front answers
+    it whole and the listing is paged here (see slices.py)."""
     reads_before_update: ClassVar[bool] = False
     """Whether :meth:`update_body` needs the record as it is (custom fields always do)."""
     unchangeable: ClassVar[Mapping[str, str]] = {}
@@ -344,11 +366,16 @@ class CollectionMapper(Mapper):
     def front_params(self, query: ListQuery) -> dict[str, Any]:
         """Front list parameters; the default takes no filters."""
         unknown_filters(query, list(self.filters), model=self.model)
-        return list_params(query)
+        return list_params(query) if self.paged else {}
 
     async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
         params = self.front_params(query)
-        page = await one_page(api, self.collection, params=params, next_url=query.cursor)
+        if not self.paged:
+            whole = partial(all_results, api, self.collection, params=params)
+            part = await sliced(query, whole, query.cursor)
+            return MappedList(items=items(part.items), next_cursor=part.next_cursor)
+        link = resume_at(query, query.cursor)
+        page = await one_page(api, self.collection, params=params, next_url=link)
         return MappedList(items=items(page.results), next_cursor=page.next_url)
 
     async def retrieve(self, api: FrontApi, record_id: str) -> FrontItem:

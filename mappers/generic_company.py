@@ -23,6 +23,7 @@ from .base import (
     blank,
     items,
     list_params,
+    resume_at,
     unknown_filters,
     with_custom,
 )
@@ -70,7 +71,8 @@ class CompanyMapper(CollectionMapper):
         account not updated after the filter value (carried in the cursor to later pages)."""
         after, next_url = _cutoff(query)
         params = self.front_params(query)
-        page = await one_page(api, self.collection, params=params, next_url=next_url)
+        link = resume_at(query, next_url)
+        page = await one_page(api, self.collection, params=params, next_url=link)
         if after is None:
             return MappedList(items=items(page.results), next_cursor=page.next_url)
         fresh = [a for a in page.results if not _not_after(a.get("updated_at"), after)]

@@ -13,6 +13,7 @@ from .base import FRONT_ID_PREFIXES, CollectionMapper, FrontField, same
 class UserMapper(CollectionMapper):
     model = "genericUser"
     collection = "/teammates"
+    paged = False  # Front answers GET /teammates whole
     front_object = "teammate"
     id_prefixes = (FRONT_ID_PREFIXES["teammate"],)
     id_aliases = ("email",)

@@ -15,6 +15,7 @@ READ_ONLY = "Front's API has no endpoint to {0} teams; {1} workspaces in Front's
 class WorkspaceMapper(CollectionMapper):
     model = "genericWorkspace"
     collection = "/teams"
+    paged = False  # Front answers GET /teams whole
     front_object = "team"
     id_prefixes = (FRONT_ID_PREFIXES["team"],)
     fields_model = GenericWorkspaceFields

@@ -20,13 +20,14 @@ from connector_front.errors import InvalidCursorError
 from connector_front.paging import all_results, one_page
 
 from .base import (
+    PAGE_SIZE,
     FrontApi,
     FrontItem,
     FrontJSON,
     ListQuery,
     MappedList,
-    list_params,
     path_id,
+    resume_at,
     with_related,
 )
 from .walks import Notes, OwnerWalks
@@ -38,14 +39,15 @@ _FOREIGN = "cursor is not a ticketIssue cursor; pass the 'next' value of the pre
 
 @dataclass(frozen=True)
 class WalkCursor:
-    """Where a walk stands: its notes' id, the inbox's position and id, Front's next link, and
-    how many pages came before (``step``)."""
+    """Where a walk stands: its notes' id, the inbox's position and id, Front's next link, how
+    many pages came before (``step``), and the page size the walk was asked for."""
 
     walk: str
     at: int
     inbox: str
     next: str | None = None
     step: int = 0
+    size: int = PAGE_SIZE
 
     def encode(self) -> str:
         return PREFIX + json.dumps(asdict(self), separators=(",", ":"))
@@ -57,11 +59,13 @@ class WalkCursor:
             cursor = cls(**data) if isinstance(data, dict) else None
         except (ValueError, TypeError):
             cursor = None
-        if cursor is None or not all(
-            isinstance(n, int) and n >= 0 for n in (cursor.at, cursor.step)
-        ):
+        if cursor is None or not cursor._well_formed():
             raise InvalidCursorError(_FOREIGN)
         return cursor
+
+    def _well_formed(self) -> bool:
+        counts = (self.at, self.step, self.size)
+        return all(isinstance(n, int) and n >= 0 for n in counts) and self.size >= 1
 
 
 @dataclass
@@ -151,7 +155,7 @@ async def walk_inboxes(api: FrontApi, query: ListQuery) -> MappedList:
             kept["notes"] = notes
         if not notes.inboxes:
             return MappedList(items=[], next_cursor=None)
-        at = WalkCursor(walk_id, 0, notes.inboxes[0])
+        at = WalkCursor(walk_id, 0, notes.inboxes[0], size=query.limit or PAGE_SIZE)
     else:
         at = WalkCursor.decode(query.cursor)
         notes = await _known_notes(walks, at)
@@ -161,8 +165,9 @@ async def walk_inboxes(api: FrontApi, query: ListQuery) -> MappedList:
         return MappedList(items=[], next_cursor=None)
     inbox = order[k]
     path = f"/inboxes/{path_id(inbox, model='ticketIssue')}/conversations"
-    next_url = at.next if inbox == at.inbox else None  # a gone inbox's link leads nowhere
-    page = await one_page(api, path, params=list_params(query), next_url=next_url)
+    next_url = resume_at(query, at.next) if inbox == at.inbox else None  # a gone inbox's: nowhere
+    size = query.limit or at.size  # a later inbox's first page: the walk's size
+    page = await one_page(api, path, params={"limit": size}, next_url=next_url)
     found = page.results
     if k > 0:
         found = await _first_listed_here(api, found, order, k, notes, at.step)
@@ -174,9 +179,9 @@ async def walk_inboxes(api: FrontApi, query: ListQuery) -> MappedList:
     items = [FrontItem(conversation, {"inboxes": [{"id": inbox}]}) for conversation in found]
     step = at.step + 1
     if page.next_url:
-        following: WalkCursor | None = WalkCursor(at.walk, k, inbox, page.next_url, step)
+        following: WalkCursor | None = WalkCursor(at.walk, k, inbox, page.next_url, step, size)
     elif k + 1 < len(order):
-        following = WalkCursor(at.walk, k + 1, order[k + 1], None, step)
+        following = WalkCursor(at.walk, k + 1, order[k + 1], None, step, size)
     else:
         following = None
     return MappedList(items=items, next_cursor=following.encode() if following else None)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, ClassVar
 
 from connector_front.errors import InvalidCursorError, InvalidInputError, NotFoundError
 from connector_front.models.ticket_comment import TicketCommentFields
-from connector_front.paging import one_page
+from connector_front.paging import all_results, one_page, with_limit
 
 from .base import (
     FRONT_ID_PREFIXES,
@@ -22,6 +23,8 @@ from .base import (
     Unified,
     list_params,
     path_id,
+    resume_at,
+    sliced,
     unknown_filters,
 )
 from .events import EVENTS_ENDPOINT
@@ -86,18 +89,16 @@ class CommentMapper(Mapper):
                 "ticketIssue, e.g. ?issue=cnv_123",
                 fields=["filters.issue"],
             )
-        phase, _, next_url = (query.cursor or PHASES[0]).partition("|")
+        phase, _, at = (query.cursor or f"{PHASES[0]}|").partition("|")
         if phase not in PHASES:
             raise InvalidCursorError(
                 "cursor is not a ticketComment cursor; pass the 'next' value of the previous "
                 "page unchanged"
             )
-        path = f"/conversations/{path_id(issue, model=self.model)}/{phase}"
-        page = await one_page(api, path, params=list_params(query), next_url=next_url or None)
-        items = [with_issue(item, issue) for item in page.results]
-        later = PHASES[PHASES.index(phase) + 1 :]  # the next phase starts at its first page
-        more = f"{phase}|{page.next_url}" if page.next_url else (f"{later[0]}|" if later else None)
-        return MappedList(items=items, next_cursor=more)
+        conversation = f"/conversations/{path_id(issue, model=self.model)}"
+        if phase == "messages":
+            return await _messages(api, query, conversation, issue, resume_at(query, at or None))
+        return await _comments(api, query, conversation, issue, at or None)
 
     async def retrieve(self, api: FrontApi, record_id: str) -> FrontItem:
         return FrontItem(await api.request_json("GET", _path(record_id)))
@@ -152,6 +153,44 @@ class CommentMapper(Mapper):
             return await self.retrieve(api, record_id)
         body = {"body": fields.content or ""}
         return FrontItem(await api.request_json("PATCH", f"{_path(record_id)}/", json=body))
+
+
+async def _comments(
+    api: FrontApi, query: ListQuery, conversation: str, issue: str, at: str | None
+) -> MappedList:
+    """A page of the conversation's comments (Front answers them whole: paged here) and, on the
+    page where they end, the first messages in the room left."""
+    whole = partial(all_results, api, f"{conversation}/comments")
+    part = await sliced(query, whole, at)
+    listed = [with_issue(comment, issue) for comment in part.items]
+    if part.next is not None:
+        return MappedList(items=listed, next_cursor=f"comments|{part.next_cursor}")
+    messages, room = f"{conversation}/messages", part.size - len(listed)
+    if room == 0:  # no message fits: ask for one, to tell whether a next page has any
+        ahead = await one_page(api, messages, params={"limit": 1})
+        more = f"messages|{messages}?limit={part.size}" if ahead.results else None
+        return MappedList(items=listed, next_cursor=more)
+    rest = await _messages(api, query, conversation, issue, f"{messages}?limit={room}", part.size)
+    return MappedList(items=[*listed, *rest.items], next_cursor=rest.next_cursor)
+
+
+async def _messages(
+    api: FrontApi,
+    query: ListQuery,
+    conversation: str,
+    issue: str,
+    link: str | None,
+    size: int | None = None,
+) -> MappedList:
+    """A page of the conversation's messages (at ``link``; None: the first). ``size``: the page
+    size later pages ask for, when not ``link``'s own."""
+    path = f"{conversation}/messages"
+    page = await one_page(api, path, params=list_params(query), next_url=link)
+    following = page.next_url
+    if following is not None and size is not None:
+        following = with_limit(following, size)
+    listed = [with_issue(message, issue) for message in page.results]
+    return MappedList(items=listed, next_cursor=f"messages|{following}" if following else None)
 
 
 def _path(record_id: str) -> str:

@@ -24,6 +24,7 @@ from .base import (
     items,
     list_params,
     path_id,
+    resume_at,
     unknown_filters,
     with_custom,
     with_related,
@@ -130,7 +131,8 @@ class IssueMapper(CollectionMapper):
             path = self.collection
         else:
             return await walk_inboxes(api, query)
-        page = await one_page(api, path, params=list_params(query), next_url=query.cursor)
+        link = resume_at(query, query.cursor)
+        page = await one_page(api, path, params=list_params(query), next_url=link)
         return MappedList(
             items=await _projects(api, page.results, query), next_cursor=page.next_url
         )
@@ -140,7 +142,8 @@ class IssueMapper(CollectionMapper):
         (later pages follow Front's link, which carries it)."""
         search = "" if query.cursor else await self._search_query(api, query.filters)
         path = f"/conversations/search/{quote(search, safe='')}"
-        page = await one_page(api, path, params=list_params(query), next_url=query.cursor)
+        link = resume_at(query, query.cursor)
+        page = await one_page(api, path, params=list_params(query), next_url=link)
         # Front's search is coarser than unified statuses ("is:open is:assigned" also matches
         # conversations in a "waiting" ticket status): keep only the status asked for.
         wanted = query.filters.get("status")

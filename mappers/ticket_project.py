@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from connector_front.errors import InvalidInputError
 from connector_front.models.ticket_project import TicketProjectFields
-from connector_front.paging import all_results, one_page
+from connector_front.paging import all_results
 
 from .base import (
     FRONT_ID_PREFIXES,
@@ -20,10 +20,7 @@ from .base import (
     ListQuery,
     MappedList,
     Unified,
-    items,
-    list_params,
     path_id,
-    unknown_filters,
     with_custom,
     with_related,
 )
@@ -35,6 +32,7 @@ MEMBERS = "GET /inboxes/{inbox_id}/teammates"
 class ProjectMapper(CollectionMapper):
     model = "ticketProject"
     collection = "/inboxes"
+    paged = False  # Front answers GET /inboxes whole
     front_object = "inbox"
     id_prefixes = (FRONT_ID_PREFIXES["inbox"],)
     fields_model = TicketProjectFields
@@ -64,13 +62,13 @@ class ProjectMapper(CollectionMapper):
         )
 
     async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
-        unknown_filters(query, [], model=self.model)
-        page = await one_page(api, "/inboxes", params=list_params(query), next_url=query.cursor)
+        listed = await super().list(api, query)
         if "members" in query.omit:
-            return MappedList(items=items(page.results), next_cursor=page.next_url)
-        # one request per inbox, a few at once; each inbox is on one page only
-        listed = await with_related(page.results, lambda inbox: _with_members(api, inbox))
-        return MappedList(items=listed, next_cursor=page.next_url)
+            return listed
+        # one request per inbox of the page, a few at once; each inbox is on one page only
+        inboxes = [item.front for item in listed.items]
+        members = await with_related(inboxes, lambda inbox: _with_members(api, inbox))
+        return MappedList(items=members, next_cursor=listed.next_cursor)
 
     async def retrieve(self, api: FrontApi, record_id: str) -> FrontItem:
         return await _with_members(api, (await super().retrieve(api, record_id)).front)

@@ -138,3 +138,27 @@ async def test_one_process_alone_on_sqlite_keeps_its_walk_notes_in_memory(
     paths = [r["path"] for r in sandbox.state.requests()]
     assert sorted(ids) == sorted(live)
     assert len(paths) <= math.ceil(len(live) / PAGE) + len(sandbox.state.db.inboxes) + 2
+
+
+async def test_a_list_front_answers_whole_is_asked_for_once_by_workers_in_turn(
+    database_url: str, sandbox: SandboxServer
+) -> None:
+    """genericUser (Front does not page teammates), served a page at a time by two workers in
+    turn: the second reads the list the first one kept in the store."""
+    model = "genericUser"
+    sandbox.state.seed("teammates", 20)
+    async with worker(sandbox, database_url) as one, worker(sandbox, database_url) as two:
+        every = [r.id for r in (await one.connection("acme").resources(model).list()).data]
+        sandbox.state.clear_requests()
+        ids: list[str] = []
+        cursor, turns = None, 0
+        while True:
+            listing = (one, two)[turns % 2].connection("acme").resources(model)
+            page = await listing.list(cursor=cursor, limit=3)
+            ids += [record.id for record in page.data]
+            turns += 1
+            if page.next is None:
+                break
+            cursor = page.next
+    assert turns > 5 and ids == every
+    assert [r["path"] for r in sandbox.state.requests()] == ["/teammates"]

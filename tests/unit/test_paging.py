@@ -9,7 +9,7 @@ import pytest
 
 from connector_front.errors import UpstreamError
 from connector_front.mappers.events import front_event_pages
-from connector_front.paging import FrontPage, all_results, follow, one_page
+from connector_front.paging import FrontPage, all_results, follow, one_page, with_limit
 
 
 class Pages:
@@ -62,3 +62,18 @@ async def test_the_activity_log_refuses_a_looping_next_link() -> None:
         async for _ in front_event_pages(source, after=None):
             pass
     assert source.read == [None, "/events?p=2"]
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        ("/contacts?limit=5&page_token=abc", "/contacts?page_token=abc&limit=2"),
+        ("/contacts?q%5Bupdated_after%5D=1.5&page_token=a%2Bb", None),
+        ("https://x.example/c?page_token=t&limit=100#top", "https://x.example/c?page_token=t&limit=2#top"),
+        ("/messages", "/messages?limit=2"),
+    ],
+)
+def test_a_next_link_asks_for_another_page_size_and_keeps_the_rest_as_written(
+    link: str, expected: str | None
+) -> None:
+    assert with_limit(link, 2) == (expected or f"{link}&limit=2")
