@@ -24,7 +24,8 @@ from .base import (
     with_custom,
     with_related,
 )
-from .refs import ref, ref_id
+from .generic_workspace import WorkspaceMapper
+from .refs import linked_id, ref, ref_id
 
 MEMBERS = "GET /inboxes/{inbox_id}/teammates"
 
@@ -58,7 +59,7 @@ class ProjectMapper(CollectionMapper):
             item,
             description=None,  # Front inboxes have no description
             members=None if members is None else [ref("genericUser", m.get("id")) for m in members],
-            workspace=None,
+            workspace=_workspace(item.front),
         )
 
     async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
@@ -94,6 +95,13 @@ class ProjectMapper(CollectionMapper):
         path = f"/teams/{path_id(workspace, model=self.model)}/inboxes" if workspace else "/inboxes"
         created = await api.request_json("POST", path, json=with_custom(body, custom_fields))
         return await _with_members(api, created)
+
+
+def _workspace(inbox: FrontJSON) -> dict[str, str] | None:
+    """The team that owns the inbox (``_links.related.owner``); a teammate's own inbox has none."""
+    owner = linked_id(inbox, "owner")
+    team = owner is not None and owner.startswith(WorkspaceMapper.id_prefixes)
+    return ref("genericWorkspace", owner) if team else None
 
 
 async def _with_members(api: FrontApi, inbox: FrontJSON) -> FrontItem:

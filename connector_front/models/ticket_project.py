@@ -13,5 +13,7 @@ class TicketProjectFields(UnifiedFields):
     description: str | None = None
     members: list[UserRef] | None = None
     workspace: WorkspaceRef | None = Field(
-        default=None, description="write-only: create the inbox in this genericWorkspace"
+        default=None,
+        description="the genericWorkspace (Front team) that owns the inbox; on create, the "
+        "inbox is created in it",
     )

@@ -134,8 +134,11 @@ async def test_projects_with_members_and_create_in_workspace(embedded: EmbeddedS
         }
     )
     assert [m["id"] for m in created.fields["members"]] == ["tea_s004"]
-    listed = (await projects.list(limit=100)).data
-    assert created.id in [p.id for p in listed]
+    assert created.fields["workspace"] == ref("genericWorkspace", "tim_s002")
+    listed = {p.id: p for p in (await projects.list(limit=100)).data}
+    assert listed[created.id].fields["workspace"] == ref("genericWorkspace", "tim_s002")
+    assert (await projects.retrieve(created.id)).fields["workspace"]["id"] == "tim_s002"
+    assert support.fields["workspace"] == ref("genericWorkspace", "tim_s001")
 
 
 async def test_issue_lifecycle(embedded: EmbeddedSandbox) -> None:

@@ -43,6 +43,11 @@ async def test_project_members_and_workspace_as_plain_ids(embedded: EmbeddedSand
         {"name": "Short", "members": ["tea_s001"], "workspace": "tim_s001"}
     )
     assert [m["id"] for m in created.fields["members"]] == ["tea_s001"]
+    assert created.fields["workspace"] == {
+        "object": "resourceRef",
+        "model": "genericWorkspace",
+        "id": "tim_s001",
+    }
 
 
 async def test_a_full_ref_to_the_wrong_model_is_still_refused(embedded: EmbeddedSandbox) -> None:
