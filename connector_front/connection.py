@@ -439,7 +439,9 @@ class Resources:
     def _api(self, operation_id: str, endpoints: Iterable[str]) -> FrontApi:
         """Front held to ``endpoints``: nothing else an operation may reach (see guard.py)."""
         client = self._ctx.client
-        return GuardedApi(client, operation_id, endpoints, relative=client.hosts.relative)
+        return GuardedApi(
+            client, operation_id, endpoints, relative=client.hosts.relative, names=self._ctx.names
+        )
 
     def _record(self, item: FrontItem, raw: bool) -> Record:
         return front_record(self._mapper, item, self._ctx.field_mapping, raw=raw)

@@ -29,6 +29,7 @@ from connector_front.registry import ModelRegistry, load_mapper
 from connector_front.settings import ConnectorSettings
 from connector_front.store import LazyDatabase
 from connector_front.store.database import parse_database
+from connector_front.store.name_splits import DatabaseNameSplits
 from connector_front.store.pacing import DatabasePacingState, MemoryPacingState, PacingState
 from connector_front.store.walk_notes import DatabaseWalkNotes
 from connector_front.sync import Progress, SyncEngine, SyncReport
@@ -119,7 +120,8 @@ class FrontConnector:
     def connection(self, owner_id: str) -> Connection:
         """The owner's connection, handed the context it works with (it never calls back)."""
         shared = (self.settings, self.registry, self.field_mapping, self.cursors, self.connections)
-        return Connection(OwnerContext(owner_id, *shared, self.clients, self.walks))
+        names = DatabaseNameSplits(self.database, owner_id)
+        return Connection(OwnerContext(owner_id, *shared, self.clients, self.walks, names))
 
     async def complete_authorization(
         self, code: str, state: str, *, binding: str | None = None

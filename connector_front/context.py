@@ -26,6 +26,7 @@ from connector_front.connections import ConnectionStore
 from connector_front.cursor import CursorCodec
 from connector_front.errors import AuthorizationRequiredError, ConfigurationError
 from connector_front.field_mapping import FieldMapping
+from connector_front.mappers.names import NameBook
 from connector_front.mappers.walks import WalkMemory
 from connector_front.registry import ModelRegistry
 from connector_front.settings import ConnectorSettings
@@ -199,6 +200,8 @@ class OwnerContext:
     clients: FrontClients
     walks: WalkMemory
     """What listings remember between their pages (shared by every owner's context)."""
+    names: NameBook
+    """The owner's kept name splits (what a contact's name was written from)."""
 
     @property
     def client(self) -> FrontClient:

@@ -20,6 +20,7 @@ from connector_front.errors import (
     UpstreamError,
 )
 from connector_front.mappers.base import FrontCalls, FrontJSON
+from connector_front.mappers.names import NameBook
 from connector_front.paging import FrontPage
 from connector_front.scopes import match_template
 
@@ -45,12 +46,19 @@ class GuardedApi:
         allowed: Iterable[str],
         *,
         relative: Callable[[str], str] | None = None,
+        names: NameBook | None = None,
     ) -> None:
-        """``relative`` turns a next-page link into the form a cursor keeps (see cursor.py)."""
+        """``relative`` turns a next-page link into the form a cursor keeps (see cursor.py);
+        ``names`` is handed to the mapper untouched (the owner's kept name splits)."""
         self._api = api
         self._relative = relative
+        self._names = names
         self._operation_id = operation_id
         self._allowed = frozenset(allowed)
+
+    @property
+    def names(self) -> NameBook | None:
+        return self._names
 
     def _check(self, method: str, path: str) -> None:
         """The path, as Front would resolve it, must be one the operation declares."""

@@ -15,6 +15,7 @@ from connector_front.errors import InvalidInputError, NotSupportedError
 from connector_front.models.base import UnifiedFields
 from connector_front.paging import PageSource, all_results, one_page, with_limit
 
+from .names import NameBook
 from .slices import Fetch, Slice, slice_page
 from .walks import OwnerWalks
 
@@ -51,11 +52,15 @@ class FrontCalls(PageSource, Protocol):
 
 
 class FrontApi(FrontCalls, Protocol):
-    """The slice of the transport a mapper may use, and a request whose answer is an object."""
+    """The slice of the transport a mapper may use, a request whose answer is an object, and
+    the owner's kept name splits (``names``; None where nothing keeps them: see names.py)."""
 
     async def request_json(
         self, method: str, path: str, *, params: Params = None, json: Any = None
     ) -> FrontJSON: ...
+
+    @property
+    def names(self) -> NameBook | None: ...
 
 
 @dataclass(frozen=True)

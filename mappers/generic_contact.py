@@ -17,6 +17,7 @@ from .base import (
     FrontItem,
     FrontJSON,
     ListQuery,
+    MappedList,
     Unified,
     blank,
     list_params,
@@ -24,7 +25,7 @@ from .base import (
     with_custom,
 )
 from .handles import HANDLE_SOURCES, first_handle, handles_for_create, primary_handles
-from .names import join_name, split_name
+from .names import KEPT, NameSplit, kept_related, kept_split, split_name, written
 from .timestamps import to_front_seconds
 
 
@@ -60,7 +61,7 @@ class ContactMapper(CollectionMapper):
     reads_before_update = True  # the name to keep half of, the handles to swap
 
     def to_unified(self, item: FrontItem) -> Unified:
-        first, last = split_name(item.front.get("name"))
+        first, last = split_name(item.front.get("name"), kept_split(item.related))
         primary = primary_handles(item.front.get("handles") or ())
         return self.unified(
             item,
@@ -84,6 +85,13 @@ class ContactMapper(CollectionMapper):
             },
         )
 
+    async def list(self, api: FrontApi, query: ListQuery) -> MappedList:
+        listed = await super().list(api, query)
+        return MappedList(await _with_kept(api, listed.items), listed.next_cursor)
+
+    async def retrieve(self, api: FrontApi, record_id: str) -> FrontItem:
+        return (await _with_kept(api, [await super().retrieve(api, record_id)]))[0]
+
     async def create(
         self, api: FrontApi, fields: GenericContactFields, custom_fields: CustomFields
     ) -> FrontItem:
@@ -94,24 +102,40 @@ class ContactMapper(CollectionMapper):
                 fields=["fields.email", "fields.phoneNumber"],
             )
         body: FrontJSON = {"handles": handles, **self.front_body(fields)}
-        name = join_name(fields.firstName, fields.lastName)
-        if name:
-            body["name"] = name
+        name = written(fields.firstName, fields.lastName)
+        if name.name:
+            body["name"] = name.name
         body = with_custom(body, custom_fields)
-        return FrontItem(await api.request_json("POST", "/contacts", json=body))
+        created = FrontItem(await api.request_json("POST", "/contacts", json=body))
+        if not name.name:
+            return created
+        await _keep(api, str(created.front["id"]), name, current=None)
+        return FrontItem(created.front, {KEPT: kept_related(name)})
 
     async def update_body(
         self, api: FrontApi, path: str, current: FrontJSON, fields: GenericContactFields
     ) -> FrontJSON:
+        """The PATCH body; a name written in one half keeps the other half as it reads now,
+        and the pair is kept before the PATCH (beside the split of the name Front still has)."""
         patch = self.front_body(fields)
-        written = fields.model_fields_set
-        if written & {"firstName", "lastName"}:
-            first, last = split_name(current.get("name"))
-            patch["name"] = join_name(
-                fields.firstName if "firstName" in written else first,
-                fields.lastName if "lastName" in written else last,
-            )
+        given = fields.model_fields_set
+        if not given & {"firstName", "lastName"}:
+            return patch
+        record_id, now = str(current["id"]), current.get("name")
+        first, last = split_name(now, (await _kept(api, [current])).get(record_id))
+        name = written(
+            fields.firstName if "firstName" in given else first,
+            fields.lastName if "lastName" in given else last,
+        )
+        if name.name:
+            await _keep(api, record_id, name, current=now if isinstance(now, str) else None)
+        patch["name"] = name.name
         return patch
+
+    async def delete(self, api: FrontApi, record_id: str, *, permanent: bool = False) -> None:
+        await super().delete(api, record_id, permanent=permanent)
+        if api.names is not None and record_id.startswith(self.id_prefixes):
+            await api.names.forget(self.model, record_id)
 
     async def after_update(
         self, api: FrontApi, path: str, current: FrontJSON, fields: GenericContactFields
@@ -130,3 +154,30 @@ class ContactMapper(CollectionMapper):
                 await api.request(
                     "DELETE", f"{path}/handles", json={"handle": old, "source": source}
                 )
+
+
+async def _kept(api: FrontApi, contacts: list[FrontJSON]) -> dict[str, NameSplit]:
+    """The split the connector wrote of each contact whose Front name is still the one written,
+    by id (one query for them all)."""
+    names = {str(c.get("id")): c.get("name") for c in contacts}
+    current = {key: name for key, name in names.items() if isinstance(name, str) and name}
+    book = api.names
+    return await book.find(ContactMapper.model, current) if book and current else {}
+
+
+async def _with_kept(api: FrontApi, found: list[FrontItem]) -> list[FrontItem]:
+    """``found``, each with its kept split beside it (see :func:`_kept`)."""
+    kept = await _kept(api, [item.front for item in found])
+    if not kept:
+        return found
+    return [
+        FrontItem(i.front, {**i.related, KEPT: kept_related(split)})
+        if (split := kept.get(str(i.front.get("id")))) is not None
+        else i
+        for i in found
+    ]
+
+
+async def _keep(api: FrontApi, record_id: str, name: NameSplit, *, current: str | None) -> None:
+    if api.names is not None:
+        await api.names.keep(ContactMapper.model, record_id, name, current=current)

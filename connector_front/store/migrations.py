@@ -206,6 +206,22 @@ MIGRATIONS: tuple[Migration, ...] = (
             ("oauth_states", "binding_hash", "TEXT"),
         ),
     ),
+    Migration(
+        8,
+        "the first / last split of each name the connector wrote, by record and exact name",
+        """
+        CREATE TABLE IF NOT EXISTS name_splits (
+            owner_id   TEXT NOT NULL,
+            model      TEXT NOT NULL,
+            record_id  TEXT NOT NULL,
+            name       TEXT NOT NULL,
+            first_name TEXT,
+            last_name  TEXT,
+            written_at {real} NOT NULL,
+            PRIMARY KEY (owner_id, model, record_id, name)
+        )
+        """,
+    ),
 )
 
 

@@ -13,7 +13,7 @@ from connector_front.field_mapping import FieldMapping
 from connector_front.mappers.base import FrontItem
 from connector_front.mappers.generic_contact import ContactMapper
 from connector_front.mappers.handles import handles_for_create
-from connector_front.mappers.names import join_name, split_name
+from connector_front.mappers.names import KEPT, NameSplit, kept_related, split_name, written
 from connector_front.models.generic_contact import GenericContactFields
 from connector_front.records import build_record, parse_write
 
@@ -145,7 +145,7 @@ def test_create_handles_from_email_and_phone() -> None:
 def test_split_then_join_gives_the_name_back(words: list[str]) -> None:
     name = " ".join(words)
     first, last = split_name(name)
-    assert join_name(first, last) == name
+    assert written(first, last).name == name
     assert first == words[0]
 
 
@@ -153,3 +153,19 @@ def test_split_name_of_nothing() -> None:
     assert split_name(None) == (None, None)
     assert split_name("   ") == (None, None)
     assert split_name("Cher") == ("Cher", None)
+
+
+def test_a_kept_split_is_read_while_front_has_the_name_it_was_written_as() -> None:
+    kept = written("  Grace\u00a0Brewster ", "Hopper")
+    assert kept == NameSplit("Grace Brewster Hopper", "Grace Brewster", "Hopper")
+    item = FrontItem(FRONT_CONTACT, {KEPT: kept_related(kept)})
+    record = build_record(ContactMapper(), item, FieldMapping())
+    assert (record.fields["firstName"], record.fields["lastName"]) == ("Grace Brewster", "Hopper")
+    renamed = FrontItem({**FRONT_CONTACT, "name": "Grace Hopper"}, {KEPT: kept_related(kept)})
+    record = build_record(ContactMapper(), renamed, FieldMapping())
+    assert (record.fields["firstName"], record.fields["lastName"]) == ("Grace", "Hopper")
+
+
+def test_a_written_half_without_words_is_none() -> None:
+    assert written(" ", None) == NameSplit("", None, None)
+    assert written(None, "Okafor") == NameSplit("Okafor", None, "Okafor")
