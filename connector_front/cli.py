@@ -132,7 +132,8 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument(
                 "--all",
                 action="store_true",
-                help="walk every page: JSON lines, with a progress bar on a terminal",
+                help="walk every page: JSON lines on stdout, and a progress line on stderr "
+                "when it is a terminal",
             )
             sub.add_argument(
                 "--omit",

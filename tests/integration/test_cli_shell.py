@@ -156,33 +156,44 @@ def test_list_all_on_a_pipe_is_json_lines_of_every_record(standalone: dict[str, 
     assert every.stderr == ""  # no progress bar on a pipe
 
 
-def test_list_all_on_a_terminal_shows_progress(standalone: dict[str, str]) -> None:
-    target = ["--api-base", standalone["base URL"], "--api-token", standalone["API token"]]
-    leader, follower = pty.openpty()
-    job = subprocess.Popen(
-        [CLI, "resources", "list", "genericContact", "--all", "--limit", "5", *target],
-        stdout=follower,
-        stderr=follower,
-        env=clean_env(TERM="xterm", COLUMNS="120"),
-    )
-    os.close(follower)
-    output = b""
-    while True:
-        ready, _, _ = select.select([leader], [], [], 30)
-        if not ready:
-            break
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        output += chunk
-    os.close(leader)
+def on_terminals(command: list[str], env: dict[str, str]) -> tuple[str, str]:
+    """Run ``command`` with stdout and stderr on two terminals (pseudo-terminals) of their own;
+    what each showed."""
+    ends = {name: pty.openpty() for name in ("out", "err")}
+    job = subprocess.Popen(command, stdout=ends["out"][1], stderr=ends["err"][1], env=env)
+    for _, follower in ends.values():
+        os.close(follower)
+    shown = {name: b"" for name in ends}
+    open_ends = {leader: name for name, (leader, _) in ends.items()}
+    while open_ends:
+        ready, _, _ = select.select(list(open_ends), [], [], 30)
+        assert ready, f"{command[1:3]} printed nothing for 30 s"
+        for leader in ready:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the command ended: its side of the terminal is gone
+                chunk = b""
+            if chunk:
+                shown[open_ends[leader]] += chunk
+            else:
+                os.close(leader)
+                del open_ends[leader]
     assert job.wait(timeout=30) == 0
-    text = output.decode(errors="replace")
-    assert "records" in text and "pages" in text  # the progress line
-    assert text.count('"object": "resource"') > 5
+    return shown["out"].decode(), shown["err"].decode()
+
+
+def test_list_all_on_a_terminal_prints_json_lines_and_counts_them_on_stderr(
+    standalone: dict[str, str],
+) -> None:
+    target = ["--api-base", standalone["base URL"], "--api-token", standalone["API token"]]
+    command = [CLI, "resources", "list", "genericContact", "--all", "--limit", "5", *target]
+    out, err = on_terminals(command, clean_env(TERM="xterm", COLUMNS="40"))
+    lines = out.replace("\r\n", "\n").splitlines()
+    records = [json.loads(line) for line in lines]  # one object a line, never wrapped
+    assert len(records) == len({r["id"] for r in records}) > 10
+    assert "\x1b" not in out  # no progress, colour or cursor control among the records
+    last = err.rsplit("\x1b[2K", 1)[-1].strip()  # the progress line as it was left
+    assert last == f"genericContact: {len(records)} records, {-(-len(records) // 5)} pages"
 
 
 def test_config_custom_model_from_the_config_folder_or_the_current_one(tmp_path: Path) -> None:
