@@ -208,6 +208,10 @@ class Mapper:
     def supports(self, operation: str) -> bool:
         return operation in self.endpoints
 
+    def has_events(self) -> bool:
+        """Whether a connection can receive this model's events (``model::events``)."""
+        return self.changes is not None and self.supports(EVENTS)
+
     def to_unified(self, item: FrontItem) -> Unified:
         return self.unified(item)
 

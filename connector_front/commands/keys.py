@@ -18,12 +18,18 @@ from connector_front.commands.targets import settings_for
 from connector_front.errors import ConfigurationError
 from connector_front.store import LazyDatabase
 
+DESCRIPTION = (
+    "Make a token encryption key, or re-encrypt the stored tokens with the first key. To rotate: "
+    "put a new key first in CONNECTOR_FRONT_ENCRYPTION_KEY (keep the old ones after it, "
+    "comma-separated), run 'connector-front keys rotate', then drop the old keys."
+)
+
 
 def register(commands: Any) -> None:
     keys = commands.add_parser(
         "keys",
         help="make a token encryption key, or re-encrypt stored tokens with the first key",
-        description=__doc__,
+        description=DESCRIPTION,
         formatter_class=DefaultsHelp,
     )
     actions = keys.add_subparsers(title="actions", metavar="ACTION", required=True)

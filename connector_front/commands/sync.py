@@ -11,7 +11,7 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -97,12 +97,38 @@ async def _passes(connector: Any, owner: str | None, args: argparse.Namespace) -
         _print(report, terminal=terminal, watch=args.watch)
         for skipped in (o for o in report.owners if o.skipped):
             print(f"sync: owner {skipped.owner_id} skipped: {skipped.skipped}", file=sys.stderr)
+        idle = owner is None and not report.owners
+        if idle:
+            print(await _why_idle(connector), file=sys.stderr)
         if not args.watch:
+            if idle:
+                return 1
             if report.failed:
                 print("sync: some models failed; see their error in the report", file=sys.stderr)
                 return 1
             return 0
         await asyncio.sleep(interval)
+
+
+async def _why_idle(connector: Any) -> str:
+    """Why a pass over every connection synced none, and what to grant."""
+    events = [mapper.model for mapper in connector.registry if mapper.has_events()]
+    connections = [(c.owner_id, c.operations) for c in await connector.connections.all()]
+    return nothing_to_sync(connections, events)
+
+
+def nothing_to_sync(connections: Sequence[tuple[str, Sequence[str]]], models: Sequence[str]) -> str:
+    """The message of a pass that found no connection granted any model's events."""
+    example = " ".join(f"{model}::events" for model in models[:2])
+    grant = (
+        f"event sync reads only connections created with a model's events ({', '.join(models)} "
+        "take MODEL::events); create the connection with them and authorize it: "
+        f"connector-front connect OWNER --operations {example} ..."
+    )
+    if not connections:
+        return f"sync: nothing synced: there is no connection in this database; {grant}"
+    held = "; ".join(f"{owner}: {', '.join(ops) or 'none'}" for owner, ops in connections)
+    return f"sync: nothing synced: no connection has events ({held}); {grant}"
 
 
 def _print(report: SyncReport, *, terminal: bool, watch: bool) -> None:

@@ -1,7 +1,7 @@
 """``connector-front webhooks verify|replay``: check a captured Front delivery, or send it again.
 
-A capture is a JSON file ``{"headers": {...}, "body": "<the raw body, as text>"}`` (what
-``webhooks replay --save`` and the host's intake keep), or a raw body file with ``--header``.
+A capture is a JSON file ``{"headers": {...}, "body": "<the raw body, as text>"}`` (a delivery's
+headers and raw body as Front sent them), or a raw body file with ``--header``.
 """
 
 from __future__ import annotations
@@ -22,13 +22,18 @@ from connector_front.webhooks.signatures import application_signature, rule_sign
 from connector_front.webhooks.verify import WebhookRejected
 
 DEFAULT_INTAKE = "http://127.0.0.1:8000/webhooks/front"
+DESCRIPTION = (
+    "Check a captured Front webhook delivery, or send it to an intake again. A capture is a "
+    'JSON file {"headers": {...}, "body": "<the raw body, as text>"} (a delivery\'s headers '
+    "and raw body as Front sent them), or a raw body file with --header NAME:VALUE."
+)
 
 
 def register(commands: Any) -> None:
     webhooks = commands.add_parser(
         "webhooks",
         help="verify or replay a captured Front webhook delivery",
-        description=__doc__,
+        description=DESCRIPTION,
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     actions = webhooks.add_subparsers(title="actions", metavar="ACTION", required=True)

@@ -160,7 +160,7 @@ class SyncEngine:
         """The models asked for (all with events when None); unknown or eventless ones are 4xx."""
         registry = self._connector.registry
         if models is None:
-            return [m.model for m in registry if m.changes is not None and m.supports(EVENTS)]
+            return [m.model for m in registry if m.has_events()]
         if isinstance(models, str):
             models = [models]
         if not models:
@@ -170,7 +170,7 @@ class SyncEngine:
             )
         for name in models:
             mapper = registry.get(name)
-            if mapper.changes is None or not mapper.supports(EVENTS):
+            if not mapper.has_events():
                 raise InvalidInputError(
                     f"{name} has no events to sync; models with events: "
                     + ", ".join(m.model for m in registry if m.changes is not None),

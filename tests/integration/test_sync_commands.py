@@ -71,6 +71,40 @@ def test_sync_refuses_bad_options(
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("operations", "says"),
+    [
+        (None, "there is no connection in this database"),
+        (["genericContact::list"], "no connection has events (acme: genericContact::list)"),
+    ],
+)
+def test_a_sync_of_every_connection_that_finds_none_to_sync_says_why_and_what_to_grant(
+    operations: list[str] | None,
+    says: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for name in [n for n in os.environ if n.startswith(("FRONT_", "CONNECTOR_FRONT_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("CONNECTOR_FRONT_DATABASE", str(tmp_path / "idle.sqlite3"))
+    monkeypatch.setenv("FRONT_CLIENT_ID", "app")  # OAuth: sync goes over stored connections
+    monkeypatch.setenv("FRONT_CLIENT_SECRET", "app-secret")
+    if operations is not None:
+
+        async def create() -> None:
+            connector = load_connector("front")
+            await connector.connection("acme").create(operations)
+            await connector.aclose()
+
+        asyncio.run(create())
+    assert main(["sync"]) == 1
+    printed = capsys.readouterr()
+    assert json.loads(printed.out)["owners"] == []
+    assert says in printed.err
+    assert "connector-front connect OWNER --operations genericContact::events" in printed.err
+
+
 # -- background polling ---------------------------------------------------------------------
 
 
