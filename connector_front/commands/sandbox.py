@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -106,6 +107,23 @@ def describe(url: str, config: SandboxConfig) -> str:
     )
 
 
+def webhook_banner(target: Mapping[str, Any] | None) -> str:
+    """Where application webhooks go and whether the URL passed Front's validation
+    (``target``: the sandbox's webhook settings after validating; None: no URL)."""
+    if target is None or not target.get("url"):
+        return (
+            "application webhooks to: none (set one with --webhook-url or POST /_sandbox/webhooks)"
+        )
+    url = target["url"]
+    if target.get("validated"):
+        return f"application webhooks to: {url} (validated: it echoed Front's challenge)"
+    return (
+        f"application webhooks to: {url} (validation FAILED: "
+        f"{target.get('reason') or 'no reason given'}; deliveries are sent to it anyway; once it "
+        f'answers, POST /_sandbox/webhooks {{"url": "{url}"}} validates it again)'
+    )
+
+
 def sandbox_config(args: argparse.Namespace) -> SandboxConfig:
     """The sandbox's settings from the command's flags and the environment."""
     url = args.webhook_url
@@ -164,8 +182,9 @@ def run(args: argparse.Namespace) -> int:
     for kind, count in plan:
         print(f"seeded {len(server.state.seed(kind, count))} {kind}", flush=True)
     print(describe(server.url, config), flush=True)
-    target = config.webhook_url or "none (set one with --webhook-url or POST /_sandbox/webhooks)"
-    print(f"application webhooks to: {target}", flush=True)
+    # validated as Front validates a URL when it is saved: a signed challenge it must echo
+    target = server.state.set_webhook(url=config.webhook_url) if config.webhook_url else None
+    print(webhook_banner(target), flush=True)
     try:
         threading.Event().wait()  # until Ctrl-C or a signal ends the process
     finally:

@@ -118,6 +118,10 @@ class Database:
             *(kind.changes.noted for kind in RECORD_TABLES.values()),
         )
 
+    def counts(self) -> dict[str, int]:
+        """How many records each collection holds (trashed conversations included)."""
+        return {name: len(getattr(self, name)) for name in RECORD_TABLES}
+
     # lookups -----------------------------------------------------------
 
     def contact(self, ident: str) -> Contact:

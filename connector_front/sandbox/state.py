@@ -128,8 +128,9 @@ class SandboxState:
             return self.tokens.revoke_refresh()
 
     def stats(self) -> dict[str, Any]:
+        """Requests, grants and refusals counted so far, and the records of each collection."""
         with self.lock:
-            return self.journal.stats()
+            return {**self.journal.stats(), "records": self.db.counts()}
 
     def requests(self) -> list[dict[str, Any]]:
         with self.lock:

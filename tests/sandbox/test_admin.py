@@ -34,7 +34,21 @@ def test_stats_count_requests_and_grants(
         "refused": {},
         "requests": 3,  # /me, /oauth/authorize, /oauth/token
         "rate_limited": 0,
+        "records": stats["records"],  # below
     }
+
+
+def test_stats_count_the_records_of_each_collection(
+    client: httpx.Client, admin: httpx.Client
+) -> None:
+    before = admin.get("/stats").json()["records"]
+    listed = client.get("/contacts", params={"limit": 100}).json()["_results"]
+    assert before["contacts"] == len(listed) > 0
+    assert before["teams"] == len(client.get("/teams").json()["_results"]) > 0
+    admin.post("/seed/contacts", json={"count": 25})
+    admin.post("/seed/teams", json={"count": 2})
+    after = admin.get("/stats").json()["records"]
+    assert after == {**before, "contacts": before["contacts"] + 25, "teams": before["teams"] + 2}
 
 
 def test_config_reads_and_changes(admin: httpx.Client) -> None:

@@ -3,15 +3,24 @@ when it listens beyond this machine."""
 
 from __future__ import annotations
 
+import http.server
+import os
+import signal
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from connector_front.cli import _parser, main
 from connector_front.commands.sandbox import exposure_warning, sandbox_config
 from connector_front.sandbox import SandboxConfig
+from tests.conftest import quiet_port
+
+CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("FRONT_", "CONNECTOR_"))}
 
 SCRIPT = Path(sys.executable).parent / "connector-front"
 EVERY_INTERFACE = "0.0.0.0"  # noqa: S104 (an address under test)
@@ -96,3 +105,54 @@ def test_a_sandbox_on_a_public_address_warns_that_its_control_routes_are_open() 
 def test_the_warning_is_for_addresses_beyond_this_machine(host: str) -> None:
     warned = exposure_warning(host) is not None
     assert warned == (host in (EVERY_INTERFACE, "10.1.2.3"))
+
+
+class Echo(http.server.BaseHTTPRequestHandler):
+    """A webhook endpoint that passes Front's validation: it echoes the challenge."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        challenge = (self.headers.get("x-front-challenge") or "").encode()
+        self.send_response(200)
+        self.send_header("content-length", str(len(challenge)))
+        self.end_headers()
+        self.wfile.write(challenge)
+
+    def log_message(self, *args: Any) -> None:
+        """Quiet."""
+
+
+@pytest.fixture
+def echo() -> Iterator[str]:
+    """The URL of an endpoint that echoes Front's challenge."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/front"
+    server.shutdown()
+    server.server_close()
+
+
+def banner(webhook_url: str) -> str:
+    """What ``connector-front sandbox --webhook-url URL`` prints about application webhooks."""
+    command = [str(SCRIPT), "sandbox", "--port", "0", "--webhook-url", webhook_url]
+    job = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=CLEAN_ENV)
+    assert job.stdout is not None
+    try:
+        for line in job.stdout:
+            if line.startswith("application webhooks to:"):
+                return line.strip()
+    finally:
+        job.send_signal(signal.SIGTERM)
+        job.wait(timeout=15)
+    raise AssertionError("the sandbox ended without a line on application webhooks")
+
+
+def test_the_banner_says_a_webhook_url_passed_fronts_validation(echo: str) -> None:
+    assert f"application webhooks to: {echo} (validated" in banner(echo)
+
+
+def test_the_banner_says_when_a_webhook_url_failed_validation_and_why() -> None:
+    url = f"http://127.0.0.1:{quiet_port()}/front"  # nothing listens there
+    said = banner(url)
+    assert said.startswith(f"application webhooks to: {url} (validation FAILED: the URL could not")
+    assert "POST /_sandbox/webhooks" in said
