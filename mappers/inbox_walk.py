@@ -12,11 +12,9 @@ page whose earlier pages are not all in the notes checks each conversation of a 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
-from connector_front.errors import InvalidCursorError
 from connector_front.paging import all_results, one_page
 
 from .base import (
@@ -30,7 +28,7 @@ from .base import (
     resume_at,
     with_related,
 )
-from .walks import Notes, OwnerWalks
+from .walks import Notes, OwnerWalks, WalkPosition
 
 PREFIX = "inboxes:"
 """What a walking cursor starts with."""
@@ -38,7 +36,7 @@ _FOREIGN = "cursor is not a ticketIssue cursor; pass the 'next' value of the pre
 
 
 @dataclass(frozen=True)
-class WalkCursor:
+class WalkCursor(WalkPosition):
     """Where a walk stands: its notes' id, the inbox's position and id, Front's next link, how
     many pages came before (``step``), and the page size the walk was asked for."""
 
@@ -49,21 +47,10 @@ class WalkCursor:
     step: int = 0
     size: int = PAGE_SIZE
 
-    def encode(self) -> str:
-        return PREFIX + json.dumps(asdict(self), separators=(",", ":"))
+    prefix = PREFIX
+    foreign = _FOREIGN
 
-    @classmethod
-    def decode(cls, value: str) -> WalkCursor:
-        try:
-            data = json.loads(value.removeprefix(PREFIX)) if value.startswith(PREFIX) else None
-            cursor = cls(**data) if isinstance(data, dict) else None
-        except (ValueError, TypeError):
-            cursor = None
-        if cursor is None or not cursor._well_formed():
-            raise InvalidCursorError(_FOREIGN)
-        return cursor
-
-    def _well_formed(self) -> bool:
+    def well_formed(self) -> bool:
         counts = (self.at, self.step, self.size)
         return all(isinstance(n, int) and n >= 0 for n in counts) and self.size >= 1
 

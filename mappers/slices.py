@@ -11,18 +11,14 @@ item is gone).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
-from connector_front.errors import InvalidCursorError
-
-from .walks import OwnerWalks
+from .walks import OwnerWalks, WalkPosition
 
 PREFIX = "slice:"
 """What a sliced listing's cursor starts with."""
-_FOREIGN = "cursor is not one this listing issued; pass the 'next' value of the previous page"
 
 Items = list[dict[str, Any]]
 Fetch = Callable[[], Awaitable[Items]]
@@ -30,7 +26,7 @@ Fetch = Callable[[], Awaitable[Items]]
 
 
 @dataclass(frozen=True)
-class SliceCursor:
+class SliceCursor(WalkPosition):
     """Where a sliced listing stands: its notes' id, the position of the next item, the id of
     the last item served, and the page size the listing was asked for."""
 
@@ -39,30 +35,17 @@ class SliceCursor:
     after: str
     size: int
 
-    def encode(self) -> str:
-        return PREFIX + json.dumps(asdict(self), separators=(",", ":"))
+    prefix = PREFIX
+    foreign = "cursor is not one this listing issued; pass the 'next' value of the previous page"
 
-    @classmethod
-    def decode(cls, value: str) -> SliceCursor:
-        try:
-            data = json.loads(value.removeprefix(PREFIX)) if value.startswith(PREFIX) else None
-            cursor = cls(**data) if isinstance(data, dict) else None
-        except (ValueError, TypeError):
-            cursor = None
-        if cursor is None or not _well_formed(cursor):
-            raise InvalidCursorError(_FOREIGN)
-        return cursor
-
-
-def _well_formed(cursor: SliceCursor) -> bool:
-    counts = (cursor.at, cursor.size)
-    return (
-        isinstance(cursor.walk, str)
-        and isinstance(cursor.after, str)
-        and all(isinstance(n, int) and not isinstance(n, bool) for n in counts)
-        and cursor.at >= 0
-        and cursor.size >= 1
-    )
+    def well_formed(self) -> bool:
+        texts, counts = (self.walk, self.after), (self.at, self.size)
+        return (
+            all(isinstance(text, str) for text in texts)
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in counts)
+            and self.at >= 0
+            and self.size >= 1
+        )
 
 
 @dataclass(frozen=True)

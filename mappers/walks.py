@@ -11,14 +11,46 @@ the mapper ask Front: the answer stays right and only costs more requests.
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections import OrderedDict
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol, Self
+
+from connector_front.errors import InvalidCursorError
 
 WALKS_KEPT = 64
 """Walks remembered at once per connector; the least recently used is forgotten first."""
 
 Notes = dict[str, Any]
+
+
+class WalkPosition:
+    """Where a walk stands, as the mapper's cursor text: ``prefix`` and the fields as JSON.
+
+    Subclasses are dataclasses; :meth:`decode` refuses text that is not one of them, or one
+    whose values :meth:`well_formed` rejects, with ``foreign`` as the message.
+    """
+
+    prefix: ClassVar[str]
+    foreign: ClassVar[str]
+
+    def encode(self) -> str:
+        return self.prefix + json.dumps(vars(self), separators=(",", ":"))
+
+    @classmethod
+    def decode(cls, value: str) -> Self:
+        text = value.removeprefix(cls.prefix) if value.startswith(cls.prefix) else None
+        try:
+            data = None if text is None else json.loads(text)
+            position = cls(**data) if isinstance(data, dict) else None
+        except (ValueError, TypeError):
+            position = None
+        if position is None or not position.well_formed():
+            raise InvalidCursorError(cls.foreign)
+        return position
+
+    def well_formed(self) -> bool:
+        return True
 
 
 class SharedNotes(Protocol):
