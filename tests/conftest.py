@@ -19,6 +19,7 @@ from connector_front.host.server import BackgroundServer
 from connector_front.sandbox import SandboxConfig, SandboxServer
 from connector_front.settings import ConnectorSettings
 from connector_front.store import LazyDatabase
+from tests.limits import loose
 from tests.secret_guard import pytest_runtest_call, secret_guard
 
 __all__ = ["pytest_runtest_call", "secret_guard"]  # every test is checked for leaked secrets
@@ -59,15 +60,16 @@ def registered(config: SandboxConfig) -> SandboxConfig:
 @pytest.fixture(scope="module")
 def module_sandbox() -> Iterator[SandboxServer]:
     """One sandbox Front per test module: starting and stopping servers is most of a test's time."""
-    with SandboxServer(registered(SandboxConfig())) as server:
+    with SandboxServer(registered(loose())) as server:
         yield server
 
 
 @pytest.fixture
 def sandbox_config(request: pytest.FixtureRequest) -> SandboxConfig:
-    """The sandbox's settings: a default sandbox unless parametrized indirectly."""
+    """The sandbox's settings: the suites' looser limit (``tests/limits.py``) unless
+    parametrized indirectly (``SandboxConfig()`` for Front's own)."""
     param = getattr(request, "param", None)
-    return param if isinstance(param, SandboxConfig) else SandboxConfig()
+    return param if isinstance(param, SandboxConfig) else loose()
 
 
 @pytest.fixture
@@ -130,7 +132,7 @@ def start_host(
 
     Owner ``acme`` is authorized for ``operations`` (default: every supported one).
     """
-    with nullcontext(sandbox) if sandbox else SandboxServer(SandboxConfig()) as front:
+    with nullcontext(sandbox) if sandbox else SandboxServer(loose()) as front:
         base = sandbox_settings(
             front,
             front.config,

@@ -30,7 +30,9 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
     parser.add_argument("--port", type=int, default=8081, help="port (0 picks a free one)")
-    parser.add_argument("--rate-limit", type=int, default=None, help="requests per window")
+    parser.add_argument(
+        "--rate-limit", type=int, default=None, help="requests per window (default: Front's 120)"
+    )
     parser.add_argument("--token-ttl", type=float, default=3600.0, help="access token seconds")
     parser.add_argument(
         "--webhook-url", default=None, help="send signed application webhooks to this URL"

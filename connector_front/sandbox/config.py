@@ -6,12 +6,18 @@ repr never shows the client secret, the webhook secret or the static API tokens.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
-DEFAULT_RATE_LIMIT = 10_000
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8000/oauth/callback"
 """The redirect URI the sandbox's OAuth app has registered unless told others: the
 reference host's default callback."""
+FRONT_RATE_LIMIT = 120
+"""Front's limit for an OAuth integration: 120 requests a minute per company."""
+FRONT_BURST_LIMIT = 5
+"""Front's burst limit: about 5 requests a second per resource (a conversation, a message)."""
+FRONT_SEARCH_SHARE = 0.4
+"""Share of the company's limit search may use (assumed; see the README)."""
 
 
 def _default_api_tokens() -> set[str]:
@@ -31,7 +37,12 @@ class SandboxConfig:
     access_token_ttl: float = 3600.0
     rotate_refresh_tokens: bool = True
     rate_limit: int | None = None
+    """Requests per window and company (None: Front's 120)."""
     rate_window: float = 60.0
+    burst_limit: int | None = FRONT_BURST_LIMIT
+    """Requests per second per resource (None: no burst limit)."""
+    search_share: float = FRONT_SEARCH_SHARE
+    """Share of ``rate_limit`` that conversation searches may use per window."""
     granted_scopes: list[str] | None = None
     api_tokens: set[str] = field(default_factory=_default_api_tokens, repr=False)
     seed: bool = True
@@ -54,6 +65,7 @@ class SandboxConfig:
             f"access_token_ttl={self.access_token_ttl!r}, "
             f"rotate_refresh_tokens={self.rotate_refresh_tokens!r}, "
             f"rate_limit={self.rate_limit!r}, rate_window={self.rate_window!r}, "
+            f"burst_limit={self.burst_limit!r}, search_share={self.search_share!r}, "
             f"granted_scopes={self.granted_scopes!r}, "
             f"api_tokens=<{len(self.api_tokens)} hidden>, seed={self.seed!r}, "
             f"extra_contacts={self.extra_contacts!r}, public_url={self.public_url!r}, "
@@ -68,5 +80,10 @@ class SandboxConfig:
 
     @property
     def effective_rate_limit(self) -> int:
-        """Requests allowed per window and company (None in the config means 10,000)."""
-        return DEFAULT_RATE_LIMIT if self.rate_limit is None else self.rate_limit
+        """Requests allowed per window and company (None in the config means Front's 120)."""
+        return FRONT_RATE_LIMIT if self.rate_limit is None else self.rate_limit
+
+    @property
+    def search_limit(self) -> int:
+        """Conversation searches allowed per window and company."""
+        return max(1, math.floor(self.effective_rate_limit * self.search_share))

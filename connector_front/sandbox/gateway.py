@@ -2,7 +2,9 @@
 
 Admin routes (`/_sandbox/...`) pass straight through; OAuth routes get faults
 but no rate limit; every Front API answer carries the `x-ratelimit-*` headers of the
-company's budget (shared by all of its tokens, as Front counts per company).
+company's budget (shared by all of its tokens, as Front counts per company). A request over
+the company's limit, its resource's burst limit or the search limit is answered 429 with a
+`retry-after`, and counts against none of them.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from .endpoint import bearer_token
 from .errors import error_response
 from .faults import Fault
 from .journal import RequestEntry
-from .ratelimit import Verdict
+from .ratelimit import BURST_WINDOW, Verdict, burst_resource, is_search
 from .state import SandboxState
 from .tokens import AccessCheck, digest
 
@@ -56,10 +58,10 @@ class Gateway:
             return
         if fault is not None and fault.kind == "slow":
             await asyncio.sleep(fault.delay)
-        verdict = None
+        verdict, refused = None, None
         if not path.startswith(OAUTH_PREFIX):
             counted = fault is None or fault.kind in ANSWERED
-            verdict = self._count(token, counted=counted)
+            verdict, refused = self._count(token, path, counted=counted)
         extra = verdict.headers() if verdict else {}
         cutting = fault is not None and fault.kind in ("cut", "truncate")
         answer = _Recorder(_Cutter(send, fault) if fault and cutting else send, entry, extra)
@@ -69,16 +71,39 @@ class Gateway:
         if verdict is not None and not verdict.allowed:
             await self._too_many(verdict.retry_after, extra, scope, receive, answer)
             return
+        if refused is not None:
+            await self._too_many(refused, extra, scope, receive, answer)
+            return
         await self.app(scope, receive, answer)
 
-    def _count(self, token: str | None, counted: bool) -> Verdict:
+    def _count(self, token: str | None, path: str, counted: bool) -> tuple[Verdict, float | None]:
+        """The company budget's verdict, and the seconds a burst or search limit asks to wait
+        (None: within them); a request refused by any limit counts against none."""
         state = self.state
         with state.lock:
             key = self._budget_key(token)
-            limit, window = state.config.effective_rate_limit, state.config.rate_window
-            if counted:
-                return state.limiter.hit(key, limit, window, state.now())
-            return state.limiter.peek(key, limit, window, state.now())
+            config, now, limiter = state.config, state.now(), state.limiter
+            limit, window = config.effective_rate_limit, config.rate_window
+            others = self._other_limits(key, path) if counted else []
+            refused = [wait for k, n, w in others if (wait := limiter.allows(k, n, w, now))]
+            if not counted or refused:
+                return limiter.peek(key, limit, window, now), max(refused, default=None)
+            verdict = limiter.hit(key, limit, window, now)
+            if verdict.allowed:
+                for other_key, other_limit, other_window in others:
+                    limiter.hit(other_key, other_limit, other_window, now)
+            return verdict, None
+
+    def _other_limits(self, key: str, path: str) -> list[tuple[str, int, float]]:
+        """The burst and search limits a request to ``path`` also counts against."""
+        config = self.state.config
+        limits = []
+        resource = burst_resource(path)
+        if resource is not None and config.burst_limit is not None:
+            limits.append((f"{key}:burst:{resource}", config.burst_limit, BURST_WINDOW))
+        if is_search(path):
+            limits.append((f"{key}:search", config.search_limit, config.rate_window))
+        return limits
 
     def _budget_key(self, token: str | None) -> str:
         """Front counts requests per company: every token the sandbox issued or knows shares

@@ -1,9 +1,11 @@
 """Fixed-window rate limiting per company, with Front's `x-ratelimit-*` headers.
 
 Front enforces its limit per company, not per token: every token of the company (API tokens
-and OAuth tokens alike) draws on one budget. It documents `x-ratelimit-limit`,
-`x-ratelimit-remaining` and `x-ratelimit-reset` ("next UNIX timestamp" at which the window
-resets, in seconds) on every answer, and `retry-after` (seconds) on a 429.
+and OAuth tokens alike) draws on one budget, 120 requests a minute for an OAuth integration.
+It documents `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-reset` ("next UNIX
+timestamp" at which the window resets, in seconds) on every answer, and `retry-after`
+(seconds) on a 429. On top of it, "burst" limits of about 5 requests a second per resource
+(a conversation, a message, a channel: the id in the path), and a lower limit on search.
 
 Windows are aligned on the clock (window k covers [k * window, (k + 1) * window)), so the
 reset a client is told is exactly when the budget comes back: a whole second for a window of
@@ -13,7 +15,25 @@ whole seconds; a fractional one is sent to the millisecond, rounded up (never ea
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
+
+BURST_WINDOW = 1.0
+"""Seconds of a burst window (Front: requests per second, per resource)."""
+BURST_RESOURCE = re.compile(r"^/(conversations|messages|channels)/(?!search/)([^/]+)")
+"""Paths under one resource a burst limit counts: its collection and id."""
+SEARCH = re.compile(r"^/conversations/search/")
+"""Paths the search limit counts."""
+
+
+def burst_resource(path: str) -> str | None:
+    """The resource a request's path belongs to for the burst limit (None: no burst limit)."""
+    found = BURST_RESOURCE.match(path)
+    return f"{found.group(1)}/{found.group(2)}" if found else None
+
+
+def is_search(path: str) -> bool:
+    return SEARCH.match(path) is not None
 
 
 def _timestamp(value: float) -> str:
@@ -77,6 +97,12 @@ class RateLimiter:
             return Verdict(False, limit, 0, reset_at, now)
         current.used += 1
         return Verdict(True, limit, max(0, limit - current.used), reset_at, now)
+
+    def allows(self, key: str, limit: int, window: float, now: float) -> float | None:
+        """None when one more request fits; else seconds until its window ends. Counts
+        nothing (see :meth:`hit`)."""
+        current = self._current(key, window, now)
+        return None if current.used < limit else current.started + window - now
 
     def peek(self, key: str, limit: int, window: float, now: float) -> Verdict:
         """The headers an answer would carry, without counting a request."""

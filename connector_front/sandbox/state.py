@@ -36,11 +36,21 @@ def _absolute_urls(value: Any) -> bool:
     return all(p is not None and p.scheme in ("http", "https") and p.netloc for p in parts)
 
 
+def _count_or_none(value: Any) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0)
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+
+
 # settings `configure` may change at run time, and the check each value must pass
 RUNTIME_SETTINGS: dict[str, Callable[[Any], bool]] = {
-    "rate_limit": lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v > 0),
-    "rate_window": lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v > 0,
-    "access_token_ttl": lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v > 0,
+    "rate_limit": _count_or_none,
+    "rate_window": _positive,
+    "burst_limit": _count_or_none,
+    "search_share": lambda v: _positive(v) and v <= 1,
+    "access_token_ttl": _positive,
     "granted_scopes": lambda v: (
         v is None or (isinstance(v, list) and all(isinstance(s, str) for s in v))
     ),
@@ -152,7 +162,7 @@ class SandboxState:
                 raise FrontError(400, f"Invalid value for {key}")
         with self.lock:
             self.config = replace(self.config, **updates)
-            if "rate_limit" in updates or "rate_window" in updates:
+            if {"rate_limit", "rate_window", "burst_limit", "search_share"} & set(updates):
                 self.limiter.clear()
             return self.runtime_settings()
 
@@ -161,6 +171,8 @@ class SandboxState:
             return {
                 "rate_limit": self.config.effective_rate_limit,
                 "rate_window": self.config.rate_window,
+                "burst_limit": self.config.burst_limit,
+                "search_share": self.config.search_share,
                 "access_token_ttl": self.config.access_token_ttl,
                 "granted_scopes": self.config.granted_scopes,
                 "rotate_refresh_tokens": self.config.rotate_refresh_tokens,

@@ -20,8 +20,9 @@ from connector_front.auth import (
     TokenManager,
 )
 from connector_front.errors import AuthorizationRequiredError, ConfigurationError
-from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.sandbox import SandboxServer
 from tests.conftest import CALLBACK
+from tests.limits import loose
 
 REDIRECT = CALLBACK
 
@@ -143,7 +144,7 @@ async def test_token_requests_go_through_a_supplied_http_client(
 
 
 @pytest.mark.parametrize(
-    "sandbox_config", [SandboxConfig(rotate_refresh_tokens=False)], indirect=True
+    "sandbox_config", [loose(rotate_refresh_tokens=False)], indirect=True
 )
 async def test_refresh_without_rotation_keeps_the_refresh_token(
     make_flow: Any, sandbox: SandboxServer, customer: Any, tmp_path: Path

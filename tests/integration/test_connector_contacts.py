@@ -20,8 +20,8 @@ from connector_front.errors import (
 from connector_front.guard import UndeclaredEndpointError
 from connector_front.mappers.base import FrontApi, FrontItem, ListQuery, MappedList
 from connector_front.mappers.generic_contact import ContactMapper
-from connector_front.sandbox import SandboxConfig
 from connector_front.settings import ConnectorSettings
+from tests.limits import loose
 
 OWNER = "acme"
 
@@ -136,7 +136,7 @@ async def test_updated_after_filter_reaches_front(embedded: EmbeddedSandbox) -> 
 
 async def test_missing_scope_is_named(tmp_path: Path) -> None:
     scopes = ["contacts:read", "contacts:write"]  # the app lacks contacts:delete
-    async with EmbeddedSandbox(tmp_path / "c.sqlite3", SandboxConfig(granted_scopes=scopes)) as env:
+    async with EmbeddedSandbox(tmp_path / "c.sqlite3", loose(granted_scopes=scopes)) as env:
         connector = _connector(env)
         await connect_owner(connector, OWNER)
         contacts = connector.connection(OWNER).resources("genericContact")

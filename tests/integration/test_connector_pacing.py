@@ -11,12 +11,13 @@ import pytest
 from connector_front.commands import workers
 from connector_front.connector import FrontConnector
 from connector_front.embedded import EmbeddedSandbox, connect_owner
-from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.sandbox import SandboxServer
 from connector_front.settings import ConnectorSettings
 from connector_front.store.pacing import DatabasePacingState, MemoryPacingState
 from connector_front.store.walk_notes import DatabaseWalkNotes
+from tests.limits import loose
 
-HOUR = SandboxConfig(seed=True, rate_window=3600.0)
+HOUR = loose(seed=True, rate_window=3600.0)
 
 
 @pytest.mark.parametrize("sandbox_config", [HOUR], indirect=True)

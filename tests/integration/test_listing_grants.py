@@ -11,12 +11,12 @@ from connector_front.connections import ConnectionStore
 from connector_front.connector import FrontConnector
 from connector_front.embedded import EmbeddedSandbox, connect_owner
 from connector_front.errors import OperationNotGrantedError
-from connector_front.sandbox import SandboxConfig
 from connector_front.store import Database
 from connector_front.store.database import Row
+from tests.limits import loose
 
 OWNER = "acme"
-CONTACTS = SandboxConfig(seed=False, extra_contacts=250)
+CONTACTS = loose(seed=False, extra_contacts=250)
 pytestmark = pytest.mark.parametrize("sandbox_config", [CONTACTS], indirect=True)
 
 
@@ -87,7 +87,7 @@ async def test_a_sync_pass_reads_the_grants_as_often_for_three_pages_as_for_one(
     baseline = await connector.sync(OWNER, ["genericContact"])
     assert baseline.owners[0].models[0].pages == 3  # 250 contacts
     three_pages, database.connection_reads = database.connection_reads, 0
-    embedded.server.state.reset(keep_tokens=True, config=SandboxConfig(seed=False))
+    embedded.server.state.reset(keep_tokens=True, config=loose(seed=False))
     await connect_owner(connector, "other", ["genericContact::events"])
     database.connection_reads = 0
     baseline = await connector.sync("other", ["genericContact"])

@@ -23,6 +23,7 @@ from connector_front.sandbox.records import Team, Teammate
 from connector_front.store import open_database
 from connector_front.sync import ProgressUpdate, SyncEngine, SyncReport
 from connector_front.sync.lease import Leases
+from tests.limits import loose
 
 OWNER = "acme"
 POLLED = ["genericContact", "genericCompany", "genericUser", "genericWorkspace", "ticketProject"]
@@ -191,7 +192,7 @@ class World:
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[World]:
     """A sandbox with 250 more contacts (3 pages) and owner ``acme`` connected."""
-    config = SandboxConfig()
+    config = loose()
     with SandboxServer(config) as sandbox:
         with _admin(sandbox) as admin:
             admin.post("/seed/contacts", json={"count": 250}).raise_for_status()

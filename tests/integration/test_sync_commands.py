@@ -19,10 +19,11 @@ from connector_front.embedded import connect_owner, sandbox_settings
 from connector_front.events.log import EventLog
 from connector_front.host import create_app, load_connector
 from connector_front.host.server import BackgroundServer
-from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.sandbox import SandboxServer
 from connector_front.store import LazyDatabase
 from connector_front.sync import SyncReport, sync_forever
 from connector_front.sync.state import SyncStateStore
+from tests.limits import loose
 
 CLI = Path(sys.executable).parent / "connector-front"
 
@@ -136,8 +137,8 @@ async def test_the_loop_keeps_going_after_a_failed_pass() -> None:
 
 
 def test_serve_jobs_follow_the_interval(tmp_path: Path) -> None:
-    with SandboxServer(SandboxConfig()) as sandbox:
-        settings = sandbox_settings(sandbox, SandboxConfig(), tmp_path / "c.sqlite3")
+    with SandboxServer(loose()) as sandbox:
+        settings = sandbox_settings(sandbox, loose(), tmp_path / "c.sqlite3")
         connector = load_connector("front", settings)
         assert len(serve_jobs(None, connector)) == 1  # the sync_interval setting, 60
         assert len(serve_jobs(5, connector)) == 1
@@ -153,7 +154,7 @@ async def _wait_for(check: Any, what: str) -> None:
 
 
 async def test_the_host_polls_in_the_background(tmp_path: Path) -> None:
-    config = SandboxConfig()
+    config = loose()
     database = tmp_path / "host.sqlite3"
     with SandboxServer(config) as sandbox:
         connector = load_connector("front", sandbox_settings(sandbox, config, database))

@@ -25,9 +25,10 @@ from connector_front.errors import (
     UpstreamError,
 )
 from connector_front.paging import all_results
-from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.sandbox import SandboxServer
 from connector_front.transport import FrontClient, Pacer, RetryPolicy
 from tests.conftest import CALLBACK
+from tests.limits import loose
 
 API_TOKEN = "sandbox-api-token"
 FAST = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05, max_retry_after=2.0)
@@ -145,7 +146,7 @@ async def test_429_longer_than_the_cap_is_raised_with_retry_after(
 
 
 @pytest.mark.parametrize(
-    "sandbox_config", [SandboxConfig(granted_scopes=["contacts:read"])], indirect=True
+    "sandbox_config", [loose(granted_scopes=["contacts:read"])], indirect=True
 )
 async def test_403_names_the_missing_scope(
     sandbox: SandboxServer, customer: Any, tmp_path: Path, databases: Any

@@ -13,8 +13,9 @@ import pytest
 
 from connector_front.auth import StaticTokenAuth
 from connector_front.paging import all_results
-from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.sandbox import SandboxServer
 from connector_front.transport import FrontClient
+from tests.limits import loose
 
 
 class ImportWatch(MetaPathFinder):
@@ -42,7 +43,7 @@ def import_watch() -> Iterator[ImportWatch]:
 
 
 @pytest.mark.parametrize(
-    "sandbox_config", [SandboxConfig(seed=False, extra_contacts=60)], indirect=True
+    "sandbox_config", [loose(seed=False, extra_contacts=60)], indirect=True
 )
 async def test_pages_after_the_first_import_nothing(
     sandbox: SandboxServer, import_watch: ImportWatch

@@ -20,9 +20,9 @@ from cryptography.x509.oid import NameOID
 
 from connector_front.auth import StaticTokenAuth
 from connector_front.errors import UpstreamError
-from connector_front.sandbox import SandboxConfig
 from connector_front.sandbox.app import SandboxApp, create_app
 from connector_front.transport import FrontClient, Pacer, RetryPolicy
+from tests.limits import loose
 
 
 def _name(common: str) -> x509.Name:
@@ -107,7 +107,7 @@ def tls_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def https_sandbox(tls_files: dict[str, Path]) -> Iterator[tuple[str, SandboxApp]]:
     """The sandbox Front served over HTTPS on loopback: (its URL, its app)."""
-    app = create_app(SandboxConfig())
+    app = create_app(loose())
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     sock.listen(16)

@@ -10,6 +10,7 @@ import pytest
 from connector_front.embedded import EmbeddedSandbox
 from connector_front.errors import InvalidInputError
 from tests.conftest import Host
+from tests.limits import loose
 
 OWNER = "acme"
 STATUSES = ("open", "inProgress", "onHold", "closed")
@@ -81,9 +82,9 @@ def test_unmapped_priority_over_http_is_400(tmp_path: Any) -> None:
     from connector_front.embedded import connect_owner, sandbox_settings
     from connector_front.host import create_app, load_connector
     from connector_front.host.server import BackgroundServer
-    from connector_front.sandbox import SandboxConfig, SandboxServer
+    from connector_front.sandbox import SandboxServer
 
-    config = SandboxConfig()
+    config = loose()
     with SandboxServer(config) as sandbox:
         connector = load_connector(
             "front", sandbox_settings(sandbox, config, tmp_path / "h.sqlite3")

@@ -19,7 +19,8 @@ from connector_front.field_mapping import FieldMapping
 from connector_front.mappers.base import FrontItem, Mapper
 from connector_front.records import front_record, front_records, parse_write
 from connector_front.registry import ModelRegistry
-from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.sandbox import SandboxServer
+from tests.limits import loose
 
 from .conftest import RELIABLE
 
@@ -41,7 +42,7 @@ RELATED = {"ticketIssue": ("inboxes", "/inboxes"), "ticketProject": ("members", 
 
 def _sandbox_answers() -> dict[str, list[dict[str, Any]]]:
     with (
-        SandboxServer(SandboxConfig()) as sandbox,
+        SandboxServer(loose()) as sandbox,
         httpx.Client(
             base_url=sandbox.url, headers={"authorization": "Bearer sandbox-api-token"}
         ) as front,

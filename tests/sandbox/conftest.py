@@ -27,6 +27,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from connector_front.sandbox import SandboxConfig, SandboxServer
+from tests.limits import loose
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SPEC_PATH = REPO_ROOT.parent / "shared" / "front-openapi" / "core-api.json"
@@ -169,8 +170,9 @@ def spec(spec_check: SpecCheck | None) -> SpecCheck:
 
 
 def app_config(**settings: Any) -> SandboxConfig:
-    """A sandbox config whose OAuth app registers this suite's redirect URIs."""
-    return SandboxConfig(redirect_uris=list(APP_REDIRECT_URIS), **settings)
+    """A sandbox config whose OAuth app registers this suite's redirect URIs, at the suites'
+    looser limit (``tests/limits.py``)."""
+    return loose(**{"redirect_uris": list(APP_REDIRECT_URIS), **settings})
 
 
 @pytest.fixture(scope="session")

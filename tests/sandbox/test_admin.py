@@ -6,7 +6,8 @@ from typing import Any
 
 import httpx
 
-from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.sandbox import SandboxServer
+from tests.limits import loose
 
 
 def test_requests_journal_lists_api_calls_without_tokens(
@@ -118,10 +119,10 @@ def test_clock_advances_on_request_and_returns_on_reset(
 
 
 def test_server_reset_takes_another_config(server: SandboxServer, admin: httpx.Client) -> None:
-    server.reset(SandboxConfig(rate_limit=5, seed=False))
+    server.reset(loose(rate_limit=5, seed=False))
     assert admin.get("/config").json()["rate_limit"] == 5
     assert server.state.db.contacts == {}
-    server.reset(SandboxConfig())
+    server.reset(loose())
     assert admin.get("/config").json()["rate_limit"] == 10000
     assert len(server.state.db.contacts) == 12
 

@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
-from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.sandbox import SandboxServer
+from tests.limits import loose
 
 SEEDED = 12
 
@@ -81,7 +82,7 @@ def test_paging_over_a_thousand_contacts_has_no_duplicates(
 
 
 def test_extra_contacts_are_deterministic() -> None:
-    config = SandboxConfig(extra_contacts=5)
+    config = loose(extra_contacts=5)
     first = SandboxServer(config).state.db.contacts
     second = SandboxServer(config).state.db.contacts
     assert list(first) == list(second)
@@ -260,7 +261,7 @@ def test_contact_custom_field_definitions(client: httpx.Client) -> None:
 
 
 def test_public_url_is_used_in_links() -> None:
-    config = SandboxConfig(public_url="https://front.sandbox.example/")
+    config = loose(public_url="https://front.sandbox.example/")
     with SandboxServer(config) as server, httpx.Client(base_url=server.url) as http:
         headers = {"authorization": "Bearer sandbox-api-token"}
         body = http.get("/contacts", params={"limit": 5}, headers=headers).json()

@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 
+from connector_front.sandbox import SandboxConfig
+
 
 def test_every_api_answer_carries_the_headers(client: httpx.Client, anon: httpx.Client) -> None:
     before = time.time()
@@ -95,3 +97,52 @@ def test_a_fractional_window_resets_at_a_millisecond_timestamp_never_early(
     exact = round(reset / 0.3) * 0.3  # the end of a clock-aligned 0.3 s window
     assert exact <= reset < exact + 0.001  # rounded up, never early
     assert before < reset <= after + 0.3 + 0.001
+
+
+def test_by_default_the_sandbox_limits_like_front(
+    server: Any, client: httpx.Client, admin: httpx.Client
+) -> None:
+    """120 requests a minute per company, 5 a second per resource, search below the limit."""
+    server.reset(config=SandboxConfig())
+    settings = admin.get("/config").json()
+    assert (settings["rate_limit"], settings["rate_window"]) == (120, 60)
+    assert (settings["burst_limit"], settings["search_share"]) == (5, 0.4)
+    assert client.get("/me").headers["x-ratelimit-limit"] == "120"
+
+
+def frozen_at_a_window_start(server: Any, admin: httpx.Client, window: float) -> None:
+    """The sandbox's clock stopped just after a window (and a whole second) begins."""
+    to_window_start(admin, window)
+    server.state.clock.freeze()
+
+
+def test_a_resource_takes_five_requests_a_second(
+    server: Any, client: httpx.Client, admin: httpx.Client
+) -> None:
+    """Front's burst limit: the sixth request to one conversation within a second is refused
+    (and counted against nothing); other resources and other endpoints go on."""
+    server.reset(config=SandboxConfig())
+    frozen_at_a_window_start(server, admin, 60)
+    statuses = [client.get("/conversations/cnv_s001").status_code for _ in range(5)]
+    remaining = int(client.get("/me").headers["x-ratelimit-remaining"])
+    refused = client.get("/conversations/cnv_s001/messages")
+    assert statuses == [200] * 5
+    assert refused.status_code == 429
+    assert 0 < float(refused.headers["retry-after"]) <= 1
+    assert int(refused.headers["x-ratelimit-remaining"]) == remaining  # not counted
+    assert client.get("/conversations/cnv_s002").status_code == 200
+    assert client.get("/contacts").status_code == 200
+    admin.post("/clock", json={"advance": 1})
+    assert client.get("/conversations/cnv_s001").status_code == 200
+
+
+def test_search_takes_at_most_its_share_of_the_company_limit(
+    server: Any, client: httpx.Client, admin: httpx.Client
+) -> None:
+    server.reset(config=SandboxConfig(rate_limit=10, burst_limit=None))
+    frozen_at_a_window_start(server, admin, 60)
+    searches = [client.get("/conversations/search/hello").status_code for _ in range(5)]
+    assert searches == [200] * 4 + [429]  # 40% of 10
+    assert client.get("/conversations").status_code == 200
+    admin.post("/clock", json={"advance": 60})
+    assert client.get("/conversations/search/hello").status_code == 200

@@ -19,8 +19,9 @@ from typing import Any
 import httpx
 import pytest
 
-from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.sandbox import SandboxServer
 from connector_front.sandbox.webhook_types import WEBHOOK_TYPES
+from tests.limits import loose
 
 SECRET = "whsec-test-4f1c"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +33,7 @@ Captured = Any  # conftest.Captured: one delivery it got
 @pytest.fixture(scope="module")
 def hook_server() -> Iterator[SandboxServer]:
     """A sandbox whose webhook retries wait 10 ms, not seconds."""
-    with SandboxServer(SandboxConfig(webhook_backoff=0.01)) as server:
+    with SandboxServer(loose(webhook_backoff=0.01)) as server:
         yield server
 
 
@@ -349,7 +350,7 @@ def test_an_api_answer_does_not_wait_for_its_webhook(
 
 
 def test_stop_ends_the_worker_thread(receiver: Receiver, client_on: Any) -> None:
-    with SandboxServer(SandboxConfig(webhook_url=receiver.url)) as server:
+    with SandboxServer(loose(webhook_url=receiver.url)) as server:
         client_on(server).post("/conversations/cnv_s002/comments", json={"body": "Bye"})
         assert server.state.webhooks.drain(10)
         assert server.state.webhooks.dispatcher.running
@@ -360,7 +361,7 @@ def test_stop_ends_the_worker_thread(receiver: Receiver, client_on: Any) -> None
 def test_config_url_is_used_unvalidated_with_the_default_secret(
     receiver: Receiver, client_on: Any
 ) -> None:
-    with SandboxServer(SandboxConfig(webhook_url=receiver.url)) as server:
+    with SandboxServer(loose(webhook_url=receiver.url)) as server:
         assert server.state.webhook_settings()["validated"] is None
         client_on(server).patch("/conversations/cnv_s001", json={"status": "archived"})
         assert server.state.webhooks.drain(10)
