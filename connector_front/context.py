@@ -31,7 +31,7 @@ from connector_front.mappers.walks import WalkMemory
 from connector_front.registry import ModelRegistry
 from connector_front.settings import ConnectorSettings
 from connector_front.store.pacing import MemoryPacingState, PacingState
-from connector_front.transport import FrontClient, Pacer, RetryPolicy
+from connector_front.transport import FrontClient, LaneRules, Pacer, RetryPolicy
 
 CompanyLookup = Callable[[str], Awaitable[str | None]]
 """owner id -> the Front company of its connection, once known."""
@@ -149,18 +149,19 @@ class FrontClients:
         """The owner's pacer, on the budget of its Front company."""
         if self.settings.pacing == "off":
             return Pacer.off()
+        rules = LaneRules(reserve=self.settings.background_reserve)
         if self.settings.api_token is not None:
             # One API token belongs to one company: every owner spends the same budget.
-            return Pacer(state=self.pacing, key="api-token")
+            return Pacer(rules=rules, state=self.pacing, key="api-token")
         lookup = self._company_of
         if lookup is None:
-            return Pacer(state=self.pacing, key=owner_key(owner_id))
+            return Pacer(rules=rules, state=self.pacing, key=owner_key(owner_id))
 
         async def company() -> str | None:
             found = await lookup(owner_id)
             return company_key(found) if found else None
 
-        return Pacer(state=self.pacing, key=owner_key(owner_id), key_of=company)
+        return Pacer(rules=rules, state=self.pacing, key=owner_key(owner_id), key_of=company)
 
     def company_learnt(self, owner_id: str, company_id: str) -> None:
         """The owner's connection belongs to ``company_id``: its client paces on that

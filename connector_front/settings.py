@@ -66,6 +66,7 @@ ENVIRONMENT: Mapping[str, str] = {
     "CONNECTOR_FRONT_PACING": "pacing",
     "CONNECTOR_FRONT_MAX_CLIENTS": "max_clients",
     "CONNECTOR_FRONT_PUBLIC_ORIGINS": "public_origins",
+    "CONNECTOR_FRONT_BACKGROUND_RESERVE": "background_reserve",
 }
 """Environment variable -> setting. One table, read by the environment source and the README."""
 
@@ -129,6 +130,13 @@ class ConnectorSettings(BaseSettings):
         "the database (every worker), 'process' in this process, 'off' (no pacing; 429s are "
         "still retried); 'auto' is 'shared' on PostgreSQL and in `serve --workers N` workers, "
         "else 'process'",
+    )
+    background_reserve: float = Field(
+        default=0.2,
+        ge=0,
+        lt=1,
+        description="share of each rate-limit window that background work (webhook follow-ups, "
+        "sync, backfills) leaves to interactive calls (host resource calls, the proxy)",
     )
     webhook_secrets: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,

@@ -222,6 +222,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         )
         """,
     ),
+    Migration(
+        9,
+        "lanes in the rate-limit budgets: background pauses, interactive requests waiting",
+        "ALTER TABLE pacing_budgets DROP COLUMN last_sent",
+        columns=(
+            ("pacing_budgets", "background_paused_until", "{real} NOT NULL DEFAULT 0"),
+            ("pacing_budgets", "interactive_waiting_until", "{real} NOT NULL DEFAULT 0"),
+        ),
+    ),
 )
 
 

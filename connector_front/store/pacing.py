@@ -34,9 +34,12 @@ class Budget:
     stale_before: float | None = None
     """End of the last window that has passed: answers about it are late and ignored."""
     paused_until: float = 0.0
-    """No request goes out before this (a 429's ``retry-after``)."""
-    last_sent: float | None = None
-    """When the last request was let out (spacing within the reserve)."""
+    """No request goes out before this (a 429's ``retry-after`` after interactive work)."""
+    background_paused_until: float = 0.0
+    """No background request goes out before this (a 429's ``retry-after`` after background
+    work: background lanes pause first)."""
+    interactive_waiting_until: float = 0.0
+    """An interactive request waits for budget until about then: background lanes yield."""
 
 
 class PacingState(Protocol):
@@ -76,17 +79,19 @@ class MemoryPacingState:
         return f"MemoryPacingState(keys={len(self._budgets)})"
 
 
-_SELECT = (
-    "SELECT request_limit, remaining, spent, reset_at, stale_before, paused_until, last_sent"
-    " FROM pacing_budgets WHERE budget_key = ?"
+_COLUMNS = (
+    "request_limit, remaining, spent, reset_at, stale_before, paused_until,"
+    " background_paused_until, interactive_waiting_until"
 )
+"""The table's columns in :class:`Budget`'s field order."""
+_SELECT = f"SELECT {_COLUMNS} FROM pacing_budgets WHERE budget_key = ?"  # noqa: S608
 _UPSERT = (
-    "INSERT INTO pacing_budgets (budget_key, request_limit, remaining, spent, reset_at,"
-    " stale_before, paused_until, last_sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO pacing_budgets (budget_key, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608
     " ON CONFLICT (budget_key) DO UPDATE SET request_limit = excluded.request_limit,"
     " remaining = excluded.remaining, spent = excluded.spent, reset_at = excluded.reset_at,"
     " stale_before = excluded.stale_before, paused_until = excluded.paused_until,"
-    " last_sent = excluded.last_sent"
+    " background_paused_until = excluded.background_paused_until,"
+    " interactive_waiting_until = excluded.interactive_waiting_until"
 )
 
 

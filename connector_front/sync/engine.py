@@ -23,6 +23,7 @@ from connector_front.sync.lease import Leases, pass_lease
 from connector_front.sync.polled import FULL_SCAN_MAX_KNOWN, sync_polled
 from connector_front.sync.report import FeedReport, OwnerReport, Progress, SyncReport
 from connector_front.sync.state import SyncStateStore
+from connector_front.transport.lanes import lane
 
 logger = logging.getLogger("connector_front.sync")
 
@@ -102,7 +103,8 @@ class SyncEngine:
             async with gate:
                 return await self._owner_pass(ctx, owner, wanted)
 
-        report.owners = list(await asyncio.gather(*(one(owner) for owner in owners)))
+        with lane("sync"):  # Front requests of the pass (its full listings: backfill)
+            report.owners = list(await asyncio.gather(*(one(owner) for owner in owners)))
         report.finished_at = datetime.now(tz=UTC)
         return report
 

@@ -19,6 +19,7 @@ from connector_front.sync.context import SyncContext
 from connector_front.sync.fingerprint import Fingerprint, content_of, updated_stamp
 from connector_front.sync.report import FeedReport
 from connector_front.sync.state import FeedState
+from connector_front.transport.lanes import lane
 
 PAGE_SIZE = 100
 FULL_SCAN_MAX_KNOWN = 1000
@@ -54,7 +55,8 @@ async def sync_polled(
     since = None if full or state is None else state.cursor
     filters = {} if since is None else {"updatedAfter": f"{since - ctx.overlap:.3f}"}
 
-    seen = await _list(ctx, owner_id, model, filters, report)
+    with lane("backfill" if full else "sync"):
+        seen = await _list(ctx, owner_id, model, filters, report)
     # the listing finished cleanly: only now may anything be compared, emitted or saved
     prints = {rid: polling.fingerprint(record) for rid, record in seen.items()}
     changed = {rid: fp for rid, fp in prints.items() if known.get(rid) != fp}

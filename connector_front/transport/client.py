@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
@@ -23,6 +24,7 @@ from connector_front.errors import (
 from connector_front.paging import FrontPage
 from connector_front.transport.errors import error_for_response
 from connector_front.transport.hosts import HostPolicy
+from connector_front.transport.lanes import Lane, current_lane
 from connector_front.transport.pacing import Pacer
 from connector_front.transport.retry import RetryPolicy, rate_limit_wait
 from connector_front.transport.sender import Sender
@@ -66,6 +68,8 @@ class ClientStats:
     attempts: int = 0
     retries: int = 0
     rate_limited: int = 0
+    by_lane: Counter[Lane] = field(default_factory=Counter)
+    """Requests by the lane that sent them."""
 
 
 class FrontClient:
@@ -293,10 +297,11 @@ class FrontClient:
         headers: Mapping[str, str] | None = None,
         decode: bool = False,
     ) -> tuple[httpx.Response, int, Any]:
-        """One logical request: hook, pacing, retries; returns (last response, attempts, its
-        JSON body when ``decode`` and a 2xx, else ``_UNREAD``). With ``decode`` a 2xx whose
-        JSON is broken (a truncated body) is retried like a dropped connection. Counted in
-        flight while it runs: a retired client closes after its last one."""
+        """One logical request in the current lane: hook, pacing, retries; returns (last
+        response, attempts, its JSON body when ``decode`` and a 2xx, else ``_UNREAD``). With
+        ``decode`` a 2xx whose JSON is broken (a truncated body) is retried like a dropped
+        connection. Counted in flight while it runs: a retired client closes after its last
+        one."""
         self._in_flight += 1
         try:
             return await self._send_with_retries(
@@ -328,7 +333,9 @@ class FrontClient:
         path = self.hosts.api_path(url)
         if self.on_request is not None:
             self.on_request(method, path)
+        lane = current_lane()
         self.stats.requests += 1
+        self.stats.by_lane[lane] += 1
         attempts = 0
         body: Any = _UNREAD
 
@@ -336,16 +343,16 @@ class FrontClient:
             nonlocal attempts, body
             attempts += 1
             self.stats.attempts += 1
-            await self.pacer.acquire()
+            await self.pacer.acquire(lane)
             try:
                 response = await self._sender.send(
                     method, url, params=params, json=json, content=content, headers=headers
                 )
             except BaseException as exc:
-                self.pacer.release(None)
+                self.pacer.release(None, lane=lane)
                 logger.info("%s %s failed: %s (attempt %d)", method, path, _name(exc), attempts)
                 raise
-            self.pacer.release(response.headers, response.status_code)
+            self.pacer.release(response.headers, response.status_code, lane)
             if response.status_code == 429:
                 self.stats.rate_limited += 1
             logger.debug("%s %s -> %d (attempt %d)", method, path, response.status_code, attempts)

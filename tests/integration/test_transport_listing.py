@@ -11,12 +11,13 @@ import pytest
 from connector_front.auth import StaticTokenAuth
 from connector_front.errors import UpstreamError
 from connector_front.paging import all_results
-from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.sandbox import SandboxServer
 from connector_front.transport import FrontClient, Pacer, RetryPolicy
+from tests.limits import loose
 
 API_TOKEN = "sandbox-api-token"
 RETRY = RetryPolicy(max_attempts=6, base_delay=0.01, max_delay=0.1, max_retry_after=5.0)
-TIGHT = SandboxConfig(seed=False, extra_contacts=1000, rate_limit=4, rate_window=30)
+TIGHT = loose(seed=False, extra_contacts=1000, rate_limit=4, rate_window=30)
 
 
 def client_for(sandbox: SandboxServer, time: Any, **kwargs: Any) -> FrontClient:
@@ -40,17 +41,17 @@ async def test_thousand_contacts_under_a_tight_limit_each_once_without_429s(
     print(
         f"\n1000 contacts: {pages} pages, 429s seen by the client: "
         f"{client.stats.rate_limited}, by the sandbox: {stats['rate_limited']}, "
-        f"paced wait {client.pacer.waited:.2f} s"
+        f"paced wait {client.pacer.waited['interactive']:.2f} s"
     )
     assert pages == 10
     assert stats["rate_limited"] == 0
     assert client.stats.rate_limited == 0
-    assert client.pacer.waited > 0  # the limit was really in play
+    assert client.pacer.waited["interactive"] > 0  # the limit was really in play
 
 
 @pytest.mark.parametrize(
     "sandbox_config",
-    [SandboxConfig(seed=False, extra_contacts=300, rate_limit=2, rate_window=4)],
+    [loose(seed=False, extra_contacts=300, rate_limit=2, rate_window=4)],
     indirect=True,
 )
 async def test_without_pacing_the_same_listing_hits_429s_and_still_completes(
@@ -65,7 +66,7 @@ async def test_without_pacing_the_same_listing_hits_429s_and_still_completes(
 
 @pytest.mark.parametrize(
     "sandbox_config",
-    [SandboxConfig(seed=False, extra_contacts=400, rate_limit=5, rate_window=30)],
+    [loose(seed=False, extra_contacts=400, rate_limit=5, rate_window=30)],
     indirect=True,
 )
 async def test_concurrent_listings_share_the_pacer(
@@ -83,7 +84,7 @@ async def test_concurrent_listings_share_the_pacer(
 
 
 @pytest.mark.parametrize(
-    "sandbox_config", [SandboxConfig(public_url="http://attacker.invalid:8080")], indirect=True
+    "sandbox_config", [loose(public_url="http://attacker.invalid:8080")], indirect=True
 )
 async def test_next_links_to_another_host_are_not_followed(
     sandbox: SandboxServer, sandbox_admin: Any, sandbox_time: Any

@@ -33,6 +33,7 @@ class VirtualTime:
         self._order = itertools.count()
         self.in_flight = 0
         self._driver: asyncio.Task[None] | None = None
+        self._slept = asyncio.Event()
 
     def clock(self) -> float:
         return self._clock()
@@ -41,10 +42,23 @@ class VirtualTime:
     def elapsed(self) -> float:
         return self._clock() - self.start
 
+    @property
+    def sleeping(self) -> int:
+        """Tasks waiting on this clock now."""
+        return len(self._sleepers)
+
+    async def until_sleeping(self, count: int) -> None:
+        """Let other tasks run until ``count`` of them wait on this clock (hold the clock with
+        :meth:`busy` meanwhile, so it does not move them on)."""
+        while len(self._sleepers) < count:
+            self._slept.clear()
+            await self._slept.wait()
+
     async def sleep(self, seconds: float) -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         wake = self.clock() + max(0.0, seconds)
         heapq.heappush(self._sleepers, (wake, next(self._order), future))
+        self._slept.set()
         if self._driver is None or self._driver.done():
             self._driver = asyncio.create_task(self._drive())
         await future

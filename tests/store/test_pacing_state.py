@@ -14,8 +14,9 @@ from connector_front.paging import all_results
 from connector_front.sandbox import SandboxConfig, SandboxServer
 from connector_front.store import Database
 from connector_front.store.pacing import Budget, DatabasePacingState, PacingState
-from connector_front.transport import FrontClient, Pacer, RetryPolicy
+from connector_front.transport import FrontClient, LaneRules, Pacer, RetryPolicy, lane
 from tests.integration.virtual_time import VirtualTime
+from tests.limits import loose
 from tests.store.processes import two_workers
 
 T = TypeVar("T")
@@ -70,7 +71,7 @@ class Busy:
 @pytest.mark.parametrize(
     "sandbox_config",
     [
-        SandboxConfig(
+        loose(
             seed=False,
             extra_contacts=CONTACTS,
             rate_limit=LIMIT,
@@ -111,3 +112,63 @@ async def test_two_workers_on_one_database_share_the_company_budget(
         assert sorted(Counter(ids).values()) == [1] * CONTACTS
     assert stats["rate_limited"] == 0
     assert time.elapsed <= 1.05 * bound
+
+
+@pytest.mark.parametrize(
+    "sandbox_config",
+    [SandboxConfig(seed=False, extra_contacts=2000, api_tokens={"tok-a", "tok-b"})],
+    indirect=True,
+)
+@pytest.mark.parametrize("reserve", [0.2, 0.0], ids=["reserve", "guard-no-reserve"])
+async def test_lanes_hold_across_two_workers_on_one_database(
+    database_url: str, sandbox: SandboxServer, reserve: float
+) -> None:
+    """At Front's limit (120 a minute), one worker backfills 2,000 contacts while another
+    serves a customer's call every 4 s: the budget and its lanes are shared through the
+    database, so the backfill leaves the reserve and the customer never waits over 1 s (the
+    guard: with no reserve, the customer waits for the next window)."""
+    time = VirtualTime(sandbox)
+    retry = RetryPolicy(max_attempts=6, base_delay=0.01, max_delay=0.1, max_retry_after=120.0)
+    waits: list[float] = []
+
+    def client(database: Database, token: str) -> FrontClient:
+        state = Busy(DatabasePacingState(database), time)
+        pacer = Pacer(
+            rules=LaneRules(reserve=reserve),
+            clock=time.clock,
+            sleep=time.sleep,
+            state=state,
+            key="cmp_sandbox",
+        )
+        return FrontClient(
+            sandbox.url,
+            StaticTokenAuth(token),
+            retry=retry,
+            pacer=pacer,
+            sleep=time.sleep,
+            transport=time.transport(),
+        )
+
+    async def backfill(database: Database) -> int:
+        async with client(database, "tok-a") as front:
+            with lane("backfill"):
+                return len(await all_results(front, "/contacts", params={"limit": PAGE}))
+
+    async def customer(database: Database, done: asyncio.Task[int]) -> None:
+        async with client(database, "tok-b") as front:
+            while not done.done():
+                started = time.clock()
+                await front.request("GET", "/me")
+                waits.append(time.clock() - started)
+                await time.sleep(4.0)
+
+    async with two_workers(database_url) as (one, two):
+        listing = asyncio.create_task(backfill(one))
+        await asyncio.gather(listing, customer(two, listing))
+    print(f"\n{len(waits)} customer calls, longest wait {max(waits):.2f} s")
+    assert listing.result() == 2000
+    assert sandbox.state.stats()["rate_limited"] == 0
+    if reserve:
+        assert len(waits) > 10 and max(waits) <= 1.0
+    else:
+        assert max(waits) > 1.0

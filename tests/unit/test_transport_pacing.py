@@ -7,8 +7,9 @@ from collections import Counter
 
 import pytest
 
-from connector_front.store.pacing import MemoryPacingState
-from connector_front.transport import Pacer, RateLimitInfo
+from connector_front.store.pacing import Budget, MemoryPacingState
+from connector_front.transport import BACKGROUND, LANES, LaneRules, Pacer, RateLimitInfo
+from connector_front.transport.pacing import take_turn, wait_for
 
 
 class FakeTime:
@@ -43,20 +44,88 @@ def test_no_information_means_no_wait() -> None:
     assert Pacer().delay(0.0) == 0.0
 
 
-def test_free_above_the_reserve_spread_within_it_wait_at_zero() -> None:
+def test_background_lanes_leave_the_reserve_to_interactive_requests() -> None:
     t = FakeTime()
-    pacer = Pacer(reserve=0.2, safety=0.0, clock=t.clock)
+    pacer = Pacer(rules=LaneRules(reserve=0.2, safety=0.0), clock=t.clock)
     pacer.release(headers(100, 50, t.now + 30))
-    assert pacer.delay(t.now) == 0.0
-    pacer.remaining = 20  # inside the reserve (20% of 100): spread 20 over the 30 s left
-    assert pacer.delay(t.now) == pytest.approx(30 / 21)
+    assert pacer.delay(t.now, "events") == 0.0
+    pacer.remaining = 21  # one above the reserve (20% of 100)
+    assert pacer.delay(t.now, "sync") == 0.0
+    pacer.remaining = 20  # the reserve: background waits for the next window
+    for background in BACKGROUND:
+        assert pacer.delay(t.now, background) == pytest.approx(30.0)
+    assert pacer.delay(t.now, "interactive") == 0.0
     pacer.remaining = 0
-    assert pacer.delay(t.now) == pytest.approx(30.0)
+    assert pacer.delay(t.now, "interactive") == pytest.approx(30.0)
+
+
+@pytest.mark.parametrize(
+    ("limit", "reserve", "background_may_spend"),
+    [(120, 0.2, 96), (5, 0.2, 4), (1, 0.2, 1), (10, 0.0, 10)],
+)
+def test_the_reserve_is_a_whole_number_of_requests_below_the_share(
+    limit: int, reserve: float, background_may_spend: int
+) -> None:
+    budget = Budget(limit=limit, remaining=limit, reset_at=100.0)
+    rules = LaneRules(reserve=reserve)
+    spent = 0
+    while wait_for(budget, 0.0, "backfill", rules) == 0.0:
+        budget.remaining = (budget.remaining or 0) - 1
+        spent += 1
+    assert spent == background_may_spend
+
+
+def test_a_429_after_background_work_pauses_background_lanes_only() -> None:
+    t = FakeTime()
+    pacer = Pacer(clock=t.clock)
+    pacer.release(headers(100, 60, t.now + 60) | {"retry-after": "2"}, 429, "events")
+    assert pacer.delay(t.now, "interactive") == 0.0
+    assert pacer.delay(t.now, "sync") == pytest.approx(2.0)
+    assert pacer.delay(t.now + 2.01, "sync") == 0.0
+
+
+def test_a_429_after_interactive_work_pauses_every_lane() -> None:
+    t = FakeTime()
+    pacer = Pacer(clock=t.clock)
+    pacer.release(headers(100, 60, t.now + 60) | {"retry-after": "2"}, 429, "interactive")
+    for lane in LANES:
+        assert pacer.delay(t.now, lane) == pytest.approx(2.0)
+
+
+def test_an_interactive_request_waiting_makes_background_lanes_yield() -> None:
+    """Both wait for the window's end; at the reset the interactive one goes, background lanes
+    hold back the yield gap."""
+    rules = LaneRules(reserve=0.2, safety=0.0, yield_gap=0.25)
+    budget = Budget(limit=10, remaining=0, reset_at=105.0)
+    wait, _ = take_turn(budget, now=100.0, lane="interactive", seen=[], rules=rules, max_wait=65)
+    assert wait == pytest.approx(5.0)
+    assert budget.interactive_waiting_until == pytest.approx(105.25)
+    assert budget.spent == 0  # waiting is not sending
+    background, _ = take_turn(budget, now=105.0, lane="events", seen=[], rules=rules, max_wait=65)
+    assert background == pytest.approx(0.25)
+    interactive, _ = take_turn(
+        budget, now=105.0, lane="interactive", seen=[], rules=rules, max_wait=65
+    )
+    assert interactive == 0.0
+    assert (budget.remaining, budget.spent) == (9, 1)
+    later, _ = take_turn(budget, now=105.25, lane="events", seen=[], rules=rules, max_wait=65)
+    assert later == 0.0
+
+
+def test_a_background_request_waiting_does_not_hold_interactive_ones_back() -> None:
+    rules = LaneRules(reserve=0.2, safety=0.0)
+    budget = Budget(limit=10, remaining=2, reset_at=105.0)
+    wait, _ = take_turn(budget, now=100.0, lane="sync", seen=[], rules=rules, max_wait=65)
+    assert wait == pytest.approx(5.0)
+    assert budget.interactive_waiting_until == 0.0
+    assert (
+        take_turn(budget, now=100.0, lane="interactive", seen=[], rules=rules, max_wait=65)[0] == 0
+    )
 
 
 def test_window_rollover_restores_the_budget() -> None:
     t = FakeTime()
-    pacer = Pacer(safety=0.0, clock=t.clock)
+    pacer = Pacer(rules=LaneRules(safety=0.0), clock=t.clock)
     pacer.release(headers(10, 0, t.now + 5))
     assert pacer.delay(t.now) == pytest.approx(5.0)
     assert pacer.delay(t.now + 5) == 0.0
@@ -71,6 +140,16 @@ def test_in_flight_requests_are_assumed_counted() -> None:
     assert pacer.remaining == 2
 
 
+def test_a_new_limit_is_trusted_within_the_window() -> None:
+    """Front raised the company's limit (a plan change): its count of what is left holds."""
+    t = FakeTime()
+    pacer = Pacer(clock=t.clock)
+    pacer.release(headers(120, 20, t.now + 30))
+    pacer.release(headers(10_000, 9_880, t.now + 30))
+    assert (pacer.limit, pacer.remaining) == (10_000, 9_880)
+    assert pacer.delay(t.now, "backfill") == 0.0
+
+
 def test_a_late_answer_cannot_raise_the_estimate() -> None:
     t = FakeTime()
     pacer = Pacer(clock=t.clock)
@@ -79,7 +158,7 @@ def test_a_late_answer_cannot_raise_the_estimate() -> None:
     assert pacer.remaining == 2
 
 
-def test_a_429_pauses_everyone() -> None:
+def test_a_429_pauses_every_lane_for_its_retry_after() -> None:
     t = FakeTime()
     pacer = Pacer(clock=t.clock)
     pacer.release({"retry-after": "3"}, 429)
@@ -154,7 +233,7 @@ def test_a_short_retry_after_is_not_stretched_to_the_window_end() -> None:
 
 def test_a_429_without_retry_after_waits_for_the_reset() -> None:
     t = FakeTime()
-    pacer = Pacer(safety=0.0, clock=t.clock)
+    pacer = Pacer(rules=LaneRules(safety=0.0), clock=t.clock)
     pacer.release(headers(100, 90, t.now + 7), 429)
     assert pacer.delay(t.now) == pytest.approx(7.0)
 
@@ -169,7 +248,7 @@ async def test_a_wait_beyond_max_wait_is_not_held() -> None:
 
 def test_a_late_answer_from_an_ended_window_is_ignored() -> None:
     t = FakeTime()
-    pacer = Pacer(safety=0.0, clock=t.clock)
+    pacer = Pacer(rules=LaneRules(safety=0.0), clock=t.clock)
     pacer.release(headers(10, 0, t.now + 1))
     assert pacer.delay(t.now + 1) == 0.0  # the window ended: a full budget again
     assert pacer.remaining == 10

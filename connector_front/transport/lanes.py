@@ -1,0 +1,39 @@
+"""Lanes: which kind of work a request to Front does, so a customer's call never waits behind
+background work in the company's one budget.
+
+``interactive`` (a host's resource call, the proxy, the connect flow's probe) is the default;
+webhook processing runs in ``events``, event sync in ``sync``, and the full listings sync starts
+in ``backfill``. Work says its lane for a block (``with lane("events"): ...``); tasks started
+inside the block inherit it (a context variable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Literal, get_args
+
+Lane = Literal["interactive", "events", "sync", "backfill"]
+LANES: tuple[Lane, ...] = get_args(Lane)
+BACKGROUND: frozenset[Lane] = frozenset({"events", "sync", "backfill"})
+"""Lanes that keep the reserve and yield to interactive requests."""
+
+_current: ContextVar[Lane] = ContextVar("connector_front_lane", default="interactive")
+
+
+def current_lane() -> Lane:
+    """The lane of the work running now (``interactive`` unless a block said otherwise)."""
+    return _current.get()
+
+
+@contextmanager
+def lane(name: Lane) -> Iterator[None]:
+    """Requests sent inside the block (and by tasks it starts) belong to lane ``name``."""
+    if name not in LANES:
+        raise ValueError(f"unknown lane {name!r}; lanes: {', '.join(LANES)}")
+    token = _current.set(name)
+    try:
+        yield
+    finally:
+        _current.reset(token)
