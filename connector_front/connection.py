@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import builtins
 import logging
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, replace
 from typing import Any
@@ -38,6 +38,7 @@ from connector_front.mappers.base import (
     Mapper,
 )
 from connector_front.mappers.custom_field_definitions import to_definition
+from connector_front.mappers.event_memory import EventMemory
 from connector_front.mappers.events import front_event_pages
 from connector_front.mappers.walks import OwnerWalks
 from connector_front.models.custom_field import CustomFieldDefinition
@@ -214,12 +215,14 @@ class Connection:
         (its grant and its endpoints), so a connection needs no list / retrieve grant for it."""
         return Resources(self._ctx, self._ctx.registry.get(model), as_operation=EVENTS)
 
-    async def activity(self, model: str, *, after: float | None) -> AsyncIterator[list[FrontJSON]]:
-        """Front's activity log (Events API) oldest first from ``after``, a page at a time,
-        as ``model::events``."""
+    async def activity(
+        self, model: str, *, after: float | None, types: Collection[str] = ()
+    ) -> AsyncIterator[list[FrontJSON]]:
+        """Front's activity log (Events API) oldest first from ``after`` (of ``types`` only,
+        when given), a page at a time, as ``model::events``."""
         resources = self.watch(model)
         await resources._enter("list")
-        async for page in front_event_pages(resources._guard("list"), after=after):
+        async for page in front_event_pages(resources._guard("list"), after=after, types=types):
             yield page
 
     async def proxy(
@@ -365,6 +368,13 @@ class Resources:
     async def retrieve(self, record_id: str, *, raw: bool = False) -> Record:
         await self._enter("retrieve", record_id=record_id)
         return self._record(await self._mapper.retrieve(self._guard("retrieve"), record_id), raw)
+
+    async def from_event(self, front: FrontJSON, memory: EventMemory) -> Record:
+        """The record of a Front object an event carried in full: what else it needs (a
+        conversation's inboxes) comes from ``memory``, read from Front only when it has none."""
+        await self._enter("retrieve", record_id=str(front.get("id") or ""))
+        api = self._guard("retrieve")
+        return self._record(await self._mapper.event_item(api, front, memory), raw=False)
 
     async def create(self, fields: object, *, raw: bool = False) -> Record:
         await self._enter("create")

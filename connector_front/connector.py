@@ -18,6 +18,7 @@ from connector_front.events.builder import EventBuilder
 from connector_front.events.log import EventLog
 from connector_front.events.outbound import EventPusher
 from connector_front.events.processor import DeliveryProcessor
+from connector_front.events.stream import EventStream
 from connector_front.field_mapping import FieldMapping
 from connector_front.manifest import Manifest, build_manifest
 from connector_front.mappers.base import Mapper
@@ -90,6 +91,8 @@ class FrontConnector:
         processes may serve their next pages."""
         self.event_log = EventLog(self.database, outbox=self.settings.events_url is not None)
         self.event_builder = EventBuilder(self.event_log, self.connection)
+        self.streams = EventStream(self, self.database)
+        """Each owner's Events-API stream, read by webhook processing and by sync."""
         self.deliveries = DeliveryQueue(self.database, lease=self.settings.claim_lease)
         self.processor = DeliveryProcessor(self, self.deliveries)
         self.webhooks = WebhookIntake(self.settings, self.deliveries, stored=self.processor.wake)

@@ -67,6 +67,8 @@ ENVIRONMENT: Mapping[str, str] = {
     "CONNECTOR_FRONT_MAX_CLIENTS": "max_clients",
     "CONNECTOR_FRONT_PUBLIC_ORIGINS": "public_origins",
     "CONNECTOR_FRONT_BACKGROUND_RESERVE": "background_reserve",
+    "CONNECTOR_FRONT_WEBHOOK_READS": "webhook_reads",
+    "CONNECTOR_FRONT_EVENTS_WINDOW": "events_window",
 }
 """Environment variable -> setting. One table, read by the environment source and the README."""
 
@@ -137,6 +139,20 @@ class ConnectorSettings(BaseSettings):
         lt=1,
         description="share of each rate-limit window that background work (webhook follow-ups, "
         "sync, backfills) leaves to interactive calls (host resource calls, the proxy)",
+    )
+    webhook_reads: Literal["events_api", "per_delivery"] = Field(
+        default="events_api",
+        description="how webhook deliveries become events: 'events_api' reads Front's Events "
+        "API (full events, 15 a request) from the connection's position; 'per_delivery' reads "
+        "each changed record once per delivery (more requests: for comparison)",
+    )
+    events_window: float = Field(
+        default=3.0,
+        ge=0,
+        le=60,
+        description="seconds application webhook deliveries gather before the Events API is "
+        "read for them (a full page of 15 is read at once): changes inside the window share "
+        "one read",
     )
     webhook_secrets: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,

@@ -15,6 +15,7 @@ from connector_front.errors import InvalidInputError, NotSupportedError
 from connector_front.models.base import UnifiedFields
 from connector_front.paging import PageSource, all_results, one_page, with_limit
 
+from .event_memory import EventMemory
 from .names import NameBook
 from .slices import Fetch, Slice, slice_page
 from .walks import OwnerWalks
@@ -244,6 +245,11 @@ class Mapper:
 
     async def retrieve(self, api: FrontApi, record_id: str) -> FrontItem:
         raise self.unsupported_error("retrieve")
+
+    async def event_item(self, api: FrontApi, front: FrontJSON, memory: EventMemory) -> FrontItem:
+        """The item of a Front object an event carried in full, with what its record needs
+        beyond it: from ``memory``, or read (as ``model::events``) when memory has nothing."""
+        return FrontItem(front)
 
     async def create(self, api: FrontApi, fields: Any, custom_fields: CustomFields) -> FrontItem:
         raise self.unsupported_error("create")

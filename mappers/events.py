@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import AsyncIterator, Iterator, Mapping
-from dataclasses import dataclass, replace
+import math
+from collections.abc import AsyncIterator, Collection, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from connector_front.models.event import Trigger
@@ -138,6 +139,27 @@ EVENTS_ENDPOINT = "GET /events"
 EVENTS_PAGE = 15
 """Front's Events API serves at most 15 events a page."""
 
+WEBHOOK_ONLY: frozenset[str] = frozenset({"snooze"})
+"""Types that reach us by webhook only: the Events API never lists them."""
+
+ANNOUNCED: frozenset[str] = frozenset({*WEBHOOK_TYPES.values(), *ARRIVES_AS})
+"""Events-API types an application webhook announces: a delivery says when one happened."""
+
+UNANNOUNCED: tuple[str, ...] = tuple(
+    sorted(kind for kind, t in EVENT_TYPES.items() if t.rules and kind not in ANNOUNCED)
+)
+"""Events-API types with unified changes that no application webhook announces (a forward, a
+mention, a merge...): only reading the Events API finds them."""
+
+CARRIED_KEYS: Mapping[str, tuple[str, ...]] = {
+    "conversation": ("type", "tags", "is_private"),
+    "message": ("body", "recipients"),
+    "comment": ("body", "author"),
+}
+"""Keys a full Front object of each kind has and an event preview's lacks (Front's
+ConversationResponse, MessageResponse and CommentResponse): an event carries the object in
+full when it has all of them."""
+
 
 @dataclass(frozen=True)
 class Change:
@@ -152,6 +174,9 @@ class Change:
     maybe_new: bool = False
     """an update that is really the creation if the conversation turns out to be that new
     (the event did not say when the conversation was created; a webhook preview may not)."""
+    front: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+    """the record's Front object as the event carried it in full (a full event's conversation
+    or target); None when the event only names it (a webhook preview) or it is deleted."""
 
     def as_created(self) -> Change:
         """This change as the record's creation (one per record, so no version)."""
@@ -182,9 +207,11 @@ def translate(front_event: Mapping[str, Any], webhook_type: str | None = None) -
     issue_ref = ResourceRef(model="ticketIssue", id=conversation_id)
     changes: list[Change] = []
     for rule in translation.rules:
+        front = _carried(rule, front_event, conversation)
         for record_id in _subjects(rule.subject, front_event, conversation_id):
             refs = (issue_ref,) if rule.model == "ticketComment" else ()
             change = Change(rule.model, rule.trigger, record_id, event_id, occurred, refs)
+            change = replace(change, front=front)
             changes.append(_settle_creation(rule, change, conversation))
     return changes
 
@@ -214,6 +241,37 @@ def named_ids(front_event: Mapping[str, Any]) -> Iterator[tuple[str, Any, str]]:
             value = _object(item).get("id") if isinstance(item, Mapping) else item
             found.append((f"target.data[{n}]", value, "conversation"))
     yield from ((where, value, kind) for where, value, kind in found if value is not None)
+
+
+def listed(front_event: Mapping[str, Any], webhook_type: str | None = None) -> bool:
+    """Whether the Events API lists this event (by its id): a typed event with an id, not one
+    of the webhook-only types."""
+    kind = event_type(front_event, webhook_type)
+    return kind is not None and kind not in WEBHOOK_ONLY and bool(_str(front_event.get("id")))
+
+
+def emitted_at(front_event: Mapping[str, Any]) -> float | None:
+    """When Front emitted the event (seconds), if it says."""
+    return _number(front_event.get("emitted_at"))
+
+
+def _carried(
+    rule: Rule, front_event: Mapping[str, Any], conversation: Mapping[str, Any]
+) -> Mapping[str, Any] | None:
+    """The Front object that is the rule's record, when the event carries it in full."""
+    if rule.trigger == "deleted":
+        return None
+    if rule.subject == "conversation":
+        return conversation if _full("conversation", conversation) else None
+    target = _object(front_event.get("target"))
+    kind = _object(target.get("_meta")).get("type")
+    data = _object(target.get("data"))
+    return data if rule.subject == "target" and _full(kind, data) else None
+
+
+def _full(kind: Any, front: Mapping[str, Any]) -> bool:
+    keys = CARRIED_KEYS.get(kind) if isinstance(kind, str) else None
+    return keys is not None and bool(front) and all(key in front for key in keys)
 
 
 def _settle_creation(rule: Rule, change: Change, conversation: Mapping[str, Any]) -> Change:
@@ -264,11 +322,19 @@ def _number(value: Any) -> float | None:
 
 
 async def front_event_pages(
-    api: PageSource, *, after: float | None, page_size: int = EVENTS_PAGE
+    api: PageSource,
+    *,
+    after: float | None,
+    types: Collection[str] = (),
+    page_size: int = EVENTS_PAGE,
 ) -> AsyncIterator[list[dict[str, Any]]]:
-    """Front's activity log oldest first, page by page, from ``after`` (seconds, exclusive)."""
+    """Front's activity log oldest first, page by page, from ``after`` (seconds, exclusive;
+    sent to the millisecond, rounded down so nothing after it is skipped), of ``types`` only
+    when given."""
     params: dict[str, Any] = {"sort_order": "asc", "limit": page_size}
     if after is not None:
-        params["q[after]"] = f"{after:.3f}"
+        params["q[after]"] = f"{math.floor(after * 1000) / 1000:.3f}"
+    if types:
+        params["q[types][]"] = list(types)
     async for page in pages(api, "/events", params=params):
         yield page.results

@@ -29,6 +29,7 @@ from .base import (
     with_custom,
     with_related,
 )
+from .event_memory import EventMemory
 from .events import EVENTS_ENDPOINT
 from .inbox_walk import InboxOrder, conversation_inboxes, walk_inboxes
 from .refs import ref, ref_id
@@ -152,6 +153,15 @@ class IssueMapper(CollectionMapper):
 
     async def retrieve(self, api: FrontApi, record_id: str) -> FrontItem:
         return await _with_inboxes(api, (await super().retrieve(api, record_id)).front)
+
+    async def event_item(self, api: FrontApi, front: FrontJSON, memory: EventMemory) -> FrontItem:
+        """The conversation an event carried, with its inboxes (its project first) as events
+        last named them, else read once and remembered."""
+        inboxes = await memory.inboxes(str(front["id"]), lambda: conversation_inboxes(api, front))
+        if len(inboxes) > 1:
+            order = await memory.inbox_order(lambda: InboxOrder(api).ids())
+            inboxes = await InboxOrder(api, order).first(inboxes)
+        return FrontItem(front, {"inboxes": inboxes})
 
     async def create(
         self, api: FrontApi, fields: TicketIssueFields, custom_fields: CustomFields

@@ -1,21 +1,25 @@
 """Unified changes -> unified events for one owner, each completed with its record when possible.
 
-Enrichment reads the record through the owner's connection as ``model::events`` (the transport
-retries transient failures with backoff). If Front still cannot give the record, the event goes
-out from what the change itself says (model, trigger, id, references): nothing is held back.
+A change whose event carried its record in full (an Events-API event, a rule webhook's full
+event) is completed from that, with what the record needs beyond it from the owner's
+:class:`EventMemory`: no read. Other changes (a webhook preview's) read the record through
+the owner's connection as ``model::events`` (the transport retries transient failures with
+backoff). If Front still cannot give the record, the event goes out from what the change
+itself says (model, trigger, id, references): nothing is held back.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Collection, Coroutine, Mapping, Sequence
 from typing import Any
 
 from connector_front.connection import Connection
 from connector_front.errors import ConnectorError
 from connector_front.events.log import EventLog
-from connector_front.mappers.events import Change, is_new
+from connector_front.mappers.event_memory import EventMemories
+from connector_front.mappers.events import Change, is_new, translate
 from connector_front.models.event import EventSource, UnifiedEvent, idempotency_key
 from connector_front.models.record import Record
 
@@ -53,9 +57,37 @@ def _retrieved(task: asyncio.Task[Record | None]) -> None:
 class EventBuilder:
     """Turns changes into the owner's unified events, skipping those the log already has."""
 
-    def __init__(self, log: EventLog, connection: Callable[[str], Connection]) -> None:
+    def __init__(
+        self,
+        log: EventLog,
+        connection: Callable[[str], Connection],
+        memories: EventMemories | None = None,
+    ) -> None:
         self._log = log
         self._connection = connection
+        self.memories = memories if memories is not None else EventMemories()
+        """What each owner's events taught (a conversation's inboxes), shared by every build."""
+
+    async def from_front_events(
+        self,
+        owner_id: str,
+        front_events: Sequence[Mapping[str, Any]],
+        source: EventSource,
+        *,
+        models: Collection[str] | None = None,
+    ) -> list[UnifiedEvent]:
+        """The events of full Front events (oldest first) the log does not have yet, of
+        ``models`` only when given; what they name is remembered first."""
+        memory = self.memories.of(owner_id)
+        for front_event in front_events:
+            memory.learn(front_event)
+        changes = [
+            change
+            for front_event in front_events
+            for change in translate(front_event)
+            if models is None or change.model in models
+        ]
+        return await self.build(owner_id, changes, source)
 
     async def build(
         self,
@@ -67,9 +99,7 @@ class EventBuilder:
     ) -> list[UnifiedEvent]:
         """The changes' events the log does not have yet, each with its record read from Front
         (through ``reads``, when given, shared with the other deliveries of a batch)."""
-        connection = self._connection(owner_id)
-        subscribed = {m for m in {c.model for c in changes} if await connection.subscribed(m)}
-        wanted = [c for c in changes if c.model in subscribed]
+        wanted = await self._subscribed(owner_id, changes)
         if not wanted:
             return []
         keys = [_key(c) for c in wanted]
@@ -82,6 +112,19 @@ class EventBuilder:
                 return await self._event(owner_id, change, source, reads)
 
         return list(await asyncio.gather(*(one(c) for c in todo)))
+
+    async def unlogged(self, owner_id: str, changes: Sequence[Change]) -> list[Change]:
+        """The changes of models the owner receives events of that the log has no event for
+        yet (a change that may be its record's creation counts under either key)."""
+        wanted = await self._subscribed(owner_id, changes)
+        candidates = [_keys(c) for c in wanted]
+        known = await self._log.known(owner_id, [key for keys in candidates for key in keys])
+        return [c for c, keys in zip(wanted, candidates, strict=True) if known.isdisjoint(keys)]
+
+    async def _subscribed(self, owner_id: str, changes: Sequence[Change]) -> list[Change]:
+        connection = self._connection(owner_id)
+        subscribed = {m for m in {c.model for c in changes} if await connection.subscribed(m)}
+        return [c for c in changes if c.model in subscribed]
 
     async def _event(
         self, owner_id: str, change: Change, source: EventSource, reads: SharedReads | None
@@ -106,30 +149,54 @@ class EventBuilder:
     async def _record(
         self, owner_id: str, change: Change, reads: SharedReads | None
     ) -> Record | None:
-        """The changed record as Front has it now (none for a deletion), read once per batch
-        when ``reads`` is given."""
+        """The changed record (none for a deletion): as its event carried it, else as Front has
+        it now, read once per batch when ``reads`` is given."""
         if change.trigger == "deleted":
             return None
+        if change.front is not None:
+            return await self._carried(owner_id, change, change.front)
         if reads is None:
             return await self._read(owner_id, change)
         key = (owner_id, change.model, change.record_id)
         return await reads.read(key, lambda: self._read(owner_id, change))
 
+    async def _carried(
+        self, owner_id: str, change: Change, front: Mapping[str, Any]
+    ) -> Record | None:
+        memory = self.memories.of(owner_id)
+        try:
+            return await self._connection(owner_id).watch(change.model).from_event(
+                dict(front), memory
+            )
+        except ConnectorError as exc:
+            _unread(change, owner_id, exc)
+            return None
+
     async def _read(self, owner_id: str, change: Change) -> Record | None:
         try:
             return await self._connection(owner_id).watch(change.model).retrieve(change.record_id)
         except ConnectorError as exc:
-            logger.warning(
-                "%s %s for owner %s: the record could not be read (%s: %s); the event is "
-                "emitted without data",
-                change.model,
-                change.record_id,
-                owner_id,
-                exc.code,
-                exc.message,
-            )
+            _unread(change, owner_id, exc)
             return None
+
+
+def _unread(change: Change, owner_id: str, exc: ConnectorError) -> None:
+    logger.warning(
+        "%s %s for owner %s: the record could not be read (%s: %s); the event is emitted "
+        "without data",
+        change.model,
+        change.record_id,
+        owner_id,
+        exc.code,
+        exc.message,
+    )
 
 
 def _key(change: Change) -> str:
     return idempotency_key(change.model, change.record_id, change.trigger, change.version)
+
+
+def _keys(change: Change) -> list[str]:
+    """The keys the change's event may be logged under: an update that may be the creation
+    is logged as whichever its record showed."""
+    return [_key(change), _key(change.as_created())] if change.maybe_new else [_key(change)]

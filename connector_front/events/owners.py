@@ -8,6 +8,7 @@ from connector_front.connection import Connection
 from connector_front.connections import ConnectionStore
 from connector_front.events.builder import EventBuilder
 from connector_front.events.log import EventLog
+from connector_front.events.stream import EventStream
 from connector_front.registry import ModelRegistry
 from connector_front.settings import ConnectorSettings
 
@@ -20,5 +21,6 @@ class Owners(Protocol):
     connections: ConnectionStore
     event_log: EventLog
     event_builder: EventBuilder
+    streams: EventStream
 
     def connection(self, owner_id: str) -> Connection: ...

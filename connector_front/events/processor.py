@@ -1,9 +1,14 @@
-"""Stored webhook deliveries -> unified events: route to owners, translate, enrich, record.
+"""Stored webhook deliveries -> unified events: route to owners, read what happened, record.
 
 Runs after Front got its answer. A delivery is routed by the Front company it names
 (``authorization.id``) to every connection of that company; a rule webhook goes to the owner
 configured for the rule (or the only connection). A delivery nobody owns is kept aside as
 ``unrouted``; one that fails to process is tried again later, and given up after a few tries.
+
+With ``webhook_reads = "events_api"`` (the default), deliveries gather for ``events_window``
+seconds (or until a page of them is pending), then each owner's are settled by one read of its
+Events-API stream (``settle.py``). With ``"per_delivery"``, each delivery's changed records are
+read (shared within a batch).
 """
 
 from __future__ import annotations
@@ -13,12 +18,14 @@ import contextlib
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from connector_front.events.builder import SharedReads
 from connector_front.events.owners import Owners
-from connector_front.mappers.events import translate
+from connector_front.events.settle import Later, Outcome, StreamSettler, joined
+from connector_front.mappers.events import EVENTS_PAGE, translate
 from connector_front.models.event import UnifiedEvent
+from connector_front.transport.lanes import lane
 from connector_front.webhooks.queue import Delivery, DeliveryQueue
 
 logger = logging.getLogger("connector_front.events")
@@ -34,10 +41,8 @@ BUSY_WINDOW = 0.5
 then takes small batches and makes room for it."""
 LAG_LIMIT = 0.01
 """Seconds a turn of the event loop may take before processing waits (intake busy only)."""
-
-Outcome = list[UnifiedEvent] | Exception | None
-"""What processing made of a delivery: its events, the error it failed with, or None when
-no connection here owns it."""
+RETRY_UNLISTED = 1.0
+"""Least seconds before a delivery whose event was not listed yet is tried again."""
 
 
 class DeliveryProcessor:
@@ -58,6 +63,10 @@ class DeliveryProcessor:
         self._wake = asyncio.Event()
         self._stored_at = -math.inf
         self._companies: dict[str, tuple[str | None, float]] = {}
+        settings = connector.settings
+        self._events_api = settings.webhook_reads == "events_api"
+        self._window = settings.events_window
+        self._settler = StreamSettler(connector)
 
     def wake(self) -> None:
         """A delivery was stored: process it soon, and leave the intake its share meanwhile."""
@@ -66,8 +75,11 @@ class DeliveryProcessor:
 
     async def run_batch(self) -> int:
         """One batch, yielding to the intake (both share this process's event loop): while
-        deliveries are arriving, a small batch, each delivery started only once the loop is
-        not congested. Answers how many deliveries were taken."""
+        deliveries are arriving and each is read on its own, a small batch, each delivery
+        started only once the loop is not congested. Reading the Events API, every delivery
+        due is taken at once (one stream read serves them all). Answers how many were taken."""
+        if self._events_api:
+            return await self.run_once(BATCH)
         busy = self._busy()
         return await self.run_once(CONCURRENCY if busy else BATCH, yielding=busy)
 
@@ -85,14 +97,36 @@ class DeliveryProcessor:
             await self._sleep(lag)
 
     async def run_once(self, limit: int = BATCH, *, yielding: bool = False) -> int:
-        """Process up to ``limit`` pending deliveries; answers how many were taken.
+        """Process up to ``limit`` pending deliveries now; answers how many were taken.
 
         The batch's events are appended in one transaction and its deliveries marked done in
         one statement: two commits a batch, not two a delivery, leave the database's write
         turns (and disk syncs) to the webhook intake. A crash in between processes the batch
-        again, and the event log's keys make that harmless.
+        again, and the event log's keys make that harmless. The Front requests made belong to
+        the ``events`` lane.
         """
         deliveries = await self._queue.claim(limit)
+        if not deliveries:
+            return 0
+
+        with lane("events"):
+            if self._events_api:
+                outcomes = await self._from_streams(deliveries)
+            else:
+                outcomes = await self._one_by_one(deliveries, yielding)
+        await self._record(deliveries, outcomes)
+        return len(deliveries)
+
+    async def due_in(self) -> float | None:
+        """Seconds until pending deliveries are worth a batch (0: now; None: none pending).
+        Reading the Events API, deliveries gather for ``events_window`` seconds or until a
+        page of them is pending; otherwise each is worth processing at once."""
+        if not self._events_api or self._window <= 0:
+            return 0.0
+        return await self._queue.due_in(self._window, EVENTS_PAGE)
+
+    async def _one_by_one(self, deliveries: list[Delivery], yielding: bool) -> list[Outcome]:
+        """Each delivery's events with its changed records read (shared within the batch)."""
         gate = asyncio.Semaphore(CONCURRENCY)
         reads = SharedReads()  # a record the batch's deliveries share is read once
 
@@ -102,9 +136,39 @@ class DeliveryProcessor:
                     await self._room()
                 return await self._outcome(delivery, reads)
 
-        outcomes = await asyncio.gather(*(one(d) for d in deliveries))
-        await self._record(deliveries, outcomes)
-        return len(deliveries)
+        return list(await asyncio.gather(*(one(d) for d in deliveries)))
+
+    async def _from_streams(self, deliveries: list[Delivery]) -> list[Outcome]:
+        """The batch's outcomes, each owner's deliveries settled by one read of its stream."""
+        routes = await asyncio.gather(*(self._route(d) for d in deliveries))
+        by_owner: dict[str, list[Delivery]] = {}
+        for delivery, owners in zip(deliveries, routes, strict=True):
+            for owner in owners if isinstance(owners, list) else []:
+                by_owner.setdefault(owner, []).append(delivery)
+        gate = asyncio.Semaphore(CONCURRENCY)
+
+        async def owner_pass(owner: str, mine: list[Delivery]) -> dict[int, Outcome]:
+            async with gate:
+                try:
+                    return await self._settler.settle(owner, mine)
+                except Exception as exc:  # a store or programming error: never lose them
+                    return dict.fromkeys((d.id for d in mine), exc)
+
+        passes = await asyncio.gather(*(owner_pass(o, mine) for o, mine in by_owner.items()))
+        return [
+            joined(owners, [found[d.id] for found in passes if d.id in found])
+            for d, owners in zip(deliveries, routes, strict=True)
+        ]
+
+    async def _route(self, delivery: Delivery) -> list[str] | Exception:
+        """The owners of a delivery (none: unrouted, said in the log), or what failed."""
+        try:
+            owners = await self._owners(delivery)
+        except Exception as exc:
+            return exc
+        if not owners:
+            self._unrouted(delivery)
+        return owners
 
     async def run_until_idle(self) -> int:
         """Process until nothing is pending (for the CLI and tests); answers the total."""
@@ -114,32 +178,38 @@ class DeliveryProcessor:
         return total
 
     async def run_forever(self, idle: float = 1.0) -> None:
-        """The host's background job."""
+        """The host's background job: a batch whenever one is due (see :meth:`due_in`)."""
         while True:
+            wait: float | None = idle
             try:
-                taken = await self.run_batch()
+                wait = await self.due_in()
+                taken = await self.run_batch() if wait == 0 else 0
             except Exception:
                 logger.exception("webhook processing failed; trying again shortly")
                 taken = 0
             if taken:
                 continue
             self._wake.clear()
+            timeout = idle if wait is None or wait <= 0 else min(idle, wait)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=idle)
+                await asyncio.wait_for(self._wake.wait(), timeout=timeout)
+
+    def _unrouted(self, delivery: Delivery) -> None:
+        logger.warning(
+            "delivery %d (%s) belongs to no connection here (company %s, rule %s); kept aside "
+            "as unrouted",
+            delivery.id,
+            delivery.webhook_type or delivery.kind,
+            delivery.company_id,
+            delivery.rule_name,
+        )
 
     async def _outcome(self, delivery: Delivery, reads: SharedReads) -> Outcome:
         """The delivery's events (none when no connection here owns it), or what failed."""
         try:
             owners = await self._owners(delivery)
             if not owners:
-                logger.warning(
-                    "delivery %d (%s) belongs to no connection here (company %s, rule %s); "
-                    "kept aside as unrouted",
-                    delivery.id,
-                    delivery.webhook_type or delivery.kind,
-                    delivery.company_id,
-                    delivery.rule_name,
-                )
+                self._unrouted(delivery)
                 return None
             changes = translate(delivery.event, delivery.webhook_type)
             builder = self._connector.event_builder
@@ -151,16 +221,20 @@ class DeliveryProcessor:
         except Exception as exc:  # a store or programming error: never lose the delivery
             return exc
 
-    async def _record(self, deliveries: list[Delivery], outcomes: list[Outcome]) -> None:
-        """Append the batch's events, then settle each delivery: done, unrouted or failed."""
+    async def _record(self, deliveries: list[Delivery], outcomes: Sequence[Outcome]) -> None:
+        """Append the batch's events, then settle each delivery: done, unrouted, failed, or
+        tried again later."""
         done: list[tuple[Delivery, list[UnifiedEvent]]] = []
         unrouted: list[int] = []
         failed: list[tuple[Delivery, Exception]] = []
+        later: dict[Later, list[int]] = {}
         for delivery, outcome in zip(deliveries, outcomes, strict=True):
             if outcome is None:
                 unrouted.append(delivery.id)
             elif isinstance(outcome, Exception):
                 failed.append((delivery, outcome))
+            elif isinstance(outcome, Later):
+                later.setdefault(outcome, []).append(delivery.id)
             else:
                 done.append((delivery, outcome))
         try:
@@ -170,6 +244,9 @@ class DeliveryProcessor:
             done = []
         await self._queue.finish_many([delivery.id for delivery, _ in done], "done")
         await self._queue.finish_many(unrouted, "unrouted")
+        after = max(RETRY_UNLISTED, self._window)
+        for why, ids in later.items():
+            await self._queue.defer(ids, why.why, after=after, counted=why.counted)
         for delivery, problem in failed:
             await self._failed(delivery, problem)
 

@@ -1,4 +1,5 @@
-"""Named leases in the shared database: one worker process at a time runs a job of that name.
+"""Named leases in the shared database: one worker process at a time runs a job of that name
+(an owner's sync pass, a read of an owner's Events-API stream).
 
 A lease is a row (name, holder, expires_at). Taking it is one statement that succeeds only if
 the row is new, expired or already ours, so two processes never both hold it; the holder renews
@@ -17,10 +18,9 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from connector_front.store import Database, Executor
-from connector_front.store.database import Dialect
+from connector_front.store.database import Database, Dialect, Executor
 
-logger = logging.getLogger("connector_front.sync")
+logger = logging.getLogger("connector_front.store")
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -33,11 +33,6 @@ HOLDER: dict[Dialect, str] = {
 }
 """A lease's row; PostgreSQL keeps it locked until the transaction ends, so nobody takes the
 lease between this check and the commit (SQLite's write lock does that already)."""
-
-
-def pass_lease(owner_id: str) -> str:
-    """The lease of an owner's sync pass."""
-    return f"sync:{owner_id}"
 
 
 class Leases:

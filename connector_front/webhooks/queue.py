@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -45,6 +45,12 @@ ADD = (
 )
 
 
+PENDING_BY_COMPANY = (
+    "SELECT COUNT(*), MIN(received_at) FROM webhook_deliveries WHERE status = 'pending'"
+    " AND (claimed_at IS NULL OR claimed_at < ?) GROUP BY company_id"
+)
+
+
 @dataclass(frozen=True)
 class Delivery:
     id: int
@@ -54,6 +60,16 @@ class Delivery:
     company_id: str | None
     event: dict[str, Any]
     attempts: int
+
+
+def gather_wait(
+    pending: Iterable[tuple[int, float]], now: float, window: float, page: int
+) -> float | None:
+    """Seconds until pending deliveries are worth processing (0: now), given each company's
+    (count, oldest arrival): once a page of them is pending, or the oldest has waited
+    ``window``. None when nothing is pending."""
+    waits = [0.0 if n >= page else max(0.0, oldest + window - now) for n, oldest in pending]
+    return min(waits, default=None)
 
 
 class DeliveryQueue:
@@ -120,6 +136,27 @@ class DeliveryQueue:
             Delivery(int(r[0]), r[1], r[2], r[3], r[4], json.loads(r[5]), int(r[6])) for r in rows
         ]
         return sorted(taken, key=lambda delivery: delivery.id)
+
+    async def due_in(self, window: float, page: int) -> float | None:
+        """Seconds until the pending deliveries are worth a batch (:func:`gather_wait`)."""
+        now = self._clock()
+        rows = await self._db.fetch(PENDING_BY_COMPANY, (now - self._lease,))
+        return gather_wait([(int(n), float(oldest)) for n, oldest in rows], now, window, page)
+
+    async def defer(
+        self, delivery_ids: Sequence[int], note: str, *, after: float, counted: bool = True
+    ) -> None:
+        """Claim these deliveries again in ``after`` seconds; unless ``counted``, this claim
+        does not count as one of their tries."""
+        if not delivery_ids:
+            return
+        marks = ", ".join("?" * len(delivery_ids))
+        tries = "attempts" if counted else "attempts - 1"
+        await self._db.execute(
+            f"UPDATE webhook_deliveries SET claimed_at = ?, error = ?, attempts = {tries}"  # noqa: S608
+            f" WHERE id IN ({marks})",
+            (self._clock() - self._lease + after, note, *delivery_ids),
+        )
 
     async def finish(self, delivery_id: int, status: Status, error: str | None = None) -> None:
         await self.finish_many([delivery_id], status, error)

@@ -1,5 +1,7 @@
-"""Stored webhook deliveries processed in batches against the sandbox Front: one append and
-one finish a batch, room left for the intake, failures tried again and then given up."""
+"""Stored webhook deliveries processed in batches against the sandbox Front, each delivery's
+records read (``webhook_reads = "per_delivery"``): one append and one finish a batch, room left
+for the intake, failures tried again and then given up. (Deliveries read through the Events
+API: test_events_from_stream.py.)"""
 
 from __future__ import annotations
 
@@ -20,12 +22,13 @@ from connector_front.events.processor import (
     BUSY_WINDOW,
     CONCURRENCY,
     MAX_TRIES,
+    RETRY_AFTER,
     DeliveryProcessor,
 )
 from connector_front.models.event import UnifiedEvent
 from connector_front.sandbox import SandboxServer
 from connector_front.settings import ConnectorSettings
-from connector_front.webhooks.queue import CLAIM_LEASE, DeliveryQueue
+from connector_front.webhooks.queue import DeliveryQueue
 from tests.store.processes import Clock
 
 
@@ -49,6 +52,7 @@ async def connector(tmp_path: Path, sandbox: SandboxServer) -> AsyncIterator[Fro
         api_token="sandbox-api-token",
         database=str(tmp_path / "processor.sqlite3"),
         cursor_key="processor-test-key",
+        webhook_reads="per_delivery",
     )
     connector = FrontConnector(settings)
     try:
@@ -176,7 +180,7 @@ async def test_a_batch_the_log_cannot_take_is_tried_again_then_given_up(
         assert [(s, a) for s, a, _ in found] == [(status, attempt)] * 3
         assert all(error and "unified_events" in error for _, _, error in found)
         assert await queue.claim() == []  # not before its time
-        clock.now += CLAIM_LEASE + 1
+        clock.now += max(RETRY_AFTER) + 1
     assert await processor.run_once() == 0  # given up stays given up
     given_up = [r for r in caplog.records if "given up" in r.getMessage()]
     assert len(given_up) == 3 and all(r.levelno == logging.ERROR for r in given_up)
