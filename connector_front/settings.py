@@ -178,10 +178,11 @@ class ConnectorSettings(BaseSettings):
     )
 
     claim_lease: float = Field(
-        default=300.0,
+        default=30.0,
         ge=1,
-        description="seconds a worker keeps a webhook delivery it took before another worker "
-        "takes it (the first one died)",
+        description="seconds a webhook delivery a worker took stays its own without renewal "
+        "(the worker renews it while working on it); after that another worker takes it (the "
+        "first one died)",
     )
     sync_overlap: float = Field(
         default=120.0, ge=0, description="seconds event sync re-reads before its cursor"

@@ -102,19 +102,20 @@ class DeliveryProcessor:
         The batch's events are appended in one transaction and its deliveries marked done in
         one statement: two commits a batch, not two a delivery, leave the database's write
         turns (and disk syncs) to the webhook intake. A crash in between processes the batch
-        again, and the event log's keys make that harmless. The Front requests made belong to
-        the ``events`` lane.
+        again, and the event log's keys make that harmless. The claims are renewed while the
+        batch is worked on; the Front requests made belong to the ``events`` lane.
         """
         deliveries = await self._queue.claim(limit)
         if not deliveries:
             return 0
 
-        with lane("events"):
-            if self._events_api:
-                outcomes = await self._from_streams(deliveries)
-            else:
-                outcomes = await self._one_by_one(deliveries, yielding)
-        await self._record(deliveries, outcomes)
+        async with self._queue.kept(deliveries):
+            with lane("events"):
+                if self._events_api:
+                    outcomes = await self._from_streams(deliveries)
+                else:
+                    outcomes = await self._one_by_one(deliveries, yielding)
+            await self._record(deliveries, outcomes)
         return len(deliveries)
 
     async def due_in(self) -> float | None:

@@ -8,9 +8,13 @@ kept aside as ``unrouted``.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -18,22 +22,25 @@ from connector_front.store import Database
 from connector_front.store.database import Dialect
 from connector_front.store.group_insert import GroupInsert
 
+logger = logging.getLogger("connector_front.webhooks")
+
 Status = Literal["pending", "done", "unrouted", "failed"]
 STATUSES: tuple[Status, ...] = ("pending", "done", "unrouted", "failed")
 
-CLAIM_LEASE = 300.0
-"""Seconds after which a claimed delivery nobody finished is claimed again (a crashed worker);
-the ``claim_lease`` setting's default."""
+CLAIM_LEASE = 30.0
+"""Seconds a claim lasts without renewal: a delivery nobody finished or renewed is claimed
+again (its worker died); the ``claim_lease`` setting's default. A worker renews its claims
+every third of the lease while it works on them (:meth:`DeliveryQueue.kept`)."""
 
 CLAIM: dict[Dialect, str] = {
     "sqlite": "UPDATE webhook_deliveries SET claimed_at = ?, attempts = attempts + 1"
     " WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending'"
     " AND (claimed_at IS NULL OR claimed_at < ?) ORDER BY id LIMIT ?)"
-    " RETURNING id, kind, rule_name, webhook_type, company_id, event, attempts",
+    " RETURNING id, kind, rule_name, webhook_type, company_id, event, attempts, claimed_at",
     "postgresql": "UPDATE webhook_deliveries SET claimed_at = ?, attempts = attempts + 1"
     " WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending'"
     " AND (claimed_at IS NULL OR claimed_at < ?) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)"
-    " RETURNING id, kind, rule_name, webhook_type, company_id, event, attempts",
+    " RETURNING id, kind, rule_name, webhook_type, company_id, event, attempts, claimed_at",
 }
 """Claim pending deliveries in one statement; PostgreSQL skips rows another worker is claiming
 (SQLite has one writer at a time anyway)."""
@@ -60,6 +67,8 @@ class Delivery:
     company_id: str | None
     event: dict[str, Any]
     attempts: int
+    claimed_at: float = 0.0
+    """The claim's stamp: renewing checks it, so a claim another worker took over is left be."""
 
 
 def gather_wait(
@@ -81,10 +90,12 @@ class DeliveryQueue:
         *,
         clock: Callable[[], float] = time.time,
         lease: float = CLAIM_LEASE,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._db = database
         self._clock = clock
         self._lease = lease
+        self._sleep = sleep
         self._insert = GroupInsert(database, ADD)
 
     async def add(
@@ -133,9 +144,45 @@ class DeliveryQueue:
         now = self._clock()
         rows = await self._db.fetch(CLAIM[self._db.dialect], (now, now - self._lease, limit))
         taken = [
-            Delivery(int(r[0]), r[1], r[2], r[3], r[4], json.loads(r[5]), int(r[6])) for r in rows
+            Delivery(int(r[0]), r[1], r[2], r[3], r[4], json.loads(r[5]), int(r[6]), float(r[7]))
+            for r in rows
         ]
         return sorted(taken, key=lambda delivery: delivery.id)
+
+    @asynccontextmanager
+    async def kept(self, deliveries: Sequence[Delivery]) -> AsyncIterator[None]:
+        """Renew the claims on ``deliveries`` every third of the lease while the block runs: a
+        long batch is not claimed again by another worker, and a worker that dies (and stops
+        renewing) gives its deliveries up within one lease, not a batch's length."""
+        renewing = asyncio.create_task(self._renew(list(deliveries)))
+        try:
+            yield
+        finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
+
+    async def _renew(self, deliveries: list[Delivery]) -> None:
+        stamps = {d.claimed_at for d in deliveries}
+        ids = [d.id for d in deliveries]
+        while ids:
+            await self._sleep(self._lease / 3)
+            now = self._clock()
+            marks = ", ".join("?" * len(ids))
+            renewed: set[float] = set()
+            for stamp in stamps:
+                try:
+                    await self._db.execute(
+                        f"UPDATE webhook_deliveries SET claimed_at = ? WHERE id IN ({marks})"  # noqa: S608
+                        " AND claimed_at = ? AND status = 'pending'",
+                        (now, *ids, stamp),
+                    )
+                except Exception as exc:  # the database is away: try again at the next turn
+                    logger.warning("renewing delivery claims failed (%s)", type(exc).__name__)
+                    renewed.add(stamp)
+                    continue
+                renewed.add(now)
+            stamps = renewed
 
     async def due_in(self, window: float, page: int) -> float | None:
         """Seconds until the pending deliveries are worth a batch (:func:`gather_wait`)."""
