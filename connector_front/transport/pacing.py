@@ -90,7 +90,9 @@ def learn(budget: Budget, seen: Observation) -> None:
         if stale is not None and info.reset_at <= stale + SAME_WINDOW:
             pass  # a late answer from a window that has already ended
         elif known_limit is not None and info.limit != known_limit:
-            budget.remaining = estimate  # the limit itself changed (a plan): Front's count holds
+            # The limit itself changed (a plan): Front's view of the window holds.
+            budget.reset_at, budget.remaining = info.reset_at, estimate
+            budget.spent = info.limit - estimate
         elif budget.reset_at is None:
             # The first answer of a window: what was let out since it began is spent.
             budget.reset_at = info.reset_at

@@ -146,8 +146,11 @@ def test_a_new_limit_is_trusted_within_the_window() -> None:
     pacer = Pacer(clock=t.clock)
     pacer.release(headers(120, 20, t.now + 30))
     pacer.release(headers(10_000, 9_880, t.now + 30))
-    assert (pacer.limit, pacer.remaining) == (10_000, 9_880)
+    assert (pacer.limit, pacer.remaining, pacer.reset_at) == (10_000, 9_880, t.now + 30)
     assert pacer.delay(t.now, "backfill") == 0.0
+    assert pacer.delay(t.now + 31, "backfill") == 0.0  # the window ended: a full budget
+    pacer.release(headers(120, 119, t.now + 91))  # back to 120 as the next window began
+    assert (pacer.limit, pacer.remaining, pacer.reset_at) == (120, 119, t.now + 91)
 
 
 def test_a_late_answer_cannot_raise_the_estimate() -> None:
