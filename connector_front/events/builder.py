@@ -97,8 +97,9 @@ class EventBuilder:
         *,
         reads: SharedReads | None = None,
     ) -> list[UnifiedEvent]:
-        """The changes' events the log does not have yet, each with its record read from Front
-        (through ``reads``, when given, shared with the other deliveries of a batch)."""
+        """The changes' events the log does not have yet, each with its record: as its event
+        carried it, else read from Front (through ``reads``, when given, shared with the other
+        deliveries of a batch)."""
         wanted = await self._subscribed(owner_id, changes)
         if not wanted:
             return []

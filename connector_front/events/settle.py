@@ -4,12 +4,16 @@ Webhooks are the doorbell, the Events API is where the data is: of one owner's d
 one carrying its records in full (a rule webhook's full event) is built from itself, one the
 Events API never lists (a snooze) is read the old way, one whose event is logged already is
 done, and the rest are settled by one read of the owner's stream from its position (or from
-just before the earliest of their events, when that is older). A delivery whose event that
-read did not list is tried again on the next pass, once; then its records are read.
+just before the earliest of their events, when that is older, though never more than
+``sync_overlap`` back nor before the connection was made). A delivery whose event that read
+did not list is tried again on the next pass, once; then its records are read, as are those of
+a delivery older than that reach (a replayed capture).
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from connector_front.events.builder import SharedReads
@@ -42,8 +46,9 @@ None when no connection here owns it."""
 class StreamSettler:
     """Settles each owner's deliveries of a batch (see the module)."""
 
-    def __init__(self, connector: Owners) -> None:
+    def __init__(self, connector: Owners, *, clock: Callable[[], float] = time.time) -> None:
         self._connector = connector
+        self._clock = clock
 
     async def settle(self, owner: str, deliveries: list[Delivery]) -> dict[int, Outcome]:
         """One owner's deliveries: one carrying its records in full (a rule webhook's full
@@ -88,10 +93,13 @@ class StreamSettler:
         async with streams.reading(owner) as held:
             if not held:
                 return dict.fromkeys((d.id for d in unknown), STREAM_BUSY)
-            after = _start(await streams.position(owner), unknown)
+            position = await streams.position(owner)
+            reach = await self._reach(owner, position)
+            readable = [d for d in unknown if _reached(d, reach)]
+            after = _start(position, readable)
             if after is not None:
                 pages = streams.read(
-                    owner, after=after, models=models, source="events_api", start=False
+                    owner, after=max(after, reach), models=models, source="events_api", start=False
                 )
                 async for page in pages:
                     listed_ids |= page.ids
@@ -99,7 +107,7 @@ class StreamSettler:
         for delivery in unknown:
             if str(delivery.event.get("id")) in listed_ids:
                 outcomes[delivery.id] = []
-            elif delivery.attempts <= 1 and after is not None:
+            elif delivery.attempts <= 1 and after is not None and _reached(delivery, reach):
                 outcomes[delivery.id] = NOT_LISTED
             else:
                 changes = said[delivery.id]
@@ -107,6 +115,16 @@ class StreamSettler:
                     owner, changes, "webhook", reads=reads
                 )
         return outcomes
+
+    async def _reach(self, owner: str, position: float | None) -> float:
+        """How far back a delivery may make the stream be read: ``sync_overlap`` before the
+        position (or before now, without one), and never before the connection was made (its
+        events start there). An older delivery (a replayed capture) is read on its own."""
+        connector = self._connector
+        since = position if position is not None else self._clock()
+        back = since - connector.settings.sync_overlap
+        info = await connector.connections.get(owner)
+        return max(back, info.created_at) if info is not None else back
 
     async def _stream_models(self, owner: str) -> list[str]:
         """The owner's subscribed models whose changes come from the Events API."""
@@ -122,6 +140,13 @@ def _carried(changes: list[Change]) -> bool:
     """Whether a delivery carries every changed record in full (a rule webhook's full
     event): its events need no read."""
     return bool(changes) and all(c.front is not None or c.trigger == "deleted" for c in changes)
+
+
+def _reached(delivery: Delivery, reach: float) -> bool:
+    """Whether the delivery's event is within what a read of the stream may go back to (one
+    that does not say when it happened is taken to be)."""
+    when = emitted_at(delivery.event)
+    return when is None or when >= reach
 
 
 def _start(position: float | None, deliveries: list[Delivery]) -> float | None:
