@@ -42,6 +42,8 @@ bench: $(STAMP)
 		--json bench/results/clients.json
 	$(BIN)/python bench/bench_webhooks.py --rate 100,200,400 --seconds 10 --json bench/results/webhooks.json
 	$(BIN)/python bench/bench_sync.py --contacts 100000 --changes 100 --json bench/results/sync.json
+	$(BIN)/python bench/bench_budget.py --rate 4 --seconds 30 --conversations 200 \
+		--json bench/results/budget.json
 	$(BIN)/python bench/plot.py bench/results/clients.json --out bench/results/listing.png
 	$(BIN)/python bench/report.py bench/results/*.json --readme README.md
 

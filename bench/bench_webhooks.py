@@ -9,7 +9,9 @@ one of `--connections` connections, each lent to one delivery at a time). Delive
 round-robin over every conversation the host lists (the embedded sandbox's 8), so that a
 batch's deliveries share a conversation as a busy inbox's do. Each rate
 (`--rate` takes several) runs in turn on the same host, once the previous run's queue is empty.
-Figures, per rate:
+The deliveries are made up, so each is read on its own (`webhook_reads = "per_delivery"`), and
+the sandbox's limit is set above Front's: this measures the host's intake and processing, not
+Front's budget (bench_budget.py does). Figures, per rate:
 
   accepted_per_s  deliveries answered 200 (verified and stored) per second of sending
   latency_ms      p50 / p99 / max, from each delivery's scheduled time to its answer (a sender
@@ -27,18 +29,17 @@ import base64
 import hashlib
 import hmac
 import json
-import os
-import secrets
-import socket
 import statistics
-import subprocess
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
 from figures import add_json_option, emit, machine, table
-from sandbox_process import connector_front_command, stop
+from sandbox_process import LOOSE_LIMIT
+from serve_process import ServeProcess
+
+PER_DELIVERY = {"CONNECTOR_FRONT_WEBHOOK_READS": "per_delivery"}
+"""The deliveries are made up (no Events API lists their events): each is read on its own."""
 
 SETTLE_TIMEOUT = 300.0
 COLUMNS = (
@@ -63,13 +64,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if not args.rates or min(args.rates) <= 0 or args.seconds <= 0:
         parser.error("--rate and --seconds must be positive")
     return args
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def signed(secret: str, body: bytes) -> dict[str, str]:
@@ -101,46 +95,13 @@ def delivery(n: int, company: str, conversation: str) -> bytes:
     return json.dumps(envelope).encode()
 
 
-class HostProcess:
-    """`connector-front serve --sandbox` on a free port, with a webhook secret of our own;
-    its owner `demo` is authorized on the embedded sandbox, whose company the deliveries name."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.secret = secrets.token_urlsafe(24)
-        self.company = ""
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> HostProcess:
-        command = [*connector_front_command(), "serve", "--sandbox", "--port", str(self.port)]
-        env = {**os.environ, "FRONT_WEBHOOK_SECRET": self.secret}
-        self._process = subprocess.Popen(  # noqa: S603 (our own command, no shell)
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and self._process.poll() is None:
-            try:
-                me = httpx.get(f"{self.url}/proxy/me").raise_for_status().json()
-                self.company = me["id"]  # the sandbox's company, which its webhooks name
-                return self
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise RuntimeError("the host did not start")
-
-    def __exit__(self, *exc: object) -> None:
-        if self._process is not None:
-            stop(self._process, timeout=15)
-
-    def cpu_seconds(self) -> float:
-        """User + system CPU of the host process so far (from /proc)."""
-        assert self._process is not None
-        fields = Path(f"/proc/{self._process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def offer(
-    host: HostProcess, conversations: list[str], rate: float, first: int, args: argparse.Namespace
+    host: ServeProcess,
+    company: str,
+    conversations: list[str],
+    rate: float,
+    first: int,
+    args: argparse.Namespace,
 ) -> dict[str, Any]:
     """Send `rate * seconds` deliveries on schedule, event ids from `first` on; answers
     latencies and counts."""
@@ -165,7 +126,7 @@ async def offer(
         due = started + n / rate
         await asyncio.sleep(max(0.0, due - time.perf_counter()))
         conversation = conversations[(first + n) % len(conversations)]
-        body = delivery(first + n, host.company, conversation)
+        body = delivery(first + n, company, conversation)
         client = await free.get()
         try:
             headers = signed(host.secret, body)
@@ -189,7 +150,7 @@ async def offer(
     return {"sent": count, "latencies": latencies, "errors": errors, "sending_s": sending}
 
 
-def settle(host: HostProcess, started: float) -> tuple[dict[str, Any], float]:
+def settle(host: ServeProcess, started: float) -> tuple[dict[str, Any], float]:
     """Wait (bounded) until every stored delivery is processed: (host counts, seconds)."""
     deadline = time.monotonic() + SETTLE_TIMEOUT
     while True:
@@ -208,12 +169,12 @@ def percentile(values: list[float], share: float) -> float | None:
 
 
 def measure(
-    host: HostProcess, conversations: list[str], rate: float, first: int, args: Any
+    host: ServeProcess, company: str, conversations: list[str], rate: float, first: int, args: Any
 ) -> Any:
     """One run at `rate`: its figures, from the sender's measures and the host's counts."""
     before: dict[str, Any] = httpx.get(f"{host.url}/webhooks/stats").json()
     cpu_before, started = host.cpu_seconds(), time.perf_counter()
-    sent = asyncio.run(offer(host, conversations, rate, first, args))
+    sent = asyncio.run(offer(host, company, conversations, rate, first, args))
     stats, settled_s = settle(host, started)
     processed = stats["deliveries"]["done"] - before["deliveries"]["done"]
     ms = [seconds * 1000 for seconds in sent["latencies"]]
@@ -239,12 +200,15 @@ def measure(
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     runs = []
-    with HostProcess() as host:
+    with ServeProcess(PER_DELIVERY) as host:
+        # the intake's and processing's own speed: a limit above Front's, not the limit's
+        host.configure(rate_limit=LOOSE_LIMIT, rate_window=60.0, burst_limit=None)
+        company = httpx.get(f"{host.url}/proxy/me").raise_for_status().json()["id"]
         issues = httpx.get(f"{host.url}/resources/ticketIssue", params={"limit": 100}).json()
         conversations = [issue["id"] for issue in issues["data"]]
         first = 0
         for rate in args.rates:
-            runs.append(measure(host, conversations, rate, first, args))
+            runs.append(measure(host, company, conversations, rate, first, args))
             first += runs[-1]["sent"]  # every delivery has its own event id
     result = {
         "benchmark": "webhooks",

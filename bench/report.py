@@ -173,7 +173,51 @@ def sync_section(figures: dict[str, Any]) -> list[str]:
     return [title, "", *_table(header, rows)]
 
 
-SECTIONS = {"clients": clients_section, "webhooks": webhooks_section, "sync": sync_section}
+def budget_section(figures: dict[str, Any]) -> list[str]:
+    settings = figures["settings"]
+    header = (
+        "mode", "messages", "background requests", "per message", "queue empty after s",
+        "event lag p50 / p99 s", "listing p50 / p99 / max s", "429s",
+    )  # fmt: skip
+    rows = [
+        [
+            f"`{run['mode']}`",
+            _number(run["messages"]),
+            _number(run["background"]),
+            _number(run["background_per_message"]),
+            _number(run["queue_empty_after_s"]),
+            f"{_number(run['lag_p50_s'])} / {_number(run['lag_p99_s'])}",
+            " / ".join(_number(run[f"listing_{k}_s"]) for k in ("p50", "p99", "max")),
+            _number(run["rate_limited"]),
+        ]
+        for run in figures["runs"]
+    ]
+    title = (
+        f"**Busy inbox within Front's budget** (`serve --sandbox` at {settings['rate_limit']} "
+        f"requests per {settings['rate_window_s']:g} s; {settings['rate_per_s']:g} inbound "
+        f"messages a second for {settings['seconds']:g} s over {settings['conversations']} "
+        f"conversations; a listing every {settings['listing_every_s']:g} s):"
+    )
+    lines = [title, "", *_table(header, rows)]
+    mine = [run for run in figures["runs"] if run["mode"] == "events_api"]
+    for run in mine:
+        lines += [
+            "",
+            f"- background requests per message {_number(run['background_per_message'])} "
+            "(target 0.1, at most 0.5)",
+            f"- queue empty {_number(run['queue_empty_after_s'])} s after the last message "
+            "(at most 120 s)",
+            f"- longest listing {_number(run['listing_max_s'])} s (target 1 s, at most 5 s)",
+        ]
+    return lines
+
+
+SECTIONS = {
+    "clients": clients_section,
+    "webhooks": webhooks_section,
+    "sync": sync_section,
+    "budget": budget_section,
+}
 """Each benchmark's section, in README order."""
 
 
@@ -186,11 +230,24 @@ def render(paths: Sequence[Path]) -> str:
             found[figures["benchmark"]] = figures
     if not found:
         return PLACEHOLDER
-    lines = [_machine(next(iter(found.values()))["machine"])]
-    for name, section in SECTIONS.items():
-        if name in found:
-            lines += ["", *section(found[name])]
+    present = [name for name in SECTIONS if name in found]
+    first = found[present[0]]["machine"]
+    lines = [_machine(first)]
+    for name in present:
+        machine = found[name]["machine"]
+        # a benchmark run on another day (or machine) says so above its own tables
+        own = [_machine(machine), ""] if _run_apart(machine, first) else []
+        lines += ["", *own, *SECTIONS[name](found[name])]
     return "\n".join(lines)
+
+
+def _run_apart(one: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Whether two runs were on different days or machines (minutes apart are one run)."""
+
+    def day_and_machine(machine: dict[str, Any]) -> dict[str, Any]:
+        return {**machine, "date": str(machine.get("date", ""))[:10]}
+
+    return day_and_machine(one) != day_and_machine(other)
 
 
 def replace_between_markers(text: str, body: str) -> str:

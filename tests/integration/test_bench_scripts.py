@@ -189,3 +189,21 @@ def test_a_client_reports_its_own_peak_memory_not_its_parents() -> None:
     finally:
         del ballast
     assert float(done.stdout) < 150
+
+
+def test_a_busy_inbox_is_measured_in_both_modes() -> None:
+    """bench_budget at a tiny size: 8 messages over 5 conversations at Front's limit; every
+    message's events logged, and the Events API's reads cheaper than one per delivery."""
+    figures = figures_of(
+        "bench_budget.py",
+        *("--rate", "4", "--seconds", "2", "--conversations", "5", "--listing-every", "1"),
+    )
+    runs = {run["mode"]: run for run in figures["runs"]}
+    assert list(runs) == ["events_api", "per_delivery"]
+    for run in runs.values():
+        assert run["messages"] == 8 and run["rate_limited"] == 0
+        assert run["listings"] >= 1 and run["listing_errors"] == 0
+        assert run["lag_p99_s"] >= run["lag_p50_s"] > 0
+    events_api, one_by_one = runs["events_api"], runs["per_delivery"]
+    assert events_api["background_by_endpoint"].get("GET /events", 0) >= 1
+    assert events_api["background"] < one_by_one["background"]
