@@ -5,13 +5,12 @@ Front's Events API lists full events (the conversation, and the message or comme
 target), 15 to a request: the cheapest way to learn conversation changes. Webhook processing
 reads it when deliveries arrive, event sync when it polls; both read from the one position per
 owner (the newest event time read and logged) and move it forward only, so neither reads again
-what the other has. One reader per owner at a time (a lease in the database, and a lock in this
+what the other has. One reader per owner at a time (a lease in the database, and a mark in this
 process), so two workers never pay for the same pages.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
@@ -83,7 +82,8 @@ class EventStream:
         self._db = database
         self._clock = clock
         self._leases = leases or Leases(database, clock=clock)
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._reading: set[str] = set()
+        """Owners whose stream this process is reading now."""
 
     async def position(self, owner_id: str) -> float | None:
         """Where the owner's stream has been read to (None: never read)."""
@@ -105,12 +105,15 @@ class EventStream:
     async def reading(self, owner_id: str) -> AsyncIterator[bool]:
         """Hold the owner's stream for the block; yields False (holding nothing) when another
         reader, here or in another worker, has it."""
-        lock = self._locks.setdefault(owner_id, asyncio.Lock())
-        if lock.locked():
+        if owner_id in self._reading:
             yield False
             return
-        async with lock, self._leases.hold(f"events:{owner_id}") as held:
-            yield held
+        self._reading.add(owner_id)
+        try:
+            async with self._leases.hold(f"events:{owner_id}") as held:
+                yield held
+        finally:
+            self._reading.discard(owner_id)
 
     async def read(
         self,
