@@ -33,6 +33,8 @@ class Migration:
     sql: str = ""
     columns: tuple[Column, ...] = ()
     """Columns to add where missing (files of earlier releases may hold some already)."""
+    dropped: tuple[tuple[str, str], ...] = ()
+    """(table, column) pairs to drop where present."""
 
     def statements(self, dialect: Dialect) -> list[str]:
         text = self.sql.format(**WORDS[dialect])
@@ -46,6 +48,9 @@ class Migration:
                 await tx.execute(
                     f"ALTER TABLE {table} ADD COLUMN {column} {kind.format(**WORDS[dialect])}"
                 )
+        for table, column in self.dropped:
+            if column in await _columns(tx, dialect, table):
+                await tx.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
 
 
 async def _columns(tx: Executor, dialect: Dialect, table: str) -> set[str]:
@@ -225,7 +230,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         9,
         "lanes in the rate-limit budgets: background pauses, interactive requests waiting",
-        "ALTER TABLE pacing_budgets DROP COLUMN last_sent",
+        dropped=(("pacing_budgets", "last_sent"),),
         columns=(
             ("pacing_budgets", "background_paused_until", "{real} NOT NULL DEFAULT 0"),
             ("pacing_budgets", "interactive_waiting_until", "{real} NOT NULL DEFAULT 0"),

@@ -7,8 +7,9 @@ import asyncio
 import pytest
 
 from connector_front.errors import ConfigurationError
-from connector_front.store import MIGRATIONS, LazyDatabase, open_database
+from connector_front.store import MIGRATIONS, LazyDatabase, migrate, open_database
 from connector_front.store.database import parse_database
+from connector_front.store.migrations import Migration
 
 
 async def test_statements_and_returning(database_url: str) -> None:
@@ -116,3 +117,20 @@ def test_a_malformed_url_is_refused_without_echoing_its_password() -> None:
         parse_database("postgresql:app:s3cret-pw@db/front")
     assert "s3cret-pw" not in str(refused.value)
     assert "'postgresql:'" in str(refused.value)
+
+
+async def test_a_migration_drops_a_column_only_where_present(database_url: str) -> None:
+    """A database whose migrations were numbered otherwise (a branch merged later) may have
+    lost the column already: dropping it again is no error."""
+    db = await open_database(database_url)
+    try:
+        made = Migration(900, "a table", "CREATE TABLE t900 (a TEXT, b TEXT)")
+        drop = Migration(901, "drop b", dropped=(("t900", "b"),))
+        again = Migration(902, "drop b again", dropped=(("t900", "b"),))
+        assert await migrate(db, (made, drop, again)) == [900, 901, 902]
+        await db.execute("INSERT INTO t900 (a) VALUES ('kept')")
+        assert await db.fetch("SELECT a FROM t900") == [("kept",)]
+        with pytest.raises(Exception, match="b"):
+            await db.fetch("SELECT b FROM t900")
+    finally:
+        await db.close()
