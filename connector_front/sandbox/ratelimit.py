@@ -24,6 +24,8 @@ BURST_RESOURCE = re.compile(r"^/(conversations|messages|channels)/(?!search/)([^
 """Paths under one resource a burst limit counts: its collection and id."""
 SEARCH = re.compile(r"^/conversations/search/")
 """Paths the search limit counts."""
+KEPT_WINDOWS = 10_000
+"""Windows kept before those that have ended are dropped."""
 
 
 def burst_resource(path: str) -> str | None:
@@ -67,6 +69,7 @@ class Verdict:
 @dataclass
 class _Window:
     started: float
+    window: float
     used: int = 0
 
 
@@ -86,9 +89,18 @@ class RateLimiter:
         started = window_start(now, window)
         current = self._windows.get(key)
         if current is None or current.started != started:
-            current = _Window(started=started)
+            if current is None and len(self._windows) >= KEPT_WINDOWS:
+                self._forget_ended(now)
+            current = _Window(started=started, window=window)
             self._windows[key] = current
         return current
+
+    def _forget_ended(self, now: float) -> None:
+        """Drop the windows that have ended (a burst window per conversation ever asked for
+        would otherwise be kept for good)."""
+        ended = [k for k, w in self._windows.items() if w.started + w.window <= now]
+        for key in ended:
+            del self._windows[key]
 
     def hit(self, key: str, limit: int, window: float, now: float) -> Verdict:
         current = self._current(key, window, now)
@@ -111,3 +123,7 @@ class RateLimiter:
 
     def clear(self) -> None:
         self._windows.clear()
+
+    def __len__(self) -> int:
+        """Windows kept now."""
+        return len(self._windows)

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from connector_front.sandbox import SandboxConfig
+from connector_front.sandbox.ratelimit import KEPT_WINDOWS, RateLimiter
 
 
 def test_every_api_answer_carries_the_headers(client: httpx.Client, anon: httpx.Client) -> None:
@@ -146,3 +147,15 @@ def test_search_takes_at_most_its_share_of_the_company_limit(
     assert client.get("/conversations").status_code == 200
     admin.post("/clock", json={"advance": 60})
     assert client.get("/conversations/search/hello").status_code == 200
+
+
+def test_ended_windows_are_forgotten_once_many_are_kept() -> None:
+    """A burst window per conversation asked for: the ended ones do not pile up."""
+    limiter = RateLimiter()
+    for n in range(KEPT_WINDOWS):
+        limiter.hit(f"company:burst:conversations/cnv_{n}", 5, 1.0, now=100.0)
+    assert len(limiter) == KEPT_WINDOWS
+    limiter.hit("company", 120, 60.0, now=100.5)
+    assert len(limiter) == KEPT_WINDOWS + 1  # none has ended yet: none dropped
+    limiter.hit("company:burst:conversations/cnv_new", 5, 1.0, now=101.5)
+    assert len(limiter) == 2  # the company's minute and the new second
