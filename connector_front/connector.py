@@ -278,6 +278,12 @@ class FrontConnector:
     def _check_mapping(self) -> None:
         """Mapped keys must name a known model and not shadow a field Front already fills."""
         for model in self.field_mapping.models():
+            if model not in self.registry.names():
+                raise ConfigurationError(
+                    f"field mapping for {model}: no such model; this connector serves "
+                    f"{', '.join(self.registry.names())} (a custom model is served once it is "
+                    "registered in custom_models)"
+                )
             mapper = self.registry.get(model)
             if mapper.custom_fields_endpoint is None:
                 raise ConfigurationError(

@@ -14,6 +14,7 @@ from connector_front.gc_pause import gc_paused
 from connector_front.mappers.base import FrontItem, Mapper, Unified
 from connector_front.models.base import UnifiedFields
 from connector_front.models.json_fields import json_fields, json_fields_page
+from connector_front.models.messages import problems
 from connector_front.models.record import Record, RecordWarning, from_front_timestamp
 
 
@@ -137,14 +138,15 @@ def _validated(
         try:
             validated = validator.validate_python(fields)
         except ValidationError as exc:
-            for error in exc.errors():
-                name = str(error["loc"][0]) if error["loc"] else ""
-                if name not in fields or fields[name] is None:
+            failing = fields
+            for problem in problems(exc.errors(), model):
+                name = str(problem.path[0]) if problem.path else ""
+                if failing.get(name) is None:
                     raise
-                warnings.append(
-                    RecordWarning(field=name, message=f"Front value dropped: {error['msg']}")
-                )
-                fields = {**fields, name: None}
+                if fields[name] is not None:  # one warning per field
+                    message = f"Front value dropped: {problem.where()} {problem.message}"
+                    warnings.append(RecordWarning(field=name, message=message))
+                    fields = {**fields, name: None}
             continue
         dumped: dict[str, Any] = serializer.to_python(validated, mode="json")
         return dumped, warnings
@@ -166,14 +168,12 @@ def parse_write(
     try:
         validated = mapper.fields_model.model_validate(standard)
     except ValidationError as exc:
-        paths = ["fields." + ".".join(str(p) for p in error["loc"]) for error in exc.errors()]
-        detail = "; ".join(
-            f"fields.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
+        found = problems(exc.errors(), mapper.fields_model)
+        detail = "; ".join(f"{p.where('fields')} {p.message}" for p in found)
         known = sorted(set(mapper.fields_model.model_fields) | set(mapping.for_model(mapper.model)))
         raise InvalidInputError(
             f"{mapper.model}::{operation}: {detail} (known fields: {', '.join(known)})",
-            fields=paths,
+            fields=[p.where("fields") for p in found],
         ) from None
     return validated, custom
 

@@ -35,6 +35,7 @@ from pydantic_settings import (
 from connector_front.auth.cipher import invalid_key_positions, split_keys
 from connector_front.auth.settings import FRONT_AUTHORIZE_URL, FRONT_TOKEN_URL
 from connector_front.errors import ConfigurationError
+from connector_front.models.messages import Problem, problems
 from connector_front.store.database import parse_database
 from connector_front.web_origin import parse_origin
 
@@ -383,8 +384,8 @@ class ConnectorSettings(BaseSettings):
         except ValidationError as exc:
             where = f" in {path}" if path else ""
             from_env = {k: v for k, v in VARIABLE.items() if environ.get(v) and k not in given}
-            problems = "; ".join(_problem(err["loc"], err["msg"], from_env) for err in exc.errors())
-            raise ConfigurationError(f"invalid connector settings{where}: {problems}") from None
+            found = "; ".join(_said(problem, from_env) for problem in problems(exc.errors(), cls))
+            raise ConfigurationError(f"invalid connector settings{where}: {found}") from None
         if path:
             settings._config_dir = Path(path).resolve().parent
         return settings
@@ -412,11 +413,12 @@ class Environment(EnvSettingsSource):
         return {**data, "rule_secrets": rules} if rules else data
 
 
-def _problem(loc: tuple[int | str, ...], message: str, from_env: Mapping[str, str]) -> str:
-    """One validation error, naming the environment variable when the value came from one."""
-    variable = from_env.get(str(loc[0])) if loc else None
+def _said(problem: Problem, from_env: Mapping[str, str]) -> str:
+    """One problem with a setting, naming the environment variable when the value came from
+    one."""
+    variable = from_env.get(str(problem.path[0])) if problem.path else None
     source = f" (from {variable})" if variable else ""
-    return f"{'.'.join(str(part) for part in loc)}{source}: {message}"
+    return f"{problem.where()}{source}: {problem.message}"
 
 
 def _read_file(path: Path) -> dict[str, Any]:

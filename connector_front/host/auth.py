@@ -55,11 +55,33 @@ def key_matches(given: str, keys: Sequence[str]) -> bool:
     return found
 
 
-def _bearer(scope: Scope) -> str | None:
+OTHER_SCHEMES = frozenset({"basic", "digest", "token", "apikey", "negotiate", "ntlm", "hoba"})
+"""HTTP authentication schemes a message may name (a word that is none of them may be a key)."""
+SEND = "send 'Authorization: Bearer <host key>' (the value of CONNECTOR_FRONT_HOST_KEY)"
+
+
+def _authorization(scope: Scope) -> str | None:
     for name, value in scope.get("headers", []):
         if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
-            return token.strip() if scheme.lower() == "bearer" else None
+            return str(value.decode("latin-1"))
+    return None
+
+
+def refusal(header: str | None, keys: Sequence[str]) -> str | None:
+    """Why an ``Authorization`` header does not let its caller in (None: it does), said so
+    the caller can fix it. The key itself is never repeated."""
+    if header is None or not header.strip():
+        return f"no host key was sent: {SEND} to call this host"
+    scheme, _, token = header.strip().partition(" ")
+    if not token.strip():
+        if scheme.lower() == "bearer":
+            return f"the Authorization header has 'Bearer' but no key after it: {SEND}"
+        return f"the Authorization header holds no 'Bearer ' before the key: {SEND}"
+    if scheme.lower() != "bearer":
+        named = f"the {scheme} scheme" if scheme.lower() in OTHER_SCHEMES else "another scheme"
+        return f"the Authorization header uses {named}, not Bearer: {SEND}"  # never a key
+    if not key_matches(token.strip(), keys):
+        return f"the host key is not valid: {SEND}"
     return None
 
 
@@ -74,17 +96,10 @@ class HostAuth:
         if scope["type"] != "http" or not self.keys or is_open(scope["method"], scope["path"]):
             await self.app(scope, receive, send)
             return
-        token = _bearer(scope)
-        if token is not None and key_matches(token, self.keys):
+        why = refusal(_authorization(scope), self.keys)
+        if why is None:
             await self.app(scope, receive, send)
             return
-        why = "no host key was sent" if token is None else "the host key is not valid"
-        body = {
-            "error": {
-                "code": "unauthenticated",
-                "message": f"{why}: send 'Authorization: Bearer <host key>' (the value of "
-                "CONNECTOR_FRONT_HOST_KEY) to call this host",
-            }
-        }
+        body = {"error": {"code": "unauthenticated", "message": why}}
         headers = {"www-authenticate": 'Bearer realm="connector-front"'}
         await JSONResponse(body, status_code=401, headers=headers)(scope, receive, send)

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
+from connector_front.models.messages import Described
 from connector_front.models.record import ResourceRef
 
 
@@ -27,7 +28,25 @@ def short_ref(model: str) -> Callable[[Any], Any]:
     return expand
 
 
-UserRef = Annotated[ResourceRef, BeforeValidator(short_ref("genericUser"))]
-WorkspaceRef = Annotated[ResourceRef, BeforeValidator(short_ref("genericWorkspace"))]
-ProjectRef = Annotated[ResourceRef, BeforeValidator(short_ref("ticketProject"))]
-IssueRef = Annotated[ResourceRef, BeforeValidator(short_ref("ticketIssue"))]
+def ref_text(model: str, example: str) -> Described:
+    """How a message says what a reference to ``model`` looks like."""
+    return Described(
+        f'a {model} id such as "{example}", or a resourceRef {{"object": "resourceRef", '
+        f'"model": "{model}", "id": "{example}"}}'
+    )
+
+
+UserRef = Annotated[
+    ResourceRef, BeforeValidator(short_ref("genericUser")), ref_text("genericUser", "tea_123")
+]
+WorkspaceRef = Annotated[
+    ResourceRef,
+    BeforeValidator(short_ref("genericWorkspace")),
+    ref_text("genericWorkspace", "tim_123"),
+]
+ProjectRef = Annotated[
+    ResourceRef, BeforeValidator(short_ref("ticketProject")), ref_text("ticketProject", "inb_123")
+]
+IssueRef = Annotated[
+    ResourceRef, BeforeValidator(short_ref("ticketIssue")), ref_text("ticketIssue", "cnv_123")
+]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from connector_front.host.auth import OPEN_ROUTES, is_open, key_matches
@@ -76,6 +77,28 @@ def test_the_open_routes_need_no_key(secured: Host, method: str, path: str) -> N
         assert answer.headers["content-type"].startswith("text/html")
         assert 'role="alert"' in answer.text
     assert not refused_for_key, answer.text
+
+
+@pytest.mark.parametrize(
+    ("authorization", "says"),
+    [
+        (None, "no host key was sent"),
+        ("Basic dXNlcjpwYXNz", "uses the Basic scheme, not Bearer"),
+        ("current-host-key", "holds no 'Bearer ' before the key"),
+        ("Bearer", "has 'Bearer' but no key after it"),
+        ("Bearer wrong-key", "the host key is not valid"),
+        ("Sesame current-host-key", "uses another scheme, not Bearer"),
+    ],
+)
+def test_a_refused_key_says_what_was_wrong(
+    secured: Host, authorization: str | None, says: str
+) -> None:
+    headers = {"authorization": authorization} if authorization is not None else {}
+    answer = httpx.get(f"{secured.url}/resources/genericContact", headers=headers, timeout=30)
+    assert answer.status_code == 401
+    message = answer.json()["error"]["message"]
+    assert says in message and "Authorization: Bearer <host key>" in message
+    assert "current-host-key" not in message and "Sesame" not in message
 
 
 def test_either_rotated_key_is_accepted(secured: Host) -> None:

@@ -34,3 +34,18 @@ def test_bad_config_is_a_clear_configuration_error(config: object, tmp_path: Pat
         ConnectorSettings.load(path, env={})
     assert "field_mapping" in caught.value.message and "genericContact" in caught.value.message
     assert str(path) in caught.value.message
+
+
+def test_a_mapping_for_an_unknown_model_is_a_configuration_error(tmp_path: Path) -> None:
+    from connector_front.connector import FrontConnector
+
+    settings = ConnectorSettings(
+        database=str(tmp_path / "front.sqlite3"),
+        api_token="t",
+        field_mapping={"genericContacts": {"tier": "Tier"}},
+    )
+    with pytest.raises(ConfigurationError) as caught:
+        FrontConnector(settings)
+    message = caught.value.message
+    assert "field mapping for genericContacts: no such model" in message
+    assert "genericContact," in message  # the models it could have meant
