@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
+import socket
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -20,10 +22,12 @@ from connector_front.commands import connect as connect_command
 from connector_front.commands import connections as connections_command
 from connector_front.commands import keys as keys_command
 from connector_front.commands import sandbox as sandbox_command
-from connector_front.commands import sync, webhooks
+from connector_front.commands import sync, wait, webhooks
 from connector_front.commands.addresses import is_loopback
 from connector_front.commands.help import DefaultsHelp
 from connector_front.commands.list_all import walk_all
+from connector_front.commands.listen import bound_port, listen
+from connector_front.commands.stopping import Stopped, stopped_like_ctrl_c
 from connector_front.commands.targets import (
     DEFAULT_OWNER,
     add_target_options,
@@ -38,18 +42,28 @@ HELP = DefaultsHelp
 """Every command's --help shows its defaults."""
 
 
+USAGE_ERROR = 2
+"""Exit status of a command that did not start: a flag, a setting, a port or a file to fix
+(as argparse exits for a wrong command line)."""
+FAILED = 1
+"""Exit status of a command that ran and failed."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
-        return 2
+        return USAGE_ERROR
     try:
-        result: int = args.handler(args)
+        with stopped_like_ctrl_c():
+            result: int = args.handler(args)
         return result
     except ConnectorError as exc:
         print(f"error ({exc.code}): {exc.message}", file=sys.stderr)
-        return 1
+        return USAGE_ERROR if isinstance(exc, ConfigurationError) else FAILED
+    except Stopped as stop:
+        return stop.exit_status
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader went away (``| head``): stop quietly
@@ -105,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     sync.register(commands)
     webhooks.register(commands)
     keys_command.register(commands)
+    wait.register(commands)
 
     resources = _command(commands, "resources", "CRUD on unified models from the shell (JSON)")
     actions = resources.add_subparsers(title="actions", metavar="ACTION", required=True)
@@ -193,17 +208,24 @@ def _serve(args: argparse.Namespace) -> int:
 
     loaded = settings_for(args)
     check_workers(args.workers, sandbox=args.sandbox, settings=loaded)
-    _check_exposure(args.host, loaded.host_keys)
+    note = _exposure(args.host, loaded.host_keys)
+    if not args.sandbox:
+        loaded.require_credentials()  # a host that could reach no Front does not start
+    listener = listen(args.host, args.port)  # before any banner or database file
+    args.port = bound_port(listener)
+    connector = None if args.sandbox else settings_connector(args)  # checks the database
+    if note:
+        print(note, file=sys.stderr)
     if args.workers > 1:
+        listener.close()  # uvicorn's supervisor binds it again, for its workers
         hand_over(args, loaded)
         run_workers(args, args.workers)
         return 0
-    if args.sandbox:
-        return _serve_on_sandbox(args, loaded)
-    connector = settings_connector(args)
+    if connector is None:
+        return _serve_on_sandbox(args, loaded, listener)
     asyncio.run(_open_database(connector))
     jobs = sync.serve_jobs(args.sync_interval, connector)
-    _serve_app(create_app(connector, default_owner=args.owner, background=jobs), args)
+    _serve_app(create_app(connector, default_owner=args.owner, background=jobs), args, listener)
     return 0
 
 
@@ -214,7 +236,7 @@ async def _open_database(connector: Any) -> None:
     await connector.database.close()
 
 
-def _serve_on_sandbox(args: argparse.Namespace, loaded: Any) -> int:
+def _serve_on_sandbox(args: argparse.Namespace, loaded: Any, listener: socket.socket) -> int:
     """The host on an embedded sandbox: the config's and environment's own settings kept (host
     key, limits, field mapping, custom models), the sandbox's webhooks aimed at the intake."""
     from connector_front.commands.sandbox import describe
@@ -263,7 +285,7 @@ def _serve_on_sandbox(args: argparse.Namespace, loaded: Any) -> int:
             on_startup=preauthorize,
             background=sync.serve_jobs(args.sync_interval, connector),
         )
-        _serve_app(app, args)
+        _serve_app(app, args, listener)
     return 0
 
 
@@ -284,29 +306,31 @@ def connect_page_line(connector: Any, base: str) -> str:
     )
 
 
-def _serve_app(app: Any, args: argparse.Namespace) -> None:
+def _serve_app(app: Any, args: argparse.Namespace, listener: socket.socket) -> None:
     import uvicorn
 
     from connector_front.host.protocol import host_protocol
 
     protocol = host_protocol(app.state.host_config.header_timeout)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", http=protocol)
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="info", http=protocol)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C or kill, raised again by uvicorn
+        uvicorn.Server(config).run(sockets=[listener])  # after its graceful shutdown: done
 
 
-def _check_exposure(address: str, keys: Sequence[str]) -> None:
-    """Without a host key, serve loopback only (and say it runs open); else refuse to start."""
+def _exposure(address: str, keys: Sequence[str]) -> str | None:
+    """Without a host key, serve loopback only (the note to print says it runs open); else
+    refuse to start."""
     if keys:
-        return
+        return None
     if not is_loopback(address):
         raise ConfigurationError(
             f"refusing to serve on {address} without a host key: anyone who reaches it could "
             "act for every connection. Set CONNECTOR_FRONT_HOST_KEY (callers then send "
             "'Authorization: Bearer <key>'), or serve on 127.0.0.1"
         )
-    print(
+    return (
         f"no CONNECTOR_FRONT_HOST_KEY set: the host on {address} is open to every caller on "
-        "this machine (loopback only)",
-        file=sys.stderr,
+        "this machine (loopback only)"
     )
 
 

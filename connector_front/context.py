@@ -24,7 +24,7 @@ from connector_front.auth import (
 )
 from connector_front.connections import ConnectionStore
 from connector_front.cursor import CursorCodec
-from connector_front.errors import AuthorizationRequiredError, ConfigurationError
+from connector_front.errors import AuthorizationRequiredError
 from connector_front.field_mapping import FieldMapping
 from connector_front.mappers.names import NameBook
 from connector_front.mappers.walks import WalkMemory
@@ -83,16 +83,11 @@ class FrontClients:
     def flow(self) -> OAuthFlow:
         if self._flow is None:
             s = self.settings
-            if not s.client_id or s.client_secret is None:
-                raise ConfigurationError(
-                    "OAuth needs the Front app's client id and secret: set FRONT_CLIENT_ID and "
-                    "FRONT_CLIENT_SECRET (or client_id / client_secret in the config file), "
-                    "or set FRONT_API_TOKEN to use an API token instead"
-                )
+            client_id, client_secret = s.oauth_app()
             self._flow = OAuthFlow(
                 OAuthSettings(
-                    client_id=s.client_id,
-                    client_secret=s.client_secret.get_secret_value(),
+                    client_id=client_id,
+                    client_secret=client_secret,
                     authorize_url=s.authorize_url,
                     token_url=s.token_url,
                     redirect_uri=s.redirect_uri,

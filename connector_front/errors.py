@@ -63,10 +63,12 @@ class InvalidCursorError(InvalidInputError):
 
 
 class ConfigurationError(ConnectorError):
-    """The connector or host is configured wrongly (missing client id, bad mapping...)."""
+    """The connector or host is configured wrongly (missing client id, bad mapping, a port in
+    use...): its operator can fix it, so a host answers 503 (unavailable until then), never a
+    500, and a command exits 2 without starting."""
 
     code = "configuration_error"
-    status = 500
+    status = 503
 
 
 class AuthorizationRequiredError(ConnectorError):

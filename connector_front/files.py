@@ -10,15 +10,23 @@ OWNER_ONLY_FOLDER = 0o700
 
 
 def make_folders(folder: Path) -> None:
-    """Create ``folder`` and missing parents owner-only; existing folders are left as they are."""
+    """Create ``folder`` and missing parents owner-only; existing folders are left as they are.
+    When one cannot be made, those made before it are removed again (the OSError is raised)."""
     missing: list[Path] = []
     while not folder.exists():
         missing.append(folder)
         if folder.parent == folder:
             break
         folder = folder.parent
-    for path in reversed(missing):
-        path.mkdir(mode=OWNER_ONLY_FOLDER, exist_ok=True)
+    made: list[Path] = []
+    try:
+        for path in reversed(missing):
+            path.mkdir(mode=OWNER_ONLY_FOLDER, exist_ok=True)
+            made.append(path)
+    except OSError:
+        for path in reversed(made):
+            path.rmdir()
+        raise
 
 
 def owner_only_file(path: str | Path) -> Path:

@@ -342,6 +342,25 @@ class ConnectorSettings(BaseSettings):
     def uses_oauth(self) -> bool:
         return self.api_token is None
 
+    def oauth_app(self) -> tuple[str, str]:
+        """The OAuth app's client id and secret; a ConfigurationError naming what to set when
+        either is missing."""
+        client_id, secret = self.client_id, self.client_secret
+        if not client_id or not secret:
+            missing = [VARIABLE["client_id"]] if not client_id else []
+            missing += [VARIABLE["client_secret"]] if not secret else []
+            raise ConfigurationError(
+                f"Front credentials are missing: set {' and '.join(missing)} (the OAuth app's "
+                "client id and secret; client_id / client_secret in a config file), or "
+                "FRONT_API_TOKEN to use an API token instead"
+            )
+        return client_id, secret.get_secret_value()
+
+    def require_credentials(self) -> None:
+        """Some way to reach Front is configured: an API token, or an OAuth app."""
+        if self.api_token is None:
+            self.oauth_app()
+
     def rule_secret(self, name: str) -> SecretStr | None:
         """The secret of rule webhook ``name`` (config key as given, or its environment form)."""
         wanted = rule_env_name(name)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import socket
 import sys
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,10 +22,17 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from connector_front.commands.help import DefaultsHelp
+from connector_front.commands.listen import Named, listen
 from connector_front.commands.targets import settings_connector
 from connector_front.errors import ConnectorError, InvalidInputError
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+REDIRECT_LISTENER = Named(
+    host="redirect_uri (FRONT_REDIRECT_URI)",
+    port="redirect_uri (FRONT_REDIRECT_URI) port",
+    busy="stop that process, or run connect with --no-wait and finish with --code/--state",
+)
+"""What a message names when the redirect URI's address cannot be listened on."""
 
 
 def add_parser(commands: Any) -> None:
@@ -133,18 +139,7 @@ async def _wait_for_callback(connector: Any, host: str, redirect: Any, wait_seco
         return HTMLResponse(_page("Connected", "You can close this window."))
 
     app = Starlette(routes=[Route(redirect.path or "/", callback, methods=["GET"])])
-    port = redirect.port or 80
-    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        listener.bind((host, port))
-    except OSError as exc:
-        listener.close()
-        raise InvalidInputError(
-            f"cannot listen on {host}:{port} for Front's redirect ({exc.strerror}); use "
-            "--no-wait and finish with --code/--state",
-            fields=["redirect_uri"],
-        ) from None
+    listener = listen(host, redirect.port or 80, REDIRECT_LISTENER)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     serving = asyncio.create_task(server.serve(sockets=[listener]))
     try:

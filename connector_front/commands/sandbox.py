@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from connector_front.commands.addresses import is_loopback
 from connector_front.commands.help import DefaultsHelp
+from connector_front.commands.listen import listen
 from connector_front.embedded import webhook_secret
 from connector_front.errors import InvalidInputError
 from connector_front.parsing import parse_whole
@@ -177,10 +178,11 @@ def exposure_warning(host: str) -> str | None:
 def run(args: argparse.Namespace) -> int:
     config = sandbox_config(args)
     plan = seed_plan(args.seed)
+    listener = listen(args.host, args.port)
     warning = exposure_warning(args.host)
     if warning:
         print(warning, file=sys.stderr, flush=True)
-    server = SandboxServer(config, host=args.host, port=args.port).start()
+    server = SandboxServer(config, host=args.host, port=args.port).start(listener)
     for kind, count in plan:
         print(f"seeded {len(server.state.seed(kind, count))} {kind}", flush=True)
     print(describe(server.url, config), flush=True)
@@ -189,6 +191,8 @@ def run(args: argparse.Namespace) -> int:
     print(webhook_banner(target), flush=True)
     try:
         threading.Event().wait()  # until Ctrl-C or a signal ends the process
+    except KeyboardInterrupt:  # Ctrl-C, or kill's SIGTERM: a server's normal end
+        pass
     finally:
         server.stop()
     return 0

@@ -15,7 +15,7 @@ import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from connector_front.errors import ConfigurationError, ConnectorError, InvalidInputError
+from connector_front.errors import ConfigurationError, ConnectorError
 from connector_front.host.protocol import HeaderTimeoutH11
 from connector_front.settings import VARIABLE, ConnectorSettings
 from connector_front.store import parse_database
@@ -40,7 +40,7 @@ class WorkerSetup:
 def check_workers(workers: int, *, sandbox: bool, settings: ConnectorSettings) -> None:
     """Refuse a setup several processes cannot share, with what to do instead."""
     if workers < 1:
-        raise InvalidInputError(f"--workers must be 1 or more, got {workers}", fields=["workers"])
+        raise ConfigurationError(f"--workers must be 1 or more, got {workers}")
     if workers == 1:
         return
     if sandbox:

@@ -1,7 +1,7 @@
 """Serving a sandbox over real loopback HTTP: `SandboxServer` (a thread) and `serve` (blocking).
 
-The listening socket is bound before uvicorn starts, so `port=0` gives a free
-port that `url` knows at once; `start()` returns once connections are accepted.
+The listening socket is bound before uvicorn starts (or handed in, bound already), so `port=0`
+gives a free port that `url` knows at once; `start()` returns once connections are accepted.
 """
 
 from __future__ import annotations
@@ -74,18 +74,11 @@ class SandboxServer:
         self.state.reset(config=self.config)
         return self
 
-    def start(self) -> SandboxServer:
+    def start(self, listener: socket.socket | None = None) -> SandboxServer:
+        """Serve (on ``listener`` when given: a socket bound and listening already)."""
         if self._thread is not None:
             return self
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        # proto must say TCP: asyncio only sets TCP_NODELAY on accepted sockets whose proto
-        # is IPPROTO_TCP, and without it every answer waits ~40 ms on delayed ACKs
-        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind((self.host, self._requested_port))
-        sock.listen(128)
-        sock.setblocking(False)
+        sock = listener if listener is not None else self._bind()
         self._socket = sock
         self.port = int(sock.getsockname()[1])
         self.state.served_url = self.url
@@ -103,6 +96,18 @@ class SandboxServer:
                 raise RuntimeError("the sandbox server did not start in time")
             time.sleep(0.005)
         return self
+
+    def _bind(self) -> socket.socket:
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        # proto must say TCP: asyncio only sets TCP_NODELAY on accepted sockets whose proto
+        # is IPPROTO_TCP, and without it every answer waits ~40 ms on delayed ACKs
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((self.host, self._requested_port))
+        sock.listen(128)
+        sock.setblocking(False)
+        return sock
 
     def stop(self) -> None:
         """Stop serving and stop the webhook worker (queued deliveries are cancelled)."""

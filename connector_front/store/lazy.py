@@ -1,7 +1,8 @@
 """A database named at start and opened on first use, so stores can be built synchronously.
 
-The setting is checked when the object is made: an unusable ``database`` is a configuration
-error at start, never a file created on the first request.
+The setting is checked when the object is made: an unusable ``database`` (an SQLite file whose
+folder cannot be made, or a file that is not SQLite) is a configuration error at start, never a
+file created on the first request.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ import asyncio
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from connector_front.store.database import Database, Dialect, Executor, Row, parse_database
 from connector_front.store.open import open_database
+from connector_front.store.sqlite_file import prepare_sqlite_file
 
 
 class LazyDatabase:
@@ -21,6 +24,8 @@ class LazyDatabase:
 
     def __init__(self, setting: str) -> None:
         dialect, where = parse_database(setting)
+        if dialect == "sqlite":
+            prepare_sqlite_file(Path(where))
         self.dialect: Dialect = dialect
         self.path = where if dialect == "sqlite" else None
         """The SQLite file (None on PostgreSQL)."""

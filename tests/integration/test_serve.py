@@ -85,7 +85,7 @@ def test_serve_refuses_a_public_address_without_a_key(
 ) -> None:
     monkeypatch.delenv("CONNECTOR_FRONT_HOST_KEY", raising=False)
     monkeypatch.setenv("FRONT_API_TOKEN", "unused")
-    assert main(["serve", "--host", "0.0.0.0", *sandbox]) == 1  # noqa: S104 (refused)
+    assert main(["serve", "--host", "0.0.0.0", *sandbox]) == 2  # noqa: S104 (refused)
     err = capsys.readouterr().err
     assert "refusing to serve on 0.0.0.0 without a host key" in err
     assert "CONNECTOR_FRONT_HOST_KEY" in err
@@ -98,7 +98,7 @@ def test_a_blank_host_key_does_not_count(
     config.write_text('host_key = " , "\n', encoding="utf-8")
     monkeypatch.delenv("CONNECTOR_FRONT_HOST_KEY", raising=False)
     monkeypatch.setenv("FRONT_API_TOKEN", "unused")
-    assert main(["serve", "--host", "0.0.0.0", "--config", str(config)]) == 1  # noqa: S104
+    assert main(["serve", "--host", "0.0.0.0", "--config", str(config)]) == 2  # noqa: S104
     assert "without a host key" in capsys.readouterr().err
 
 

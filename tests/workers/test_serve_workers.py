@@ -85,7 +85,7 @@ def test_serve_refuses_workers_it_cannot_run(
     monkeypatch.setenv("FRONT_API_TOKEN", "unused")
     if database is not None:
         monkeypatch.setenv("CONNECTOR_FRONT_DATABASE", database)
-    assert main(["serve", *flags]) == 1
+    assert main(["serve", *flags]) == 2
     err = capsys.readouterr().err
     assert message in err
     assert list(tmp_path.iterdir()) == [], "nothing is created for a refused setup"
