@@ -84,8 +84,12 @@ class Connection:
         self.owner_id = context.owner_id
 
     async def create(self, operations: Sequence[str]) -> ConnectionDetails:
-        """Record which operations this connection needs and derive the Front scopes for them."""
+        """Record which operations this connection needs and derive the Front scopes for them.
+
+        Without a way to authorize it (no API token, no OAuth app) nothing is recorded: a
+        ConfigurationError says what to set."""
         unique = self._ctx.registry.grantable(operations)
+        self._ctx.settings.require_credentials()
         info = await self._ctx.connections.put(self.owner_id, unique)
         scopes = tuple(self._ctx.registry.required_scopes(unique))
         return ConnectionDetails(self.owner_id, info.operations, scopes)
@@ -116,6 +120,15 @@ class Connection:
             self.owner_id, origin, operations=unique, binding=binding
         )
         return Authorization(url)
+
+    async def create_and_authorize(
+        self, operations: Sequence[str]
+    ) -> tuple[ConnectionDetails, Authorization]:
+        """:meth:`create`, then :meth:`authorize`, as one step: the authorization URL is made
+        first, so a failure leaves no connection behind (and an existing one as it was)."""
+        unique = self._ctx.registry.grantable(operations)  # refused before anything is made
+        authorization = await self.authorize()
+        return await self.create(unique), authorization
 
     async def status(self) -> dict[str, Any] | None:
         """Operations, scopes needed / found missing / unverified, token health and company;

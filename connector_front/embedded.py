@@ -127,9 +127,7 @@ async def connect_owner(
         operations = [
             f"{mapper.model}::{op}" for mapper in connector.registry for op in mapper.endpoints
         ]
-    connection = connector.connection(owner_id)
-    await connection.create(operations)
-    authorization = await connection.authorize()
+    _, authorization = await connector.connection(owner_id).create_and_authorize(operations)
     if authorization.authorization_url is None:
         return
     code, state = await approve(authorization.authorization_url)

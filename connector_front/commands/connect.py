@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import socket
 import sys
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,7 +24,7 @@ from starlette.routing import Route
 
 from connector_front.commands.help import DefaultsHelp
 from connector_front.commands.listen import Named, listen
-from connector_front.commands.targets import settings_connector
+from connector_front.commands.targets import settings_for
 from connector_front.errors import ConnectorError, InvalidInputError
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -79,46 +80,72 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _connect(args: argparse.Namespace) -> int:
-    connector = settings_connector(args)
+    from connector_front.host.loader import load_connector
+
+    settings = settings_for(args)
+    listener = None if args.code else _redirect_listener(settings, args)
+    connector = load_connector("front", settings)
     try:
         if args.code:
             owner = await connector.complete_authorization(args.code, args.state)
             _say({"ownerId": owner, "authorized": True})
             return 0
-        connection = connector.connection(args.owner)
-        details = await connection.create(args.operations)
-        print(f"connection {args.owner}: {', '.join(details.operations)}", flush=True)
-        scopes = ", ".join(details.required_scopes) or "none"
-        print(f"Front scopes the OAuth app needs: {scopes}", flush=True)
-        url = (await connection.authorize()).authorization_url
-        if url is None:
-            print("API token mode: the token is the authorization; nothing to approve", flush=True)
-            _say({"ownerId": args.owner, "authorized": True})
-            return 0
-        print(f"authorization URL: {url}", flush=True)
-        redirect = urlsplit(connector.settings.redirect_uri)
-        if args.no_wait or redirect.scheme != "http" or redirect.hostname not in LOOPBACK:
-            print(
-                "open the URL, approve, then finish with: connector-front connect "
-                f"{args.owner} --code CODE --state STATE (from the redirect to "
-                f"{connector.settings.redirect_uri})",
-                flush=True,
-            )
-            return 0
-        print(
-            f"waiting for Front's redirect to {connector.settings.redirect_uri} "
-            f"(up to {args.timeout:g} s; Ctrl-C to stop)",
-            flush=True,
-        )
-        owner = await _wait_for_callback(connector, redirect.hostname, redirect, args.timeout)
-        _say({"ownerId": owner, "authorized": True})
-        return 0
+        return await _authorize(connector, args, listener)
     finally:
+        if listener is not None:
+            listener.close()
         await connector.aclose()
 
 
-async def _wait_for_callback(connector: Any, host: str, redirect: Any, wait_seconds: float) -> str:
-    """Listen on the redirect URI until Front sends the customer back; the owner authorized."""
+def _redirect_listener(settings: Any, args: argparse.Namespace) -> socket.socket | None:
+    """The socket Front's redirect will reach, when connect waits for it (an http redirect URI
+    on this machine, OAuth, no --no-wait). Bound before anything is made: a port in use
+    leaves no connection and no file behind."""
+    redirect = urlsplit(settings.redirect_uri)
+    if not settings.uses_oauth or args.no_wait or redirect.scheme != "http":
+        return None
+    if redirect.hostname not in LOOPBACK:
+        return None
+    return listen(redirect.hostname or "", redirect.port or 80, REDIRECT_LISTENER)
+
+
+async def _authorize(
+    connector: Any, args: argparse.Namespace, listener: socket.socket | None
+) -> int:
+    """Create the connection and start its authorization; with a ``listener`` (bound on the
+    redirect URI), wait there for Front's redirect."""
+    connection = connector.connection(args.owner)
+    details, authorization = await connection.create_and_authorize(args.operations)
+    print(f"connection {args.owner}: {', '.join(details.operations)}", flush=True)
+    scopes = ", ".join(details.required_scopes) or "none"
+    print(f"Front scopes the OAuth app needs: {scopes}", flush=True)
+    url = authorization.authorization_url
+    if url is None:
+        print("API token mode: the token is the authorization; nothing to approve", flush=True)
+        _say({"ownerId": args.owner, "authorized": True})
+        return 0
+    print(f"authorization URL: {url}", flush=True)
+    redirect_uri = connector.settings.redirect_uri
+    if listener is None:
+        print(
+            "open the URL, approve, then finish with: connector-front connect "
+            f"{args.owner} --code CODE --state STATE (from the redirect to {redirect_uri})",
+            flush=True,
+        )
+        return 0
+    print(
+        f"waiting for Front's redirect to {redirect_uri} (up to {args.timeout:g} s; Ctrl-C to "
+        "stop)",
+        flush=True,
+    )
+    owner = await _wait_for_callback(connector, listener, args.timeout)
+    _say({"ownerId": owner, "authorized": True})
+    return 0
+
+
+async def _wait_for_callback(connector: Any, listener: socket.socket, wait_seconds: float) -> str:
+    """Serve the redirect URI's path on ``listener`` until Front sends the customer back; the
+    owner authorized."""
     done: asyncio.Future[str] = asyncio.get_running_loop().create_future()
 
     async def callback(request: Request) -> Response:
@@ -138,8 +165,8 @@ async def _wait_for_callback(connector: Any, host: str, redirect: Any, wait_seco
             done.set_result(str(owner))
         return HTMLResponse(_page("Connected", "You can close this window."))
 
-    app = Starlette(routes=[Route(redirect.path or "/", callback, methods=["GET"])])
-    listener = listen(host, redirect.port or 80, REDIRECT_LISTENER)
+    path = urlsplit(connector.settings.redirect_uri).path or "/"
+    app = Starlette(routes=[Route(path, callback, methods=["GET"])])
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     serving = asyncio.create_task(server.serve(sockets=[listener]))
     try:
@@ -157,7 +184,6 @@ async def _wait_for_callback(connector: Any, host: str, redirect: Any, wait_seco
     finally:
         server.should_exit = True
         await serving
-        listener.close()
 
 
 def _page(title: str, text: str) -> str:

@@ -42,8 +42,7 @@ async def create_connection(request: Request) -> Response:
             'body must be {"operations": ["genericContact::list", ...]}', fields=["operations"]
         )
     connection = _connector(request).connection(owner)
-    details = await connection.create(operations)
-    authorization = await connection.authorize()
+    details, authorization = await connection.create_and_authorize(operations)
     return JSONResponse({**details.to_json(), "authorizationUrl": authorization.authorization_url})
 
 
