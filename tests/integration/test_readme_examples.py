@@ -1,47 +1,50 @@
-"""The README's examples run as written: its shell sessions, its Python, and ``examples/``.
+"""The README's examples run as written: its shell blocks, its Python, and ``examples/``.
 
-Shell blocks run in order as one session (shared environment and background jobs), in a
-scratch folder holding a copy of ``examples/``. Ports 8000 and 8081 are swapped for free
-ones so the test never collides with anything on the machine; a command ending in ``&``
-runs in the background and is waited for until its port answers; ``kill %N`` stops job N;
-``connector-front connect`` gets its authorization URL opened, as a customer would.
-Each line runs as one command (no shell in between), so stopping a job stops the server.
+The shell blocks run as a reader pastes them: in order, as one bash session, in a scratch
+folder holding a copy of ``examples/`` and the project's virtualenv as ``.venv``. The session's
+PATH does not hold the virtualenv: the README's own activation line must put it there. It runs
+with ``set -e``, so the first line that fails fails the test; nothing waits for a server on the
+README's behalf (its blocks wait themselves). The one change made to the text: ports 8000,
+8001, 8081 and 9000 become free ones, so the session never meets another process. A customer
+approves the authorization ``connector-front connect`` prints, as a browser would.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import shlex
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
+import threading
 import tomllib
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
-from cryptography.fernet import Fernet
 
 from connector_front.settings import ConnectorSettings
 from tests.conftest import quiet_port
 
 REPO = Path(__file__).resolve().parents[2]
+BASH = shutil.which("bash") or "/bin/bash"
 README = (REPO / "README.md").read_text(encoding="utf-8")
 BLOCK = re.compile(r"^```(\w+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 EXAMPLES = sorted(p for p in (REPO / "examples").glob("*.py") if p.name != "__init__.py")
-NOT_RUN = {"make": "make targets are the suite and the demo themselves (run by CI)"}
+PORTS = ("8000", "8001", "8081", "9000")
+SETUP = "make "
+"""The block of the two set-up commands: the suite and the demo themselves (CI runs them)."""
 TIMEOUT = 120
+SESSION_TIMEOUT = 900
+AUTHORIZE = "authorization URL: "
 
 
 def blocks(language: str) -> list[str]:
     return [body for lang, body in BLOCK.findall(README) if lang == language]
+
+
+def shell_blocks() -> list[str]:
+    return [block for block in blocks("sh") if not block.startswith(SETUP)]
 
 
 def commands(block: str) -> list[str]:
@@ -51,162 +54,121 @@ def commands(block: str) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
-@dataclass
-class Session:
-    """One shell session: environment, port swaps and background jobs."""
-
-    cwd: Path
-    env: dict[str, str] = field(repr=False)  # the machine's environment: never printed
-    ports: dict[str, str]
-    jobs: dict[int, tuple[subprocess.Popen[str], int]] = field(default_factory=dict, repr=False)
-    once: dict[str, str] = field(default_factory=dict, repr=False)
-    """``NAME=value command``: variables for that one command only."""
-
-    @property
-    def command_env(self) -> dict[str, str]:
-        return {**self.env, **self.once}
-
-    def swap(self, text: str) -> str:
-        for old, new in self.ports.items():
-            text = text.replace(old, new)
-        return text
-
-    def run(self, line: str) -> None:
-        if line.startswith("connector-front serve") and "--port" not in line:
-            line = line.replace(" &", "") + " --port 8000 &" if line.endswith("&") else line
-        line = self.swap(line)
-        self.once = {}
-        while re.match(r"^[A-Z_][A-Z0-9_]*=\S* ", line):
-            assignment, line = line.split(" ", 1)
-            name, _, value = assignment.partition("=")
-            self.once[name] = value
-        word = line.split()[0]
-        if word in NOT_RUN:
-            print(f"not run: {line!r}: {NOT_RUN[word]}")
-        elif word == "export":
-            for pair in shlex.split(line)[1:]:
-                name, _, value = pair.partition("=")
-                self.env[name] = value
-        elif word == "kill":
-            self.stop(int(line.split("%")[1].split()[0]))
-        elif line.endswith("&"):
-            self.background(line[:-1].strip())
-        elif line.startswith("connector-front connect "):
-            self.connect(line)
-        else:
-            self.foreground(line)
-
-    def foreground(self, line: str) -> None:
-        done = subprocess.run(
-            shlex.split(line),
-            cwd=self.cwd,
-            env=self.command_env,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-            check=False,
-        )
-        assert done.returncode == 0, f"{line!r} exited {done.returncode}: {done.stderr[-2000:]}"
-        if line.startswith("curl"):
-            answer = json.loads(done.stdout)
-            assert "error" not in answer, f"{line!r} answered an error: {answer['error']}"
-        elif line.startswith("connector-front keys new"):
-            Fernet(done.stdout.strip())  # a bare key, for $(...) in a shell
-        elif "resources list" in line and "--all" in line:
-            records = [json.loads(row) for row in done.stdout.splitlines()]
-            assert records and all(r["object"] == "resource" for r in records)
-        elif line.startswith("connector-front"):
-            json.loads(done.stdout)  # every such command prints JSON
-
-    def background(self, line: str) -> None:
-        port = int(re.findall(r"--port (\d+)", line)[0])
-        number = max(self.jobs, default=0) + 1
-        log = self.cwd / f"job-{len(list(self.cwd.glob('job-*.log')))}-{port}.log"
-        with log.open("w") as sink:
-            job = subprocess.Popen(
-                shlex.split(line),
-                cwd=self.cwd,
-                env=self.command_env,
-                text=True,
-                start_new_session=True,
-                stdout=sink,
-                stderr=sink,
-            )
-        self.jobs[number] = (job, port)
-        deadline = time.monotonic() + 60
-        while True:
-            assert job.poll() is None, f"{line!r} stopped: {log.read_text()[-2000:]}"
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            except OSError:
-                assert time.monotonic() < deadline, f"{line!r} never listened on {port}"
-                time.sleep(0.1)
-                continue
-            time.sleep(0.3)  # a job that lost its port exits at once: make sure this one lives
-            assert job.poll() is None, f"{line!r} stopped: {log.read_text()[-2000:]}"
-            return
-
-    def connect(self, line: str) -> None:
-        job = subprocess.Popen(
-            shlex.split(line),
-            cwd=self.cwd,
-            env=self.command_env,
-            text=True,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        assert job.stdout is not None
-        url = None
-        for row in job.stdout:
-            if row.startswith("authorization URL: "):
-                url = row.split(": ", 1)[1].strip()
-            if row.startswith("waiting for Front's redirect"):
-                break
-        assert url, (
-            f"{line!r} printed no authorization URL: {job.stderr.read() if job.stderr else ''}"
-        )
-        answer = httpx.get(url, follow_redirects=True, timeout=30)  # the customer approves
-        assert answer.status_code == 200, answer.text
-        out, err = job.communicate(timeout=TIMEOUT)
-        assert job.returncode == 0, err
-        assert json.loads(out.strip().splitlines()[-1])["authorized"] is True
-
-    def stop(self, number: int) -> None:
-        job, _ = self.jobs.pop(number)
-        os.killpg(job.pid, signal.SIGTERM)
-        try:
-            job.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(job.pid, signal.SIGKILL)
-            job.wait()
-
-    def close(self) -> None:
-        for number in list(self.jobs):
-            self.stop(number)
+def session_script(texts: list[str], ports: dict[str, str]) -> str:
+    """The blocks as one bash script, ports swapped; it stops at the first failing line
+    (saying which) and fails when a background job is left running."""
+    body = "\n".join(texts)
+    for old, new in ports.items():
+        body = re.sub(rf"(?<!\d){old}(?!\d)", new, body)
+    return "\n".join(
+        [
+            "set -e",
+            """trap 'echo "README line failed (status $?): $BASH_COMMAND"' ERR""",
+            body,
+            'if [ -n "$(jobs -pr)" ]; then echo "the README left jobs running:"; jobs; exit 97; fi',
+        ]
+    )
 
 
-@pytest.fixture
-def session(tmp_path: Path) -> Iterator[Session]:
-    shutil.copytree(REPO / "examples", tmp_path / "examples")
+def session_environment(scratch: Path) -> dict[str, str]:
+    """The machine's environment without the connector's settings, and without the virtualenv
+    on PATH (the README activates it); temporary files in ``scratch/tmp``."""
+    venv_bin = str(Path(sys.prefix) / "bin")
     env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("FRONT_", "CONNECTOR_FRONT_", "PYTHON"))
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("FRONT_", "CONNECTOR_FRONT_", "PYTHON", "VIRTUAL_ENV"))
     }
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    ports = {"8000": str(quiet_port()), "8081": str(quiet_port())}
-    shell = Session(tmp_path, env, ports)
-    yield shell
-    shell.close()
+    env["PATH"] = os.pathsep.join(
+        part for part in env.get("PATH", "").split(os.pathsep) if part and part != venv_bin
+    )
+    env["TMPDIR"] = str(scratch / "tmp")
+    return env
 
 
-def test_readme_shell_examples_run_as_written(session: Session) -> None:
-    lines = [line for block in blocks("sh") for line in commands(block)]
+def approve(url: str, failures: list[str]) -> None:
+    """The customer opens the authorization URL; the sandbox approves and redirects."""
+    try:
+        answer = httpx.get(url, follow_redirects=True, timeout=30)
+    except httpx.HTTPError as exc:
+        failures.append(f"opening {url} failed: {exc!r}")
+        return
+    if answer.status_code != 200:
+        failures.append(f"opening the authorization URL answered {answer.status_code}")
+
+
+def test_readme_shell_blocks_run_when_pasted_in_order(tmp_path: Path) -> None:
+    if not (Path(sys.prefix) / "bin" / "activate").is_file():
+        pytest.fail(
+            "run the suite with the project's virtualenv (make test): the README activates .venv"
+        )
+    texts = shell_blocks()
+    lines = [line for text in texts for line in commands(text)]
+    assert lines[0] == ". .venv/bin/activate", "the first block activates the virtualenv"
     assert any(line.startswith("connector-front connect ") for line in lines)
     assert any("--config examples/host.toml" in line for line in lines)
-    for line in lines:
-        session.run(line)
-    assert not session.jobs, "every background job the README starts, it stops"
+    shutil.copytree(REPO / "examples", tmp_path / "examples")
+    (tmp_path / ".venv").symlink_to(sys.prefix, target_is_directory=True)
+    (tmp_path / "tmp").mkdir()
+    ports = {port: str(quiet_port()) for port in PORTS}
+    output: list[str] = []
+    failures: list[str] = []
+    session = subprocess.Popen(
+        [BASH, "-c", session_script(texts, ports)],
+        cwd=tmp_path,
+        env=session_environment(tmp_path),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+    def read() -> None:
+        assert session.stdout is not None
+        for row in session.stdout:
+            output.append(row)
+            if row.startswith(AUTHORIZE):
+                url = row[len(AUTHORIZE) :].strip()
+                threading.Thread(target=approve, args=(url, failures), daemon=True).start()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        status = session.wait(timeout=SESSION_TIMEOUT)
+    finally:
+        if session.poll() is None:
+            os.killpg(session.pid, 9)
+            session.wait()
+        reader.join(timeout=10)
+    shown = "".join(output)[-6000:]
+    assert status == 0, f"the README's shell blocks failed:\n{shown}"
+    assert not failures, failures
+    assert "Traceback" not in shown, shown
+    assert any(row.startswith(AUTHORIZE) for row in output), "connect printed no URL"
+    left = sorted(p.name for p in (tmp_path / "tmp").iterdir())
+    assert left == [], f"temporary folders left behind: {left}"
+
+
+def test_readme_curl_examples_fail_on_an_error_answer() -> None:
+    """``curl -s`` alone prints an error answer as if it were the result, and exits 0."""
+    for line in (line for text in shell_blocks() for line in commands(text)):
+        if line.startswith("curl "):
+            flags = "".join(word[1:] for word in line.split() if re.fullmatch(r"-[a-zA-Z]+", word))
+            assert "f" in flags, f"{line!r}: give curl -f (curl -fsS)"
+
+
+def test_readme_background_servers_are_waited_for_and_waited_out() -> None:
+    """A block that starts a server with ``&`` waits until it answers before using it, and
+    waits for it to end after stopping it, so the next block may take its port."""
+    for text in shell_blocks():
+        lines = commands(text)
+        for number, line in enumerate(lines):
+            if line.endswith("&"):
+                following = lines[number + 1] if number + 1 < len(lines) else ""
+                assert following.startswith("connector-front wait ") and "--pid $!" in following
+            for job in re.findall(r"\bkill %(\d+)", line):
+                assert f"wait %{job}" in line, f"{line!r}: wait for job {job} after stopping it"
 
 
 def test_readme_python_is_an_example_that_runs(tmp_path: Path) -> None:
