@@ -14,8 +14,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
-
 
 class Stopped(KeyboardInterrupt):
     """A stopping signal arrived; ``exit_status`` is the shell's 128 + its number."""
@@ -29,6 +27,15 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     raise Stopped(signum)
 
 
+def _hang_up(signum: int, frame: FrameType | None) -> None:
+    """SIGHUP as SIGTERM, so that a server in uvicorn (which handles SIGTERM, not SIGHUP) shuts
+    down gracefully first."""
+    signal.raise_signal(signal.SIGTERM)
+
+
+HANDLERS = {signal.SIGTERM: _stop, signal.SIGHUP: _hang_up}
+
+
 @contextmanager
 def stopped_like_ctrl_c() -> Iterator[None]:
     """While inside, SIGTERM and SIGHUP raise :class:`Stopped` (a KeyboardInterrupt) in the
@@ -38,8 +45,8 @@ def stopped_like_ctrl_c() -> Iterator[None]:
         yield
         return
     previous = {
-        number: signal.signal(number, _stop)
-        for number in STOPPING_SIGNALS
+        number: signal.signal(number, handler)
+        for number, handler in HANDLERS.items()
         if signal.getsignal(number) is not signal.SIG_IGN
     }
     try:
