@@ -86,6 +86,16 @@ class Served:
     def log(self) -> str:
         return "".join(self.output)
 
+    def log_shows(self, text: str, within: float = 30.0) -> bool:
+        """Whether the host prints ``text`` within ``within`` seconds: its lines reach
+        ``output`` through a reader thread, a moment after its answer."""
+        deadline = time.monotonic() + within
+        while text not in self.log():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
 
 def _drain(process: subprocess.Popen[str], lines: list[str]) -> None:
     assert process.stdout is not None

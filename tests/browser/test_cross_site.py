@@ -48,7 +48,7 @@ def test_a_foreign_pages_text_plain_fetch_posts_no_reply(
         [f"{served.url}/resources/ticketComment", body],
     )
     assert status == "opaque"  # the browser sent it; the page may not read the answer
-    assert "POST '/resources/ticketComment' refused (origin_not_allowed)" in served.log()
+    assert served.log_shows("POST '/resources/ticketComment' refused (origin_not_allowed)")
     assert _comment_posts(served) == before
 
 
