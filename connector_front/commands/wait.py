@@ -37,9 +37,10 @@ def register(commands: Any) -> None:
     parser = commands.add_parser(
         "wait",
         help="wait until a server started in the background answers (for shell scripts)",
-        description="Wait until URL answers HTTP (any status), e.g. after "
-        "`connector-front serve --sandbox &`: `connector-front wait localhost:8000 --pid $!`. "
-        "Exits 0 once it answers, 1 when it did not within --timeout or process --pid exited.",
+        description="Wait until URL answers HTTP (any status), e.g. after a server was "
+        "started in the background (connector-front serve ... &): connector-front wait "
+        "localhost:8000 --pid $!. Exits 0 once it answers, 1 when it did not within --timeout "
+        "or process --pid exited.",
         formatter_class=DefaultsHelp,
     )
     parser.add_argument("url", help="the server's address: http://localhost:8000, localhost:8000")
