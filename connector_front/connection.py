@@ -153,6 +153,7 @@ class Connection:
             "problems": checked.get("problems", []),
             "token": token,
             "company": info.company_id,
+            "companyName": info.company_name,
             "createdAt": iso(info.created_at),
         }
 
@@ -207,6 +208,12 @@ class Connection:
         info = await self._ctx.connections.get(self.owner_id)
         if info is not None and info.company_id:
             return info.company_id
+        return await self.learn_company()
+
+    async def learn_company(self) -> str | None:
+        """Ask Front's ``GET /me`` which company the owner's account belongs to, and keep its
+        id and name with the connection (after an authorization: the customer may have
+        connected another Front account); None when Front did not say."""
         try:
             me = await self._ctx.client.request("GET", "/me")
         except ConnectorError as exc:
@@ -215,8 +222,10 @@ class Connection:
         company = me.get("id") if isinstance(me, dict) else None
         if not isinstance(company, str) or not company:
             return None
-        if info is not None:
-            await self._ctx.connections.set_company(self.owner_id, company)
+        name = me.get("name") if isinstance(me, dict) else None
+        name = name.strip() if isinstance(name, str) and name.strip() else None
+        if await self._ctx.connections.get(self.owner_id) is not None:
+            await self._ctx.connections.set_company(self.owner_id, company, name)
         self._ctx.clients.company_learnt(self.owner_id, company)
         return company
 

@@ -18,6 +18,8 @@ class ConnectionInfo:
     created_at: float
     company_id: str | None = None
     """Front company (``cmp_``) the connection's account belongs to, once known."""
+    company_name: str | None = None
+    """That company's name, as Front's ``GET /me`` gives it (what the connect page shows)."""
     permissions: dict[str, Any] | None = None
     """The last permission check (``permissions.PermissionReport.to_json()``), if any."""
 
@@ -40,29 +42,26 @@ class ConnectionStore:
             " ON CONFLICT (owner_id) DO UPDATE"
             " SET operations = excluded.operations, created_at = excluded.created_at,"
             " permissions = NULL"
-            " RETURNING company_id",
+            " RETURNING company_id, company_name",
             (owner_id, json.dumps(list(operations)), now),
         )
-        return ConnectionInfo(owner_id, tuple(operations), now, rows[0][0] if rows else None)
+        company, name = rows[0] if rows else (None, None)
+        return ConnectionInfo(owner_id, tuple(operations), now, company, name)
 
     async def get(self, owner_id: str) -> ConnectionInfo | None:
-        rows = await self._db.fetch(
-            "SELECT owner_id, operations, created_at, company_id, permissions FROM connections"
-            " WHERE owner_id = ?",
-            (owner_id,),
-        )
+        rows = await self._db.fetch(_SELECT + " WHERE owner_id = ?", (owner_id,))
         return _info(rows[0]) if rows else None
 
     async def all(self) -> list[ConnectionInfo]:
-        rows = await self._db.fetch(
-            "SELECT owner_id, operations, created_at, company_id, permissions FROM connections"
-            " ORDER BY created_at, owner_id"
-        )
+        rows = await self._db.fetch(_SELECT + " ORDER BY created_at, owner_id")
         return [_info(row) for row in rows]
 
-    async def set_company(self, owner_id: str, company_id: str) -> None:
+    async def set_company(self, owner_id: str, company_id: str, name: str | None = None) -> None:
+        """The Front company the owner's account belongs to, and its name (when Front gave
+        one)."""
         await self._db.execute(
-            "UPDATE connections SET company_id = ? WHERE owner_id = ?", (company_id, owner_id)
+            "UPDATE connections SET company_id = ?, company_name = ? WHERE owner_id = ?",
+            (company_id, name, owner_id),
         )
 
     async def set_permissions(self, owner_id: str, report: dict[str, Any]) -> None:
@@ -80,12 +79,19 @@ class ConnectionStore:
         return f"ConnectionStore({self._db!r})"
 
 
+_SELECT = (
+    "SELECT owner_id, operations, created_at, company_id, permissions, company_name"
+    " FROM connections"
+)
+
+
 def _info(row: tuple[Any, ...]) -> ConnectionInfo:
-    owner_id, operations, created_at, company_id, permissions = row
+    owner_id, operations, created_at, company_id, permissions, company_name = row
     return ConnectionInfo(
         str(owner_id),
         tuple(json.loads(operations)),
         float(created_at),
         company_id,
+        company_name,
         json.loads(permissions) if permissions else None,
     )

@@ -137,7 +137,7 @@ class FrontConnector:
         owner_id = pending.owner_id
         if pending.operations is not None:
             await self.connections.put(owner_id, pending.operations)
-        await self.connection(owner_id).company()
+        await self.connection(owner_id).learn_company()
         await self.check_permissions(owner_id)
         return owner_id
 

@@ -43,6 +43,7 @@ class EventsEntry(BaseModel):
 class ModelEntry(BaseModel):
     model: str
     frontObject: str
+    label: str = Field(description="what a customer calls this kind of data, plural (contacts)")
     customFields: bool = Field(description="Front custom fields can be mapped onto it")
     customFieldScopes: list[str] = Field(
         description="Front scopes needed to list its custom field definitions"
@@ -90,6 +91,7 @@ def build_manifest(registry: ModelRegistry) -> Manifest:
             ModelEntry(
                 model=mapper.model,
                 frontObject=mapper.front_object,
+                label=mapper.kind_label,
                 customFields=mapper.custom_fields_endpoint is not None,
                 customFieldScopes=list(scopes_for([mapper.custom_fields_endpoint]))
                 if mapper.custom_fields_endpoint

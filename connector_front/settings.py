@@ -62,6 +62,7 @@ ENVIRONMENT: Mapping[str, str] = {
     "CONNECTOR_FRONT_HEADER_TIMEOUT": "header_timeout",
     "CONNECTOR_FRONT_PROXY_ALLOW_UNKNOWN_PATHS": "proxy_allow_unknown_paths",
     "CONNECTOR_FRONT_CONNECT_SESSION_TTL": "connect_session_ttl",
+    "CONNECTOR_FRONT_APP_NAME": "app_name",
     "FRONT_REVOKE_URL": "revoke_url",
     "CONNECTOR_FRONT_ENCRYPTION_KEY": "encryption_key",
     "CONNECTOR_FRONT_PACING": "pacing",
@@ -288,6 +289,13 @@ class ConnectorSettings(BaseSettings):
     proxy_allow_unknown_paths: bool = Field(
         default=False,
         description="let the proxy reach paths that are not in Front's API spec",
+    )
+    app_name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=80,
+        description="the name customers know the host's app by: the connect page says what "
+        "it may do (default: 'This app')",
     )
     connect_session_ttl: float = Field(
         default=900.0, gt=0, le=86400, description="seconds a connect page session is valid"

@@ -175,6 +175,9 @@ class Mapper:
 
     model: ClassVar[str]
     front_object: ClassVar[str]
+    label: ClassVar[str | None] = None
+    """What a customer calls this kind of data, plural ("contacts"): the connect page groups
+    what the app may do by it. None: "<model> records"."""
     fields_model: ClassVar[type[UnifiedFields]]
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]]
     not_supported: ClassVar[Mapping[str, str]] = {}
@@ -212,6 +215,11 @@ class Mapper:
     def has_events(self) -> bool:
         """Whether a connection can receive this model's events (``model::events``)."""
         return self.changes is not None and self.supports(EVENTS)
+
+    @property
+    def kind_label(self) -> str:
+        """:attr:`label`, or "<model> records" for a mapper without one."""
+        return self.label or f"{self.model} records"
 
     def to_unified(self, item: FrontItem) -> Unified:
         return self.unified(item)

@@ -37,6 +37,7 @@ class CompanyMapper(CollectionMapper):
     model = "genericCompany"
     collection = "/accounts"
     front_object = "account"
+    label = "companies"
     id_prefixes = (FRONT_ID_PREFIXES["account"],)
     id_aliases = ("domain", "ext_id")
     fields_model = GenericCompanyFields

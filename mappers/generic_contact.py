@@ -33,6 +33,7 @@ class ContactMapper(CollectionMapper):
     model = "genericContact"
     collection = "/contacts"
     front_object = "contact"
+    label = "contacts"
     id_prefixes = (FRONT_ID_PREFIXES["contact"],)
     id_aliases = ("email", "phone")
     fields_model = GenericContactFields

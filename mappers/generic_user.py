@@ -15,6 +15,7 @@ class UserMapper(CollectionMapper):
     collection = "/teammates"
     paged = False  # Front answers GET /teammates whole
     front_object = "teammate"
+    label = "teammates"
     id_prefixes = (FRONT_ID_PREFIXES["teammate"],)
     id_aliases = ("email",)
     fields_model = GenericUserFields

@@ -17,6 +17,7 @@ class WorkspaceMapper(CollectionMapper):
     collection = "/teams"
     paged = False  # Front answers GET /teams whole
     front_object = "team"
+    label = "teams"
     id_prefixes = (FRONT_ID_PREFIXES["team"],)
     fields_model = GenericWorkspaceFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {

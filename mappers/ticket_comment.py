@@ -41,6 +41,7 @@ MESSAGE_POLL_DELAYS = (0.1, 0.2, 0.4, 0.8, 1.6)
 class CommentMapper(Mapper):
     model = "ticketComment"
     front_object = "comment / message"
+    label = "comments and messages"
     id_prefixes = (FRONT_ID_PREFIXES["comment"], FRONT_ID_PREFIXES["message"])
     fields_model = TicketCommentFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {

@@ -53,6 +53,7 @@ class IssueMapper(CollectionMapper):
     model = "ticketIssue"
     collection = "/conversations"
     front_object = "conversation"
+    label = "conversations"
     id_prefixes = (FRONT_ID_PREFIXES["conversation"],)
     fields_model = TicketIssueFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {

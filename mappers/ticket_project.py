@@ -35,6 +35,7 @@ class ProjectMapper(CollectionMapper):
     collection = "/inboxes"
     paged = False  # Front answers GET /inboxes whole
     front_object = "inbox"
+    label = "inboxes"
     id_prefixes = (FRONT_ID_PREFIXES["inbox"],)
     fields_model = TicketProjectFields
     endpoints: ClassVar[Mapping[str, tuple[str, ...]]] = {

@@ -63,8 +63,11 @@ def _connector(request: Request) -> Any:
 
 
 def _html(request: Request, http_status: int = 200, **page: Any) -> Response:
-    manifest = _connector(request).manifest()
-    return HTMLResponse(render_page(manifest, **page), status_code=http_status, headers=HEADERS)
+    connector = _connector(request)
+    html = render_page(
+        connector.manifest(), app_name=getattr(connector.settings, "app_name", None), **page
+    )
+    return HTMLResponse(html, status_code=http_status, headers=HEADERS)
 
 
 async def create_session(request: Request) -> Response:
@@ -188,11 +191,22 @@ async def act(request: Request) -> Response:
         return _html(request, 403, notice=refusal_notice(FORGED))
     action = next(iter(form.get("action", [])), "")
     if action == "authorize":
-        return await _authorize(request, token, session, browser, form.get("operation", []))
+        chosen = chosen_operations(session, form.get("model", []), form.get("operation", []))
+        return await _authorize(request, token, session, browser, chosen)
     if action == "disconnect":
         return await _disconnect(request, token, session)
     notice = refusal_notice("Unknown action: use the page's Authorize or Disconnect button.")
     return await _page(request, token, session, notice, 400)
+
+
+def chosen_operations(
+    session: ConnectSession, models: list[str], operations: list[str]
+) -> list[str]:
+    """What the form asks for: every offered operation of each chosen kind of data
+    (``model``, as the page's boxes post them), then each ``operation`` named one by one."""
+    wanted = set(models)
+    of_kinds = [op for op in session.operations if op.partition("::")[0] in wanted]
+    return list(dict.fromkeys([*of_kinds, *operations]))
 
 
 def _back(token: str | None, **query: str) -> Response:
@@ -209,7 +223,7 @@ async def _authorize(
     the callback, to come back to if the authorization does not complete."""
     operations = list(dict.fromkeys(chosen))
     if not operations:
-        notice = refusal_notice("Choose at least one operation to allow, then Authorize.")
+        notice = refusal_notice("Choose at least one kind of data to share, then Authorize.")
         return await _page(request, token, session, notice, 400)
     extra = [op for op in operations if op not in session.operations]
     if extra:
@@ -225,6 +239,7 @@ async def _authorize(
         json.dumps(origin), operations=operations, binding=browser
     )
     if started.authorization_url is None:  # an API token: nothing for the customer to approve
+        await connection.learn_company()
         await connector.check_permissions(session.owner_id)
         return _back(token, result="connected")
     answer = RedirectResponse(started.authorization_url, status_code=303, headers=HEADERS)

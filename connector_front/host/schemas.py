@@ -131,6 +131,7 @@ class ConnectionStatus(BaseModel):
     problems: list[str] = Field(description="probes that failed for another reason")
     token: TokenHealth
     company: str | None = Field(description="the Front company (cmp_) once known")
+    companyName: str | None = Field(description="that company's name, as Front gives it")
     createdAt: str | None
 
 
@@ -151,7 +152,14 @@ class ConnectForm(BaseModel):
         "(a form without the right one is refused: 403)"
     )
     action: Literal["authorize", "disconnect"]
-    operation: list[str] = Field(default_factory=list, description="operations to allow")
+    model: list[str] = Field(
+        default_factory=list,
+        description="kinds of data to share (unified models): every operation the session "
+        "offers on each (the page's boxes)",
+    )
+    operation: list[str] = Field(
+        default_factory=list, description="operations to allow, one by one"
+    )
 
 
 class HtmlPage(BaseModel):

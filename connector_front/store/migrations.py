@@ -236,6 +236,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             ("pacing_budgets", "interactive_waiting_until", "{real} NOT NULL DEFAULT 0"),
         ),
     ),
+    Migration(
+        10,
+        "connections keep the Front company's name, for the connect page",
+        columns=(("connections", "company_name", "TEXT"),),
+    ),
 )
 
 

@@ -35,6 +35,8 @@ ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = REPO / "tests" / "artifacts" / "browser"
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+"""axe-core (npm, package.json): the accessibility rules the page is checked against."""
 SCRIPT = Path(sys.executable).parent / "connector-front"
 
 
@@ -133,6 +135,20 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it is now (its script
+    injected into the page, as the axe browser extensions do)."""
+    if not AXE.exists():
+        unavailable("accessibility checks", f"no {AXE} (run `make node_modules/.installed`)")
+    page.add_script_tag(path=str(AXE))
+    found: list[dict[str, Any]] = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => n.target.join(' '))}))"
+    )
+    return [v for v in found if v["impact"] in ("serious", "critical")]
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """A customer on the connect page, in headless chromium, against ``serve --sandbox``: choose
-operations, pass the sandbox's consent screen, come back connected, and the host lists their
-contacts; a refused consent, a reused state and a missing session are shown as such.
+the kinds of data to share, pass the sandbox's consent screen, come back connected, and the
+host lists their contacts; a refused consent, a reused state and a missing session are shown
+as such; axe-core finds no serious or critical violation, and a keyboard alone goes through.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from typing import Any
 import httpx
 import pytest
 
+from connector_front.manifest import build_manifest
 from connector_front.registry import ModelRegistry
-from tests.browser.conftest import Served
+from tests.browser.conftest import Served, axe_violations
 
 CHOSEN = ["genericContact::list", "genericContact::retrieve", "genericCompany::list"]
+KINDS = ["genericContact", "genericCompany"]
 PHONE = {"width": 375, "height": 740}
 
 
@@ -30,9 +33,16 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 def _choose(page: Any, wanted: list[str]) -> None:
-    for box in page.locator("input[name=operation]").all():
+    """Tick the boxes of the kinds of data (models) in ``wanted``, untick the others."""
+    for box in page.locator("input[name=model]").all():
         if (box.get_attribute("value") in wanted) != box.is_checked():
             box.click()
+
+
+def _offered_on(models: list[str]) -> list[str]:
+    """Every operation ``serve --sandbox``'s connect page offers on ``models``, in its order."""
+    entries = {m.model: m for m in build_manifest(ModelRegistry()).models}
+    return [op.id for model in models for op in entries[model].operations if op.supported]
 
 
 def _connect(served: Served, page: Any, owner: str) -> None:
@@ -59,14 +69,19 @@ def test_the_full_flow_ends_connected_and_the_host_lists_contacts(
     page.on("request", lambda r: callbacks.append(r.url) if "/oauth/callback" in r.url else None)
     page.goto(served.connect_url)
     assert page.locator("h1").inner_text() == "Connect Front"
-    labels = page.locator(".operation label").all_inner_texts()
-    assert any("See the list of contacts" in text and "contacts:read" in text for text in labels)
+    labels = page.locator(".kind label").all_inner_texts()
+    assert len(labels) == 7  # one per kind of data, not one per operation
+    assert any(
+        text.startswith("Contacts\nRead, create, change and delete contacts") for text in labels
+    )
+    assert not any("::" in text or ":read" in text for text in labels)
+    assert not page.locator("#access-details").get_attribute("open")  # ids and scopes: closed
     assert page.locator("#connection-state").count() == 0  # customer-1 is not connected yet
-    shots(page, "1-operations")
+    shots(page, "1-kinds-of-data")
 
-    _choose(page, CHOSEN)
+    _choose(page, KINDS)
     counted = page.locator("#selected-count").inner_text()
-    assert counted == f"{len(CHOSEN)} of {len(labels)} selected"
+    assert counted == f"{len(KINDS)} of {len(labels)} kinds of data chosen"
     page.locator("#authorize-button").click()
     page.wait_for_url(f"{served.sandbox_url}/oauth/authorize*")
     assert "Authorize" in page.locator("h1").inner_text()  # the sandbox's consent screen
@@ -75,11 +90,17 @@ def test_the_full_flow_ends_connected_and_the_host_lists_contacts(
     page.locator("button[value=allow]").click()
     page.wait_for_url(f"{served.url}/connect?*")
     assert page.locator("#connection-state").inner_text() == "Connected"
-    assert "Connected." in page.locator("#live").inner_text()
+    assert "Connected:" in page.locator("#live").inner_text()
+    assert page.locator("#company-name").inner_text() == "Larkspur Outfitters"
+    status = page.locator("section[aria-labelledby=status-heading]").inner_text()
+    assert "Read, create, change and delete contacts" in status
+    assert "Read, create, change and delete companies" in status
+    assert "genericContact::list" not in status  # behind the details disclosure, closed
+    page.locator("#connection-details summary").click()
     status = page.locator("section[aria-labelledby=status-heading]").inner_text()
     for operation in CHOSEN:
         assert operation in status
-    assert "contacts:read" in status and "valid" in status
+    assert "contacts:read" in status and "valid" in status and "cmp_s001" in status
     assert page.locator("#missing-scopes").count() == 0
     shots(page, "3-connected")
 
@@ -87,7 +108,7 @@ def test_the_full_flow_ends_connected_and_the_host_lists_contacts(
     assert answer.status_code == 200, answer.text
     assert answer.json()["data"] and answer.json()["data"][0]["model"] == "genericContact"
     connection = httpx.get(f"{served.url}/connections/customer-1", timeout=10).json()
-    assert connection["operations"] == CHOSEN
+    assert connection["operations"] == _offered_on(KINDS)  # every operation of the kinds
     assert connection["missingScopes"] == [] and "contacts:read" in connection["verifiedScopes"]
     assert connection["token"]["status"] == "valid" and connection["company"]
 
@@ -145,8 +166,8 @@ def test_a_declined_reconnect_leaves_the_connection_as_it_was(
     owner = "customer-6"
     _connect(served, page, owner)
     before = httpx.get(f"{served.url}/connections/{owner}", timeout=10).json()
-    _choose(page, CHOSEN[:1])
-    page.locator("#authorize-button").click()  # fewer operations, then declined at Front
+    _choose(page, KINDS[:1])
+    page.locator("#authorize-button").click()  # fewer kinds of data, then declined at Front
     page.locator("button[value=deny]").click()
     page.wait_for_url(f"{served.url}/connect?*error=access_denied*")
     assert "nothing was changed" in page.locator("#live [role=alert]").inner_text()
@@ -249,3 +270,57 @@ def test_the_session_token_stays_out_of_the_log(served: Served) -> None:
     assert served_lines, "the access log has the page's requests"
     assert all(token not in line for line in served_lines)
     assert any("session=[redacted]" in line for line in served_lines)
+
+
+def test_axe_finds_no_serious_or_critical_violation_on_any_state_of_the_page(
+    served: Served, page: Any, shots: Any
+) -> None:
+    every = [*CHOSEN, "ticketIssue::list", "ticketComment::events"]
+    page.goto(served.session("customer-8", every))
+    assert axe_violations(page) == [], "before connecting"
+    page.locator("#authorize-button").click()
+    page.locator("button[value=allow]").click()
+    page.wait_for_url(f"{served.url}/connect?*result=connected*")
+    page.locator("#connection-details summary").click()
+    page.locator("#access-details summary").click()  # the disclosures open, too
+    assert axe_violations(page) == [], "connected, details open"
+    shots(page, "connected")
+    page.goto(f"{served.url}/connect?session=forged.AAAA")
+    assert axe_violations(page) == [], "a refused session"
+
+
+def _tab_to(page: Any, element_id: str, presses: int = 40) -> list[str]:
+    """Press Tab until the element with ``element_id`` has the focus; what got it on the way."""
+    passed: list[str] = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => document.activeElement.id || document.activeElement.getAttribute('value') "
+            "|| document.activeElement.tagName"
+        )
+        passed.append(focused)
+        if focused == element_id:
+            return passed
+    raise AssertionError(f"Tab never reached #{element_id}: {passed}")
+
+
+def test_a_keyboard_alone_connects_with_the_kinds_of_data_it_chose(
+    served: Served, page: Any, shots: Any
+) -> None:
+    owner = "customer-9"
+    page.goto(served.session(owner, CHOSEN))
+    passed = _tab_to(page, "kind-1")  # Companies
+    assert passed[0] == "kind-0"  # the first stop is the first choice
+    page.keyboard.press("Space")  # no companies, after all
+    assert not page.locator("#kind-1").is_checked()
+    _tab_to(page, "authorize-button")
+    shots(page, "1-focus-on-authorize")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{served.sandbox_url}/oauth/authorize*")
+    _tab_to(page, "allow")  # the sandbox's consent screen, by keyboard too
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{served.url}/connect?*result=connected*")
+    assert page.locator("#connection-state").inner_text() == "Connected"
+    shots(page, "2-connected")
+    status = httpx.get(f"{served.url}/connections/{owner}", timeout=10).json()
+    assert status["operations"] == ["genericContact::list", "genericContact::retrieve"]

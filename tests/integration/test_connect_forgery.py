@@ -127,6 +127,20 @@ def test_the_chosen_operations_apply_when_the_customer_consents(
     assert status["operations"] == ["genericContact::list", "genericCompany::list"]
 
 
+def test_a_kind_of_data_chosen_on_the_page_applies_every_operation_offered_on_it(
+    secured: Host, browser: Browser, sandbox_consent: None
+) -> None:
+    token = session_for(secured, OWNER, EVERY)["token"]
+    browser.open("/connect", session=token)
+    started = browser.post(
+        [("session", token), ("action", "authorize"), ("model", "genericContact")]
+    )
+    back = browser.callback(consent(started.headers["location"], "allow"))
+    assert httpx.URL(back.headers["location"]).params["result"] == "connected"
+    status = _connection(secured).json()
+    assert status["operations"] == ["genericContact::list", "genericContact::retrieve"]
+
+
 # -- the state is bound to its browser; only a valid code mints a session ----------------
 
 

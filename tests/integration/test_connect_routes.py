@@ -37,10 +37,12 @@ def test_a_session_names_owner_operations_scopes_and_the_page(secured: Host) -> 
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/html")
     assert answer.headers["cache-control"] == "no-store"
     assert answer.headers["referrer-policy"] == "same-origin"  # its form's Origin is not null
-    for operation in OFFERED:
-        assert f'value="{operation}"' in answer.text
-    assert 'value="genericUser::list"' not in answer.text  # only what the session offers
-    assert "<code>contacts:write</code>" in answer.text
+    for kind in ("genericContact", "genericCompany"):  # one box per kind of data offered
+        assert f'name="model" id="kind-{kind == "genericCompany":d}" value="{kind}"' in answer.text
+    assert 'value="genericUser"' not in answer.text  # only what the session offers
+    details = answer.text.split('id="access-details"')[1]
+    assert "<code>genericContact::create</code>" in details  # ids and scopes, for developers
+    assert "<code>contacts:write</code>" in details
 
 
 @pytest.mark.parametrize(
@@ -139,7 +141,9 @@ def test_the_json_callback_is_unchanged_for_an_api_started_authorization(secured
     [
         ([("action", "authorize"), ("operation", "genericContact::list")], 401, "needs a"),
         ([("session", "x.y"), ("action", "authorize")], 401, "not valid"),
-        ([("session", "{token}"), ("action", "authorize")], 400, "at least one operation"),
+        ([("session", "{token}"), ("action", "authorize")], 400, "at least one kind of data"),
+        ([("session", "{token}"), ("action", "authorize"), ("model", "genericUser")],
+         400, "at least one kind of data"),
         ([("session", "{token}"), ("action", "authorize"), ("operation", "genericUser::list")],
          403, "does not offer genericUser::list"),
         ([("session", "{token}"), ("action", "explode")], 400, "Unknown action"),
@@ -257,3 +261,19 @@ def test_front_unreachable_at_the_callback_is_said_on_the_page(
     assert 'id="connection-state"' not in shown.text  # the operations waited, unapplied
     with secured.client() as http:
         assert http.get("/connections/customer-8").status_code == 404
+
+
+def test_the_page_names_the_front_company_learnt_at_the_callback_without_asking_again(
+    secured: Host, browser: Browser
+) -> None:
+    token = session_for(secured, "customer-10")["token"]
+    browser.callback(consent(browser.authorize(token, OFFERED).headers["location"]))
+    with secured.client() as http:
+        status = http.get("/connections/customer-10").json()
+    assert (status["company"], status["companyName"]) == ("cmp_s001", "Larkspur Outfitters")
+    httpx.delete(f"{secured.sandbox_url}/_sandbox/requests", timeout=10)
+    for _ in range(3):  # page views read the stored name: no request to Front for it
+        shown = browser.open("/connect", session=token)
+        assert '<strong id="company-name">Larkspur Outfitters</strong>' in shown.text
+    asked = httpx.get(f"{secured.sandbox_url}/_sandbox/requests", timeout=10).json()
+    assert [entry for entry in asked if entry["path"] == "/me"] == []

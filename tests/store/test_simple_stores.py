@@ -33,17 +33,17 @@ async def test_connections_round_trip_across_workers(databases: tuple[Database, 
     clock = Clock()
     mine, theirs = ConnectionStore(databases[0], clock=clock), ConnectionStore(databases[1])
     await mine.put("acme", ["genericContact::list", "genericContact::create"])
-    await theirs.set_company("acme", "cmp_1")
+    await theirs.set_company("acme", "cmp_1", "Acme Corp")
     await theirs.set_permissions("acme", {"missing": ["contacts:write"]})
     info = await mine.get("acme")
     assert info is not None
     assert info.operations == ("genericContact::list", "genericContact::create")
-    assert (info.created_at, info.company_id) == (1_000.0, "cmp_1")
+    assert (info.created_at, info.company_id, info.company_name) == (1_000.0, "cmp_1", "Acme Corp")
     assert info.permissions == {"missing": ["contacts:write"]}
 
     clock.now = 2_000.0
     again = await mine.put("acme", ["genericContact::list"])
-    assert again.company_id == "cmp_1"  # kept: the account has not changed
+    assert (again.company_id, again.company_name) == ("cmp_1", "Acme Corp")  # kept
     stored = await theirs.get("acme")
     assert stored is not None
     assert (stored.operations, stored.permissions) == (("genericContact::list",), None)
