@@ -1,9 +1,9 @@
 """Changes a person makes in Front's settings, which Front's API cannot make.
 
-Front's API cannot rename or delete inboxes, or create, rename or delete teams and teammates;
-people do it in Front's settings, silently for API clients. The sandbox's control routes
-(`/_sandbox/records/...`) make the same changes, so change detection by polling can be tried
-against them.
+Front's API cannot rename or delete inboxes, create, rename or delete teams and teammates, or
+create, rename or delete custom fields; people do it in Front's settings, silently for API
+clients. The sandbox's control routes (`/_sandbox/records/...`) make the same changes, so
+change detection by polling, and field mappings held by field id, can be tried against them.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from .database import Database
 from .errors import FrontError
+from .field_changes import create_field, delete_field, update_field
 from .records import Inbox, Team, Teammate
 
 Record = Inbox | Team | Teammate
@@ -39,9 +40,14 @@ _FACTORIES: Mapping[str, tuple[str, Callable[..., Record]]] = {
 }
 
 
+FIELDS = "custom_fields"
+"""The kind naming custom field definitions (changed by ``field_changes``)."""
+KINDS = (*EDITABLE, FIELDS)
+
+
 def _table(db: Database, kind: str) -> dict[str, Any]:
     if kind not in EDITABLE:
-        raise FrontError(400, f"kind must be one of {', '.join(EDITABLE)}, got {kind!r}")
+        raise FrontError(400, f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     table: dict[str, Any] = getattr(db, kind)
     return table
 
@@ -70,6 +76,8 @@ def _checked(kind: str, values: Any, allowed: tuple[str, ...]) -> dict[str, Any]
 
 
 def update_record(db: Database, kind: str, ident: Any, values: Any) -> dict[str, Any]:
+    if kind == FIELDS:
+        return update_field(db, ident, values)
     record = _found(db, kind, ident)
     for name, value in _checked(kind, values, EDITABLE[kind]).items():
         setattr(record, name, value)
@@ -77,6 +85,8 @@ def update_record(db: Database, kind: str, ident: Any, values: Any) -> dict[str,
 
 
 def delete_record(db: Database, kind: str, ident: Any) -> dict[str, Any]:
+    if kind == FIELDS:
+        return delete_field(db, ident)
     record = _found(db, kind, ident)
     del _table(db, kind)[record.id]
     if kind == "teammates":
@@ -88,6 +98,8 @@ def delete_record(db: Database, kind: str, ident: Any) -> dict[str, Any]:
 
 
 def create_record(db: Database, kind: str, values: Any) -> dict[str, Any]:
+    if kind == FIELDS:
+        return create_field(db, values)
     table = _table(db, kind)
     allowed = (*REQUIRED[kind], *EDITABLE[kind])
     given = _checked(kind, values, tuple(dict.fromkeys(allowed)))
