@@ -1,5 +1,5 @@
 """``connector-front``: demo, sandbox, serve, connect, connections, manifest, resources, sync,
-webhooks, keys.
+webhooks, keys, mapping.
 
 JSON where programs read it. Commands with more than a few lines live in ``commands/``.
 """
@@ -21,6 +21,7 @@ from typing import Any
 from connector_front.commands import connect as connect_command
 from connector_front.commands import connections as connections_command
 from connector_front.commands import keys as keys_command
+from connector_front.commands import mapping as mapping_command
 from connector_front.commands import sandbox as sandbox_command
 from connector_front.commands import sync, wait, webhooks
 from connector_front.commands.addresses import is_loopback
@@ -112,7 +113,11 @@ def _parser() -> argparse.ArgumentParser:
         "--markdown", action="store_true", help="print the coverage table for the README instead"
     )
     manifest.add_argument(
-        "--config", type=Path, default=None, help="settings file: adds its custom_models"
+        "--config",
+        type=Path,
+        default=None,
+        help="settings file: adds its custom_models and its declared keys (field_mapping, "
+        "field_keys)",
     )
     manifest.set_defaults(handler=_manifest)
 
@@ -120,6 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     webhooks.register(commands)
     keys_command.register(commands)
     wait.register(commands)
+    mapping_command.register(commands)
 
     resources = _command(commands, "resources", "CRUD on unified models from the shell (JSON)")
     actions = resources.add_subparsers(title="actions", metavar="ACTION", required=True)
@@ -184,15 +190,19 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _manifest(args: argparse.Namespace) -> int:
     from connector_front.coverage import events_section, readme_section
+    from connector_front.field_mapping.declared import declarations
     from connector_front.manifest import build_manifest
     from connector_front.registry import ModelRegistry, load_mapper
 
     registry = ModelRegistry()
     settings = config_settings(args)
+    declared = None
     if settings is not None:
         for spec in settings.custom_models:
             registry.register(load_mapper(spec, settings.module_dirs))
-    manifest = build_manifest(registry)
+        fields_of = registry.field_annotations()
+        declared = declarations(settings.field_mapping, settings.field_keys, fields_of)
+    manifest = build_manifest(registry, declared)
     if args.markdown:
         print(readme_section(manifest))
         print()

@@ -17,33 +17,40 @@ from typing import Any
 
 import httpx
 
+from connector_front.connections import ConnectionInfo
 from connector_front.context import OwnerContext
 from connector_front.errors import (
     ConnectorError,
     InvalidInputError,
     NotFoundError,
-    NotSupportedError,
     OperationNotGrantedError,
     UpstreamError,
 )
+from connector_front.field_mapping import RecordMapping
+from connector_front.field_mapping.resolve import OwnerMapping
+from connector_front.field_mapping.service import NONE
 from connector_front.guard import GuardedApi
 from connector_front.health import iso, token_health
 from connector_front.mappers.base import (
     EVENTS,
     FrontApi,
-    FrontItem,
     FrontJSON,
     ListQuery,
     MappedList,
     Mapper,
 )
-from connector_front.mappers.custom_field_definitions import to_definition
 from connector_front.mappers.event_memory import EventMemory
 from connector_front.mappers.events import front_event_pages
 from connector_front.mappers.walks import OwnerWalks
 from connector_front.models.custom_field import CustomFieldDefinition
-from connector_front.models.record import Record, RecordPage
-from connector_front.paging import all_results, follow
+from connector_front.models.record import Record, RecordPage, RecordWarning
+from connector_front.owner_mapping import (
+    OwnerFieldMapping,
+    check_grant,
+    definitions_for,
+    read_definitions,
+)
+from connector_front.paging import follow
 from connector_front.proxy import check_proxy_grant, check_proxy_path, forwardable_headers
 from connector_front.proxy_links import relinked_response
 from connector_front.records import front_record, front_records, parse_write
@@ -155,7 +162,31 @@ class Connection:
             "company": info.company_id,
             "companyName": info.company_name,
             "createdAt": iso(info.created_at),
+            "warnings": [
+                w.model_dump() for w in await self._mapping.warnings(info.field_mapping)
+            ],
         }
+
+    async def field_mapping(self, *, read: bool = True) -> dict[str, Any]:
+        """The host's declared keys, the owner's choices, the owner's Front custom fields per
+        model (read from Front now; ``read=False``: as last read) and what cannot be mapped;
+        each key lists the fields of a suitable type (``choices``)."""
+        return await self._mapping.describe(read=read)
+
+    async def set_field_mapping(self, mapping: Any) -> dict[str, Any]:
+        """Replace the owner's choices: ``{"<model>": {"<key>": "<Front custom field name or
+        id>" or None}}`` (None: not mapped for this owner, whatever the host's default); a
+        key left out follows the host's default. Answers as :meth:`field_mapping`."""
+        return await self._mapping.replace(mapping)
+
+    async def check_field_mapping(self) -> list[RecordWarning]:
+        """Read Front's custom field definitions of the models with declared keys and say
+        (in the log, and from now on in :meth:`status`) what cannot be mapped."""
+        return await self._mapping.check()
+
+    @property
+    def _mapping(self) -> OwnerFieldMapping:
+        return OwnerFieldMapping(self._ctx)
 
     async def disconnect(self) -> dict[str, Any]:
         """Revoke the tokens (where a revocation endpoint is configured), then delete them and
@@ -180,6 +211,7 @@ class Connection:
                 note = f"revoking failed ({exc.message}); the stored tokens were deleted anyway"
         await clients.tokens.delete(owner)
         had_connection = await self._ctx.connections.delete(owner)
+        await self._ctx.field_mappings.definitions.forget(owner)
         await clients.aclose(owner)
         logger.info("owner %s disconnected: %s", owner, note)
         return {
@@ -303,6 +335,8 @@ class Resources:
         self._mapper = mapper
         self._as_operation = as_operation
         self._admitted: str | None = None
+        self._info: ConnectionInfo | None = None
+        """The connection as the last admission read it (its field mapping choices)."""
         self.model = mapper.model
 
     async def list(
@@ -319,7 +353,8 @@ class Resources:
         ticketProject ``members``) then cost no request."""
         await self._enter("list")
         query = self._query(limit, cursor, filters, omit)
-        return self._page(await self._mapper.list(self._guard("list"), query), raw, query.omit)
+        listed = await self._mapper.list(self._guard("list"), query)
+        return self._page(listed, await self._mapping(), raw, query.omit)
 
     async def pages(
         self,
@@ -334,6 +369,7 @@ class Resources:
         is read once for the whole listing. Each page's ``next`` resumes after it."""
         await self._enter("list")
         query, api = self._query(limit, cursor, filters, omit), self._guard("list")
+        mapping = await self._mapping()
         listing = follow(
             lambda at: self._mapper.list(api, replace(query, cursor=at)),
             lambda listed: listed.next_cursor,
@@ -342,7 +378,7 @@ class Resources:
         )
         async with aclosing(listing):
             async for listed in listing:
-                yield self._page(listed, raw, query.omit)
+                yield self._page(listed, mapping, raw, query.omit)
 
     def _query(
         self,
@@ -365,8 +401,10 @@ class Resources:
             walks=OwnerWalks(ctx.walks, ctx.owner_id),
         )
 
-    def _page(self, listed: MappedList, raw: bool, omit: frozenset[str]) -> RecordPage:
-        records = front_records(self._mapper, listed.items, self._ctx.field_mapping, raw=raw)
+    def _page(
+        self, listed: MappedList, mapping: RecordMapping, raw: bool, omit: frozenset[str]
+    ) -> RecordPage:
+        records = front_records(self._mapper, listed.items, mapping, raw=raw)
         for record in records if omit else ():
             for name in omit:
                 record.fields.pop(name, None)
@@ -389,48 +427,61 @@ class Resources:
 
     async def retrieve(self, record_id: str, *, raw: bool = False) -> Record:
         await self._enter("retrieve", record_id=record_id)
-        return self._record(await self._mapper.retrieve(self._guard("retrieve"), record_id), raw)
+        item = await self._mapper.retrieve(self._guard("retrieve"), record_id)
+        return front_record(self._mapper, item, await self._mapping(), raw=raw)
 
     async def from_event(self, front: FrontJSON, memory: EventMemory) -> Record:
         """The record of a Front object an event carried in full: what else it needs (a
         conversation's inboxes) comes from ``memory``, read from Front only when it has none."""
         await self._enter("retrieve", record_id=str(front.get("id") or ""))
-        api = self._guard("retrieve")
-        return self._record(await self._mapper.event_item(api, front, memory), raw=False)
+        item = await self._mapper.event_item(self._guard("retrieve"), front, memory)
+        return front_record(self._mapper, item, await self._mapping(), raw=False)
 
     async def create(self, fields: object, *, raw: bool = False) -> Record:
         await self._enter("create")
-        mapping = self._ctx.field_mapping
+        mapping = await self._mapping()
         standard, custom = parse_write(self._mapper, fields, mapping, operation="create")
-        return self._record(await self._mapper.create(self._guard("create"), standard, custom), raw)
+        item = await self._mapper.create(self._guard("create"), standard, custom)
+        return front_record(self._mapper, item, mapping, raw=raw)
 
     async def update(self, record_id: str, fields: object, *, raw: bool = False) -> Record:
         await self._enter("update", record_id=record_id)
-        mapping = self._ctx.field_mapping
+        mapping = await self._mapping()
         standard, custom = parse_write(self._mapper, fields, mapping, operation="update")
-        api = self._guard("update")
-        return self._record(await self._mapper.update(api, record_id, standard, custom), raw)
+        item = await self._mapper.update(self._guard("update"), record_id, standard, custom)
+        return front_record(self._mapper, item, mapping, raw=raw)
 
     async def delete(self, record_id: str, *, permanent: bool = False) -> None:
         await self._enter("delete", record_id=record_id)
         await self._mapper.delete(self._guard("delete"), record_id, permanent=permanent)
 
     async def custom_fields(self) -> builtins.list[CustomFieldDefinition]:
-        """The Front custom fields this model can map, for a host's field-mapping screen; the
+        """The Front custom fields this model can map, for a host's field-mapping screen,
+        read from Front now (and kept: the owner's mapping is checked against them); the
         connection needs some operation on the model."""
-        endpoint = self._mapper.custom_fields_endpoint
-        if endpoint is None:
-            raise NotSupportedError(f"{self.model}: Front has no custom fields for this object")
-        grants = await self._ctx.grants()
-        if grants is not None and not any(op.startswith(f"{self.model}::") for op in grants):
-            raise OperationNotGrantedError(
-                f"{self.model} custom fields: the connection for {self._ctx.owner_id!r} has no "
-                f"{self.model} operation (it has: {', '.join(grants)}); recreate the connection "
-                f"with one (such as {self.model}::list) and authorize again"
-            )
-        api = self._api(f"{self.model} custom fields", [endpoint])
-        items = await all_results(api, endpoint.partition(" ")[2])
-        return [CustomFieldDefinition.model_validate(to_definition(item)) for item in items]
+        check_grant(self._ctx, self._mapper, await self._ctx.grants())
+        definitions = await read_definitions(self._ctx, self._mapper)
+        return [CustomFieldDefinition.model_validate(f.to_json()) for f in definitions.fields]
+
+    async def mapping_problems(self) -> builtins.list[RecordWarning]:
+        """The owner's declared keys of this model that cannot be read or written, and why,
+        against the definitions last read (no request to Front when they are fresh)."""
+        self._info = await self._ctx.info()
+        mapping = await self._owner_mapping()
+        return [] if mapping is None else mapping.problems()
+
+    async def _mapping(self) -> RecordMapping:
+        """What records of this model are read and written through."""
+        return await self._owner_mapping() or NONE
+
+    async def _owner_mapping(self) -> OwnerMapping | None:
+        """The owner's mapping of this model's declared keys (None: no key declared)."""
+        mappings = self._ctx.field_mappings
+        if not mappings.declares(self.model):
+            return None
+        stored = self._info.field_mapping if self._info is not None else None
+        definitions = await definitions_for(self._ctx, self._mapper)
+        return mappings.owner_mapping(self.model, self._ctx.owner_id, stored, definitions)
 
     async def admit(self, operation: str, *, record_id: str | None = None) -> None:
         """Refuse an unsupported (501) or ungranted (403) operation, then a foreign id (400),
@@ -438,7 +489,8 @@ class Resources:
         object runs on this admission (the grants are read once per call)."""
         if not self._mapper.supports(operation):
             raise self._mapper.unsupported_error(operation)
-        operation_id, grants = f"{self.model}::{self._grant(operation)}", await self._ctx.grants()
+        operation_id, self._info = f"{self.model}::{self._grant(operation)}", await self._ctx.info()
+        grants = None if self._info is None else self._info.operations
         if grants is not None and operation_id not in grants:
             raise OperationNotGrantedError(
                 f"{operation_id} was not requested when the connection for {self._ctx.owner_id!r} "
@@ -474,6 +526,3 @@ class Resources:
         return GuardedApi(
             client, operation_id, endpoints, relative=client.hosts.relative, names=self._ctx.names
         )
-
-    def _record(self, item: FrontItem, raw: bool) -> Record:
-        return front_record(self._mapper, item, self._ctx.field_mapping, raw=raw)

@@ -1,4 +1,5 @@
-"""Connections: which operations each owner asked for, and the Front company it belongs to."""
+"""Connections: which operations each owner asked for, the Front company it belongs to, and
+how it maps the host's declared keys onto its Front custom fields."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ class ConnectionInfo:
     """That company's name, as Front's ``GET /me`` gives it (what the connect page shows)."""
     permissions: dict[str, Any] | None = None
     """The last permission check (``permissions.PermissionReport.to_json()``), if any."""
+    field_mapping: dict[str, Any] | None = None
+    """The owner's field mapping choices: model -> key -> ``{"id", "name"}`` of a Front
+    custom field, or None (not mapped); a key absent follows the host's default."""
 
 
 class ConnectionStore:
@@ -71,6 +75,14 @@ class ConnectionStore:
             (json.dumps(report), owner_id),
         )
 
+    async def set_field_mapping(self, owner_id: str, choices: dict[str, Any]) -> bool:
+        """Replace the owner's field mapping choices; False when it has no connection."""
+        changed = await self._db.execute(
+            "UPDATE connections SET field_mapping = ? WHERE owner_id = ?",
+            (json.dumps(choices), owner_id),
+        )
+        return changed > 0
+
     async def delete(self, owner_id: str) -> bool:
         """Forget the owner's connection; answers whether there was one."""
         return await self._db.execute("DELETE FROM connections WHERE owner_id = ?", (owner_id,)) > 0
@@ -80,13 +92,13 @@ class ConnectionStore:
 
 
 _SELECT = (
-    "SELECT owner_id, operations, created_at, company_id, permissions, company_name"
-    " FROM connections"
+    "SELECT owner_id, operations, created_at, company_id, permissions, company_name,"
+    " field_mapping FROM connections"
 )
 
 
 def _info(row: tuple[Any, ...]) -> ConnectionInfo:
-    owner_id, operations, created_at, company_id, permissions, company_name = row
+    owner_id, operations, created_at, company_id, permissions, company_name, mapping = row
     return ConnectionInfo(
         str(owner_id),
         tuple(json.loads(operations)),
@@ -94,4 +106,5 @@ def _info(row: tuple[Any, ...]) -> ConnectionInfo:
         company_id,
         company_name,
         json.loads(permissions) if permissions else None,
+        json.loads(mapping) if mapping else None,
     )

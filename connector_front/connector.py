@@ -19,7 +19,9 @@ from connector_front.events.log import EventLog
 from connector_front.events.outbound import EventPusher
 from connector_front.events.processor import DeliveryProcessor
 from connector_front.events.stream import EventStream
-from connector_front.field_mapping import FieldMapping
+from connector_front.field_mapping.declared import Declarations, declarations
+from connector_front.field_mapping.service import FieldMappings
+from connector_front.field_mapping.stored import DefinitionStore
 from connector_front.manifest import Manifest, build_manifest
 from connector_front.mappers.base import Mapper
 from connector_front.mappers.walks import WalkMemory
@@ -63,10 +65,15 @@ class FrontConnector:
         self.registry = registry or ModelRegistry()
         for spec in self.settings.custom_models:
             self.registry.register(load_mapper(spec, self.settings.module_dirs))
-        self.field_mapping = FieldMapping(self.settings.field_mapping)
-        self._check_mapping()
         self.database = LazyDatabase(self.settings.database)
         """The one database every store shares, opened (and migrated) on first use."""
+        self.field_mappings = FieldMappings(
+            self._declarations(),
+            DefinitionStore(self.database, ttl=self.settings.custom_fields_ttl),
+            {mapper.model: mapper.front_object for mapper in self.registry},
+        )
+        """The host's declared keys, Front's custom field definitions per owner, and each
+        owner's mapping of the keys."""
         if shared_database is None:
             shared_database = parse_database(self.settings.database)[0] == "postgresql"
         self._shared_database = shared_database
@@ -108,12 +115,16 @@ class FrontConnector:
     # -- the host-facing surface -------------------------------------------------------
 
     def manifest(self) -> Manifest:
-        return build_manifest(self.registry)
+        return build_manifest(self.registry, self.field_mappings.declared)
 
     def register_model(self, mapper: Mapper) -> None:
         """Add a custom unified model served by the host's own mapper."""
         self.registry.register(mapper)
-        self._check_mapping()
+        self.field_mappings = FieldMappings(
+            self._declarations(),
+            self.field_mappings.definitions,
+            {mapper.model: mapper.front_object for mapper in self.registry},
+        )
 
     async def _company_of(self, owner_id: str) -> str | None:
         """The Front company of the owner's connection, once learnt (None before)."""
@@ -122,7 +133,7 @@ class FrontConnector:
 
     def connection(self, owner_id: str) -> Connection:
         """The owner's connection, handed the context it works with (it never calls back)."""
-        shared = (self.settings, self.registry, self.field_mapping, self.cursors, self.connections)
+        shared = (self.settings, self.registry, self.field_mappings, self.cursors, self.connections)
         names = DatabaseNameSplits(self.database, owner_id)
         return Connection(OwnerContext(owner_id, *shared, self.clients, self.walks, names))
 
@@ -137,8 +148,10 @@ class FrontConnector:
         owner_id = pending.owner_id
         if pending.operations is not None:
             await self.connections.put(owner_id, pending.operations)
-        await self.connection(owner_id).learn_company()
+        connection = self.connection(owner_id)
+        await connection.learn_company()
         await self.check_permissions(owner_id)
+        await connection.check_field_mapping()
         return owner_id
 
     async def authorization_origin(self, state: str) -> str | None:
@@ -275,27 +288,38 @@ class FrontConnector:
                 "followed by base64"
             ) from None
 
-    def _check_mapping(self) -> None:
-        """Mapped keys must name a known model and not shadow a field Front already fills."""
-        for model in self.field_mapping.models():
-            if model not in self.registry.names():
-                raise ConfigurationError(
-                    f"field mapping for {model}: no such model; this connector serves "
-                    f"{', '.join(self.registry.names())} (a custom model is served once it is "
-                    "registered in custom_models)"
-                )
-            mapper = self.registry.get(model)
-            if mapper.custom_fields_endpoint is None:
-                raise ConfigurationError(
-                    f"field mapping for {model}: a Front {mapper.front_object} has no custom "
-                    "fields, so mapped keys could be neither read nor written; remove "
-                    f"[connector_front.field_mapping.{model}]"
-                )
-            known = set(mapper.fields_model.model_fields) - set(mapper.mappable_fields)
-            clashes = sorted(set(self.field_mapping.for_model(model)) & known)
-            if clashes:
-                raise ConfigurationError(
-                    f"field mapping for {model} maps {', '.join(clashes)}, which Front already "
-                    "fills; map custom fields to new keys (or to fields Front lacks, such as "
-                    f"{', '.join(sorted(mapper.mappable_fields)) or 'none for this model'})"
-                )
+    def _declarations(self) -> Declarations:
+        """The keys the settings declare, checked against the registry's models."""
+        settings = self.settings
+        declared = declarations(
+            settings.field_mapping, settings.field_keys, self.registry.field_annotations()
+        )
+        for model in declared.models():
+            self._check_declared(model, list(declared.for_model(model)))
+        return declared
+
+    def _check_declared(self, model: str, keys: list[str]) -> None:
+        """Declared keys must name a known model with custom fields and not shadow a field
+        Front already fills."""
+        if model not in self.registry.names():
+            raise ConfigurationError(
+                f"field mapping for {model}: no such model; this connector serves "
+                f"{', '.join(self.registry.names())} (fix [connector_front.field_mapping."
+                f"{model}] or field_keys.{model}; a custom model is served once it is "
+                "registered in custom_models)"
+            )
+        mapper = self.registry.get(model)
+        if mapper.custom_fields_endpoint is None:
+            raise ConfigurationError(
+                f"field mapping for {model}: a Front {mapper.front_object} has no custom "
+                "fields, so mapped keys could be neither read nor written; remove "
+                f"[connector_front.field_mapping.{model}] (or field_keys.{model})"
+            )
+        known = set(mapper.fields_model.model_fields) - set(mapper.mappable_fields)
+        clashes = sorted(set(keys) & known)
+        if clashes:
+            raise ConfigurationError(
+                f"field mapping for {model} maps {', '.join(clashes)}, which Front already "
+                "fills; map custom fields to new keys (or to fields Front lacks, such as "
+                f"{', '.join(sorted(mapper.mappable_fields)) or 'none for this model'})"
+            )

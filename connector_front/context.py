@@ -22,10 +22,10 @@ from connector_front.auth import (
     TokenManager,
     TokenStore,
 )
-from connector_front.connections import ConnectionStore
+from connector_front.connections import ConnectionInfo, ConnectionStore
 from connector_front.cursor import CursorCodec
 from connector_front.errors import AuthorizationRequiredError
-from connector_front.field_mapping import FieldMapping
+from connector_front.field_mapping.service import FieldMappings
 from connector_front.mappers.names import NameBook
 from connector_front.mappers.walks import WalkMemory
 from connector_front.registry import ModelRegistry
@@ -190,7 +190,7 @@ class OwnerContext:
     owner_id: str
     settings: ConnectorSettings
     registry: ModelRegistry
-    field_mapping: FieldMapping
+    field_mappings: FieldMappings
     cursors: CursorCodec
     connections: ConnectionStore
     clients: FrontClients
@@ -207,10 +207,16 @@ class OwnerContext:
     async def grants(self) -> tuple[str, ...] | None:
         """The operations the owner's connection was created with, read once per call; None
         in API-token mode without a connection (the token itself is the authority)."""
+        info = await self.info()
+        return None if info is None else info.operations
+
+    async def info(self) -> ConnectionInfo | None:
+        """The owner's connection (operations, company, field mapping), read once per call;
+        None in API-token mode without one. Without a connection, OAuth is a 401."""
         info = await self.connections.get(self.owner_id)
         if info is None and self.settings.uses_oauth:
             raise AuthorizationRequiredError(
                 f"owner {self.owner_id!r} has no connection; create one with the operations it "
                 "needs, then authorize it"
             )
-        return None if info is None else info.operations
+        return info

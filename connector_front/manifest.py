@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from connector_front.field_mapping.declared import Declarations
 from connector_front.mappers.base import EVENTS, OPERATIONS, Mapper
 from connector_front.mappers.events import EVENT_TYPES
 from connector_front.models.event import TRIGGERS
@@ -40,6 +41,20 @@ class EventsEntry(BaseModel):
     triggers: list[TriggerEntry]
 
 
+class FieldKeyEntry(BaseModel):
+    """A unified key the host declared beyond the standard fields; each owner maps it to one
+    of its Front custom fields (``/connections/{ownerId}/field-mapping``)."""
+
+    key: str
+    type: str | None = Field(
+        description="string, number, boolean, datetime, enum, teammate or inbox; null: "
+        "declared by name only, the type of each owner's default Front field"
+    )
+    values: list[str] | None = Field(description="an enum's values")
+    default: str | None = Field(description="the Front custom field (name) it maps to by default")
+    label: str = Field(description="what people call it")
+
+
 class ModelEntry(BaseModel):
     model: str
     frontObject: str
@@ -47,6 +62,9 @@ class ModelEntry(BaseModel):
     customFields: bool = Field(description="Front custom fields can be mapped onto it")
     customFieldScopes: list[str] = Field(
         description="Front scopes needed to list its custom field definitions"
+    )
+    fieldKeys: list[FieldKeyEntry] = Field(
+        default_factory=list, description="the keys the host declared for it, with their types"
     )
     filters: dict[str, str]
     operations: list[OperationEntry]
@@ -69,8 +87,9 @@ class Manifest(BaseModel):
     models: list[ModelEntry]
 
 
-def build_manifest(registry: ModelRegistry) -> Manifest:
-    """Read everything off the mappers' tables; nothing here is typed by hand per model."""
+def build_manifest(registry: ModelRegistry, declared: Declarations | None = None) -> Manifest:
+    """Read everything off the mappers' tables, and the keys the host ``declared``; nothing
+    here is typed by hand per model."""
     models = []
     for mapper in registry:
         operations = []
@@ -96,6 +115,10 @@ def build_manifest(registry: ModelRegistry) -> Manifest:
                 customFieldScopes=list(scopes_for([mapper.custom_fields_endpoint]))
                 if mapper.custom_fields_endpoint
                 else [],
+                fieldKeys=[
+                    FieldKeyEntry.model_validate(key.to_json())
+                    for key in (declared.for_model(mapper.model) if declared else {}).values()
+                ],
                 filters=dict(mapper.filters),
                 operations=operations,
                 events=events_entry(mapper),

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from connector_front.errors import InvalidInputError, UpstreamError
-from connector_front.field_mapping import FieldMapping
+from connector_front.field_mapping import RecordMapping
 from connector_front.gc_pause import gc_paused
 from connector_front.mappers.base import FrontItem, Mapper, Unified
 from connector_front.models.base import UnifiedFields
@@ -19,7 +19,7 @@ from connector_front.models.record import Record, RecordWarning, from_front_time
 
 
 def build_record(
-    mapper: Mapper, item: FrontItem, mapping: FieldMapping, *, raw: bool = False
+    mapper: Mapper, item: FrontItem, mapping: RecordMapping, *, raw: bool = False
 ) -> Record:
     """One unified record. A value that fails validation is nulled and reported in ``warnings``.
 
@@ -29,6 +29,7 @@ def build_record(
     unified = mapper.to_unified(item)
     standard, custom = _with_mapping(mapper, unified.fields, unified.custom_fields, mapping)
     fields, warnings = _validated(mapper.fields_model, standard)
+    warnings.extend(mapping.warnings(mapper.model))
     # Record's own validator, as Record(**envelope) calls it, without BaseModel.__init__
     record: Record = _RECORD.validate_python(
         _envelope(mapper, item, unified, fields, custom, warnings, raw)
@@ -37,7 +38,7 @@ def build_record(
 
 
 def build_records(
-    mapper: Mapper, items: list[FrontItem], mapping: FieldMapping, *, raw: bool = False
+    mapper: Mapper, items: list[FrontItem], mapping: RecordMapping, *, raw: bool = False
 ) -> list[Record]:
     """:func:`build_record` of each item of a page, with the fields of the whole page validated
     in one call and the envelopes in another. Raises ``ValidationError`` when any value fails
@@ -48,14 +49,15 @@ def build_records(
     unified = [mapper.to_unified(item) for item in items]
     standard: list[Mapping[str, Any]]
     custom: list[Mapping[str, Any]]
-    if mapping.for_model(mapper.model):
+    if mapping.keys(mapper.model):
         split = [_with_mapping(mapper, u.fields, u.custom_fields, mapping) for u in unified]
         standard, custom = [s for s, _ in split], [c for _, c in split]
     else:  # asked once a page, not once a record
         standard, custom = [u.fields for u in unified], [_NO_CUSTOM] * len(unified)
     fields = page(standard)
+    warned = mapping.warnings(mapper.model)  # the same for every record of the page
     envelopes = [
-        _envelope(mapper, item, one, values, extra, [], raw)
+        _envelope(mapper, item, one, values, extra, list(warned), raw)
         for item, one, values, extra in zip(items, unified, fields, custom, strict=True)
     ]
     records: list[Record] = _RECORDS.validate_python(envelopes)
@@ -109,11 +111,11 @@ def _with_mapping(
     mapper: Mapper,
     fields: dict[str, Any],
     custom_fields: Mapping[str, Any],
-    mapping: FieldMapping,
+    mapping: RecordMapping,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(the standard fields, mapped ones that fill a standard field included; the mapped
     custom keys the model does not have)."""
-    if not mapping.for_model(mapper.model):
+    if not mapping.keys(mapper.model):
         return fields, {}
     mapped = mapping.read(mapper.model, custom_fields)
     known = mapper.fields_model.model_fields
@@ -154,7 +156,7 @@ def _validated(
 
 
 def parse_write(
-    mapper: Mapper, fields: object, mapping: FieldMapping, *, operation: str
+    mapper: Mapper, fields: object, mapping: RecordMapping, *, operation: str
 ) -> tuple[UnifiedFields, dict[str, Any]]:
     """Validate written fields: (the fields model, its ``model_fields_set`` the fields the
     caller wrote; custom fields to merge)."""
@@ -170,7 +172,7 @@ def parse_write(
     except ValidationError as exc:
         found = problems(exc.errors(), mapper.fields_model)
         detail = "; ".join(f"{p.where('fields')} {p.message}" for p in found)
-        known = sorted(set(mapper.fields_model.model_fields) | set(mapping.for_model(mapper.model)))
+        known = sorted(set(mapper.fields_model.model_fields) | set(mapping.keys(mapper.model)))
         raise InvalidInputError(
             f"{mapper.model}::{operation}: {detail} (known fields: {', '.join(known)})",
             fields=[p.where("fields") for p in found],
@@ -188,9 +190,9 @@ def _refuse_unmapped(mapper: Mapper, standard: Mapping[str, Any], operation: str
         first = unmapped[0]
         raise InvalidInputError(
             f"{mapper.model}::{operation}: Front has no {', '.join(unmapped)} of its own, and no "
-            "field mapping carries it to a Front custom field, so it cannot be written. Map it "
-            f"in the settings ([connector_front.field_mapping.{mapper.model}] "
-            f'{first} = "<Front custom field name>") or leave it out',
+            "field mapping carries it to a Front custom field, so it cannot be written. Declare "
+            f"it in the settings ([connector_front.field_mapping.{mapper.model}] "
+            f'{first} = "<Front custom field name>") and map it for the owner, or leave it out',
             fields=[f"fields.{name}" for name in unmapped],
         )
 
@@ -200,7 +202,7 @@ SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, Ove
 
 
 def front_records(
-    mapper: Mapper, items: list[FrontItem], mapping: FieldMapping, *, raw: bool = False
+    mapper: Mapper, items: list[FrontItem], mapping: RecordMapping, *, raw: bool = False
 ) -> list[Record]:
     """:func:`front_record` of each item of a page: at once (:func:`build_records`), else, when
     some value fails or some object cannot be read, record by record, so that only that
@@ -213,7 +215,7 @@ def front_records(
 
 
 def front_record(
-    mapper: Mapper, item: FrontItem, mapping: FieldMapping, *, raw: bool = False
+    mapper: Mapper, item: FrontItem, mapping: RecordMapping, *, raw: bool = False
 ) -> Record:
     """:func:`build_record`, with a Front object it cannot read as a typed error naming it."""
     try:

@@ -6,6 +6,7 @@ import importlib
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from connector_front.errors import ConfigurationError, InvalidInputError, NotFoundError
 from connector_front.mappers import BUILTIN_MAPPERS
@@ -93,6 +94,13 @@ class ModelRegistry:
 
     def names(self) -> list[str]:
         return list(self._mappers)
+
+    def field_annotations(self) -> dict[str, dict[str, Any]]:
+        """model -> its unified fields' type annotations (declared keys read their types)."""
+        return {
+            mapper.model: {n: f.annotation for n, f in mapper.fields_model.model_fields.items()}
+            for mapper in self
+        }
 
     def parse_operation(self, operation_id: str) -> tuple[Mapper, str]:
         """``genericContact::list`` -> (mapper, "list"); a malformed or unknown id is a 400."""

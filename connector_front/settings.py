@@ -20,6 +20,7 @@ from pydantic import (
     StringConstraints,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
@@ -35,6 +36,7 @@ from pydantic_settings import (
 from connector_front.auth.cipher import invalid_key_positions, split_keys
 from connector_front.auth.settings import FRONT_AUTHORIZE_URL, FRONT_TOKEN_URL
 from connector_front.errors import ConfigurationError
+from connector_front.field_mapping.config import FieldKeySetting
 from connector_front.models.messages import Problem, problems
 from connector_front.store.database import parse_database
 from connector_front.web_origin import parse_origin
@@ -114,7 +116,21 @@ class ConnectorSettings(BaseSettings):
         "(a path or sqlite:///path) or a PostgreSQL server (postgresql://...) shared by workers",
     )
     field_mapping: dict[str, dict[Name, Name]] = Field(
-        default_factory=dict, description="model -> {unified key: Front custom field name}"
+        default_factory=dict,
+        description="model -> {unified key: Front custom field name}: keys declared with the "
+        "Front field they map to by default (the short form of field_keys)",
+    )
+    field_keys: dict[str, dict[Name, FieldKeySetting]] = Field(
+        default_factory=dict,
+        description="model -> {unified key: {type, values?, default?, label?}}: the keys the "
+        "host wants beyond the standard fields; each owner maps them to its own Front custom "
+        "fields (PUT /connections/{ownerId}/field-mapping, the connect page)",
+    )
+    custom_fields_ttl: float = Field(
+        default=300.0,
+        gt=0,
+        description="seconds Front's custom field definitions are kept before they are read "
+        "again (a field renamed or deleted in Front shows after at most this long)",
     )
     custom_models: list[str] = Field(
         default_factory=list,
@@ -256,6 +272,25 @@ class ConnectorSettings(BaseSettings):
                     {"model": model},
                 )
         return value
+
+    @model_validator(mode="after")
+    def _each_key_declared_once(self) -> ConnectorSettings:
+        """A key is declared in one form; a Front field is the default of one key."""
+        for model, keys in self.field_keys.items():
+            short = self.field_mapping.get(model, {})
+            twice = sorted(set(keys) & set(short))
+            if twice:
+                raise ValueError(
+                    f"field_keys.{model} and field_mapping.{model} both declare "
+                    f"{', '.join(twice)}; declare each key once"
+                )
+            defaults = [*short.values(), *(k.default for k in keys.values() if k.default)]
+            if len(set(defaults)) != len(defaults):
+                raise ValueError(
+                    f"{model} maps two unified keys to one Front custom field by default; "
+                    "give each custom field one key"
+                )
+        return self
 
     _config_dir: Path | None = PrivateAttr(default=None)
     host_key: SecretStr | None = Field(

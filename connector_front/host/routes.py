@@ -77,6 +77,17 @@ async def connection_status(request: Request) -> Response:
     return JSONResponse(status)
 
 
+async def field_mapping(request: Request) -> Response:
+    connection = _connector(request).connection(request.path_params["owner_id"])
+    return JSONResponse(await connection.field_mapping())
+
+
+async def set_field_mapping(request: Request) -> Response:
+    connection = _connector(request).connection(request.path_params["owner_id"])
+    body = await read.json_object(request)
+    return JSONResponse(await connection.set_field_mapping(body))
+
+
 async def disconnect(request: Request) -> Response:
     connection = _connector(request).connection(request.path_params["owner_id"])
     return JSONResponse(await connection.disconnect())
@@ -101,9 +112,15 @@ async def list_records(request: Request) -> Response:
 
 
 async def custom_fields(request: Request) -> Response:
-    definitions = await _resources(request).custom_fields()
+    resources = _resources(request)
+    definitions = await resources.custom_fields()
+    warnings = await resources.mapping_problems()  # against the definitions just read
     return JSONResponse(
-        {"object": "list", "data": [d.model_dump(mode="json") for d in definitions]}
+        {
+            "object": "list",
+            "data": [d.model_dump(mode="json") for d in definitions],
+            "warnings": [w.model_dump() for w in warnings],
+        }
     )
 
 

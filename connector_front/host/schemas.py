@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from connector_front.models.custom_field import CustomFieldDefinition
+from connector_front.models.record import RecordWarning
 
 
 class ErrorDetail(BaseModel):
@@ -54,6 +55,10 @@ class FieldsBody(BaseModel):
 class CustomFieldList(BaseModel):
     object: Literal["list"] = "list"
     data: list[CustomFieldDefinition]
+    warnings: list[RecordWarning] = Field(
+        default_factory=list,
+        description="the owner's declared keys of this model that cannot be mapped, and why",
+    )
 
 
 class AnyJSON(BaseModel):
@@ -133,6 +138,69 @@ class ConnectionStatus(BaseModel):
     company: str | None = Field(description="the Front company (cmp_) once known")
     companyName: str | None = Field(description="that company's name, as Front gives it")
     createdAt: str | None
+    warnings: list[RecordWarning] = Field(
+        description="declared keys this owner cannot read or write (a field deleted in Front, "
+        "a default naming a field the account lacks, a type that does not suit), as of the "
+        "last read of Front's custom fields"
+    )
+
+
+class MappedField(BaseModel):
+    id: str | None = Field(description="the Front custom field id (null: Front's custom "
+                           "fields could not be read; mapped by name)")  # fmt: skip
+    name: str
+    type: str | None
+
+
+class MappedKey(BaseModel):
+    key: str
+    type: str | None = Field(description="the key's type (null: any)")
+    values: list[str] | None = Field(description="an enum key's values")
+    default: str | None = Field(description="the host's default Front field (name)")
+    label: str
+    mappedTo: MappedField | None = Field(description="where it maps now (null: nowhere)")
+    source: Literal["owner", "default"] | None = Field(
+        description="owner: the owner's choice; default: the host's default"
+    )
+    problem: str | None = Field(description="why it reads null, when it should not")
+    choices: list[str] = Field(
+        description="ids of the owner's Front custom fields of a type that suits the key"
+    )
+
+
+class FrontCustomField(BaseModel):
+    id: str
+    name: str
+    type: str
+    values: list[str] | None = None
+    description: str | None = None
+
+
+class ModelFieldMapping(BaseModel):
+    keys: dict[str, MappedKey]
+    customFields: list[FrontCustomField] = Field(
+        description="the owner's Front custom fields of this model, with their types"
+    )
+    readAt: str | None = Field(description="when they were read from Front")
+
+
+class FieldMappingAnswer(BaseModel):
+    """An owner's field mapping: declared keys, its choices, its Front custom fields."""
+
+    ownerId: str
+    models: dict[str, ModelFieldMapping] = Field(description="per model with declared keys")
+    mapping: dict[str, dict[str, str | None]] = Field(
+        description="the owner's choices, in PUT's form: key -> Front field id, or null (not "
+        "mapped); a key absent follows the host's default"
+    )
+    problems: list[RecordWarning]
+
+
+class FieldMappingBody(BaseModel):
+    """``{"<model>": {"<key>": "<Front custom field name or id>" or null}}``: replaces the
+    owner's choices (a key left out follows the host's default)."""
+
+    model_config = ConfigDict(extra="allow")
 
 
 class DisconnectAnswer(BaseModel):

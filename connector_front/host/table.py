@@ -29,6 +29,8 @@ from connector_front.host.schemas import (
     ConnectionStatus,
     CustomFieldList,
     DisconnectAnswer,
+    FieldMappingAnswer,
+    FieldMappingBody,
     FieldsBody,
     SessionAnswer,
     SessionRequest,
@@ -108,6 +110,14 @@ ROUTE_TABLE: tuple[HostRoute, ...] = (
     HostRoute(("GET",), "/connections/{owner_id}", routes.connection_status,
               "A connection: operations, scopes needed / missing / unverified, token health",
               answer=ConnectionStatus),
+    HostRoute(("GET",), "/connections/{owner_id}/field-mapping", routes.field_mapping,
+              "A connection's field mapping: declared keys, the owner's choices, its Front "
+              "custom fields (read now) with their types, and problems",
+              answer=FieldMappingAnswer),
+    HostRoute(("PUT",), "/connections/{owner_id}/field-mapping", routes.set_field_mapping,
+              "Replace a connection's field mapping choices (checked against Front's custom "
+              "fields and the keys' types)",
+              body=FieldMappingBody, answer=FieldMappingAnswer),
     HostRoute(("DELETE",), "/connections/{owner_id}", routes.disconnect,
               "Disconnect: revoke (where Front allows) and delete the stored tokens",
               answer=DisconnectAnswer),

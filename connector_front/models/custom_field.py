@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 
 class CustomFieldDefinition(BaseModel):
+    id: str | None = Field(default=None, description="the Front custom field id (fld_)")
     name: str = Field(description="the Front custom field name: the value to map a key onto")
     type: str | None = Field(default=None, description="string, boolean, datetime, number, ...")
     description: str | None = None

@@ -241,6 +241,21 @@ MIGRATIONS: tuple[Migration, ...] = (
         "connections keep the Front company's name, for the connect page",
         columns=(("connections", "company_name", "TEXT"),),
     ),
+    Migration(
+        11,
+        "field mapping per connection: the owner's choices (by Front custom field id), and "
+        "Front's custom field definitions as last read, per owner and model",
+        """
+        CREATE TABLE IF NOT EXISTS custom_field_definitions (
+            owner_id TEXT NOT NULL,
+            model    TEXT NOT NULL,
+            read_at  {real} NOT NULL,
+            body     TEXT NOT NULL,
+            PRIMARY KEY (owner_id, model)
+        )
+        """,
+        columns=(("connections", "field_mapping", "TEXT"),),
+    ),
 )
 
 

@@ -42,11 +42,11 @@ CASES: dict[str, Case] = {
             "email": "ada@example.com",
             "phoneNumber": "+15555550100",
             "description": "x",
-            "tier": "Gold",
+            "tier": "Enterprise",
         }
     ),
     "genericContact::update": lambda c: c.resources("genericContact").update(
-        "crd_123", {"lastName": "Lovelace", "email": "new@example.com", "tier": "Silver"}
+        "crd_123", {"lastName": "Lovelace", "email": "new@example.com", "tier": "Enterprise"}
     ),
     "genericContact::delete": lambda c: c.resources("genericContact").delete("crd_123"),
     "genericContact custom fields": lambda c: c.resources("genericContact").custom_fields(),
@@ -63,7 +63,7 @@ CASES: dict[str, Case] = {
         {"name": "Acme", "description": "d", "domains": ["acme.example"]}
     ),
     "genericCompany::update": lambda c: c.resources("genericCompany").update(
-        "acc_123", {"name": "Acme Two", "plan": "Partner"}
+        "acc_123", {"name": "Acme Two", "plan": "Enterprise"}
     ),
     "genericCompany::delete": lambda c: c.resources("genericCompany").delete("acc_123"),
     "genericCompany custom fields": lambda c: c.resources("genericCompany").custom_fields(),
@@ -111,7 +111,7 @@ CASES: dict[str, Case] = {
             "assignee": ref("genericUser", "tea_123"),
             "tags": ["tag_123"],
             "status": "inProgress",
-            "priority": "High",
+            "priority": "Enterprise",
         }
     ),
     "ticketIssue::update status and assignee": lambda c: c.resources("ticketIssue").update(
@@ -122,7 +122,7 @@ CASES: dict[str, Case] = {
         {
             "project": ref("ticketProject", "inb_456"),
             "tags": ["tag_1", "tag_2"],
-            "priority": "Urgent",
+            "priority": "Enterprise",
         },
     ),
     "ticketIssue::update add and remove tags": lambda c: c.resources("ticketIssue").update(
@@ -162,10 +162,12 @@ async def prism_connection(prism_url: str, tmp_path: Path) -> AsyncIterator[Conn
         api_token="contract-test-token",
         database=str(tmp_path / "contract.sqlite3"),
         max_attempts=1,
+        # Prism answers every custom field listing with the spec's example: one enum field,
+        # "Customer plan", whose one value is "Enterprise"; mapped keys are checked against it
         field_mapping={
-            "genericContact": {"tier": "Loyalty tier"},
-            "genericCompany": {"plan": "Plan"},
-            "ticketIssue": {"priority": "Priority"},
+            "genericContact": {"tier": "Customer plan"},
+            "genericCompany": {"plan": "Customer plan"},
+            "ticketIssue": {"priority": "Customer plan"},
         },
     )
     async with FrontConnector(settings) as connector:

@@ -27,6 +27,9 @@ COMMANDS = [
     ["keys"],
     ["keys", "new"],
     ["keys", "rotate"],
+    ["mapping"],
+    ["mapping", "show"],
+    ["mapping", "set"],
     ["resources"],
     ["resources", "list"],
     ["resources", "get"],
@@ -193,3 +196,48 @@ def test_with_a_configured_key_a_cursor_continues_across_runs_and_the_public_one
         check=False,
     )
     assert refused.returncode == 1 and "invalid_cursor" in refused.stderr
+
+
+def test_mapping_set_and_show_keep_an_owners_choices_between_runs(
+    sandbox: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    from connector_front.connector import FrontConnector
+    from connector_front.settings import ConnectorSettings
+
+    config = tmp_path / "front.toml"
+    config.write_text(
+        f'api_base = "{sandbox.url}"\napi_token = "sandbox-api-token"\n'
+        f'database = "{tmp_path / "cli.sqlite3"}"\n'
+        '[field_mapping.ticketIssue]\npriority = "Priority"\n'
+        '[field_keys.ticketIssue]\nescalated = { type = "boolean" }\n'
+    )
+
+    async def connect() -> None:
+        async with FrontConnector(ConnectorSettings.load(config, env={})) as connector:
+            await connector.connection("acme").create(["ticketIssue::list"])
+
+    asyncio.run(connect())
+    args = ["--config", str(config)]
+    pairs = ["ticketIssue.priority=Order number", "ticketIssue.escalated=fld_s033"]
+    assert main(["mapping", "set", "acme", *pairs, *args]) == 0
+    assert json.loads(capsys.readouterr().out)["mapping"] == {
+        "ticketIssue": {"priority": "fld_s032", "escalated": "fld_s033"}
+    }
+    assert main(["mapping", "set", "acme", "ticketIssue.escalated=", *args]) == 0
+    capsys.readouterr()
+    assert main(["mapping", "set", "acme", "--default", "ticketIssue.priority", *args]) == 0
+    capsys.readouterr()
+    assert main(["mapping", "show", "acme", *args]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["mapping"] == {"ticketIssue": {"escalated": None}}  # priority: the default
+    keys = shown["models"]["ticketIssue"]["keys"]
+    assert keys["priority"]["source"] == "default" and keys["escalated"]["mappedTo"] is None
+    types = {f["name"]: f["type"] for f in shown["models"]["ticketIssue"]["customFields"]}
+    assert types == {"Priority": "enum", "Order number": "string", "Escalated": "boolean"}
+
+    assert main(["mapping", "set", "acme", "ticketIssue.escalated=Priority", *args]) == 1
+    assert "a boolean key maps onto a Front boolean custom field" in capsys.readouterr().err
+    assert main(["mapping", "set", "acme", "priority", *args]) == 1
+    assert "must be MODEL.KEY=FIELD" in capsys.readouterr().err

@@ -9,6 +9,8 @@ import pytest
 
 from connector_front.auth import DatabaseStateStore, OAuthStateError, PendingAuthorization
 from connector_front.connections import ConnectionStore
+from connector_front.field_mapping.definitions import Definitions, FrontField
+from connector_front.field_mapping.stored import DefinitionStore
 from connector_front.store import Database, open_database
 
 
@@ -111,3 +113,39 @@ async def test_a_bound_state_is_taken_only_with_its_binding_and_stays_unused_wit
     assert (await theirs.consume(state, binding="browser-a")).owner_id == "acme"
     rows = await databases[1].fetch("SELECT binding_hash FROM oauth_states")
     assert rows and all("browser-a" not in str(row) for row in rows)  # only a hash is kept
+
+
+async def test_a_field_mapping_is_kept_with_its_connection_across_workers(
+    databases: tuple[Database, Database],
+) -> None:
+    mine, theirs = ConnectionStore(databases[0]), ConnectionStore(databases[1])
+    choices = {"ticketIssue": {"priority": {"id": "fld_1", "name": "Priority"}, "team": None}}
+    assert await mine.set_field_mapping("acme", choices) is False  # no connection to keep it
+    await mine.put("acme", ["ticketIssue::list"])
+    assert await mine.set_field_mapping("acme", choices) is True
+    info = await theirs.get("acme")
+    assert info is not None and info.field_mapping == choices
+    again = await theirs.put("acme", ["ticketIssue::list", "ticketIssue::update"])
+    assert again.operations == ("ticketIssue::list", "ticketIssue::update")
+    kept = await mine.get("acme")
+    assert kept is not None and kept.field_mapping == choices  # new operations keep it
+
+
+async def test_front_definitions_are_shared_by_workers_until_stale(
+    databases: tuple[Database, Database],
+) -> None:
+    clock = Clock()
+    mine = DefinitionStore(databases[0], ttl=300, clock=clock)
+    theirs = DefinitionStore(databases[1], ttl=300, clock=clock)
+    read = Definitions((FrontField("fld_1", "Priority", "enum", ("Low", "High")),), clock.now)
+    await mine.keep("acme", "ticketIssue", read)
+    assert await theirs.fresh("acme", "ticketIssue") == read  # read by the other worker
+    assert await theirs.fresh("acme", "genericContact") is None
+    clock.now += 301
+    assert await theirs.fresh("acme", "ticketIssue") is None  # stale: read Front again
+    assert await theirs.last("acme") == {"ticketIssue": read}  # still there for the status
+    failed = Definitions.failed("insufficient_permission: custom_fields:read", clock.now)
+    await theirs.keep("acme", "ticketIssue", failed)
+    assert await mine.fresh("acme", "ticketIssue") == failed  # a failure is kept too
+    await mine.forget("acme")
+    assert await theirs.last("acme") == {} and await mine.fresh("acme", "ticketIssue") is None

@@ -98,9 +98,10 @@ def test_mapping_may_fill_a_field_front_lacks(tmp_path: Path) -> None:
         database=str(tmp_path / "c.db"),
         field_mapping={"ticketIssue": {"priority": "Priority"}},
     )
-    assert FrontConnector(settings).field_mapping.for_model("ticketIssue") == {
-        "priority": "Priority"
-    }
+    (declared,) = FrontConnector(settings).field_mappings.declared
+    assert (declared.model, declared.key) == ("ticketIssue", "priority")
+    assert declared.default == "Priority"
+    assert declared.type == "string"  # the type of ticketIssue's own priority field
 
 
 def test_environment_reads_the_documented_variables(tmp_path: Path) -> None:

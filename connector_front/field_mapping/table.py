@@ -1,4 +1,4 @@
-"""Host-configured field mapping: unified key <-> Front custom field name, per model.
+"""A field mapping by Front custom field name alone: unified key <-> name, per model.
 
 Config shape (JSON / TOML / Python)::
 
@@ -6,13 +6,17 @@ Config shape (JSON / TOML / Python)::
 
 Reads put the custom field's value under the unified key; writes send it back as that
 custom field. Front replaces the whole ``custom_fields`` object on update, so mappers
-merge the written keys into the current object; nothing else is erased.
+merge the written keys into the current object; nothing else is erased. This is what records
+are built with where no owner's mapping and no definitions are at hand (tests, benchmarks);
+connections use an :class:`~connector_front.field_mapping.resolve.OwnerMapping`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
+
+from connector_front.models.record import RecordWarning
 
 
 class FieldMapping:
@@ -27,6 +31,14 @@ class FieldMapping:
 
     def models(self) -> list[str]:
         return sorted(self._by_model)
+
+    def keys(self, model: str) -> Collection[str]:
+        """The unified keys a record of ``model`` gets from custom fields."""
+        return self.for_model(model).keys()
+
+    def warnings(self, model: str) -> list[RecordWarning]:
+        """A table by name has nothing to warn about: an absent field reads null."""
+        return []
 
     def read(self, model: str, custom_fields: Mapping[str, Any]) -> dict[str, Any]:
         """Unified values out of a Front ``custom_fields`` object; absent ones are null."""
