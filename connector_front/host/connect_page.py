@@ -14,11 +14,17 @@ from importlib import resources
 from string import Template
 from typing import Any
 
+from connector_front.host.connect_fields import fields_form
 from connector_front.host.connect_kinds import KindView, kind_views, kinds_missing, said_together
 from connector_front.manifest import Manifest
 
 NOTICES: Mapping[str, tuple[str, str]] = {
     "connected": ("success", "Connected: the data below is now shared with the app."),
+    "fields_saved": ("success", "Saved: your fields are matched as shown below."),
+    "fields_skipped": (
+        "info",
+        "Your fields were left as they were. You can match them on this page at any time.",
+    ),
     "disconnected": (
         "success",
         "Disconnected: the stored tokens were deleted. {name} has no revocation endpoint, so "
@@ -220,13 +226,30 @@ def _status_card(
     )
 
 
-def _hidden(session: str, form_token: str, action: str) -> str:
-    """The fields every form of the page posts: its session, its form token, its action."""
-    return (
+def _hidden(session: str, form_token: str, action: str | None) -> str:
+    """The fields every form of the page posts: its session, its form token, its action
+    (None: its buttons say it)."""
+    fields = (
         f'<input type="hidden" name="session" value="{escape(session)}">'
         f'<input type="hidden" name="form_token" value="{escape(form_token)}">'
-        f'<input type="hidden" name="action" value="{escape(action)}">'
     )
+    if action is None:
+        return fields
+    return fields + f'<input type="hidden" name="action" value="{escape(action)}">'
+
+
+def _fields_step(
+    mapping: Mapping[str, Any] | None,
+    manifest: Manifest,
+    granted: Sequence[str],
+    hidden: str,
+    text: PageText,
+) -> str:
+    """The "match your fields" card, for the kinds of data the connection was granted."""
+    if not mapping:
+        return ""
+    labels = {kind.model: kind.label for kind in kind_views(manifest, granted)}
+    return fields_form(mapping, labels, hidden, text.app, text.front)
 
 
 def _kind_box(index: int, kind: KindView, checked: bool) -> str:
@@ -302,10 +325,12 @@ def render_page(
     form_token: str = "",
     offered: Sequence[str] = (),
     status: Mapping[str, Any] | None = None,
+    fields: Mapping[str, Any] | None = None,
     notice: str = "",
 ) -> str:
     """The whole page. Without a session only the heading and ``notice`` are shown; its forms
-    carry ``form_token``."""
+    carry ``form_token``. ``fields``: the connection's field mapping, for the "match your
+    fields" step (shown once connected)."""
     text = PageText.of(manifest, app_name)
     parts: list[str] = []
     if owner_id is not None and session is not None:
@@ -317,6 +342,9 @@ def render_page(
         if status is not None:
             parts.append(_status_card(status, manifest, text, owner_id))
         granted = list(status["operations"]) if status is not None and connected else None
+        if granted is not None:
+            hidden = _hidden(session, form_token, None)
+            parts.append(_fields_step(fields, manifest, granted, hidden, text))
         kinds = kind_views(manifest, offered)
         parts.append(_authorize_form(kinds, session, form_token, text, granted))
         if status is not None:

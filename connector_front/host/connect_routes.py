@@ -39,6 +39,7 @@ from connector_front.host.browser_cookies import (
     remember_return,
     returned_session,
 )
+from connector_front.host.connect_fields import chosen_fields
 from connector_front.host.connect_page import notice_html, refusal_notice, render_page
 
 PAGE = "/connect"
@@ -108,7 +109,9 @@ async def _page(
 ) -> Response:
     """The page with its forms, each carrying a form token for this browser (whose cookie
     the answer sets)."""
-    info = await _connector(request).connection(session.owner_id).status()
+    connection = _connector(request).connection(session.owner_id)
+    info = await connection.status()
+    fields = await _fields(request, connection, info)
     browser = browser_id(request) or new_browser_id()
     answer = _html(
         request,
@@ -118,13 +121,31 @@ async def _page(
         form_token=_connector(request).sessions.form_token(token, browser),
         offered=session.operations,
         status=info,
+        fields=fields,
         notice=notice,
     )
     remember_browser(answer, request, browser)
     return answer
 
 
-RESULTS = frozenset({"connected", "disconnected", "revoked", "revoke_failed"})
+async def _fields(
+    request: Request, connection: Any, status: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """The connection's field mapping for the "match your fields" step: when connected with
+    an operation on a model the host declared keys for (Front's definitions as last read)."""
+    if status is None or status["token"].get("status") == "missing":
+        return None
+    granted = {op.partition("::")[0] for op in status["operations"]}
+    declared = {m.model for m in _connector(request).manifest().models if m.fieldKeys}
+    if not granted & declared:
+        return None
+    mapping: dict[str, Any] = await connection.field_mapping(read=False)
+    return mapping
+
+
+RESULTS = frozenset(
+    {"connected", "disconnected", "revoked", "revoke_failed", "fields_saved", "fields_skipped"}
+)
 """``result`` codes the page is sent back with after something went well."""
 
 
@@ -195,8 +216,27 @@ async def act(request: Request) -> Response:
         return await _authorize(request, token, session, browser, chosen)
     if action == "disconnect":
         return await _disconnect(request, token, session)
-    notice = refusal_notice("Unknown action: use the page's Authorize or Disconnect button.")
+    if action == "map_fields":
+        return await _map_fields(request, token, session, form)
+    if action == "skip_fields":
+        return _back(token, result="fields_skipped")
+    notice = refusal_notice("Unknown action: use one of the page's buttons.")
     return await _page(request, token, session, notice, 400)
+
+
+async def _map_fields(
+    request: Request, token: str, session: ConnectSession, form: dict[str, list[str]]
+) -> Response:
+    """The "match your fields" step saved: the owner's choices for the keys shown (the other
+    models keep theirs), checked as ``PUT /connections/{ownerId}/field-mapping`` checks them."""
+    connection = _connector(request).connection(session.owner_id)
+    current = await connection.field_mapping(read=False)
+    try:
+        await connection.set_field_mapping(chosen_fields(current["mapping"], form))
+    except InvalidInputError as exc:
+        notice = refusal_notice(f"Your fields were not saved: {exc.message}")
+        return await _page(request, token, session, notice, 400)
+    return _back(token, result="fields_saved")
 
 
 def chosen_operations(

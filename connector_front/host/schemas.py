@@ -212,14 +212,17 @@ class DisconnectAnswer(BaseModel):
 
 
 class ConnectForm(BaseModel):
-    """The connect page's form (``application/x-www-form-urlencoded``)."""
+    """The connect page's forms (``application/x-www-form-urlencoded``); the "match your
+    fields" step also posts ``map.<model>.<key>`` = a Front custom field id, or "" (not used)."""
+
+    model_config = ConfigDict(extra="allow")
 
     session: str = Field(description="the page's session token")
     form_token: str = Field(
         description="the page's form token, tied to the session and the browser's cookie "
         "(a form without the right one is refused: 403)"
     )
-    action: Literal["authorize", "disconnect"]
+    action: Literal["authorize", "disconnect", "map_fields", "skip_fields"]
     model: list[str] = Field(
         default_factory=list,
         description="kinds of data to share (unified models): every operation the session "

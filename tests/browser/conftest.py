@@ -105,13 +105,27 @@ def _drain(process: subprocess.Popen[str], lines: list[str]) -> None:
         lines.append(line)
 
 
+CONFIG = """
+[connector_front.field_mapping.ticketIssue]
+priority = "Priority"
+
+[connector_front.field_keys.genericContact]
+since = { type = "datetime", default = "Customer since", label = "Customer since" }
+"""
+"""The host's declared keys: in today's short form, and typed (the connect page's fields step)."""
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     port = quiet_port()
     env = {k: v for k, v in os.environ.items() if k != "CONNECTOR_FRONT_HOST_KEY"}
-    env["TMPDIR"] = str(tmp_path_factory.mktemp("serve"))
+    folder = tmp_path_factory.mktemp("serve")
+    env["TMPDIR"] = str(folder)
+    (folder / "host.toml").write_text(CONFIG)
+    command = [str(SCRIPT), "serve", "--sandbox", "--config", str(folder / "host.toml"),
+               "--port", str(port), "--sync-interval", "0"]  # fmt: skip
     process = subprocess.Popen(
-        [str(SCRIPT), "serve", "--sandbox", "--port", str(port), "--sync-interval", "0"],
+        command,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

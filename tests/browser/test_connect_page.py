@@ -324,3 +324,59 @@ def test_a_keyboard_alone_connects_with_the_kinds_of_data_it_chose(
     shots(page, "2-connected")
     status = httpx.get(f"{served.url}/connections/{owner}", timeout=10).json()
     assert status["operations"] == ["genericContact::list", "genericContact::retrieve"]
+
+
+def test_the_fields_step_maps_a_key_by_keyboard_and_the_next_read_shows_the_value(
+    served: Served, page: Any, shots: Any
+) -> None:
+    owner = "customer-10"
+    page.goto(served.session(owner, [*CHOSEN, "ticketIssue::list", "ticketIssue::retrieve"]))
+    page.locator("#authorize-button").click()
+    page.locator("button[value=allow]").click()
+    page.wait_for_url(f"{served.url}/connect?*result=connected*")
+    step = page.locator("#fields")
+    assert "Match your fields" in step.inner_text()
+    priority = page.locator("select[name='map.ticketIssue.priority']")
+    assert priority.locator("option:checked").inner_text().startswith("Priority (a choice:")
+    options = priority.locator("option").all_inner_texts()  # text and choice fields only
+    assert options[0] == "Not used" and not any("yes or no" in o for o in options)
+    since = page.locator("select[name='map.genericContact.since']")
+    assert since.locator("option:checked").inner_text() == "Customer since (a date and time)"
+    assert axe_violations(page) == []
+    shots(page, "1-fields-step")
+
+    _tab_to(page, priority.get_attribute("id") or "")
+    page.keyboard.press("ArrowDown")  # Priority -> Order number, by keyboard alone
+    assert priority.locator("option:checked").inner_text() == "Order number (text)"
+    _tab_to(page, "map-button")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{served.url}/connect?*result=fields_saved*")
+    assert "Saved" in page.locator("#live").inner_text()
+    saved = page.locator("select[name='map.ticketIssue.priority'] option:checked")
+    assert saved.inner_text() == "Order number (text)"  # editable later, from the same page
+    shots(page, "2-saved")
+
+    record = httpx.get(
+        f"{served.url}/resources/ticketIssue/cnv_s001", headers={"x-owner-id": owner}, timeout=15
+    ).json()
+    assert record["fields"]["priority"] == "LO-20931"  # cnv_s001's "Order number"
+    mapping = httpx.get(f"{served.url}/connections/{owner}/field-mapping", timeout=15).json()
+    assert mapping["mapping"]["ticketIssue"] == {"priority": "fld_s032"}
+
+
+def test_the_fields_step_can_be_skipped_and_changes_nothing(
+    served: Served, page: Any, shots: Any
+) -> None:
+    owner = "customer-11"
+    page.goto(served.session(owner, [*CHOSEN, "ticketIssue::list"]))
+    page.locator("#authorize-button").click()
+    page.locator("button[value=allow]").click()
+    page.wait_for_url(f"{served.url}/connect?*result=connected*")
+    page.locator("#skip-fields").click()
+    page.wait_for_url(f"{served.url}/connect?*result=fields_skipped*")
+    assert "left as they were" in page.locator("#live").inner_text()
+    shots(page, "skipped")
+    mapping = httpx.get(f"{served.url}/connections/{owner}/field-mapping", timeout=15).json()
+    assert mapping["mapping"] == {}  # the host's defaults apply
+    issue = mapping["models"]["ticketIssue"]["keys"]["priority"]
+    assert issue["source"] == "default" and issue["mappedTo"]["name"] == "Priority"
