@@ -163,7 +163,7 @@ class Connection:
             "companyName": info.company_name,
             "createdAt": iso(info.created_at),
             "warnings": [
-                w.model_dump() for w in await self._mapping.warnings(info.field_mapping)
+                w.model_dump() for w in await self._owner_fields.warnings(info.field_mapping)
             ],
         }
 
@@ -171,21 +171,21 @@ class Connection:
         """The host's declared keys, the owner's choices, the owner's Front custom fields per
         model (read from Front now; ``read=False``: as last read) and what cannot be mapped;
         each key lists the fields of a suitable type (``choices``)."""
-        return await self._mapping.describe(read=read)
+        return await self._owner_fields.describe(read=read)
 
     async def set_field_mapping(self, mapping: Any) -> dict[str, Any]:
         """Replace the owner's choices: ``{"<model>": {"<key>": "<Front custom field name or
         id>" or None}}`` (None: not mapped for this owner, whatever the host's default); a
         key left out follows the host's default. Answers as :meth:`field_mapping`."""
-        return await self._mapping.replace(mapping)
+        return await self._owner_fields.replace(mapping)
 
     async def check_field_mapping(self) -> list[RecordWarning]:
         """Read Front's custom field definitions of the models with declared keys and say
         (in the log, and from now on in :meth:`status`) what cannot be mapped."""
-        return await self._mapping.check()
+        return await self._owner_fields.check()
 
     @property
-    def _mapping(self) -> OwnerFieldMapping:
+    def _owner_fields(self) -> OwnerFieldMapping:
         return OwnerFieldMapping(self._ctx)
 
     async def disconnect(self) -> dict[str, Any]:
