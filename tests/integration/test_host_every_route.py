@@ -91,7 +91,10 @@ def test_probe_gets_a_typed_answer(secured: Host, method: str, template: str, pr
         assert answer.status_code == 413
     has_id = "{" in template and template != "/connections/{owner_id}"
     if probe in {"dot segments", "NUL"} and has_id:
-        assert answer.status_code in (400, 404), answer.text
+        # never reaches a handler as an id: refused for it, or (a route taking a JSON body,
+        # probed without one) for the missing content-type, which the host checks first
+        unsent = answer.status_code == 415 and route.body is not None and not route.html
+        assert answer.status_code in (400, 404) or unsent, answer.text
 
 
 PROTECTED_CASES = [case for case in CASES if not is_open(case[0], _path(case[1]))]
