@@ -1,10 +1,11 @@
-"""``connector-front mapping show|set OWNER``: how an owner maps the host's declared keys onto
-its Front custom fields (JSON, as ``GET /connections/{ownerId}/field-mapping`` answers).
+"""connector-front mapping show|set OWNER: how an owner maps the host's declared keys onto
+its Front custom fields (JSON, as GET /connections/{ownerId}/field-mapping answers).
 
-``set OWNER MODEL.KEY=FIELD ...`` maps each key to a Front custom field (its name or id);
-``MODEL.KEY=`` (nothing after ``=``) maps it to nothing for this owner; ``--default
-MODEL.KEY`` drops the owner's choice, so the host's default applies again. Keys not named
-keep their mapping. Front's custom fields are read to check every change.
+set OWNER MODEL.KEY=FIELD ... maps each key to a Front custom field (its name or id);
+MODEL.KEY= (nothing after =) maps it to nothing for this owner; --default MODEL.KEY drops
+the owner's choice, so the host's default applies again. Keys not named keep their mapping.
+Front's custom fields are read to check every change. Options go before OWNER or after the
+pairs, not between them.
 """
 
 from __future__ import annotations
