@@ -78,3 +78,25 @@ async def test_front_definitions_are_read_again_only_once_stale(
         await contacts.list(limit=5)
         await contacts.retrieve(CONTACT)
     assert await reads() == before + 1  # stale once: read once, then fresh again
+
+
+async def test_events_read_from_fronts_events_api_use_each_owners_mapping(
+    embedded: EmbeddedSandbox,
+) -> None:
+    connector = _connector(embedded)  # declares ticketIssue priority = "Priority"
+    await connect_owner(connector, OTHER)
+    await connector.connection(OTHER).set_field_mapping({"ticketIssue": {"priority": "fld_s032"}})
+    await connector.sync(models=["ticketIssue"])  # each owner's stream position
+    async with httpx.AsyncClient(
+        base_url=embedded.server.url, headers={"authorization": "Bearer sandbox-api-token"}
+    ) as front:
+        changed = await front.patch("/conversations/cnv_s001", json={"status": "archived"})
+    assert changed.status_code == 204, changed.text
+    await connector.sync(models=["ticketIssue"])
+    priorities = {}
+    for owner in (OWNER, OTHER):
+        page = await connector.events(owner_id=owner, model="ticketIssue")
+        (event,) = [e for e in page.data if e.id == "cnv_s001" and e.data is not None]
+        assert event.source == "events_api"
+        priorities[owner] = event.data["fields"]["priority"]
+    assert priorities == {OWNER: "High", OTHER: "LO-20931"}  # "Priority", "Order number"
