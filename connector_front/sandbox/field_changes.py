@@ -14,6 +14,7 @@ from typing import Any
 from .database import Database
 from .errors import FrontError
 from .records import CustomField
+from .settable import settable
 
 TYPES = ("string", "boolean", "datetime", "number", "teammate", "inbox", "enum")
 """Front's custom field types (CustomFieldResponse.type)."""
@@ -72,20 +73,9 @@ def _name_free(db: Database, target: str, name: str, keep: str | None = None) ->
             raise FrontError(409, f"A {target} custom field named {name!r} exists ({field.id})")
 
 
-def _object(values: Any, allowed: tuple[str, ...]) -> dict[str, Any]:
-    if not isinstance(values, dict) or not values:
-        raise FrontError(400, f"give the attributes to set as an object ({', '.join(allowed)})")
-    unknown = sorted(set(values) - set(allowed))
-    if unknown:
-        raise FrontError(
-            400, f"custom_fields cannot set {', '.join(unknown)} here; known: {', '.join(allowed)}"
-        )
-    return values
-
-
 def create_field(db: Database, values: Any) -> dict[str, Any]:
     """A new field: ``{"target", "name", "type", "description"?, "values"?}``."""
-    given = _object(values, ("target", "name", "type", *EDITABLE[1:]))
+    given = settable("custom_fields", values, ("target", "name", "type", *EDITABLE[1:]))
     target, kind = given.get("target"), given.get("type")
     if not isinstance(target, str) or target not in HOLDERS:
         raise FrontError(400, f"target must be one of {', '.join(HOLDERS)}, got {target!r}")
@@ -109,7 +99,7 @@ def create_field(db: Database, values: Any) -> dict[str, Any]:
 def update_field(db: Database, ident: Any, values: Any) -> dict[str, Any]:
     """Rename a field (its values follow), or change its description or enum choices."""
     field = _field(db, ident)
-    given = _object(values, EDITABLE)
+    given = settable("custom_fields", values, EDITABLE)
     if "values" in given:
         field.values = _choices(field.type, given["values"])
     if "description" in given:

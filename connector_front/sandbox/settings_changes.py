@@ -16,6 +16,7 @@ from .database import Database
 from .errors import FrontError
 from .field_changes import create_field, delete_field, update_field
 from .records import Inbox, Team, Teammate
+from .settable import settable
 
 Record = Inbox | Team | Teammate
 
@@ -61,18 +62,12 @@ def _found(db: Database, kind: str, ident: Any) -> Record:
 
 
 def _checked(kind: str, values: Any, allowed: tuple[str, ...]) -> dict[str, Any]:
-    if not isinstance(values, dict) or not values:
-        raise FrontError(400, f"give the attributes to set as an object ({', '.join(allowed)})")
-    unknown = sorted(set(values) - set(allowed))
-    if unknown:
-        raise FrontError(
-            400, f"{kind} cannot change {', '.join(unknown)} here; known: {', '.join(allowed)}"
-        )
-    for name, value in values.items():
+    given = settable(kind, values, allowed)
+    for name, value in given.items():
         wanted = bool if name.startswith("is_") else str
         if not isinstance(value, wanted) or (wanted is str and not str(value).strip()):
             raise FrontError(400, f"{name} must be a non-empty {wanted.__name__}")
-    return values
+    return given
 
 
 def update_record(db: Database, kind: str, ident: Any, values: Any) -> dict[str, Any]:

@@ -34,7 +34,7 @@ def test_teams_and_teammates_created(client: httpx.Client, admin: httpx.Client) 
     [
         ("update", {"kind": "tags", "id": "x", "set": {"name": "y"}}, 400, "kind must be"),
         ("update", {"kind": "inboxes", "id": "inb_nope", "set": {"name": "y"}}, 404, "No inboxes"),
-        ("update", {"kind": "teams", "id": "tim_s001", "set": {"id": "z"}}, 400, "cannot change"),
+        ("update", {"kind": "teams", "id": "tim_s001", "set": {"id": "z"}}, 400, "cannot set id"),
         ("update", {"kind": "teams", "id": "tim_s001", "set": {"name": ""}}, 400, "non-empty"),
         ("create", {"kind": "teammates", "set": {"username": "x"}}, 400, "needs"),
         ("delete", {"kind": "teams"}, 404, "No teams"),
