@@ -23,6 +23,7 @@ from connector_front.commands import connections as connections_command
 from connector_front.commands import keys as keys_command
 from connector_front.commands import mapping as mapping_command
 from connector_front.commands import sandbox as sandbox_command
+from connector_front.commands import status as status_command
 from connector_front.commands import sync, wait, webhooks
 from connector_front.commands.addresses import is_loopback
 from connector_front.commands.help import DefaultsHelp
@@ -102,6 +103,21 @@ def _parser() -> argparse.ArgumentParser:
         help="host processes sharing the port and the database (more than 1: not with "
         "--sandbox; use a PostgreSQL database for real load)",
     )
+    serve.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default=None,
+        help="the log's format: text lines, or one JSON object a line (when not given: the "
+        "log_format setting, text)",
+    )
+    serve.add_argument(
+        "--metrics-port",
+        type=int,
+        default=None,
+        metavar="PORT",
+        help="also answer GET /metrics on this port, without the host key (when not given: "
+        "the metrics_port setting; none)",
+    )
     add_target_options(serve)
     serve.set_defaults(handler=_serve)
 
@@ -123,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sync.register(commands)
     webhooks.register(commands)
+    status_command.register(commands)
     keys_command.register(commands)
     wait.register(commands)
     mapping_command.register(commands)
@@ -213,23 +230,27 @@ def _manifest(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from connector_front.commands.operating import metrics_listener, notice, serving_logs
     from connector_front.commands.workers import check_workers, hand_over, run_workers
     from connector_front.host import create_app
 
     loaded = settings_for(args)
+    args.log_format = serving_logs(args.log_format or loaded.log_format)
     check_workers(args.workers, sandbox=args.sandbox, settings=loaded)
     note = _exposure(args.host, loaded.host_keys)
     if not args.sandbox:
         loaded.require_credentials()  # a host that could reach no Front does not start
+    args.metrics_port = args.metrics_port or loaded.metrics_port
     listener = listen(args.host, args.port)  # before any banner or database file
     args.port = bound_port(listener)
     connector = None if args.sandbox else settings_connector(args)  # checks the database
     if note:
-        print(note, file=sys.stderr)
+        notice(note)
     if args.workers > 1:
         listener.close()  # uvicorn's supervisor binds it again, for its workers
         hand_over(args, loaded)
-        run_workers(args, args.workers)
+        with metrics_listener(loaded, args.host, args.metrics_port, workers=True):
+            run_workers(args, args.workers)
         return 0
     if connector is None:
         return _serve_on_sandbox(args, loaded, listener)
@@ -249,6 +270,7 @@ async def _open_database(connector: Any) -> None:
 def _serve_on_sandbox(args: argparse.Namespace, loaded: Any, listener: socket.socket) -> int:
     """The host on an embedded sandbox: the config's and environment's own settings kept (host
     key, limits, field mapping, custom models), the sandbox's webhooks aimed at the intake."""
+    from connector_front.commands.operating import notice
     from connector_front.commands.sandbox import describe
     from connector_front.embedded import connect_owner, intake_url, sandbox_settings, webhook_secret
     from connector_front.host import create_app
@@ -271,7 +293,11 @@ def _serve_on_sandbox(args: argparse.Namespace, loaded: Any, listener: socket.so
             base=loaded,
         )
         connector = load_connector("front", settings)
-        print(f"embedded {describe(sandbox.url, config)}", file=sys.stderr, flush=True)
+        if args.log_format == "json":  # a log keeps no credentials: the text banner has them
+            notice(f"embedded sandbox Front on {sandbox.url} (its OAuth app and API token: "
+                   "see `connector-front serve --sandbox` with the text log)")  # fmt: skip
+        else:
+            notice(f"embedded {describe(sandbox.url, config)}")
 
         async def preauthorize(plugin: Any) -> None:
             await connect_owner(plugin, owner)
@@ -281,13 +307,12 @@ def _serve_on_sandbox(args: argparse.Namespace, loaded: Any, listener: socket.so
             company = await plugin.connection(owner).company()
             sandbox.state.configure(interactive_consent=True)  # a person sees the consent page
             # printed last: the host starts listening right after this
-            print(
+            notice(
                 f"the sandbox's webhooks (company {company}) go to {config.webhook_url}; events "
-                f"at http://{args.host}:{args.port}/events",
-                file=sys.stderr,
+                f"at http://{args.host}:{args.port}/events"
             )
-            print(connect_page_line(plugin, f"http://{args.host}:{args.port}"), file=sys.stderr)
-            print(f"owner {owner!r} authorized on the sandbox at {sandbox.url}", file=sys.stderr)
+            notice(connect_page_line(plugin, f"http://{args.host}:{args.port}"))
+            notice(f"owner {owner!r} authorized on the sandbox at {sandbox.url}")
 
         app = create_app(
             connector,
@@ -318,12 +343,27 @@ def connect_page_line(connector: Any, base: str) -> str:
 
 def _serve_app(app: Any, args: argparse.Namespace, listener: socket.socket) -> None:
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
+    from connector_front.commands.operating import metrics_listener
     from connector_front.host.protocol import host_protocol
+    from connector_front.ops.logs import logging_config
 
     protocol = host_protocol(app.state.host_config.header_timeout)
-    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="info", http=protocol)
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C or kill, raised again by uvicorn
+    logs = logging_config(args.log_format)
+    config = uvicorn.Config(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        http=protocol,
+        log_config=LOGGING_CONFIG if logs is None else logs,
+    )
+    settings = app.state.connector.settings
+    with (
+        metrics_listener(settings, args.host, args.metrics_port, workers=False),
+        contextlib.suppress(KeyboardInterrupt),  # Ctrl-C or kill, raised again by uvicorn
+    ):
         uvicorn.Server(config).run(sockets=[listener])  # after its graceful shutdown: done
 
 

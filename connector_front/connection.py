@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 import logging
 from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
-from contextlib import aclosing
+from contextlib import AbstractContextManager, aclosing
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -44,6 +44,7 @@ from connector_front.mappers.events import front_event_pages
 from connector_front.mappers.walks import OwnerWalks
 from connector_front.models.custom_field import CustomFieldDefinition
 from connector_front.models.record import Record, RecordPage, RecordWarning
+from connector_front.observe import operating
 from connector_front.owner_mapping import (
     OwnerFieldMapping,
     check_grant,
@@ -247,7 +248,8 @@ class Connection:
         id and name with the connection (after an authorization: the customer may have
         connected another Front account); None when Front did not say."""
         try:
-            me = await self._ctx.client.request("GET", "/me")
+            with operating("company", self.owner_id):
+                me = await self._ctx.client.request("GET", "/me")
         except ConnectorError as exc:
             logger.warning("could not learn the Front company of owner %s: %s", self.owner_id, exc)
             return None
@@ -294,6 +296,18 @@ class Connection:
         With ``link_base`` (such as ``https://host/proxy``), Front's links in the answer
         (``_pagination.next``, ``_links``) point under it instead of at Front.
         """
+        with operating("proxy", self.owner_id):
+            return await self._proxy(method, path, params, content, headers, link_base)
+
+    async def _proxy(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None,
+        content: bytes | None,
+        headers: Mapping[str, str] | None,
+        link_base: str | None,
+    ) -> httpx.Response:
         clean = check_proxy_path(path)
         method = method.upper()
         check_proxy_grant(
@@ -351,10 +365,11 @@ class Resources:
         """One page: the first, or the one at ``cursor`` (a page's ``next``). ``omit`` names
         fields to leave out of the records: related ones (ticketIssue ``project``,
         ticketProject ``members``) then cost no request."""
-        await self._enter("list")
-        query = self._query(limit, cursor, filters, omit)
-        listed = await self._mapper.list(self._guard("list"), query)
-        return self._page(listed, await self._mapping(), raw, query.omit)
+        with self._operating("list"):
+            await self._enter("list")
+            query = self._query(limit, cursor, filters, omit)
+            listed = await self._mapper.list(self._guard("list"), query)
+            return self._page(listed, await self._mapping(), raw, query.omit)
 
     async def pages(
         self,
@@ -370,8 +385,13 @@ class Resources:
         await self._enter("list")
         query, api = self._query(limit, cursor, filters, omit), self._guard("list")
         mapping = await self._mapping()
+
+        async def page(at: str | None) -> MappedList:
+            with self._operating("list"):  # one span a page: a generator's span would leak
+                return await self._mapper.list(api, replace(query, cursor=at))
+
         listing = follow(
-            lambda at: self._mapper.list(api, replace(query, cursor=at)),
+            page,
             lambda listed: listed.next_cursor,
             where=f"{self.model}::list",
             start=query.cursor,
@@ -426,9 +446,10 @@ class Resources:
         return names
 
     async def retrieve(self, record_id: str, *, raw: bool = False) -> Record:
-        await self._enter("retrieve", record_id=record_id)
-        item = await self._mapper.retrieve(self._guard("retrieve"), record_id)
-        return front_record(self._mapper, item, await self._mapping(), raw=raw)
+        with self._operating("retrieve"):
+            await self._enter("retrieve", record_id=record_id)
+            item = await self._mapper.retrieve(self._guard("retrieve"), record_id)
+            return front_record(self._mapper, item, await self._mapping(), raw=raw)
 
     async def from_event(self, front: FrontJSON, memory: EventMemory) -> Record:
         """The record of a Front object an event carried in full: what else it needs (a
@@ -438,29 +459,33 @@ class Resources:
         return front_record(self._mapper, item, await self._mapping(), raw=False)
 
     async def create(self, fields: object, *, raw: bool = False) -> Record:
-        await self._enter("create")
-        mapping = await self._mapping()
-        standard, custom = parse_write(self._mapper, fields, mapping, operation="create")
-        item = await self._mapper.create(self._guard("create"), standard, custom)
-        return front_record(self._mapper, item, mapping, raw=raw)
+        with self._operating("create"):
+            await self._enter("create")
+            mapping = await self._mapping()
+            standard, custom = parse_write(self._mapper, fields, mapping, operation="create")
+            item = await self._mapper.create(self._guard("create"), standard, custom)
+            return front_record(self._mapper, item, mapping, raw=raw)
 
     async def update(self, record_id: str, fields: object, *, raw: bool = False) -> Record:
-        await self._enter("update", record_id=record_id)
-        mapping = await self._mapping()
-        standard, custom = parse_write(self._mapper, fields, mapping, operation="update")
-        item = await self._mapper.update(self._guard("update"), record_id, standard, custom)
-        return front_record(self._mapper, item, mapping, raw=raw)
+        with self._operating("update"):
+            await self._enter("update", record_id=record_id)
+            mapping = await self._mapping()
+            standard, custom = parse_write(self._mapper, fields, mapping, operation="update")
+            item = await self._mapper.update(self._guard("update"), record_id, standard, custom)
+            return front_record(self._mapper, item, mapping, raw=raw)
 
     async def delete(self, record_id: str, *, permanent: bool = False) -> None:
-        await self._enter("delete", record_id=record_id)
-        await self._mapper.delete(self._guard("delete"), record_id, permanent=permanent)
+        with self._operating("delete"):
+            await self._enter("delete", record_id=record_id)
+            await self._mapper.delete(self._guard("delete"), record_id, permanent=permanent)
 
     async def custom_fields(self) -> builtins.list[CustomFieldDefinition]:
         """The Front custom fields this model can map, for a host's field-mapping screen,
         read from Front now (and kept: the owner's mapping is checked against them); the
         connection needs some operation on the model."""
         check_grant(self._ctx, self._mapper, await self._ctx.grants())
-        definitions = await read_definitions(self._ctx, self._mapper)
+        with self._operating("custom_fields"):
+            definitions = await read_definitions(self._ctx, self._mapper)
         return [CustomFieldDefinition.model_validate(f.to_json()) for f in definitions.fields]
 
     async def mapping_problems(self) -> builtins.list[RecordWarning]:
@@ -508,6 +533,11 @@ class Resources:
         elif record_id is not None:
             self._mapper.check_id(record_id)
         self._admitted = None
+
+    def _operating(self, operation: str) -> AbstractContextManager[object]:
+        """The operation's span, and the work its Front requests and log lines count for
+        (a watching view's calls count as ``events``)."""
+        return operating(f"{self.model}::{self._as_operation or operation}", self._ctx.owner_id)
 
     def _grant(self, operation: str) -> str:
         """The grant an operation runs under: itself, or ``events`` for a watching view."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from typing import Any
 
@@ -26,7 +27,9 @@ from connector_front.manifest import Manifest, build_manifest
 from connector_front.mappers.base import Mapper
 from connector_front.mappers.walks import WalkMemory
 from connector_front.models.event import EventPage, UnifiedEvent
+from connector_front.observe import operating
 from connector_front.permissions import PermissionReport, check_permissions
+from connector_front.readings import Figures, database_problems, read_figures
 from connector_front.redaction import install_log_redaction
 from connector_front.registry import ModelRegistry, load_mapper
 from connector_front.settings import ConnectorSettings
@@ -39,6 +42,16 @@ from connector_front.sync import Progress, SyncEngine, SyncReport
 from connector_front.webhooks import DeliveryQueue, WebhookIntake
 
 Job = Callable[[], Coroutine[Any, Any, None]]
+
+
+def named_job(name: str, run: Job) -> Job:
+    """``run`` as a job whose ``__name__`` is ``name`` (how a host names its task)."""
+
+    async def job() -> None:
+        await run()
+
+    job.__name__ = job.__qualname__ = name
+    return job
 
 logger = logging.getLogger("connector_front")
 
@@ -169,7 +182,9 @@ class FrontConnector:
         info = await self.connections.get(owner_id)
         if info is None:
             return None
-        report = await check_permissions(self.clients.get(owner_id), self.registry, info.operations)
+        with operating("permissions", owner_id):
+            client = self.clients.get(owner_id)
+            report = await check_permissions(client, self.registry, info.operations)
         await self.connections.set_permissions(owner_id, report.to_json())
         if report.missing:
             logger.warning(
@@ -225,11 +240,24 @@ class FrontConnector:
         return await self.syncer.run(owner_id=owner_id, models=models, progress=progress, full=full)
 
     def background(self) -> list[Job]:
-        """What a host runs beside its server: webhook processing and, if set, event pushing."""
-        jobs: list[Job] = [self.processor.run_forever]
+        """What a host runs beside its server: webhook processing and, if set, event pushing
+        (each job named, for the host's readiness)."""
+        jobs: list[Job] = [named_job("webhook processor", self.processor.run_forever)]
         if self.pusher is not None:
-            jobs.append(self.pusher.run_forever)
+            jobs.append(named_job("event pusher", self.pusher.run_forever))
         return jobs
+
+    async def figures(self) -> Figures:
+        """What the shared database says now: connections by token health, the webhook
+        queue, the outbox (the host's /metrics, ``connector-front status``)."""
+        return await read_figures(
+            self.database, now=time.time(), tokens=self.settings.uses_oauth
+        )
+
+    async def problems(self) -> dict[str, str | None]:
+        """What keeps this connector from serving, by check (None: fine): the database
+        reachable, its migrations applied (the host's /readyz)."""
+        return await database_problems(self.database)
 
     async def astart(self) -> None:
         """Connect to the database and bring its schema up to date, before serving: an

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from connector_front import observe
 from connector_front.errors import (
     ConnectorError,
     InvalidCursorError,
@@ -54,6 +55,8 @@ class GuardedApi:
         self._relative = relative
         self._names = names
         self._operation_id = operation_id
+        self._work = observe.Work.of(operation_id)
+        """What its Front requests are counted for (metrics, logs)."""
         self._allowed = frozenset(allowed)
 
     @property
@@ -86,7 +89,8 @@ class GuardedApi:
         json: Any = None,
     ) -> Any:
         self._check(method.upper(), path)
-        return await self._api.request(method, path, params=params, json=json)
+        with observe.working(self._work):
+            return await self._api.request(method, path, params=params, json=json)
 
     async def request_json(
         self,
@@ -127,7 +131,8 @@ class GuardedApi:
             self._check_next(path, next_url)
         else:
             self._check("GET", path)
-        page = await self._api.list_page(path, params=params, next_url=next_url)
+        with observe.working(self._work):
+            page = await self._api.list_page(path, params=params, next_url=next_url)
         if self._relative is None or page.next_url is None:
             return page
         return replace(page, next_url=self._relative(page.next_url))

@@ -73,6 +73,9 @@ ENVIRONMENT: Mapping[str, str] = {
     "CONNECTOR_FRONT_BACKGROUND_RESERVE": "background_reserve",
     "CONNECTOR_FRONT_WEBHOOK_READS": "webhook_reads",
     "CONNECTOR_FRONT_EVENTS_WINDOW": "events_window",
+    "CONNECTOR_FRONT_LOG_FORMAT": "log_format",
+    "CONNECTOR_FRONT_METRICS_PORT": "metrics_port",
+    "CONNECTOR_FRONT_METRICS_COMPANIES": "metrics_companies",
 }
 """Environment variable -> setting. One table, read by the environment source and the README."""
 
@@ -334,6 +337,24 @@ class ConnectorSettings(BaseSettings):
     )
     connect_session_ttl: float = Field(
         default=900.0, gt=0, le=86400, description="seconds a connect page session is valid"
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="how `serve` writes its log: 'text' lines, or 'json' (one object a line "
+        "with time, level, logger, message, owner, model, operation, lane and request id)",
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="a port of its own where `serve` answers GET /metrics without the host key "
+        "(on serve's --host); /metrics stays on the host's port behind the key",
+    )
+    metrics_companies: int = Field(
+        default=10,
+        ge=0,
+        description="Front companies whose rate-limit budget gets a label of its own in the "
+        "metrics (the first ones seen); the others count as 'other'",
     )
     revoke_url: str | None = Field(
         default=None,

@@ -13,6 +13,7 @@ import authlib.deprecate  # noqa: F401 (installs authlib's "always" filter first
 import httpx
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
+from connector_front import observe
 from connector_front.auth.settings import OAuthSettings
 from connector_front.auth.state import PendingAuthorization, StateStore
 from connector_front.auth.tokens import TokenSet, TokenStore
@@ -22,6 +23,7 @@ from connector_front.errors import (
     ConnectorError,
     UpstreamError,
 )
+from connector_front.observe.signals import TokenRefreshed
 
 with warnings.catch_warnings():
     # authlib >= 1.7 warns that plain httpx is "deprecated" in favour of httpx2; we use httpx.
@@ -179,10 +181,18 @@ class OAuthFlow:
         Once Front rotated the refresh token the old one is dead: the caller stores the new
         set (under the owner's refresh lock) before using it, as :class:`TokenManager` does.
         """
-        body = await self._token_request(
-            owner_id, "refresh the access token", refresh_token=refresh_token
-        )
-        tokens = self._token_set(owner_id, body, kept_refresh_token=refresh_token)
+        try:
+            body = await self._token_request(
+                owner_id, "refresh the access token", refresh_token=refresh_token
+            )
+            tokens = self._token_set(owner_id, body, kept_refresh_token=refresh_token)
+        except AuthorizationRequiredError:
+            observe.emit(TokenRefreshed("refused"))
+            raise
+        except ConnectorError:
+            observe.emit(TokenRefreshed("failed"))
+            raise
+        observe.emit(TokenRefreshed("ok"))
         logger.info(
             "tokens refreshed for owner %s (refresh token %s)",
             owner_id,

@@ -2,8 +2,9 @@
 
 uvicorn starts each worker in a fresh process, so a worker cannot receive the parent's objects:
 the parent checks the setup, puts what the command line said into the environment
-(:data:`SERVE_ENVIRONMENT`, plus the ``FRONT_API_*`` variables the settings read) and each
-worker builds its own app from it with :func:`app`. Without ``serve``, ``uvicorn --factory
+(:data:`SERVE_ENVIRONMENT`, plus the ``FRONT_API_*`` variables the settings read, and the
+directory where the workers' metrics meet) and each worker builds its own app from it with
+:func:`app`. Without ``serve``, ``uvicorn --factory
 connector_front.commands.workers:app --workers N`` builds the same app from the settings in the
 environment.
 """
@@ -35,6 +36,7 @@ class WorkerSetup:
     owner: str | None
     sync_interval: float | None
     header_timeout: float
+    log_format: str = "text"
 
 
 def check_workers(workers: int, *, sandbox: bool, settings: ConnectorSettings) -> None:
@@ -61,6 +63,7 @@ def hand_over(args: Any, settings: ConnectorSettings) -> None:
         owner=args.owner,
         sync_interval=args.sync_interval,
         header_timeout=settings.header_timeout,
+        log_format=args.log_format,
     )
     os.environ[SERVE_ENVIRONMENT] = json.dumps(asdict(setup))
     for name in ("api_base", "api_token"):
@@ -97,9 +100,13 @@ def app() -> Any:
     from connector_front.commands import sync
     from connector_front.host import create_app
     from connector_front.host.loader import load_connector
+    from connector_front.ops import logs, multiprocess
 
+    multiprocess.join_supervisor()  # uvicorn's own --workers: before any metric is made
     setup = _setup()
     settings = ConnectorSettings.load(setup.config)
+    if "json" in (setup.log_format, settings.log_format):
+        logs.configure("json")
     # the workers share the database: budgets (with pacing "auto") and walk notes go in it
     connector = load_connector("front", settings, shared_database=True)
     jobs = sync.serve_jobs(setup.sync_interval, connector)
@@ -115,6 +122,11 @@ class WorkerH11(HeaderTimeoutH11):
 def run_workers(args: Any, workers: int) -> None:
     """Serve with ``workers`` processes; returns when uvicorn's supervisor stops."""
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
+
+    from connector_front.ops.logs import logging_config
+
+    logs = logging_config(args.log_format)
 
     uvicorn.run(
         APP_FACTORY,
@@ -124,4 +136,5 @@ def run_workers(args: Any, workers: int) -> None:
         port=args.port,
         log_level="info",
         http=PROTOCOL,
+        log_config=LOGGING_CONFIG if logs is None else logs,
     )

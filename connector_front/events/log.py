@@ -12,8 +12,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from connector_front import observe
 from connector_front.errors import InvalidInputError
 from connector_front.models.event import EventPage, UnifiedEvent
+from connector_front.observe.signals import EventLogged
 from connector_front.parsing import parse_whole
 from connector_front.store import Database
 from connector_front.store.database import Dialect
@@ -98,6 +100,11 @@ class EventLog:
                 )
         if stored and self.appended is not None:
             self.appended()
+        if observe.listening():
+            for item in stored:
+                event = item.event
+                lag = max(0.0, now - event.occurredAt.timestamp())
+                observe.emit(EventLogged(event.model, event.trigger, event.source, lag))
         return stored
 
     async def due(

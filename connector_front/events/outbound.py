@@ -17,7 +17,9 @@ from datetime import UTC, datetime
 import httpx
 from standardwebhooks.webhooks import Webhook
 
+from connector_front import observe
 from connector_front.events.log import EventLog
+from connector_front.observe.signals import EventPushed
 
 logger = logging.getLogger("connector_front.events")
 
@@ -80,6 +82,7 @@ class EventPusher:
         delivered = 0
         for seq, attempts, body in await self._log.due(PUSH_BATCH, lease=self._lease):
             error = await self._send(seq, body)
+            observe.emit(EventPushed(delivered=error is None))
             if error is None:
                 await self._log.delivered(seq)
                 delivered += 1

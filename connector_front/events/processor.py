@@ -20,11 +20,13 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Sequence
 
+from connector_front import observe
 from connector_front.events.builder import SharedReads
 from connector_front.events.owners import Owners
 from connector_front.events.settle import Later, Outcome, StreamSettler, joined
 from connector_front.mappers.events import EVENTS_PAGE, translate
 from connector_front.models.event import UnifiedEvent
+from connector_front.observe.signals import DeliveriesSettled, SettledOutcome
 from connector_front.transport.lanes import lane
 from connector_front.webhooks.queue import Delivery, DeliveryQueue
 
@@ -109,8 +111,9 @@ class DeliveryProcessor:
         if not deliveries:
             return 0
 
+        attributes = {"connector_front.deliveries": len(deliveries)}
         async with self._queue.kept(deliveries):
-            with lane("events"):
+            with lane("events"), observe.span("webhooks.process", attributes=attributes):
                 if self._events_api:
                     outcomes = await self._from_streams(deliveries)
                 else:
@@ -248,6 +251,14 @@ class DeliveryProcessor:
         after = max(RETRY_UNLISTED, self._window)
         for why, ids in later.items():
             await self._queue.defer(ids, why.why, after=after, counted=why.counted)
+        settled: tuple[tuple[SettledOutcome, int], ...] = (
+            ("processed", len(done)),
+            ("unrouted", len(unrouted)),
+            ("deferred", sum(map(len, later.values()))),
+        )
+        for settled_as, count in settled:
+            if count:
+                observe.emit(DeliveriesSettled(settled_as, count))
         for delivery, problem in failed:
             await self._failed(delivery, problem)
 
@@ -259,10 +270,12 @@ class DeliveryProcessor:
                 "delivery %d failed %d times; given up", delivery.id, MAX_TRIES, exc_info=exc
             )
             await self._queue.finish(delivery.id, "failed", error)
+            observe.emit(DeliveriesSettled("failed", 1))
         else:
             wait = RETRY_AFTER[min(delivery.attempts, len(RETRY_AFTER)) - 1]
             logger.warning("delivery %d failed (%s); retrying in %g s", delivery.id, error, wait)
             await self._queue.retry_later(delivery.id, error, after=wait)
+            observe.emit(DeliveriesSettled("retried", 1))
 
     async def _owners(self, delivery: Delivery) -> list[str]:
         settings = self._connector.settings

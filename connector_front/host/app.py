@@ -22,9 +22,11 @@ from connector_front.host.limits import BodyLimits
 from connector_front.host.loader import load_connector
 from connector_front.host.openapi import OPERATIONS_KEY, build_openapi, documented_methods
 from connector_front.host.table import CUSTOM_FIELDS, ROUTE_TABLE
+from connector_front.host.telemetry import RequestTelemetry
 from connector_front.redaction import hide_values, install_log_redaction
 
 ROUTES = [entry.route() for entry in ROUTE_TABLE]
+TEMPLATES = [(route, entry.template) for route, entry in zip(ROUTES, ROUTE_TABLE, strict=True)]
 WEBHOOK_PREFIX = "/webhooks/"
 """Front's webhook deliveries may be larger than a unified record: they get their own limit."""
 
@@ -49,6 +51,7 @@ def create_app(
     host = config or HostConfig.from_settings(getattr(plugin, "settings", None))
     install_log_redaction()
     hide_values(host.keys)  # a key a caller put in a query string is never logged
+    watch(host)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -57,8 +60,10 @@ def create_app(
             await start()
         if on_startup is not None:
             await on_startup(plugin)
-        jobs = [job() for job in getattr(plugin, "background", list)()]
-        tasks = [asyncio.create_task(job) for job in [*jobs, *(job(plugin) for job in background)]]
+        jobs = [(job.__name__, job()) for job in getattr(plugin, "background", list)()]
+        jobs += [(job.__name__, job(plugin)) for job in background]
+        app.state.jobs = {name: asyncio.create_task(run, name=name) for name, run in jobs}
+        tasks = list(app.state.jobs.values())
         try:
             yield
         finally:
@@ -72,6 +77,7 @@ def create_app(
     app = Starlette(
         routes=ROUTES,
         middleware=[
+            Middleware(RequestTelemetry, routes=TEMPLATES),
             Middleware(BrowserGuard, policy=browser_policy(host)),
             Middleware(HostAuth, keys=host.keys),
             Middleware(
@@ -105,6 +111,15 @@ def create_app(
     app.state.allowed_methods = allowed_methods
     """Path -> the methods the document lists for it (a 405's ``Allow``)."""
     return app
+
+
+def watch(config: HostConfig) -> None:
+    """Count the connector's signals into the Prometheus metrics; trace, when the ``otel``
+    extra is installed and the ``OTEL_*`` environment asks for it."""
+    from connector_front.ops import metrics, tracing
+
+    metrics.install(config.metrics_companies)
+    tracing.install_from_environment()
 
 
 def browser_policy(config: HostConfig) -> BrowserPolicy:

@@ -2,7 +2,7 @@
 
 Routes added later are protected by default. The open ones authenticate otherwise: the
 OAuth callback by its one-time state, Front's webhook intake by its signature, the connect
-page by its own session token.
+page by its own session token; the health probes tell nothing about owners.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ class OpenRoute:
 READS = frozenset({"GET", "HEAD"})
 
 OPEN_ROUTES: tuple[OpenRoute, ...] = (
+    OpenRoute(READS, "/healthz"),  # probes: they say nothing about owners
+    OpenRoute(READS, "/readyz"),
     OpenRoute(READS, "/oauth/callback"),
     OpenRoute(frozenset({"POST"}), "/webhooks/front", subtree=True),
     OpenRoute(READS, "/connect", subtree=True),

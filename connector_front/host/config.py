@@ -19,11 +19,19 @@ class HostConfig:
     webhook_max_body_bytes: int = 5_000_000
     body_timeout: float = 10.0
     header_timeout: float = DEFAULT_HEADER_TIMEOUT
+    metrics_companies: int = 10
+    """Front companies whose budget gets a label of its own in the metrics."""
 
     @classmethod
     def from_settings(cls, settings: Any) -> HostConfig:
         """Read the host's settings off a connector's settings object, where it has them."""
-        names = ("max_body_bytes", "webhook_max_body_bytes", "body_timeout", "header_timeout")
+        names = (
+            "max_body_bytes",
+            "webhook_max_body_bytes",
+            "body_timeout",
+            "header_timeout",
+            "metrics_companies",
+        )
         found = {name: getattr(settings, name) for name in names if hasattr(settings, name)}
         return cls(
             keys=tuple(getattr(settings, "host_keys", ())),
@@ -36,5 +44,6 @@ class HostConfig:
             f"HostConfig(keys={len(self.keys)}, public_origins={self.public_origins!r}, "
             f"max_body_bytes={self.max_body_bytes}, "
             f"webhook_max_body_bytes={self.webhook_max_body_bytes}, "
-            f"body_timeout={self.body_timeout:g}, header_timeout={self.header_timeout:g})"
+            f"body_timeout={self.body_timeout:g}, header_timeout={self.header_timeout:g}, "
+            f"metrics_companies={self.metrics_companies})"
         )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from connector_front import observe
 from connector_front.errors import ConnectorError, NotSupportedError, RateLimitedError
+from connector_front.host.telemetry import HEADER, SCOPE_KEY
 
 log = logging.getLogger("connector_front.host")
 
@@ -62,6 +65,10 @@ def _routed_methods(request: Request) -> list[str]:
 
 
 async def unexpected_error(request: Request, exc: Exception) -> Response:
-    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    """500, with the request's id (the answer is made outside the request's own middleware)."""
+    request_id = request.scope.get(SCOPE_KEY)
+    headers = {HEADER: request_id} if request_id else {}
+    with observe.serving(request_id) if request_id else nullcontext():
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
     body = {"error": {"code": "internal_error", "message": "unexpected error; see the host log"}}
-    return JSONResponse(body, status_code=500)
+    return JSONResponse(body, status_code=500, headers=headers)

@@ -136,9 +136,14 @@ def _operation(
             "description": "a page saying what was refused (limits answer JSON errors)",
             "content": {**page, **error},
         }
+    elif route.media is not None:
+        content = {route.media: {"schema": {"type": "string"}}}
+        responses[str(route.status)] = {"description": route.summary, "content": content}
+        responses["default"] = {"description": "an error", "content": error}
     elif route.answer is not None:
         content = {"application/json": {"schema": refs[(route.answer, "serialization")]}}
-        responses[str(route.status)] = {"description": route.summary, "content": content}
+        for status in (route.status, *route.also):
+            responses[str(status)] = {"description": route.summary, "content": content}
         responses["default"] = {"description": "an error", "content": error}
     elif route.status == 204:
         responses["204"] = {"description": "done"}

@@ -93,6 +93,23 @@ class WebhookStats(BaseModel):
     outbox: OutboxCounts = Field(description="events pushed to events_url, and still to push")
 
 
+class Liveness(BaseModel):
+    status: Literal["ok"] = Field(description="the process answers")
+
+
+class ReadyCheck(BaseModel):
+    ok: bool
+    detail: str | None = Field(description="what is wrong (null when ok)")
+
+
+class Readiness(BaseModel):
+    ready: bool = Field(description="every check passed (200); else 503")
+    checks: dict[str, ReadyCheck] = Field(
+        description="database, migrations, and each background job (webhook_processor, "
+        "sync_loop, event_pusher)"
+    )
+
+
 class SessionRequest(BaseModel):
     """``POST /connect/sessions``: the owner the page connects and what it may offer."""
 

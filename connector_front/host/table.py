@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from connector_front.host import connect_routes, routes
+from connector_front.host import connect_routes, ops_routes, routes
 from connector_front.host.requests import FLAGS
 from connector_front.host.schemas import (
     AnyJSON,
@@ -32,6 +32,8 @@ from connector_front.host.schemas import (
     FieldMappingAnswer,
     FieldMappingBody,
     FieldsBody,
+    Liveness,
+    Readiness,
     SessionAnswer,
     SessionRequest,
     WebhookAnswer,
@@ -77,6 +79,10 @@ class HostRoute:
     """A page for people: answers ``text/html`` (errors too), its body is a urlencoded form."""
     redirects: str | None = None
     """What a 303 answer of the route leads to, when it may answer one."""
+    also: tuple[int, ...] = ()
+    """Other statuses the route answers with its answer model (``/readyz``'s 503)."""
+    media: str | None = None
+    """The answer's media type when it is neither JSON nor a page (``/metrics``: text)."""
 
     @property
     def template(self) -> str:
@@ -165,6 +171,15 @@ ROUTE_TABLE: tuple[HostRoute, ...] = (
               body=AnyJSON, answer=WebhookAnswer),
     HostRoute(("GET",), "/webhooks/stats", routes.webhook_stats,
               "Webhook deliveries by state, events recorded and pushed", answer=WebhookStats),
+    HostRoute(("GET",), "/metrics", ops_routes.metrics,
+              "Prometheus metrics (every worker's, added up, and the shared database's)",
+              media="text/plain"),
+    HostRoute(("GET",), "/healthz", ops_routes.healthz, "The process answers",
+              answer=Liveness),
+    HostRoute(("GET",), "/readyz", ops_routes.readyz,
+              "Ready to serve: database reachable, migrations applied, background jobs running "
+              "(503 and what is wrong otherwise)",
+              answer=Readiness, also=(503,)),
     HostRoute(("GET",), "/events", routes.list_events,
               "Unified events, oldest first (owner: the owner parameter or x-owner-id)",
               answer=EventPage, owner=True,

@@ -280,3 +280,10 @@ async def migrate(database: Database, migrations: tuple[Migration, ...] = MIGRAT
             )
             applied.append(migration.version)
     return applied
+
+
+async def missing(database: Executor, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[int]:
+    """The versions of ``migrations`` this database has not applied (a host's readiness)."""
+    rows = await database.fetch("SELECT version FROM schema_migrations")
+    done = {int(row[0]) for row in rows}
+    return sorted(m.version for m in migrations if m.version not in done)

@@ -13,9 +13,11 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from connector_front import observe
 from connector_front.errors import ConnectorError, InvalidInputError
 from connector_front.events.owners import Owners
 from connector_front.mappers.base import EVENTS, ChangeFeed
+from connector_front.observe.signals import SyncRan
 from connector_front.store import Database
 from connector_front.sync.context import SyncContext
 from connector_front.sync.events_api import sync_activity
@@ -133,6 +135,8 @@ class SyncEngine:
             "another worker is running this owner's sync pass; it was not run twice "
             "(run it again once that one finishes)"
         )
+        for model in models:
+            observe.emit(SyncRan(model, "skipped", 0.0, self._clock()))
         logger.info("sync of owner %s skipped: another worker runs it", owner_id)
 
     async def _feeds(
@@ -149,7 +153,7 @@ class SyncEngine:
             report.models.extend(reports.values())
             units = [names] if strategy.shared else [[name] for name in names]
             for unit in units:
-                await _run_unit(ctx, strategy, owner_id, unit, reports)
+                await _run_unit(ctx, strategy, owner_id, unit, reports, self._clock)
 
     async def _owners(self) -> list[str]:
         return [
@@ -187,17 +191,38 @@ async def _run_unit(
     owner_id: str,
     unit: list[str],
     reports: Mapping[str, FeedReport],
+    clock: Callable[[], float],
 ) -> None:
-    """Run one model (or one shared stream); a failure is written on its reports, not raised."""
-    try:
-        await strategy.run(ctx, owner_id, unit, reports)
-    except ConnectorError as exc:
-        message = f"{exc.code}: {exc.message}"
-    except Exception as exc:
-        logger.exception("sync of %s for owner %s failed", "+".join(unit), owner_id)
-        message = f"internal error: {type(exc).__name__}"
-    else:
+    """Run one model (or one shared stream); a failure is written on its reports, not raised.
+    Each model of the unit is told to the listeners (metrics): clean or failed, and how long."""
+    started = time.monotonic()
+    message = await _unit_error(ctx, strategy, owner_id, unit, reports)
+    seconds, finished = time.monotonic() - started, clock()
+    for name in unit:
+        failed = message is not None or reports[name].error is not None
+        observe.emit(SyncRan(name, "failed" if failed else "clean", seconds, finished))
+    if message is None:
         return
     for name in unit:
         reports[name].error = message
     logger.warning("sync of %s for owner %s failed: %s", "+".join(unit), owner_id, message)
+
+
+async def _unit_error(
+    ctx: SyncContext,
+    strategy: Strategy,
+    owner_id: str,
+    unit: list[str],
+    reports: Mapping[str, FeedReport],
+) -> str | None:
+    """Run the unit in its span; what failed, if it did."""
+    name = "+".join(unit)
+    with observe.operating(f"{name}::sync", owner_id):
+        try:
+            await strategy.run(ctx, owner_id, unit, reports)
+        except ConnectorError as exc:
+            return f"{exc.code}: {exc.message}"
+        except Exception as exc:
+            logger.exception("sync of %s for owner %s failed", name, owner_id)
+            return f"internal error: {type(exc).__name__}"
+    return None

@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -15,13 +16,17 @@ import httpx
 import orjson
 from tenacity import RetryCallState
 
+from connector_front import observe
 from connector_front.errors import (
     ConfigurationError,
     InvalidInputError,
     MovedError,
     UpstreamError,
 )
+from connector_front.observe.signals import FrontAnswered, FrontRetried
+from connector_front.observe.spans import Span
 from connector_front.paging import FrontPage
+from connector_front.scopes import match_template
 from connector_front.transport.errors import error_for_response
 from connector_front.transport.hosts import HostPolicy
 from connector_front.transport.lanes import Lane, current_lane
@@ -103,7 +108,7 @@ class FrontClient:
             from connector_front.transport.wire import WireTransport
 
             transport = WireTransport()
-        self._sender = Sender(auth, transport, timeout=timeout)
+        self._sender = Sender(auth, transport, timeout=timeout, answered=self._answered)
 
     @property
     def base_url(self) -> str:
@@ -362,6 +367,7 @@ class FrontClient:
 
         def before_sleep(state: RetryCallState) -> None:
             self.stats.retries += 1
+            observe.emit(FrontRetried(lane))
             outcome = state.outcome
             assert outcome is not None  # tenacity sleeps only after an outcome
             what = _name(outcome.exception()) if outcome.failed else outcome.result().status_code
@@ -377,7 +383,12 @@ class FrontClient:
 
         retrying = self.retry.retrying(method, sleep=self._sleep, before_sleep=before_sleep)
         try:
-            response: httpx.Response = await retrying(attempt)
+            with self._span(method, path, lane) as span:
+                try:
+                    response: httpx.Response = await retrying(attempt)
+                finally:
+                    span.set("http.request.resend_count", max(0, attempts - 1))
+                span.set("http.response.status_code", response.status_code)
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
             raise ConfigurationError(
                 f"{method} {path} cannot be sent to {self.hosts.base}: {_name(exc)}. Check the "
@@ -396,6 +407,25 @@ class FrontClient:
                 f"({_name(exc)}). {advice}"
             ) from None
         return response, attempts, body
+
+    def _answered(self, status: int | None) -> None:
+        """Tell the listeners (metrics) of one exchange with Front, in the current work."""
+        if observe.listening():
+            lane = current_lane()
+            observe.emit(FrontAnswered(observe.work(), lane, self.pacer.key, status))
+
+    def _span(self, method: str, path: str, lane: Lane) -> AbstractContextManager[Span]:
+        """The span of one request to Front (its retries included), named by its endpoint."""
+        if not observe.tracing():
+            return observe.span("")
+        endpoint = match_template(method, path) or f"{method} (a path outside Front's spec)"
+        attributes = {
+            "http.request.method": method,
+            "url.template": endpoint.partition(" ")[2],
+            "server.address": self.hosts.base.host,
+            "connector_front.lane": lane,
+        }
+        return observe.span(f"front {endpoint}", "client", attributes)
 
     def __repr__(self) -> str:
         return f"FrontClient({self.base_url!r}, auth={self._auth!r})"

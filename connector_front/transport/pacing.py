@@ -23,6 +23,8 @@ from dataclasses import dataclass, replace
 
 import httpx
 
+from connector_front import observe
+from connector_front.observe.signals import BudgetSeen, BudgetWaited
 from connector_front.store.pacing import Budget, MemoryPacingState, PacingState
 from connector_front.transport.lanes import BACKGROUND, LANES, Lane
 from connector_front.transport.retry import parse_reset, parse_retry_after
@@ -290,6 +292,7 @@ class Pacer:
             self.in_flight += 1
             return
         key = await self._current_key()
+        waited = 0.0
         while True:
             now = self._clock()
             seen, self._pending = self._pending, []
@@ -311,8 +314,11 @@ class Pacer:
                 logger.info("rate limit resets in %.1f s; not waiting for it", wait)
                 break
             self.waited[lane] += wait
+            waited += wait
             await self._sleep(wait)
         self.in_flight += 1
+        if observe.listening():
+            observe.emit(BudgetWaited(lane, waited))
 
     def release(
         self,
@@ -334,8 +340,11 @@ class Pacer:
             wait = parse_retry_after(headers.get("retry-after"), now=now)
             exhausted = wait is None
             pause_until = None if wait is None else now + wait
+        info = RateLimitInfo.from_headers(headers, now=now)
+        if info is not None and observe.listening():
+            observe.emit(BudgetSeen(self.key, info.limit, info.remaining))
         seen = Observation(
-            RateLimitInfo.from_headers(headers, now=now),
+            info,
             self.in_flight,
             pause_until,
             exhausted,

@@ -12,7 +12,7 @@ after a 401 lives in the auth classes).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -28,15 +28,23 @@ DEFAULT_HEADERS = {
 class Sender:
     """Sends one request: default headers and timeouts, the auth flow, the body read.
 
-    ``transport`` carries every request (the aiohttp one by default, opened on first use).
+    ``transport`` carries every request (the aiohttp one by default, opened on first use);
+    ``answered`` hears of each exchange: Front's status, or None when no answer came (a
+    request the auth flow sends again after a 401 is an exchange of its own).
     """
 
     def __init__(
-        self, auth: httpx.Auth, transport: httpx.AsyncBaseTransport, *, timeout: float
+        self,
+        auth: httpx.Auth,
+        transport: httpx.AsyncBaseTransport,
+        *,
+        timeout: float,
+        answered: Callable[[int | None], None] | None = None,
     ) -> None:
         self.auth = auth
         self.transport = transport
         self._timeout = httpx.Timeout(timeout).as_dict()
+        self._answered = answered
 
     async def send(
         self,
@@ -71,12 +79,19 @@ class Sender:
             await flow.aclose()
 
     async def _exchange(self, request: httpx.Request) -> httpx.Response:
-        response = await self.transport.handle_async_request(request)
-        response.request = request
         try:
-            await response.aread()
-        finally:
-            await response.aclose()
+            response = await self.transport.handle_async_request(request)
+            response.request = request
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+        except BaseException:
+            if self._answered is not None:
+                self._answered(None)
+            raise
+        if self._answered is not None:
+            self._answered(response.status_code)
         return response
 
     async def aclose(self) -> None:

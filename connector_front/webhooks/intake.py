@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from connector_front import observe
+from connector_front.observe.signals import WebhookReceived
 from connector_front.settings import ConnectorSettings
 from connector_front.webhooks.queue import DeliveryQueue
 from connector_front.webhooks.verify import (
@@ -54,9 +56,11 @@ class WebhookIntake:
             verified = check_delivery(self._settings, body, headers, now=self._clock())
         except WebhookRejected as exc:
             logger.warning("application webhook refused (%s): %s", exc.code, exc.message)
+            observe.emit(WebhookReceived("application", "refused", exc.code))
             raise
         if verified.challenge is not None:
             logger.info("answered Front's webhook validation challenge")
+            observe.emit(WebhookReceived("application", "challenge"))
             return IntakeAnswer({"challenge": verified.challenge})
         assert verified.event is not None
         delivery = await self._queue.add(
@@ -74,6 +78,7 @@ class WebhookIntake:
             verified.event_id,
             delivery,
         )
+        observe.emit(WebhookReceived("application", "stored"))
         self._notify()
         return IntakeAnswer({"received": True, "delivery": delivery})
 
@@ -83,6 +88,7 @@ class WebhookIntake:
             verified = check_delivery(self._settings, body, headers, now=self._clock(), rule=name)
         except WebhookRejected as exc:
             logger.warning("rule webhook %r refused (%s): %s", name, exc.code, exc.message)
+            observe.emit(WebhookReceived("rule", "refused", exc.code))
             raise
         assert verified.event is not None
         delivery = await self._queue.add(
@@ -95,6 +101,7 @@ class WebhookIntake:
         logger.info(
             "stored rule webhook %r (event %s) as delivery %d", name, verified.event_id, delivery
         )
+        observe.emit(WebhookReceived("rule", "stored"))
         self._notify()
         return IntakeAnswer({"received": True, "delivery": delivery})
 
