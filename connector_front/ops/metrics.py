@@ -24,7 +24,8 @@ from prometheus_client import (
 
 from connector_front.observe import signals as s
 
-disable_created_metrics()  # ``_created`` series: multiprocess mode has none either
+# no ``_created`` series: multiprocess mode has none, and both modes export alike
+disable_created_metrics()  # type: ignore[no-untyped-call]
 PREFIX = "connector_front_"
 REGISTRY = CollectorRegistry(auto_describe=True)
 """The metrics this process records (merged with other workers' at a scrape)."""
