@@ -242,9 +242,9 @@ class FrontConnector:
     def background(self) -> list[Job]:
         """What a host runs beside its server: webhook processing and, if set, event pushing
         (each job named, for the host's readiness)."""
-        jobs: list[Job] = [named_job("webhook processor", self.processor.run_forever)]
+        jobs: list[Job] = [named_job("webhook_processor", self.processor.run_forever)]
         if self.pusher is not None:
-            jobs.append(named_job("event pusher", self.pusher.run_forever))
+            jobs.append(named_job("event_pusher", self.pusher.run_forever))
         return jobs
 
     async def figures(self) -> Figures:

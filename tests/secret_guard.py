@@ -2,7 +2,7 @@
 
 An autouse fixture (imported by tests/conftest.py) collects, while a test runs:
 
-- every log record of every logger, at INFO and above (DEBUG for ``connector_front``; DEBUG
+- every log record of every logger (written as a text line and as a JSON line), at INFO and above (DEBUG for ``connector_front``; DEBUG
   for every logger in a test marked ``debug_logs``, as a host run with root logging at DEBUG
   logs), formatted with its exception text;
 - the text of every exception a ``pytest.raises`` caught, and of one raised to the test;
@@ -26,6 +26,7 @@ import pytest
 from _pytest._code import ExceptionInfo
 from pydantic import SecretStr
 
+from connector_front.ops.logs import JsonFormatter
 from connector_front.redaction import install_log_redaction
 from connector_front.sandbox import SandboxConfig
 from connector_front.sandbox.tokens import issued_by_a_sandbox
@@ -88,19 +89,25 @@ def leaks(texts: list[str], secrets: set[str]) -> list[str]:
 
 
 def _snippet(text: str) -> str:
-    """Where the leak is, for the failure message: the text's start, the secret blanked."""
-    return text[:60].replace("\n", " ")
+    """Where the leak is, for the failure message: the text around it, the secret blanked."""
+    start = max(0, text.find("[secret]") - 40)
+    return text[start : start + 60].replace("\n", " ")
 
 
 class _Collector(logging.Handler):
+    """Each record as a text log line and as a JSON log line (``serve --log-format json``):
+    a secret in either format fails the test."""
+
     def __init__(self) -> None:
         super().__init__(logging.NOTSET)
         self.texts: list[str] = []
         self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+        self.json = JsonFormatter()
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
             self.texts.append(self.format(record))
+            self.texts.append(self.json.format(record))
         except Exception:  # a record that cannot be formatted is the test's own business
             self.texts.append(str(record.msg))
 

@@ -37,5 +37,5 @@ def background_sync(
     async def job(connector: Any) -> None:
         await sync_forever(connector, interval, sleep=sleep)
 
-    job.__name__ = job.__qualname__ = "sync loop"
+    job.__name__ = job.__qualname__ = "sync_loop"
     return job

@@ -46,15 +46,22 @@ def test_the_guard_fails_a_test_that_logs_or_raises_a_secret(
             with pytest.raises(ValueError):
                 raise ValueError("sandbox-webhook-secret")
 
+        def test_a_secret_only_a_json_line_shows():
+            from connector_front import observe
+
+            with observe.working(observe.Work(), "sandbox-api-token"):  # its owner field
+                logging.getLogger("connector_front.x").warning("nothing to hide here")
+
         def test_clean():
             logging.getLogger("connector_front.x").warning("nothing to hide")
         """
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     outcomes = result.parseoutcomes()
-    # the test raising a secret fails; the guard errors the four leaking ones at teardown,
-    # and only those (a test whose call passed and whose teardown errored counts as both)
-    assert outcomes.get("failed") == 1 and outcomes.get("errors") == 4, result.stdout.str()
+    # the test raising a secret fails; the guard errors the five leaking ones at teardown
+    # (one shows it only in the JSON log's owner field), and only those (a test whose call
+    # passed and whose teardown errored counts as both)
+    assert outcomes.get("failed") == 1 and outcomes.get("errors") == 5, result.stdout.str()
     assert "test_clean" not in result.stdout.str().split("short test summary")[-1]
     text = result.stdout.str()
     leak_lines = [line for line in text.splitlines() if "SecretLeak: a secret" in line]
