@@ -68,6 +68,18 @@ def since_clean(families: Iterable[Metric], now: float) -> Metric:
     return since
 
 
+SUFFIXES = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count")}
+"""The sample names a family of each type exports besides (or instead of) its own name."""
+
+
+def exported_names() -> frozenset[str]:
+    """Every sample name a scrape may hold (a dashboard's queries may name only these)."""
+    families = [*metrics.REGISTRY.collect(), since_clean([], 0.0), *figure_families(Figures())]
+    return frozenset(
+        family.name + suffix for family in families for suffix in SUFFIXES.get(family.type, ("",))
+    )
+
+
 class _Families(Collector):
     def __init__(self, families: list[Metric]) -> None:
         self._families = families
