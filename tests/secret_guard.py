@@ -2,7 +2,8 @@
 
 An autouse fixture (imported by tests/conftest.py) collects, while a test runs:
 
-- every log record of every logger (written as a text line and as a JSON line), at INFO and above (DEBUG for ``connector_front``; DEBUG
+- every log record of every logger (as a text line and as a JSON line), at INFO and above
+  (DEBUG for ``connector_front``; DEBUG
   for every logger in a test marked ``debug_logs``, as a host run with root logging at DEBUG
   logs), formatted with its exception text;
 - the text of every exception a ``pytest.raises`` caught, and of one raised to the test;

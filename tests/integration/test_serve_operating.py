@@ -65,7 +65,8 @@ def test_serve_sandbox_exports_metrics_probes_and_json_logs(tmp_path: Path) -> N
         assert http.get("/resources/genericContact", params={"limit": 3}).status_code == 200
         issue = http.get("/resources/ticketIssue", params={"limit": 1}).json()["data"][0]["id"]
         ref = {"object": "resourceRef", "model": "ticketIssue", "id": issue}
-        made = http.post("/resources/ticketComment", json={"fields": {"issue": ref, "content": "x"}})
+        comment = {"fields": {"issue": ref, "content": "x"}}
+        made = http.post("/resources/ticketComment", json=comment)
         assert made.status_code == 201, made.text
 
         def logged() -> Scrape | None:
