@@ -42,12 +42,16 @@ def request_id_of(scope: Scope) -> str:
 
 
 def route_of(routes: Sequence[tuple[BaseRoute, str]], scope: Scope) -> str:
-    """The template of the route serving the request (``unmatched`` when none does)."""
+    """The template of the route serving the request: the first that matches path and
+    method, else the first that matches the path (its method is refused); ``unmatched``."""
+    partial = UNMATCHED
     for route, template in routes:
         match, _ = route.matches(scope)
-        if match is not Match.NONE:
+        if match is Match.FULL:
             return template
-    return UNMATCHED
+        if match is Match.PARTIAL and partial == UNMATCHED:
+            partial = template
+    return partial
 
 
 def _headers(scope: Scope) -> dict[str, str]:
