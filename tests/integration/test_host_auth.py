@@ -107,12 +107,16 @@ def test_either_rotated_key_is_accepted(secured: Host) -> None:
             assert http.get("/resources/genericContact", params={"limit": 1}).status_code == 200
 
 
-def test_open_routes_table_names_only_the_three_exemptions() -> None:
+def test_open_routes_table_names_only_the_three_exemptions_and_the_probes() -> None:
     assert {route.path for route in OPEN_ROUTES} == {
         "/oauth/callback",
         "/webhooks/front",
         "/connect",
+        "/healthz",  # the health probes: they say nothing about owners
+        "/readyz",
     }
+    assert is_open("GET", "/readyz") and not is_open("POST", "/readyz")
+    assert not is_open("GET", "/healthz/x") and not is_open("GET", "/metrics")
     assert not is_open("POST", "/connect/sessions") and is_open("POST", "/connect")
     assert is_open("GET", "/connect/owner-1") and is_open("POST", "/webhooks/front/rules/x")
     assert not is_open("GET", "/webhooks/front")
