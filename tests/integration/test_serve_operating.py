@@ -18,10 +18,11 @@ from typing import Any
 
 import httpx
 
+from connector_front.ops.exposition import exported_names
 from connector_front.sandbox import SandboxConfig
 from tests.integration.operating_support import Scrape, moved
 from tests.integration.test_serve import _free_port
-from tests.unit.test_dashboard import queried
+from tests.unit.test_dashboard import dashboard, queried
 
 SCRIPT = Path(sys.executable).parent / "connector-front"
 KEY = "serve-operating-host-key-9Lk"
@@ -91,7 +92,8 @@ def test_serve_sandbox_exports_metrics_probes_and_json_logs(tmp_path: Path) -> N
         assert P + "webhook_queue_depth" in after.names
         assert moved(after, before, P + "sync_pass_seconds_count") > 0
         assert after.value(P + "sync_since_clean_seconds") >= 0
-        assert queried() - after.names <= {
+        assert after.names - exported_names() == set()  # what the dashboard test trusts
+        assert queried(dashboard()) - after.names <= {
             P + "event_pushes_total",  # no events_url: nothing pushed
             P + "webhook_refusals_total",  # nothing refused
         }
