@@ -230,7 +230,12 @@ def _manifest(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from connector_front.commands.operating import metrics_listener, notice, serving_logs
+    from connector_front.commands.operating import (
+        metrics_listener,
+        metrics_socket,
+        notice,
+        serving_logs,
+    )
     from connector_front.commands.workers import check_workers, hand_over, run_workers
     from connector_front.host import create_app
 
@@ -243,13 +248,14 @@ def _serve(args: argparse.Namespace) -> int:
     args.metrics_port = args.metrics_port or loaded.metrics_port
     listener = listen(args.host, args.port)  # before any banner or database file
     args.port = bound_port(listener)
+    args.metrics_socket = metrics_socket(args.host, args.metrics_port)
     connector = None if args.sandbox else settings_connector(args)  # checks the database
     if note:
         notice(note)
     if args.workers > 1:
         listener.close()  # uvicorn's supervisor binds it again, for its workers
         hand_over(args, loaded)
-        with metrics_listener(loaded, args.host, args.metrics_port, workers=True):
+        with metrics_listener(loaded, args.metrics_socket, workers=True):
             run_workers(args, args.workers)
         return 0
     if connector is None:
@@ -361,7 +367,7 @@ def _serve_app(app: Any, args: argparse.Namespace, listener: socket.socket) -> N
     )
     settings = app.state.connector.settings
     with (
-        metrics_listener(settings, args.host, args.metrics_port, workers=False),
+        metrics_listener(settings, args.metrics_socket, workers=False),
         contextlib.suppress(KeyboardInterrupt),  # Ctrl-C or kill, raised again by uvicorn
     ):
         uvicorn.Server(config).run(sockets=[listener])  # after its graceful shutdown: done

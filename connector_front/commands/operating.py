@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import logging
+import socket
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
+from connector_front.commands.listen import Named, listen
 from connector_front.ops.logs import LogFormat, configure, current
 from connector_front.settings import ConnectorSettings
 
@@ -27,25 +29,38 @@ def notice(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
 
+METRICS_PORT = Named(
+    port="--metrics-port",
+    busy="stop that process, or choose another --metrics-port (the metrics_port setting)",
+)
+
+
+def metrics_socket(host: str, port: int | None) -> socket.socket | None:
+    """The metrics port's socket, bound before anything is printed (like the host's own
+    port: one line and exit 2 when it cannot be); None without a metrics port."""
+    return None if port is None else listen(host, port, METRICS_PORT)
+
+
 @contextmanager
 def metrics_listener(
-    settings: ConnectorSettings, host: str, port: int | None, *, workers: bool
+    settings: ConnectorSettings, listener: socket.socket | None, *, workers: bool
 ) -> Iterator[None]:
     """For the block: with ``workers``, the multiprocess directory the workers share (set
-    before they start); with ``port``, ``GET /metrics`` served there without the host key (by
-    this process: in ``serve --workers N``, the supervisor, adding up every worker's)."""
+    before they start); with ``listener`` (:func:`metrics_socket`), ``GET /metrics`` served
+    there without the host key (by this process: in ``serve --workers N``, the supervisor,
+    adding up every worker's)."""
     from connector_front.ops import multiprocess
 
     with ExitStack() as stack:
         if workers:
             made = multiprocess.prepare_for_workers()
             stack.callback(multiprocess.remove, made)
-        if port is not None:
+        if listener is not None:
             from connector_front.host.ops_routes import metrics_app
             from connector_front.host.server import BackgroundServer
             from connector_front.readings import FigureSource
 
-            server = BackgroundServer(metrics_app(FigureSource(settings)), host=host, port=port)
+            server = BackgroundServer(metrics_app(FigureSource(settings)), listener=listener)
             stack.enter_context(server)
             notice(f"metrics on {server.url}/metrics (no host key needed there)")
         yield

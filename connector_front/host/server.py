@@ -17,12 +17,22 @@ from connector_front.host.protocol import host_protocol
 class BackgroundServer:
     """``with BackgroundServer(app) as server: server.url`` — started, ready, stopped on exit."""
 
-    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
-        """``app``'s ``state.host_config`` (if any) sets the request header deadline."""
-        # IPPROTO_TCP (not 0) so asyncio sets TCP_NODELAY on accepted connections: no 40 ms stalls.
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind((host, port))
+    def __init__(
+        self,
+        app: Any,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        listener: socket.socket | None = None,
+    ) -> None:
+        """``app``'s ``state.host_config`` (if any) sets the request header deadline; with
+        ``listener`` (a socket already bound), it serves there instead of binding ``host``."""
+        if listener is None:
+            # IPPROTO_TCP (not 0) so asyncio sets TCP_NODELAY on accepted connections
+            listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind((host, port))
+        self._socket = listener
         self.host, self.port = self._socket.getsockname()[:2]
         config = uvicorn.Config(
             app, log_level="warning", lifespan="on", http=host_protocol(_header_timeout(app))

@@ -79,6 +79,20 @@ def test_a_port_in_use_is_one_line_naming_the_flag_before_any_banner(
     assert files(tmp_path) == ["tmp"], "no database, no temporary folder"
 
 
+@pytest.mark.parametrize(
+    ("command", "env"),
+    [(["serve", "--sandbox"], {}), (["serve"], {"FRONT_API_TOKEN": "unused"})],
+    ids=["serve --sandbox", "serve"],
+)
+def test_a_metrics_port_in_use_is_one_line_naming_its_flag_before_any_banner(
+    command: list[str], env: dict[str, str], busy_port: int, tmp_path: Path
+) -> None:
+    done = run(*command, "--port", "0", "--metrics-port", str(busy_port), cwd=tmp_path, env=env)
+    said_one_line(done, f"--metrics-port {busy_port}", "in use", "metrics_port")
+    assert "Traceback" not in done.stderr
+    assert files(tmp_path) == ["tmp"], "no database, no temporary folder"
+
+
 def test_connect_names_the_redirect_uri_when_its_port_is_taken(
     busy_port: int, tmp_path: Path
 ) -> None:
