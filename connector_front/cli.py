@@ -357,19 +357,20 @@ def _serve_app(app: Any, args: argparse.Namespace, listener: socket.socket) -> N
 
     protocol = host_protocol(app.state.host_config.header_timeout)
     logs = logging_config(args.log_format)
-    config = uvicorn.Config(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level="info",
-        http=protocol,
-        log_config=LOGGING_CONFIG if logs is None else logs,
-    )
     settings = app.state.connector.settings
     with (
         metrics_listener(settings, args.metrics_socket, workers=False),
         contextlib.suppress(KeyboardInterrupt),  # Ctrl-C or kill, raised again by uvicorn
     ):
+        # made after the metrics server's: a uvicorn.Config sets the uvicorn loggers up anew
+        config = uvicorn.Config(
+            app,
+            host=args.host,
+            port=args.port,
+            log_level="info",
+            http=protocol,
+            log_config=LOGGING_CONFIG if logs is None else logs,
+        )
         uvicorn.Server(config).run(sockets=[listener])  # after its graceful shutdown: done
 
 
