@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from connector_front.errors import ConfigurationError, ConnectorError
@@ -102,7 +105,7 @@ def app() -> Any:
     from connector_front.host.loader import load_connector
     from connector_front.ops import logs, multiprocess
 
-    multiprocess.join_supervisor()  # uvicorn's own --workers: before any metric is made
+    shared = multiprocess.join_supervisor()  # uvicorn's own --workers: before any metric
     setup = _setup()
     settings = ConnectorSettings.load(setup.config)
     if "json" in (setup.log_format, settings.log_format):
@@ -110,7 +113,26 @@ def app() -> Any:
     # the workers share the database: budgets (with pacing "auto") and walk notes go in it
     connector = load_connector("front", settings, shared_database=True)
     jobs = sync.serve_jobs(setup.sync_interval, connector)
-    return create_app(connector, default_owner=setup.owner, background=jobs)
+    host = create_app(connector, default_owner=setup.owner, background=jobs)
+    if shared is not None:
+        host.router.lifespan_context = _leaving(host.router.lifespan_context, shared)
+    return host
+
+
+def _leaving(lifespan: Any, shared: Path) -> Any:
+    """``lifespan``, then this worker leaves the metrics directory it shares (the last to
+    leave removes it), in the app's shutdown, which uvicorn runs in each worker it stops."""
+    from connector_front.ops import multiprocess
+
+    @asynccontextmanager
+    async def leaving(app: Any) -> AsyncIterator[Any]:
+        try:
+            async with lifespan(app) as state:
+                yield state
+        finally:
+            multiprocess.leave(shared)
+
+    return leaving
 
 
 class WorkerH11(HeaderTimeoutH11):

@@ -8,7 +8,8 @@ for all of them. The directory must be chosen before prometheus-client is import
   ``PROMETHEUS_MULTIPROC_DIR`` (its old files removed), else a temporary one removed at exit;
 - a worker of uvicorn's own ``--workers`` (``uvicorn --factory ...``) without the variable
   takes one named after its supervisor (process id and start time), which its sibling workers
-  name alike; directories of supervisors that have ended are removed;
+  name alike; the last of them to stop removes it, and directories of supervisors that have
+  ended otherwise (a worker killed) are removed when the next one starts;
 - a single process without the variable keeps its metrics in memory.
 
 Nothing here imports prometheus-client.
@@ -16,6 +17,7 @@ Nothing here imports prometheus-client.
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
 import os
 import shutil
@@ -49,16 +51,65 @@ def prepare_for_workers() -> Path | None:
 
 def join_supervisor() -> Path | None:
     """For a worker of uvicorn's own supervisor: the directory its sibling workers share
-    (set in the environment); None when this process has no parent process of that kind or
-    the variable is already set."""
+    (set in the environment; the worker calls :func:`leave` when it stops); None when this
+    process has no parent process of that kind or the variable is already set."""
     if directory() is not None or multiprocessing.parent_process() is None:
         return None
     parent = os.getppid()
     shared = Path(tempfile.gettempdir()) / f"{PREFIX}{parent}-{_started(parent)}"
-    shared.mkdir(mode=0o700, exist_ok=True)
-    os.environ[VARIABLE] = str(shared)
     _remove_ended(shared.parent)
+    _enter(shared)
+    os.environ[VARIABLE] = str(shared)
     return shared
+
+
+MEMBER = ".worker-{pid}"
+"""A worker's mark in the directory it shares, while it runs (not a ``*.db`` file)."""
+
+
+def _enter(shared: Path) -> None:
+    """Make the directory if need be and mark this worker in it, holding the directory's lock
+    (a sibling that is leaving may be removing it meanwhile: then make it again)."""
+    while True:
+        shared.mkdir(mode=0o700, exist_ok=True)
+        with _locked(shared) as held:
+            if held:
+                (shared / MEMBER.format(pid=os.getpid())).touch()
+                return
+
+
+def leave(shared: Path) -> None:
+    """When a worker stops: remove its mark; the last worker to leave removes the directory."""
+    with _locked(shared) as held:
+        if not held:
+            return
+        (shared / MEMBER.format(pid=os.getpid())).unlink(missing_ok=True)
+        if not any(shared.glob(MEMBER.format(pid="*"))):
+            shutil.rmtree(shared, ignore_errors=True)
+
+
+class _locked:
+    """``with _locked(folder) as held``: an exclusive lock on the folder (``held`` False when
+    the folder is gone, or was removed and made again, while waiting for the lock)."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._fd = -1
+
+    def __enter__(self) -> bool:
+        try:
+            self._fd = os.open(self._folder, os.O_RDONLY | os.O_DIRECTORY)
+        except FileNotFoundError:
+            return False
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        try:
+            return os.path.samestat(os.fstat(self._fd), os.stat(self._folder))
+        except FileNotFoundError:
+            return False
+
+    def __exit__(self, *_: object) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)  # and the lock with it
 
 
 def _started(pid: int) -> str:
