@@ -51,6 +51,41 @@ class Verified:
         return value if isinstance(value, str) and value else None
 
 
+@dataclass(frozen=True)
+class ApplicationEnvelope:
+    """The body of an application webhook: its event type, the Front company it concerns
+    (``authorization.id``, which routes it) and the event itself (``payload``)."""
+
+    webhook_type: str
+    company_id: str
+    payload: dict[str, Any]
+
+    @classmethod
+    def from_body(cls, body: bytes) -> ApplicationEnvelope:
+        """The envelope, or a 4xx naming the first part missing or of the wrong type."""
+        envelope = _json_object(body)
+        webhook_type = envelope.get("type")
+        if not isinstance(webhook_type, str) or not webhook_type:
+            raise _not_an_envelope("type")
+        authorization = envelope.get("authorization")
+        company = authorization.get("id") if isinstance(authorization, Mapping) else None
+        if not isinstance(company, str) or not company:
+            raise _not_an_envelope("authorization.id")
+        payload = envelope.get("payload")
+        if not isinstance(payload, Mapping):
+            raise _not_an_envelope("payload")
+        _check_ids(payload, "payload.")
+        return cls(webhook_type, company, dict(payload))
+
+
+@dataclass(frozen=True)
+class _Timestamp:
+    """The ``x-front-request-timestamp`` header: as sent (it is signed) and in seconds."""
+
+    text: str
+    seconds: float
+
+
 def verify_application(
     body: bytes,
     headers: Mapping[str, str],
@@ -63,6 +98,24 @@ def verify_application(
     """An application webhook: HMAC-SHA256 over ``"<timestamp>:" + body``, fresh timestamp."""
     _check_size(body, max_bytes)
     given = _lower(headers)
+    _check_configured(secrets)
+    signature = _signature(given)
+    timestamp = _timestamp(given)
+    _check_fresh(timestamp, now, tolerance)
+    _check_application_signature(signature, timestamp, body, secrets)
+    challenge = given.get(CHALLENGE)
+    if challenge:
+        return Verified(kind="application", challenge=challenge)
+    envelope = ApplicationEnvelope.from_body(body)
+    return Verified(
+        kind="application",
+        webhook_type=envelope.webhook_type,
+        company_id=envelope.company_id,
+        event=envelope.payload,
+    )
+
+
+def _check_configured(secrets: Sequence[str]) -> None:
     if not secrets:
         raise WebhookRejected(
             401,
@@ -70,20 +123,26 @@ def verify_application(
             "this host has no Front app webhook secret, so it cannot check the signature: set "
             "FRONT_WEBHOOK_SECRET (or webhook_secrets in the config file) to the app's secret",
         )
-    signature = _signature(given)
-    timestamp = given.get(TIMESTAMP, "").strip()
-    if not timestamp:
+
+
+def _timestamp(headers: Mapping[str, str]) -> _Timestamp:
+    text = headers.get(TIMESTAMP, "").strip()
+    if not text:
         raise WebhookRejected(
             400, "missing_timestamp", f"the {TIMESTAMP} header (milliseconds) is missing"
         )
-    milliseconds = parse_whole(timestamp, max_digits=16)
+    milliseconds = parse_whole(text, max_digits=16)
     if milliseconds is None:
         raise WebhookRejected(
             400,
             "invalid_timestamp",
             f"{TIMESTAMP} must be a Unix time in milliseconds, in ASCII digits",
         )
-    skew = now - milliseconds / 1000.0
+    return _Timestamp(text, milliseconds / 1000.0)
+
+
+def _check_fresh(timestamp: _Timestamp, now: float, tolerance: float) -> None:
+    skew = now - timestamp.seconds
     if abs(skew) > tolerance:
         when = "old" if skew > 0 else "in the future"
         raise WebhookRejected(
@@ -92,7 +151,12 @@ def verify_application(
             f"the delivery's {TIMESTAMP} is {abs(skew):.0f} s {when}; deliveries must be within "
             f"{tolerance:g} s of this host's clock (a replay, or a clock out of sync)",
         )
-    expected = [application_signature(secret, timestamp, body) for secret in secrets]
+
+
+def _check_application_signature(
+    signature: str, timestamp: _Timestamp, body: bytes, secrets: Sequence[str]
+) -> None:
+    expected = [application_signature(secret, timestamp.text, body) for secret in secrets]
     if not matches_any(signature, expected):
         raise WebhookRejected(
             401,
@@ -100,31 +164,14 @@ def verify_application(
             f"{SIGNATURE} does not match the body signed with the app's webhook secret "
             f'(base64 HMAC-SHA256 of "<timestamp>:<raw body>"); check FRONT_WEBHOOK_SECRET',
         )
-    challenge = given.get(CHALLENGE)
-    if challenge:
-        return Verified(kind="application", challenge=challenge)
-    envelope = _json_object(body)
-    webhook_type = envelope.get("type")
-    authorization = envelope.get("authorization")
-    company = authorization.get("id") if isinstance(authorization, Mapping) else None
-    payload = envelope.get("payload")
-    for name, ok in (
-        ("type", isinstance(webhook_type, str) and bool(webhook_type)),
-        ("authorization.id", isinstance(company, str) and bool(company)),
-        ("payload", isinstance(payload, Mapping)),
-    ):
-        if not ok:
-            raise WebhookRejected(
-                422,
-                "unknown_shape",
-                f"not a Front application webhook: '{name}' is missing or of the wrong type "
-                "(expected {type, authorization: {id}, payload: {...}})",
-            )
-    assert isinstance(payload, Mapping) and isinstance(webhook_type, str)
-    assert isinstance(company, str)
-    _check_ids(payload, "payload.")
-    return Verified(
-        kind="application", webhook_type=webhook_type, company_id=company, event=dict(payload)
+
+
+def _not_an_envelope(name: str) -> WebhookRejected:
+    return WebhookRejected(
+        422,
+        "unknown_shape",
+        f"not a Front application webhook: '{name}' is missing or of the wrong type "
+        "(expected {type, authorization: {id}, payload: {...}})",
     )
 
 

@@ -9,7 +9,12 @@ import json
 
 import pytest
 
-from connector_front.webhooks.verify import WebhookRejected, verify_application, verify_rule
+from connector_front.webhooks.verify import (
+    ApplicationEnvelope,
+    WebhookRejected,
+    verify_application,
+    verify_rule,
+)
 
 NOW = 1_700_000_000.0
 BODY = json.dumps(
@@ -78,6 +83,38 @@ def test_bodies_refused(body: bytes, code: str) -> None:
             body, headers(body=body), ["s1"], now=NOW, tolerance=300, max_bytes=50_000
         )
     assert caught.value.code == code
+
+
+def test_an_envelope_parses_into_its_type_company_and_event() -> None:
+    envelope = ApplicationEnvelope.from_body(BODY)
+    assert envelope == ApplicationEnvelope("tag_added", "cmp_1", {"id": "evt_1"})
+
+
+@pytest.mark.parametrize(
+    ("envelope", "named"),
+    [
+        ({"authorization": {"id": "cmp_1"}, "payload": {}}, "'type'"),
+        ({"type": "", "authorization": {"id": "cmp_1"}, "payload": {}}, "'type'"),
+        ({"type": "tag_added", "authorization": "cmp_1", "payload": {}}, "'authorization.id'"),
+        ({"type": "tag_added", "authorization": {"id": 7}, "payload": {}}, "'authorization.id'"),
+        ({"type": "tag_added", "authorization": {"id": "cmp_1"}, "payload": []}, "'payload'"),
+    ],
+)
+def test_an_envelope_names_the_first_part_missing_or_of_the_wrong_type(
+    envelope: dict[str, object], named: str
+) -> None:
+    with pytest.raises(WebhookRejected) as caught:
+        ApplicationEnvelope.from_body(json.dumps(envelope).encode())
+    assert (caught.value.status, caught.value.code) == (422, "unknown_shape")
+    assert named in caught.value.message
+
+
+def test_an_envelope_refuses_an_id_not_of_its_objects_form() -> None:
+    body = {"type": "tag_added", "authorization": {"id": "cmp_1"}, "payload": {}}
+    body["payload"] = {"id": "evt_1", "conversation": {"id": "../me"}}
+    with pytest.raises(WebhookRejected) as caught:
+        ApplicationEnvelope.from_body(json.dumps(body).encode())
+    assert caught.value.code == "invalid_id" and "payload.conversation.id" in caught.value.message
 
 
 def test_challenge_needs_the_signature_first() -> None:
