@@ -1,13 +1,10 @@
 """One HTTP exchange with Front: an ``httpx.Request`` built, authorized and handed to a transport.
 
-``FrontClient`` used to send through ``httpx.AsyncClient``, whose send path does work the
-connector never needs: it follows redirects (the client follows a GET's redirect itself,
-after vetting the host), keeps a cookie jar (Front's API sets none worth keeping), runs event
-hooks, merges a base URL, and reads the body through a stream of wrappers. That was about a
-third of a listing loop's CPU: bare loops over 20,012 contacts used 0.113 to 0.133 CPU s per
-10,000 through the client and 0.076 to 0.095 without it (2026-11-26, four walks each). What
-is kept of httpx is its request and response models and its ``Auth`` protocol (token refresh
-after a 401 lives in the auth classes).
+Only what the connector needs of an HTTP client's send path: default headers and timeouts,
+httpx's ``Auth`` flow (token refresh after a 401 lives in the auth classes) and the body read
+whole. Redirects are followed by ``FrontClient`` after vetting the host; there is no cookie jar
+(Front's API sets no cookie worth keeping), no event hook and no base URL to merge, each of
+which would cost CPU on every page of a long listing.
 """
 
 from __future__ import annotations
