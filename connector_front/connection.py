@@ -229,7 +229,7 @@ class Connection:
             mapper = self._ctx.registry.get(model)
         except NotFoundError:
             return False
-        if not mapper.supports(EVENTS) or mapper.changes is None:
+        if not mapper.has_events:
             return False
         info = await self._ctx.connections.get(self.owner_id)
         if info is None:

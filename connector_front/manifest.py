@@ -132,7 +132,7 @@ POLLED_SOURCES = {"updated_after": ["sync"], "snapshot": ["sync"]}
 
 def triggers_of(mapper: Mapper) -> list[TriggerEntry]:
     """The triggers a model produces: every one by polling, or those Front's activity causes."""
-    if not mapper.has_events():
+    if not mapper.has_events:
         return []
     if mapper.changes in POLLED_SOURCES:
         produced = dict.fromkeys(TRIGGERS, POLLED_SOURCES[mapper.changes])
@@ -155,7 +155,7 @@ def events_entry(mapper: Mapper) -> EventsEntry:
     endpoints = list(mapper.endpoints.get(EVENTS, ()))
     return EventsEntry(
         id=f"{mapper.model}::{EVENTS}",
-        supported=mapper.has_events(),
+        supported=mapper.has_events,
         strategy=mapper.changes,
         scopes=list(scopes_for(endpoints)),
         endpoints=endpoints,

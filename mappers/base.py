@@ -212,9 +212,16 @@ class Mapper:
     def supports(self, operation: str) -> bool:
         return operation in self.endpoints
 
+    @property
+    def event_feed(self) -> ChangeFeed | None:
+        """How event sync learns this model's changes; None when a connection cannot receive
+        its events (no ``changes``, or no ``events`` operation)."""
+        return self.changes if self.supports(EVENTS) else None
+
+    @property
     def has_events(self) -> bool:
         """Whether a connection can receive this model's events (``model::events``)."""
-        return self.changes is not None and self.supports(EVENTS)
+        return self.event_feed is not None
 
     @property
     def kind_label(self) -> str:

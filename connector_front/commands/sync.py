@@ -112,7 +112,7 @@ async def _passes(connector: Any, owner: str | None, args: argparse.Namespace) -
 
 async def _why_idle(connector: Any) -> str:
     """Why a pass over every connection synced none, and what to grant."""
-    events = [mapper.model for mapper in connector.registry if mapper.has_events()]
+    events = [mapper.model for mapper in connector.registry if mapper.has_events]
     connections = [(c.owner_id, c.operations) for c in await connector.connections.all()]
     return nothing_to_sync(connections, events)
 

@@ -144,9 +144,9 @@ class SyncEngine:
     ) -> None:
         groups: dict[ChangeFeed, list[str]] = {}
         for model in models:
-            changes = self._connector.registry.get(model).changes
-            if changes is not None and await self._connector.connection(owner_id).subscribed(model):
-                groups.setdefault(changes, []).append(model)
+            feed = self._connector.registry.get(model).event_feed
+            if feed is not None and await self._connector.connection(owner_id).subscribed(model):
+                groups.setdefault(feed, []).append(model)
         for feed, names in groups.items():
             strategy = STRATEGIES[feed]
             reports = {name: FeedReport(name, feed) for name in names}
@@ -166,7 +166,7 @@ class SyncEngine:
         """The models asked for (all with events when None); unknown or eventless ones are 4xx."""
         registry = self._connector.registry
         if models is None:
-            return [m.model for m in registry if m.has_events()]
+            return [m.model for m in registry if m.has_events]
         if isinstance(models, str):
             models = [models]
         if not models:
@@ -176,10 +176,10 @@ class SyncEngine:
             )
         for name in models:
             mapper = registry.get(name)
-            if not mapper.has_events():
+            if not mapper.has_events:
                 raise InvalidInputError(
                     f"{name} has no events to sync; models with events: "
-                    + ", ".join(m.model for m in registry if m.changes is not None),
+                    + ", ".join(m.model for m in registry if m.has_events),
                     fields=["models"],
                 )
         return list(dict.fromkeys(models))

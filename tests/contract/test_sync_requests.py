@@ -33,4 +33,4 @@ async def test_sync_passes_are_accepted_by_front_spec(prism_url: str, tmp_path: 
             assert not errors, errors
             assert report.feed("contract", "genericUser").error is None
         models = [f.model for f in report.owners[0].models]
-        assert models == [m.model for m in connector.registry if m.changes is not None]
+        assert models == [m.model for m in connector.registry if m.has_events]

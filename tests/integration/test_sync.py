@@ -392,6 +392,22 @@ async def test_bad_model_names_are_refused_before_any_request(
         await connector.sync(OWNER, ["frontTag"])
 
 
+async def test_a_model_with_a_change_feed_but_no_events_grant_is_not_named_as_having_events(
+    embedded: EmbeddedSandbox,
+) -> None:
+    """A mapper may say how its changes are learnt yet offer no ``events`` operation: sync
+    refuses it, and its message names only models a connection can receive events of."""
+    connector = _connector(embedded)
+    tags = load_mapper("examples.front_tag:TagMapper")
+    polled_tags = type("PolledTags", (type(tags),), {"model": "polledTag", "changes": "snapshot"})
+    connector.registry.register(polled_tags())
+    with pytest.raises(InvalidInputError, match="polledTag has no events to sync") as caught:
+        await connector.sync(OWNER, ["polledTag"])
+    named = caught.value.message.rpartition("models with events: ")[2].split(", ")
+    assert named == [m.model for m in connector.registry if m.has_events]
+    assert "polledTag" not in named
+
+
 # -- the report's JSON, and progress ---------------------------------------------------------
 
 

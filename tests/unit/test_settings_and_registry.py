@@ -61,6 +61,16 @@ def test_required_scopes_are_the_union_over_endpoints() -> None:
     assert registry.required_scopes(["genericUser::create"]) == []  # unsupported: none
 
 
+def test_a_change_feed_without_an_events_operation_is_no_events() -> None:
+    tags = type(load_mapper("examples.front_tag:TagMapper"))
+    assert not tags().has_events and tags().event_feed is None  # no changes
+    polled = type("PolledTags", (tags,), {"changes": "snapshot"})()
+    assert not polled.has_events and polled.event_feed is None  # changes, no events operation
+    granted = {**tags.endpoints, "events": ("GET /tags",)}
+    watched = type("WatchedTags", (tags,), {"changes": "snapshot", "endpoints": granted})()
+    assert watched.has_events and watched.event_feed == "snapshot"
+
+
 @pytest.mark.parametrize("operation", ["genericContact", "genericContact::fly", "unicorn::list"])
 def test_bad_operation_ids_are_400s(operation: str) -> None:
     with pytest.raises(InvalidInputError) as caught:
