@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from types import MappingProxyType
 from typing import Any, ClassVar, Literal, Protocol, TypeVar
 from urllib.parse import quote
 
+from connector_front.concurrency import bounded_gather
 from connector_front.errors import InvalidInputError, NotSupportedError
 from connector_front.models.base import UnifiedFields
 from connector_front.paging import PageSource, all_results, one_page, with_limit
@@ -102,13 +102,7 @@ async def with_related(
     fronts: Iterable[FrontJSON], fetch: Callable[[FrontJSON], Awaitable[T]]
 ) -> list[T]:
     """``fetch`` the related records of each Front object, a few at a time, in order."""
-    gate = asyncio.Semaphore(RELATED_CONCURRENCY)
-
-    async def one(front: FrontJSON) -> T:
-        async with gate:
-            return await fetch(front)
-
-    return list(await asyncio.gather(*(one(front) for front in fronts)))
+    return await bounded_gather(fronts, fetch, limit=RELATED_CONCURRENCY)
 
 
 def with_custom(body: FrontJSON, custom_fields: CustomFields) -> FrontJSON:

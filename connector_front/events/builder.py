@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Collection, Coroutine, Mapping, Sequence
 from typing import Any
 
+from connector_front.concurrency import bounded_gather
 from connector_front.connection import Connection
 from connector_front.errors import ConnectorError
 from connector_front.events.log import EventLog
@@ -106,13 +107,11 @@ class EventBuilder:
         keys = [_key(c) for c in wanted]
         done = await self._log.known(owner_id, keys)
         todo = [c for c, key in zip(wanted, keys, strict=True) if key not in done]
-        gate = asyncio.Semaphore(ENRICH_CONCURRENCY)
 
         async def one(change: Change) -> UnifiedEvent:
-            async with gate:
-                return await self._event(owner_id, change, source, reads)
+            return await self._event(owner_id, change, source, reads)
 
-        return list(await asyncio.gather(*(one(c) for c in todo)))
+        return await bounded_gather(todo, one, limit=ENRICH_CONCURRENCY)
 
     async def unlogged(self, owner_id: str, changes: Sequence[Change]) -> list[Change]:
         """The changes of models the owner receives events of that the log has no event for

@@ -21,6 +21,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 
 from connector_front import observe
+from connector_front.concurrency import bounded_gather
 from connector_front.events.builder import SharedReads
 from connector_front.events.owners import Owners
 from connector_front.events.settle import Later, Outcome, StreamSettler, joined
@@ -131,16 +132,14 @@ class DeliveryProcessor:
 
     async def _one_by_one(self, deliveries: list[Delivery], yielding: bool) -> list[Outcome]:
         """Each delivery's events with its changed records read (shared within the batch)."""
-        gate = asyncio.Semaphore(CONCURRENCY)
         reads = SharedReads()  # a record the batch's deliveries share is read once
 
         async def one(delivery: Delivery) -> Outcome:
-            async with gate:
-                if yielding:
-                    await self._room()
-                return await self._outcome(delivery, reads)
+            if yielding:
+                await self._room()
+            return await self._outcome(delivery, reads)
 
-        return list(await asyncio.gather(*(one(d) for d in deliveries)))
+        return await bounded_gather(deliveries, one, limit=CONCURRENCY)
 
     async def _from_streams(self, deliveries: list[Delivery]) -> list[Outcome]:
         """The batch's outcomes, each owner's deliveries settled by one read of its stream."""
@@ -149,16 +148,15 @@ class DeliveryProcessor:
         for delivery, owners in zip(deliveries, routes, strict=True):
             for owner in owners if isinstance(owners, list) else []:
                 by_owner.setdefault(owner, []).append(delivery)
-        gate = asyncio.Semaphore(CONCURRENCY)
 
-        async def owner_pass(owner: str, mine: list[Delivery]) -> dict[int, Outcome]:
-            async with gate:
-                try:
-                    return await self._settler.settle(owner, mine)
-                except Exception as exc:  # a store or programming error: never lose them
-                    return dict.fromkeys((d.id for d in mine), exc)
+        async def owner_pass(owned: tuple[str, list[Delivery]]) -> dict[int, Outcome]:
+            owner, mine = owned
+            try:
+                return await self._settler.settle(owner, mine)
+            except Exception as exc:  # a store or programming error: never lose them
+                return dict.fromkeys((d.id for d in mine), exc)
 
-        passes = await asyncio.gather(*(owner_pass(o, mine) for o, mine in by_owner.items()))
+        passes = await bounded_gather(by_owner.items(), owner_pass, limit=CONCURRENCY)
         return [
             joined(owners, [found[d.id] for found in passes if d.id in found])
             for d, owners in zip(deliveries, routes, strict=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from connector_front import observe
+from connector_front.concurrency import bounded_gather
 from connector_front.errors import ConnectorError, InvalidInputError
 from connector_front.events.owners import Owners
 from connector_front.mappers.base import EVENTS, ChangeFeed
@@ -99,14 +100,12 @@ class SyncEngine:
             progress=progress,
         )
         report = SyncReport.start()
-        gate = asyncio.Semaphore(OWNER_CONCURRENCY)
 
         async def one(owner: str) -> OwnerReport:
-            async with gate:
-                return await self._owner_pass(ctx, owner, wanted)
+            return await self._owner_pass(ctx, owner, wanted)
 
         with lane("sync"):  # Front requests of the pass (its full listings: backfill)
-            report.owners = list(await asyncio.gather(*(one(owner) for owner in owners)))
+            report.owners = await bounded_gather(owners, one, limit=OWNER_CONCURRENCY)
         report.finished_at = datetime.now(tz=UTC)
         return report
 
