@@ -1,9 +1,9 @@
 """Stored webhook deliveries -> unified events: route to owners, read what happened, record.
 
-Runs after Front got its answer. A delivery is routed by the Front company it names
-(``authorization.id``) to every connection of that company; a rule webhook goes to the owner
-configured for the rule (or the only connection). A delivery nobody owns is kept aside as
-``unrouted``; one that fails to process is tried again later, and given up after a few tries.
+Runs after Front got its answer. A delivery goes to the owners ``routing.py`` finds for it
+(the connections of the Front company it names; a rule webhook's configured owner). A delivery
+nobody owns is kept aside as ``unrouted``; one that fails to process is tried again later, and
+given up after a few tries.
 
 With ``webhook_reads = "events_api"`` (the default), deliveries gather for ``events_window``
 seconds (or until a page of them is pending), then each owner's are settled by one read of its
@@ -24,6 +24,7 @@ from connector_front import observe
 from connector_front.concurrency import bounded_gather
 from connector_front.events.builder import SharedReads
 from connector_front.events.owners import Owners
+from connector_front.events.routing import DeliveryRouter, RoutingRules
 from connector_front.events.settle import Later, Outcome, StreamSettler, joined
 from connector_front.mappers.events import EVENTS_PAGE, translate
 from connector_front.models.event import UnifiedEvent
@@ -35,7 +36,6 @@ logger = logging.getLogger("connector_front.events")
 
 MAX_TRIES = 5
 RETRY_AFTER = (2.0, 10.0, 60.0, 300.0)
-COMPANY_CACHE_TTL = 60.0
 CONCURRENCY = 8
 BATCH = 50
 """Deliveries claimed at a time."""
@@ -65,11 +65,15 @@ class DeliveryProcessor:
         self._sleep = sleep
         self._wake = asyncio.Event()
         self._stored_at = -math.inf
-        self._companies: dict[str, tuple[str | None, float]] = {}
         settings = connector.settings
         self._events_api = settings.webhook_reads == "events_api"
         self._window = settings.events_window
         self._settler = StreamSettler(connector)
+        self._router = DeliveryRouter(
+            RoutingRules.of(settings),
+            lambda owner_id: connector.connection(owner_id).company(),
+            clock=clock,
+        )
 
     def wake(self) -> None:
         """A delivery was stored: process it soon, and leave the intake its share meanwhile."""
@@ -276,35 +280,4 @@ class DeliveryProcessor:
             observe.emit(DeliveriesSettled("retried", 1))
 
     async def _owners(self, delivery: Delivery) -> list[str]:
-        settings = self._connector.settings
-        connections = await self._connector.connections.all()
-        if delivery.kind == "rule":
-            configured = settings.rule_owners.get(delivery.rule_name or "")
-            if configured:
-                return [configured]
-            if len(connections) == 1:
-                return [connections[0].owner_id]
-            return [] if settings.uses_oauth else [settings.token_owner]
-        owners = [
-            c.owner_id
-            for c in connections
-            if (c.company_id or await self._company(c.owner_id)) == delivery.company_id
-        ]
-        token_mode = not settings.uses_oauth
-        if (
-            not owners
-            and token_mode
-            and await self._company(settings.token_owner) == delivery.company_id
-        ):
-            owners = [settings.token_owner]
-        return owners
-
-    async def _company(self, owner_id: str) -> str | None:
-        """The owner's company, asking Front at most once a minute per owner."""
-        cached = self._companies.get(owner_id)
-        now = self._clock()
-        if cached is not None and now - cached[1] < COMPANY_CACHE_TTL:
-            return cached[0]
-        company = await self._connector.connection(owner_id).company()
-        self._companies[owner_id] = (company, now)
-        return company
+        return await self._router.owners(delivery, await self._connector.connections.all())
