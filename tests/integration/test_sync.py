@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from connector_front.connection import Connection
 from connector_front.connector import FrontConnector
 from connector_front.embedded import EmbeddedSandbox, connect_owner, sandbox_settings
 from connector_front.errors import InvalidInputError, NotFoundError
@@ -20,6 +21,7 @@ from connector_front.models.event import UnifiedEvent
 from connector_front.registry import load_mapper
 from connector_front.sandbox import SandboxConfig, SandboxServer
 from connector_front.sandbox.records import Team, Teammate
+from connector_front.sandbox.state import SandboxState
 from connector_front.store import open_database
 from connector_front.sync import ProgressUpdate, SyncEngine, SyncReport
 from connector_front.sync.lease import Leases
@@ -58,91 +60,125 @@ def _connector(embedded: EmbeddedSandbox) -> FrontConnector:
 # -- polled models: created, updated, deleted once each ------------------------------------
 
 
-async def test_every_polled_model_emits_created_updated_deleted_once(
-    embedded: EmbeddedSandbox,
-) -> None:
-    connector = _connector(embedded)
-    state = embedded.server.state
-    with state.lock:  # records that exist at the baseline and are deleted later
+@dataclass(frozen=True)
+class Changed:
+    """The records one model's changes created, updated and deleted."""
+
+    created: str
+    updated: str
+    deleted: str
+
+    def seen(self, model: str) -> Seen:
+        triggers = {"created": self.created, "updated": self.updated, "deleted": self.deleted}
+        return sorted((model, trigger, record) for trigger, record in triggers.items())
+
+
+def _nothing_before(state: SandboxState) -> None:
+    pass
+
+
+def _a_teammate_to_delete(state: SandboxState) -> None:
+    with state.lock:  # Front's API cannot create or delete teammates
         state.db.teammates["tea_gone"] = Teammate("tea_gone", "gone@x.example", "gone", "G", "O")
+
+
+def _a_team_to_delete(state: SandboxState) -> None:
+    with state.lock:  # nor teams
         state.db.teams["tim_gone"] = Team("tim_gone", "Gone team")
 
-    baseline = await connector.sync(OWNER, POLLED)
-    assert [f.model for f in baseline.owners[0].models] == POLLED
-    assert all(f.baseline and f.error is None for f in baseline.owners[0].models)
-    assert baseline.emitted == 0 and await connector.event_log.count() == 0
 
-    conn = connector.connection(OWNER)
-    expected: Seen = []
-
+async def _change_contacts(conn: Connection, state: SandboxState) -> Changed:
     contacts = conn.resources("genericContact")
     existing = (await contacts.list(limit=100)).data
     new = await contacts.create({"email": "sync-new@example.com"})
     await contacts.update(existing[0].id, {"lastName": "Synced"})
     await contacts.delete(existing[1].id)
-    expected += [
-        ("genericContact", "created", new.id),
-        ("genericContact", "updated", existing[0].id),
-        ("genericContact", "deleted", existing[1].id),
-    ]
+    return Changed(new.id, existing[0].id, existing[1].id)
 
+
+async def _change_companies(conn: Connection, state: SandboxState) -> Changed:
     companies = conn.resources("genericCompany")
     accounts = (await companies.list(limit=100)).data
     company = await companies.create({"name": "Sync Co"})
     await companies.update(accounts[0].id, {"description": "changed by the sync test"})
     await companies.delete(accounts[1].id)
-    expected += [
-        ("genericCompany", "created", company.id),
-        ("genericCompany", "updated", accounts[0].id),
-        ("genericCompany", "deleted", accounts[1].id),
-    ]
+    return Changed(company.id, accounts[0].id, accounts[1].id)
 
+
+async def _change_projects(conn: Connection, state: SandboxState) -> Changed:
     projects = conn.resources("ticketProject")
     inboxes = (await projects.list(limit=100)).data
     inbox = await projects.create({"name": "Sync inbox"})
     with state.lock:  # Front's API cannot rename or delete inboxes
         state.db.inboxes[inboxes[0].id].name = "Renamed inbox"
         del state.db.inboxes[inboxes[1].id]
-    expected += [
-        ("ticketProject", "created", inbox.id),
-        ("ticketProject", "updated", inboxes[0].id),
-        ("ticketProject", "deleted", inboxes[1].id),
-    ]
+    return Changed(inbox.id, inboxes[0].id, inboxes[1].id)
 
+
+async def _change_users(conn: Connection, state: SandboxState) -> Changed:
     users = conn.resources("genericUser")
     teammate = (await users.retrieve("tea_s001")).fields
     await users.update("tea_s001", {"isAvailable": not teammate["isAvailable"]})
-    with state.lock:  # nor create or delete teammates and teams
+    with state.lock:
         state.db.teammates["tea_new"] = Teammate("tea_new", "new@x.example", "new", "N", "W")
         del state.db.teammates["tea_gone"]
+    return Changed("tea_new", "tea_s001", "tea_gone")
+
+
+async def _change_workspaces(conn: Connection, state: SandboxState) -> Changed:
+    with state.lock:
         state.db.teams["tim_new"] = Team("tim_new", "New team")
         del state.db.teams["tim_gone"]
-        next(t for t in state.db.teams.values() if t.id.startswith("tim_s")).name = "Renamed"
-        renamed_team = next(t.id for t in state.db.teams.values() if t.name == "Renamed")
-    expected += [
-        ("genericUser", "created", "tea_new"),
-        ("genericUser", "updated", "tea_s001"),
-        ("genericUser", "deleted", "tea_gone"),
-        ("genericWorkspace", "created", "tim_new"),
-        ("genericWorkspace", "updated", renamed_team),
-        ("genericWorkspace", "deleted", "tim_gone"),
-    ]
+        renamed = next(t for t in state.db.teams.values() if t.id.startswith("tim_s"))
+        renamed.name = "Renamed"
+    return Changed("tim_new", renamed.id, "tim_gone")
+
+
+@pytest.mark.parametrize(
+    ("model", "before", "change"),
+    [
+        ("genericContact", _nothing_before, _change_contacts),
+        ("genericCompany", _nothing_before, _change_companies),
+        ("ticketProject", _nothing_before, _change_projects),
+        ("genericUser", _a_teammate_to_delete, _change_users),
+        ("genericWorkspace", _a_team_to_delete, _change_workspaces),
+    ],
+)
+async def test_a_polled_model_emits_created_updated_deleted_once(
+    embedded: EmbeddedSandbox,
+    model: str,
+    before: Callable[[SandboxState], None],
+    change: Callable[[Connection, SandboxState], Awaitable[Changed]],
+) -> None:
+    """Every polled model is synced each pass: the changed one emits one event per change,
+    the others none; a pass after that emits nothing."""
+    connector = _connector(embedded)
+    state = embedded.server.state
+    before(state)  # records that exist at the baseline and are deleted later
+
+    baseline = await connector.sync(OWNER, POLLED)
+    assert [f.model for f in baseline.owners[0].models] == POLLED
+    assert all(f.baseline and f.error is None for f in baseline.owners[0].models)
+    assert baseline.emitted == 0 and await connector.event_log.count() == 0
+
+    changed = await change(connector.connection(OWNER), state)
 
     second = await connector.sync(OWNER, POLLED)
     assert not second.failed
-    assert await _seen(connector) == sorted(expected)
+    assert await _seen(connector) == changed.seen(model)
     for event in await _events(connector):
         assert event.source == "sync" and event.ownerId == OWNER
         assert (event.data is None) == (event.trigger == "deleted")
         if event.data is not None:
             assert event.data["id"] == event.id and event.data["model"] == event.model
     for feed in second.owners[0].models:
-        assert feed.emitted == {"created": 1, "updated": 1, "deleted": 1}, feed.model
+        once = 1 if feed.model == model else 0
+        assert feed.emitted == {"created": once, "updated": once, "deleted": once}, feed.model
         assert feed.deletions_checked and not feed.baseline
 
     third = await connector.sync(OWNER, POLLED)
     assert third.emitted == 0 and not third.failed
-    assert await connector.event_log.count() == len(expected)
+    assert await connector.event_log.count() == 3
 
 
 async def test_updated_event_carries_the_new_record_and_its_time(
