@@ -19,6 +19,7 @@ from connector_front.host.server import BackgroundServer
 from connector_front.sandbox import SandboxConfig, SandboxServer
 from connector_front.settings import ConnectorSettings
 from connector_front.store import LazyDatabase
+from tests.clock import FakeClock
 from tests.limits import loose
 from tests.secret_guard import pytest_runtest_call, secret_guard
 
@@ -36,6 +37,13 @@ FIELD_MAPPING = {
     "genericContact": {"tier": "Loyalty tier"},
     "ticketIssue": {"priority": "Priority"},
 }
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A clock the test moves (``clock.now``); code given ``clock.sleep`` moves it instead of
+    waiting. Every suite's fake time is this one."""
+    return FakeClock()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from connector_front.sandbox import SandboxServer
+from tests.clock import SandboxTime
 from tests.conftest import Host, HostFactory
 from tests.integration.connect_support import KEY, Browser
 
@@ -66,19 +67,6 @@ def sandbox_admin(sandbox: SandboxServer) -> Iterator[SandboxAdmin]:
     admin = SandboxAdmin(sandbox.url)
     yield admin
     admin.close()
-
-
-class SandboxTime:
-    """The sandbox's clock lent to the connector: ``sleep`` records a wait and advances the
-    clock by it, so retry-after pauses and rate-limit windows pass without real waiting."""
-
-    def __init__(self, sandbox: SandboxServer) -> None:
-        self.clock = sandbox.state.clock
-        self.slept: list[float] = []
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.clock.advance(seconds)
 
 
 @pytest.fixture

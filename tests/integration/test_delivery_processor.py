@@ -29,19 +29,7 @@ from connector_front.models.event import UnifiedEvent
 from connector_front.sandbox import SandboxServer
 from connector_front.settings import ConnectorSettings
 from connector_front.webhooks.queue import DeliveryQueue
-from tests.store.processes import Clock
-
-
-class Ticking:
-    """A clock that moves on by ``step`` each time it is read: every turn of the event loop
-    the processor measures looks ``step`` long."""
-
-    def __init__(self, step: float) -> None:
-        self.now, self.step = 1_000.0, step
-
-    def __call__(self) -> float:
-        self.now += self.step
-        return self.now
+from tests.clock import FakeClock
 
 
 @pytest.fixture
@@ -119,12 +107,13 @@ async def test_a_batch_is_recorded_with_one_append(
 
 
 async def test_processing_makes_room_for_the_intake(
-    connector: FrontConnector, sandbox: SandboxServer
+    connector: FrontConnector, sandbox: SandboxServer, clock: FakeClock
 ) -> None:
     """While deliveries arrive, processing takes small batches and waits while a turn of the
     event loop is slow; once the intake is quiet, full batches and no waiting."""
     await store(connector.deliveries, sandbox, CONCURRENCY + 12)
-    clock, slept = Ticking(step=0.02), []
+    clock.tick = 0.02  # every turn of the event loop the processor measures looks this long
+    slept: list[float] = []
 
     async def sleep(seconds: float) -> None:
         slept.append(seconds)
@@ -143,12 +132,13 @@ async def test_processing_makes_room_for_the_intake(
 
 
 async def test_processing_goes_on_under_a_constant_stream_and_a_slow_loop(
-    connector: FrontConnector, sandbox: SandboxServer
+    connector: FrontConnector, sandbox: SandboxServer, clock: FakeClock
 ) -> None:
     """Deliveries keep arriving and every turn of the loop looks slow: each delivery waits
     once at most, and the batch is processed all the same (no starving)."""
     await store(connector.deliveries, sandbox, CONCURRENCY)
-    clock, slept = Ticking(step=0.05), []
+    clock.tick = 0.05
+    slept: list[float] = []
 
     async def sleep(seconds: float) -> None:
         slept.append(seconds)
@@ -163,11 +153,13 @@ async def test_processing_goes_on_under_a_constant_stream_and_a_slow_loop(
 
 
 async def test_a_batch_the_log_cannot_take_is_tried_again_then_given_up(
-    connector: FrontConnector, sandbox: SandboxServer, caplog: pytest.LogCaptureFixture
+    connector: FrontConnector,
+    sandbox: SandboxServer,
+    caplog: pytest.LogCaptureFixture,
+    clock: FakeClock,
 ) -> None:
     """The event log fails (its table is gone): every delivery of the batch waits and is
     tried again, and is given up after MAX_TRIES with the error kept."""
-    clock = Clock()
     queue = DeliveryQueue(connector.database, clock=clock)
     await store(queue, sandbox, 3)
     await connector.database.execute("DROP TABLE unified_events")

@@ -20,6 +20,7 @@ from connector_front.events.outbound import RETRY_SCHEDULE, EventPusher
 from connector_front.host.server import BackgroundServer
 from connector_front.models.event import UnifiedEvent
 from connector_front.store import LazyDatabase
+from tests.clock import FakeClock
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
@@ -63,20 +64,20 @@ def event(n: int) -> UnifiedEvent:
 
 
 async def test_pushed_signed_retried_until_taken_never_dropped(
-    tmp_path: Path, receiver: tuple[Receiver, str]
+    tmp_path: Path, receiver: tuple[Receiver, str], clock: FakeClock
 ) -> None:
     target, url = receiver
-    now = [time.time()]  # the receiver checks timestamps against its own clock
+    clock.now = time.time()  # the receiver checks timestamps against its own clock
     database = LazyDatabase(str(tmp_path / "events.sqlite3"))
-    log = EventLog(database, outbox=True, clock=lambda: now[0])
-    pusher = EventPusher(log, url, SECRET, clock=lambda: now[0])
+    log = EventLog(database, outbox=True, clock=clock)
+    pusher = EventPusher(log, url, SECRET, clock=clock)
     await log.append([event(1), event(2)])
     await log.append([event(1)])  # a duplicate is neither stored nor pushed again
 
     assert await pusher.run_once() == 0  # the receiver fails the first two
     assert await log.outbox_counts() == {"delivered": 0, "pending": 2}
     assert await pusher.run_once() == 0  # not due yet: waiting out the backoff
-    now[0] += RETRY_SCHEDULE[0]
+    clock.now += RETRY_SCHEDULE[0]
     assert await pusher.run_once() == 2
     assert await log.outbox_counts() == {"delivered": 2, "pending": 0}
 

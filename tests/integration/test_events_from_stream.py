@@ -27,7 +27,7 @@ from connector_front.sandbox.shapes.events import event_json
 from connector_front.sandbox.shapes.preview import event_preview
 from connector_front.sandbox.webhook_types import BY_EVENT_TYPE
 from connector_front.webhooks.queue import DeliveryQueue
-from tests.store.processes import Clock
+from tests.clock import FakeClock
 
 OWNER = "acme"
 CONVERSATION_MODELS = ["ticketIssue", "ticketComment"]
@@ -182,14 +182,14 @@ async def test_reading_each_delivery_costs_more_than_the_bound(
     assert sum(requests(server).values()) > math.ceil(45 / EVENTS_PAGE) + 1
 
 
-Paused = tuple[DeliveryProcessor, DeliveryQueue, Clock]
+Paused = tuple[DeliveryProcessor, DeliveryQueue, FakeClock]
 
 
 @pytest.fixture
-async def paused(embedded: EmbeddedSandbox) -> AsyncIterator[Paused]:
+async def paused(embedded: EmbeddedSandbox, clock: FakeClock) -> AsyncIterator[Paused]:
     """A processor on a queue whose clock the test moves."""
     connector = _connector(embedded)
-    clock = Clock(1_800_000_000.0)
+    clock.now = 1_800_000_000.0
     queue = DeliveryQueue(connector.database, clock=clock)
     yield DeliveryProcessor(connector, queue), queue, clock
 

@@ -9,6 +9,7 @@ import httpx
 
 from connector_front.connector import FrontConnector
 from connector_front.embedded import EmbeddedSandbox, connect_owner
+from tests.clock import FakeClock
 from tests.conftest import OWNER
 
 OTHER = "globex"
@@ -56,12 +57,12 @@ async def test_the_manifest_lists_the_declared_keys_and_their_types(
 
 
 async def test_front_definitions_are_read_again_only_once_stale(
-    embedded: EmbeddedSandbox,
+    embedded: EmbeddedSandbox, clock: FakeClock
 ) -> None:
     connector = _connector(embedded)
     store = connector.field_mappings.definitions
-    now = time.time()
-    store.clock = lambda: now
+    clock.now = time.time()
+    store.clock = clock
     contacts = connector.connection(OWNER).resources("genericContact")
 
     async def reads() -> int:
@@ -73,7 +74,7 @@ async def test_front_definitions_are_read_again_only_once_stale(
     for _ in range(3):
         await contacts.list(limit=5)
     assert await reads() == before  # still fresh: no request for them
-    now += store.ttl + 1
+    clock.now += store.ttl + 1
     for _ in range(3):
         await contacts.list(limit=5)
         await contacts.retrieve(CONTACT)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +18,8 @@ from connector_front.host.auth import is_open
 from connector_front.host.requests import OWNER_HEADER
 from connector_front.host.table import ROUTE_TABLE
 from connector_front.sandbox import SandboxConfig
-from tests.conftest import OWNER, Host, HostFactory
+from tests.conftest import OWNER, Host
 
-KEY = "openapi-test-key"
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 CHECKS = (
     "not_a_server_error,status_code_conformance,content_type_conformance,"
@@ -38,12 +36,6 @@ EXAMPLES = 8
 the run stays near half a minute."""
 UNLIMITED = SandboxConfig(rate_limit=1_000_000)
 """The run's requests that reach Front are many: no rate limit to wait on."""
-
-
-@pytest.fixture
-def secured(make_host: HostFactory) -> Iterator[Host]:
-    with make_host(host_key=KEY) as host:
-        yield host
 
 
 def _document(host: Host) -> dict[str, Any]:
@@ -82,7 +74,7 @@ def test_the_document_needs_the_host_key(secured: Host) -> None:
 
 
 def test_schemathesis_covers_every_documented_operation(secured: Host) -> None:
-    auth = {"authorization": f"Bearer {KEY}"}
+    auth = {"authorization": f"Bearer {secured.key}"}
     schema = schemathesis.openapi.from_url(f"{secured.url}/openapi.json", headers=auth)
     operations = [result.ok() for result in schema.get_all_operations()]
     document = _document(secured)
@@ -98,7 +90,8 @@ def test_schemathesis_finds_no_conformance_failure(secured: Host, tmp_path: Path
     done = subprocess.run(
         [
             str(SCHEMATHESIS), "run", f"{secured.url}/openapi.json",
-            "--header", f"Authorization: Bearer {KEY}", "--header", f"{OWNER_HEADER}: {OWNER}",
+            "--header", f"Authorization: Bearer {secured.key}",
+            "--header", f"{OWNER_HEADER}: {OWNER}",
             "--checks", CHECKS, "--phases", "coverage,fuzzing",
             "--max-examples", str(EXAMPLES), "--seed", "1", "--generation-database", "none",
             "--continue-on-failure", "--no-color", "--warnings", "off",

@@ -25,6 +25,7 @@ from connector_front.sandbox.state import SandboxState
 from connector_front.store import open_database
 from connector_front.sync import ProgressUpdate, SyncEngine, SyncReport
 from connector_front.sync.lease import Leases
+from tests.clock import FakeClock
 from tests.limits import loose
 
 OWNER = "acme"
@@ -87,7 +88,7 @@ def _a_team_to_delete(state: SandboxState) -> None:
         state.db.teams["tim_gone"] = Team("tim_gone", "Gone team")
 
 
-async def _change_contacts(conn: Connection, state: SandboxState) -> Changed:
+async def _changed_contacts(conn: Connection, state: SandboxState) -> Changed:
     contacts = conn.resources("genericContact")
     existing = (await contacts.list(limit=100)).data
     new = await contacts.create({"email": "sync-new@example.com"})
@@ -96,7 +97,7 @@ async def _change_contacts(conn: Connection, state: SandboxState) -> Changed:
     return Changed(new.id, existing[0].id, existing[1].id)
 
 
-async def _change_companies(conn: Connection, state: SandboxState) -> Changed:
+async def _changed_companies(conn: Connection, state: SandboxState) -> Changed:
     companies = conn.resources("genericCompany")
     accounts = (await companies.list(limit=100)).data
     company = await companies.create({"name": "Sync Co"})
@@ -105,7 +106,7 @@ async def _change_companies(conn: Connection, state: SandboxState) -> Changed:
     return Changed(company.id, accounts[0].id, accounts[1].id)
 
 
-async def _change_projects(conn: Connection, state: SandboxState) -> Changed:
+async def _changed_projects(conn: Connection, state: SandboxState) -> Changed:
     projects = conn.resources("ticketProject")
     inboxes = (await projects.list(limit=100)).data
     inbox = await projects.create({"name": "Sync inbox"})
@@ -115,7 +116,7 @@ async def _change_projects(conn: Connection, state: SandboxState) -> Changed:
     return Changed(inbox.id, inboxes[0].id, inboxes[1].id)
 
 
-async def _change_users(conn: Connection, state: SandboxState) -> Changed:
+async def _changed_users(conn: Connection, state: SandboxState) -> Changed:
     users = conn.resources("genericUser")
     teammate = (await users.retrieve("tea_s001")).fields
     await users.update("tea_s001", {"isAvailable": not teammate["isAvailable"]})
@@ -125,7 +126,7 @@ async def _change_users(conn: Connection, state: SandboxState) -> Changed:
     return Changed("tea_new", "tea_s001", "tea_gone")
 
 
-async def _change_workspaces(conn: Connection, state: SandboxState) -> Changed:
+async def _changed_workspaces(conn: Connection, state: SandboxState) -> Changed:
     with state.lock:
         state.db.teams["tim_new"] = Team("tim_new", "New team")
         del state.db.teams["tim_gone"]
@@ -137,11 +138,11 @@ async def _change_workspaces(conn: Connection, state: SandboxState) -> Changed:
 @pytest.mark.parametrize(
     ("model", "before", "change"),
     [
-        ("genericContact", _nothing_before, _change_contacts),
-        ("genericCompany", _nothing_before, _change_companies),
-        ("ticketProject", _nothing_before, _change_projects),
-        ("genericUser", _a_teammate_to_delete, _change_users),
-        ("genericWorkspace", _a_team_to_delete, _change_workspaces),
+        ("genericContact", _nothing_before, _changed_contacts),
+        ("genericCompany", _nothing_before, _changed_companies),
+        ("ticketProject", _nothing_before, _changed_projects),
+        ("genericUser", _a_teammate_to_delete, _changed_users),
+        ("genericWorkspace", _a_team_to_delete, _changed_workspaces),
     ],
 )
 async def test_a_polled_model_emits_created_updated_deleted_once(
@@ -314,18 +315,17 @@ async def test_a_listing_that_fails_midway_emits_no_deletes_then_recovers(world:
     await connector.aclose()
 
 
-async def test_large_models_check_deletions_once_per_full_scan_interval(world: World) -> None:
+async def test_large_models_check_deletions_once_per_full_scan_interval(
+    world: World, clock: FakeClock
+) -> None:
     connector = world.connector(sync_full_scan_interval=600.0)
-    now = [1_000_000.0]
-    engine = SyncEngine(
-        connector, connector.database, clock=lambda: now[0], full_scan_max_known=100
-    )
+    engine = SyncEngine(connector, connector.database, clock=clock, full_scan_max_known=100)
     await engine.run(owner_id=OWNER, models=["genericContact"])  # baseline, a full listing
     expected = await _change_contacts(connector)
     admin = _admin(world.sandbox)
     admin.delete("/requests").raise_for_status()
 
-    now[0] += 60
+    clock.now += 60
     quick = await engine.run(owner_id=OWNER, models=["genericContact"])
     feed = quick.feed(OWNER, "genericContact")
     assert not feed.deletions_checked and feed.deletions_note is not None
@@ -334,7 +334,7 @@ async def test_large_models_check_deletions_once_per_full_scan_interval(world: W
     listings = [e for e in admin.get("/requests").json() if e["path"] == "/contacts"]
     assert len(listings) == 1 and "q%5Bupdated_after%5D=" in listings[0]["query"]
 
-    now[0] += 600
+    clock.now += 600
     full = await engine.run(owner_id=OWNER, models=["genericContact"])
     assert full.feed(OWNER, "genericContact").deletions_checked
     assert full.feed(OWNER, "genericContact").emitted == {"created": 0, "updated": 0, "deleted": 2}

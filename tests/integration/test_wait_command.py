@@ -11,62 +11,50 @@ import pytest
 
 from connector_front.cli import main
 from connector_front.commands.wait import NotReady, address, wait_for
+from tests.clock import FakeClock
 from tests.conftest import quiet_port
 
 SCRIPT = Path(sys.executable).parent / "connector-front"
 BASH = shutil.which("bash") or "/bin/bash"
 
 
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
-def test_it_returns_once_the_server_answers() -> None:
-    time, attempts = FakeTime(), iter([False, False, True])
+def test_it_returns_once_the_server_answers(clock: FakeClock) -> None:
+    attempts = iter([False, False, True])
     seconds = wait_for(
         "http://localhost:8000",
         timeout=60,
         alive=lambda: True,
         answers=lambda url: next(attempts),
-        clock=time.clock,
-        sleep=time.sleep,
+        clock=clock,
+        sleep=clock.advance,
     )
     assert seconds == pytest.approx(0.2)
 
 
-def test_it_fails_at_once_when_the_server_process_exited() -> None:
-    time = FakeTime()
+def test_it_fails_at_once_when_the_server_process_exited(clock: FakeClock) -> None:
     with pytest.raises(NotReady, match="process exited before http://localhost:8000 answered"):
         wait_for(
             "http://localhost:8000",
             timeout=60,
             alive=lambda: False,
             answers=lambda url: False,
-            clock=time.clock,
-            sleep=time.sleep,
+            clock=clock,
+            sleep=clock.advance,
         )
-    assert time.now == 0
+    assert clock.slept == []
 
 
-def test_it_gives_up_after_the_timeout() -> None:
-    time = FakeTime()
+def test_it_gives_up_after_the_timeout(clock: FakeClock) -> None:
     with pytest.raises(NotReady, match="nothing answered at http://localhost:8000 within 5 s"):
         wait_for(
             "http://localhost:8000",
             timeout=5,
             alive=lambda: True,
             answers=lambda url: False,
-            clock=time.clock,
-            sleep=time.sleep,
+            clock=clock,
+            sleep=clock.advance,
         )
-    assert time.now == pytest.approx(5, abs=0.11)
+    assert sum(clock.slept) == pytest.approx(5, abs=0.11)
 
 
 def test_an_address_may_leave_out_the_scheme() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from connector_front.connector import FrontConnector
 from connector_front.sandbox import SandboxServer
 from connector_front.transport import Pacer
+from tests.clock import SandboxTime
 
 SLOW_DELAY = 3.0
 """A slow answer's delay: six times the connector's timeout in these tests (``TIMEOUT``)."""
@@ -27,27 +28,12 @@ KINDS: dict[str, dict[str, Any]] = {
 """Every injected fault, by name: each is survivable when fewer than the attempts in a row."""
 
 
-@dataclass
-class FakeTime:
-    """The sandbox's clock lent to the connector: a wait advances it instead of sleeping."""
-
-    sandbox: SandboxServer
-    slept: list[float] = field(default_factory=list)
-
-    def now(self) -> float:
-        return self.sandbox.state.clock()
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.sandbox.state.clock.advance(seconds)
-
-
-async def lend_time(connector: FrontConnector, sandbox: SandboxServer, owner: str) -> FakeTime:
+async def lend_time(connector: FrontConnector, sandbox: SandboxServer, owner: str) -> SandboxTime:
     """Make the owner's Front client wait on the sandbox's clock (its retries, and no pacing:
     the pacer would read the sandbox's rate-limit reset times against the wall clock)."""
-    time = FakeTime(sandbox)
+    time = SandboxTime(sandbox)
     connector.clients.sleep = time.sleep
-    connector.clients.clock = time.now
+    connector.clients.clock = time.clock
     await connector.clients.aclose(owner)  # the next client is made with the lent time
     client = connector.clients.get(owner)
     client.pacer = Pacer.off()

@@ -13,8 +13,9 @@ from connector_front.connector import FrontConnector
 from connector_front.embedded import connect_owner, sandbox_settings
 from connector_front.errors import ConnectorError, RateLimitedError
 from connector_front.sandbox import SandboxServer
+from tests.clock import SandboxTime
 
-from .faults import KINDS, TIMEOUT, FakeTime, FaultDealer, lend_time
+from .faults import KINDS, TIMEOUT, FaultDealer, lend_time
 
 OWNER = "acme"
 PAGE = 5
@@ -43,7 +44,7 @@ async def list_all(
     model: str,
     filters: dict[str, str] | None = None,
     *,
-    time: FakeTime | None = None,
+    time: SandboxTime | None = None,
 ) -> list[str]:
     """Every id of a listing, page by page, as a careful caller reads it: a rate-limit error
     says when to come back, and the same cursor resumes the listing then."""
@@ -66,7 +67,7 @@ async def list_all(
 
 
 async def every_listing(
-    connector: FrontConnector, time: FakeTime | None = None
+    connector: FrontConnector, time: SandboxTime | None = None
 ) -> dict[str, list[str]]:
     found = {model: await list_all(connector, model, time=time) for model in MODELS}
     for issue in found["ticketIssue"]:

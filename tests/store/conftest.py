@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from connector_front.store import Database
 from tests.postgres_server import binaries, postgres_server
 from tests.requirements import unavailable
+from tests.store.processes import two_workers
 
 _names = itertools.count(1)
 
@@ -46,3 +48,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.sqlite3'}"
     return str(request.getfixturevalue("fresh_postgres"))
+
+
+@pytest.fixture
+async def worker_databases(database_url: str) -> AsyncIterator[tuple[Database, Database]]:
+    """Two databases on one setting, each with its own pool: two worker processes."""
+    async with two_workers(database_url) as pair:
+        yield pair

@@ -8,16 +8,6 @@ from contextlib import asynccontextmanager
 from connector_front.store import Database, open_database
 
 
-class Clock:
-    """A clock the test moves by hand (shared by both "processes")."""
-
-    def __init__(self, now: float = 1_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @asynccontextmanager
 async def two_workers(database_url: str) -> AsyncIterator[tuple[Database, Database]]:
     """Two separately opened databases (each its own pool) on the same store."""

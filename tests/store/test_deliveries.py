@@ -7,13 +7,13 @@ import asyncio
 import pytest
 
 from connector_front.webhooks.queue import CLAIM_LEASE, Delivery, DeliveryQueue
-from tests.store.processes import Clock, two_workers
+from tests.clock import FakeClock
+from tests.store.processes import two_workers
 
 
 async def _fill(queue: DeliveryQueue, n: int) -> list[int]:
     return [
-        await queue.add(kind="app", event={"id": f"evt_{i}"}, company_id="cmp_1")
-        for i in range(n)
+        await queue.add(kind="app", event={"id": f"evt_{i}"}, company_id="cmp_1") for i in range(n)
     ]
 
 
@@ -38,9 +38,8 @@ async def test_two_workers_never_claim_the_same_delivery(database_url: str) -> N
 
 @pytest.mark.parametrize("lease", [CLAIM_LEASE, 10.0])
 async def test_a_dead_workers_claim_is_taken_again_after_the_lease(
-    database_url: str, lease: float
+    database_url: str, lease: float, clock: FakeClock
 ) -> None:
-    clock = Clock()
     async with two_workers(database_url) as (one, two):
         dead = DeliveryQueue(one, clock=clock, lease=lease)
         alive = DeliveryQueue(two, clock=clock, lease=lease)
@@ -70,7 +69,7 @@ async def test_claims_come_oldest_first(database_url: str) -> None:
 class Ticks:
     """A sleep the test lets go one turn at a time, moving the shared clock by what was asked."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
         self._waiting: list[tuple[float, asyncio.Future[None]]] = []
         self._asked = asyncio.Event()
@@ -94,12 +93,12 @@ class Ticks:
 
 
 async def test_a_claim_is_kept_while_its_worker_works_then_taken_once_it_dies(
-    database_url: str,
+    database_url: str, clock: FakeClock
 ) -> None:
     """A batch that takes four leases stays its worker's (the claim is renewed every third of
     the lease); killed (-9: it stops renewing), the worker's delivery is taken again one lease
     later, not a batch's length later."""
-    clock, lease = Clock(), 30.0
+    lease = 30.0
     ticks = Ticks(clock)
     async with two_workers(database_url) as (one, two):
         worker = DeliveryQueue(one, clock=clock, lease=lease, sleep=ticks.sleep)
@@ -119,10 +118,12 @@ async def test_a_claim_is_kept_while_its_worker_works_then_taken_once_it_dies(
         assert (again.id, again.attempts) == (delivery_id, 2)
 
 
-async def test_a_renewal_leaves_a_claim_another_worker_took_over(database_url: str) -> None:
+async def test_a_renewal_leaves_a_claim_another_worker_took_over(
+    database_url: str, clock: FakeClock
+) -> None:
     """A worker that stalled past its lease lost the delivery: its renewals do not take it
     back from the worker that claimed it since."""
-    clock, lease = Clock(), 30.0
+    lease = 30.0
     ticks = Ticks(clock)
     async with two_workers(database_url) as (one, two):
         stalled = DeliveryQueue(one, clock=clock, lease=lease, sleep=ticks.sleep)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 
 from connector_front.sync.lease import Leases
-from tests.store.processes import Clock, two_workers
+from tests.clock import FakeClock
+from tests.store.processes import two_workers
 
 
-async def test_one_holder_at_a_time_until_the_lease_expires(database_url: str) -> None:
-    clock = Clock()
+async def test_one_holder_at_a_time_until_the_lease_expires(
+    database_url: str, clock: FakeClock
+) -> None:
     async with two_workers(database_url) as (one, two):
         first, second = Leases(one, clock=clock), Leases(two, clock=clock)
         assert await first.acquire("sync:acme", ttl=60)
@@ -39,8 +41,8 @@ async def test_racing_workers_get_one_lease(database_url: str) -> None:
 
 async def test_a_held_lease_is_renewed_while_the_job_runs_and_freed_after(
     database_url: str,
+    clock: FakeClock,
 ) -> None:
-    clock = Clock()
     turns: asyncio.Queue[None] = asyncio.Queue()
     waiting: asyncio.Queue[None] = asyncio.Queue()
 

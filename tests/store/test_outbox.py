@@ -6,7 +6,8 @@ import asyncio
 
 from connector_front.events.log import EventLog
 from connector_front.models.event import UnifiedEvent
-from tests.store.processes import Clock, two_workers
+from tests.clock import FakeClock
+from tests.store.processes import two_workers
 
 
 def event(n: int, owner: str = "acme") -> UnifiedEvent:
@@ -29,8 +30,9 @@ async def _take_all(log: EventLog) -> list[int]:
     return taken
 
 
-async def test_two_workers_never_take_the_same_outbox_entry(database_url: str) -> None:
-    clock = Clock()
+async def test_two_workers_never_take_the_same_outbox_entry(
+    database_url: str, clock: FakeClock
+) -> None:
     async with two_workers(database_url) as (one, two):
         first = EventLog(one, outbox=True, clock=clock)
         second = EventLog(two, outbox=True, clock=clock)
@@ -42,8 +44,8 @@ async def test_two_workers_never_take_the_same_outbox_entry(database_url: str) -
 
 async def test_an_entry_taken_by_a_dead_worker_is_pushed_after_its_lease(
     database_url: str,
+    clock: FakeClock,
 ) -> None:
-    clock = Clock()
     async with two_workers(database_url) as (one, two):
         dead = EventLog(one, outbox=True, clock=clock)
         alive = EventLog(two, outbox=True, clock=clock)
@@ -62,8 +64,7 @@ async def test_an_entry_taken_by_a_dead_worker_is_pushed_after_its_lease(
         assert await alive.outbox_counts() == {"delivered": 1, "pending": 0}
 
 
-async def test_a_retry_waits_its_turn_then_comes_back(database_url: str) -> None:
-    clock = Clock()
+async def test_a_retry_waits_its_turn_then_comes_back(database_url: str, clock: FakeClock) -> None:
     async with two_workers(database_url) as (one, _):
         log = EventLog(one, outbox=True, clock=clock)
         [item] = await log.append([event(1)])

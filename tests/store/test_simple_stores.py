@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -11,46 +10,35 @@ from connector_front.auth import DatabaseStateStore, OAuthStateError, PendingAut
 from connector_front.connections import ConnectionStore
 from connector_front.field_mapping.definitions import Definitions, FrontField
 from connector_front.field_mapping.stored import DefinitionStore
-from connector_front.store import Database, open_database
+from connector_front.store import Database
+from tests.clock import FakeClock
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-async def databases(database_url: str) -> AsyncIterator[tuple[Database, Database]]:
-    """Two databases on one setting: two worker processes."""
-    first, second = await open_database(database_url), await open_database(database_url)
-    yield first, second
-    await first.close()
-    await second.close()
-
-
-async def test_connections_round_trip_across_workers(databases: tuple[Database, Database]) -> None:
-    clock = Clock()
-    mine, theirs = ConnectionStore(databases[0], clock=clock), ConnectionStore(databases[1])
+async def test_connections_round_trip_across_workers(
+    worker_databases: tuple[Database, Database], clock: FakeClock
+) -> None:
+    created = clock.now
+    mine, theirs = (
+        ConnectionStore(worker_databases[0], clock=clock),
+        ConnectionStore(worker_databases[1]),
+    )
     await mine.put("acme", ["genericContact::list", "genericContact::create"])
     await theirs.set_company("acme", "cmp_1", "Acme Corp")
     await theirs.set_permissions("acme", {"missing": ["contacts:write"]})
     info = await mine.get("acme")
     assert info is not None
     assert info.operations == ("genericContact::list", "genericContact::create")
-    assert (info.created_at, info.company_id, info.company_name) == (1_000.0, "cmp_1", "Acme Corp")
+    assert (info.created_at, info.company_id, info.company_name) == (created, "cmp_1", "Acme Corp")
     assert info.permissions == {"missing": ["contacts:write"]}
 
-    clock.now = 2_000.0
+    clock.now = created + 1_000
     again = await mine.put("acme", ["genericContact::list"])
     assert (again.company_id, again.company_name) == ("cmp_1", "Acme Corp")  # kept
     stored = await theirs.get("acme")
     assert stored is not None
     assert (stored.operations, stored.permissions) == (("genericContact::list",), None)
 
-    clock.now = 1_500.0
+    clock.now = created + 500
     await mine.put("globex", [])
     assert [c.owner_id for c in await theirs.all()] == ["globex", "acme"]
     assert await theirs.delete("acme") is True
@@ -59,9 +47,9 @@ async def test_connections_round_trip_across_workers(databases: tuple[Database, 
 
 
 async def test_a_state_is_consumed_once_by_one_of_two_workers(
-    databases: tuple[Database, Database],
+    worker_databases: tuple[Database, Database],
 ) -> None:
-    mine, theirs = DatabaseStateStore(databases[0]), DatabaseStateStore(databases[1])
+    mine, theirs = DatabaseStateStore(worker_databases[0]), DatabaseStateStore(worker_databases[1])
     state = await mine.issue("acme", '{"page": "connect"}')
     assert await theirs.origin(state) == '{"page": "connect"}'
     outcomes = await asyncio.gather(
@@ -75,23 +63,24 @@ async def test_a_state_is_consumed_once_by_one_of_two_workers(
     assert all(o.reason == "reused" for o in refused)
 
 
-async def test_state_refusals_say_why(databases: tuple[Database, Database]) -> None:
-    clock = Clock()
-    store = DatabaseStateStore(databases[0], ttl=600, clock=clock)
+async def test_state_refusals_say_why(
+    worker_databases: tuple[Database, Database], clock: FakeClock
+) -> None:
+    store = DatabaseStateStore(worker_databases[0], ttl=600, clock=clock)
     with pytest.raises(OAuthStateError, match="unknown"):
         await store.consume("made-up")
     state = await store.issue("acme")
     clock.now += 601
     with pytest.raises(OAuthStateError, match="expired"):
         await store.consume(state)
-    rows = await databases[1].fetch("SELECT state_hash, owner_id FROM oauth_states")
+    rows = await worker_databases[1].fetch("SELECT state_hash, owner_id FROM oauth_states")
     assert rows and all(state not in str(row) for row in rows)  # only a hash is kept
 
 
 async def test_a_state_keeps_its_verifier_and_pending_operations_for_another_worker(
-    databases: tuple[Database, Database],
+    worker_databases: tuple[Database, Database],
 ) -> None:
-    mine, theirs = DatabaseStateStore(databases[0]), DatabaseStateStore(databases[1])
+    mine, theirs = DatabaseStateStore(worker_databases[0]), DatabaseStateStore(worker_databases[1])
     operations = ["genericContact::list", "genericCompany::list"]
     state = await mine.issue("acme", code_verifier="v" * 64, operations=operations)
     taken = await theirs.consume(state)
@@ -102,23 +91,23 @@ async def test_a_state_keeps_its_verifier_and_pending_operations_for_another_wor
 
 
 async def test_a_bound_state_is_taken_only_with_its_binding_and_stays_unused_without(
-    databases: tuple[Database, Database],
+    worker_databases: tuple[Database, Database],
 ) -> None:
-    mine, theirs = DatabaseStateStore(databases[0]), DatabaseStateStore(databases[1])
+    mine, theirs = DatabaseStateStore(worker_databases[0]), DatabaseStateStore(worker_databases[1])
     state = await mine.issue("acme", binding="browser-a")
     for wrong in (None, "browser-b"):
         with pytest.raises(OAuthStateError, match="not come from the browser") as refused:
             await theirs.consume(state, binding=wrong)
         assert refused.value.reason == "browser"
     assert (await theirs.consume(state, binding="browser-a")).owner_id == "acme"
-    rows = await databases[1].fetch("SELECT binding_hash FROM oauth_states")
+    rows = await worker_databases[1].fetch("SELECT binding_hash FROM oauth_states")
     assert rows and all("browser-a" not in str(row) for row in rows)  # only a hash is kept
 
 
 async def test_a_field_mapping_is_kept_with_its_connection_across_workers(
-    databases: tuple[Database, Database],
+    worker_databases: tuple[Database, Database],
 ) -> None:
-    mine, theirs = ConnectionStore(databases[0]), ConnectionStore(databases[1])
+    mine, theirs = ConnectionStore(worker_databases[0]), ConnectionStore(worker_databases[1])
     choices = {"ticketIssue": {"priority": {"id": "fld_1", "name": "Priority"}, "team": None}}
     assert await mine.set_field_mapping("acme", choices) is False  # no connection to keep it
     await mine.put("acme", ["ticketIssue::list"])
@@ -132,11 +121,10 @@ async def test_a_field_mapping_is_kept_with_its_connection_across_workers(
 
 
 async def test_front_definitions_are_shared_by_workers_until_stale(
-    databases: tuple[Database, Database],
+    worker_databases: tuple[Database, Database], clock: FakeClock
 ) -> None:
-    clock = Clock()
-    mine = DefinitionStore(databases[0], ttl=300, clock=clock)
-    theirs = DefinitionStore(databases[1], ttl=300, clock=clock)
+    mine = DefinitionStore(worker_databases[0], ttl=300, clock=clock)
+    theirs = DefinitionStore(worker_databases[1], ttl=300, clock=clock)
     read = Definitions((FrontField("fld_1", "Priority", "enum", ("Low", "High")),), clock.now)
     await mine.keep("acme", "ticketIssue", read)
     assert await theirs.fresh("acme", "ticketIssue") == read  # read by the other worker

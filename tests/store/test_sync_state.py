@@ -8,11 +8,13 @@ import pytest
 from connector_front.errors import ConflictError
 from connector_front.sync.lease import Leases, pass_lease
 from connector_front.sync.state import FeedState, SyncStateStore
-from tests.store.processes import Clock, two_workers
+from tests.clock import FakeClock
+from tests.store.processes import two_workers
 
 
-async def test_a_worker_that_lost_its_lease_cannot_move_the_cursor(database_url: str) -> None:
-    clock = Clock()
+async def test_a_worker_that_lost_its_lease_cannot_move_the_cursor(
+    database_url: str, clock: FakeClock
+) -> None:
     async with two_workers(database_url) as (one, two):
         stalled_leases, next_leases = Leases(one, clock=clock), Leases(two, clock=clock)
         stalled = SyncStateStore(one, clock=clock, leases=stalled_leases)

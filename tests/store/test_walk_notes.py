@@ -14,7 +14,8 @@ from connector_front.connector import FrontConnector
 from connector_front.sandbox import SandboxServer
 from connector_front.settings import ConnectorSettings
 from connector_front.store.walk_notes import KEPT_FOR, DatabaseWalkNotes
-from tests.store.processes import Clock, two_workers
+from tests.clock import FakeClock
+from tests.store.processes import two_workers
 
 PAGE = 40
 
@@ -39,8 +40,9 @@ async def test_a_page_noted_by_one_worker_is_read_by_another(database_url: str) 
         assert await first.since("acme", "w3", 0) == []
 
 
-async def test_a_walks_first_page_prunes_notes_older_than_a_day(database_url: str) -> None:
-    clock = Clock()
+async def test_a_walks_first_page_prunes_notes_older_than_a_day(
+    database_url: str, clock: FakeClock
+) -> None:
     async with two_workers(database_url) as (one, two):
         notes = DatabaseWalkNotes(one, clock=clock)
         await notes.add("acme", "old", 0, {"inboxes": [], "listed": []})

@@ -10,24 +10,12 @@ import pytest
 from connector_front.auth import DatabaseStateStore, MemoryStateStore, OAuthStateError, StateStore
 from connector_front.errors import InvalidInputError
 from connector_front.store import LazyDatabase
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
+from tests.clock import FakeClock
 
 
 @pytest.fixture(params=["sqlite", "memory"])
 async def store(
-    request: pytest.FixtureRequest, tmp_path: Path, clock: Clock
+    request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock
 ) -> AsyncIterator[StateStore]:
     if request.param == "memory":
         yield MemoryStateStore(ttl=600, clock=clock)
@@ -52,7 +40,7 @@ async def test_unknown_state_refused(store: StateStore) -> None:
     assert caught.value.fields == ["state"]
 
 
-async def test_expired_state_refused(store: StateStore, clock: Clock) -> None:
+async def test_expired_state_refused(store: StateStore, clock: FakeClock) -> None:
     state = await store.issue("owner-1")
     clock.now += 601
     with pytest.raises(OAuthStateError, match="expired"):

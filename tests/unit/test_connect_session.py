@@ -7,20 +7,12 @@ import pytest
 from connector_front.connect_session import SessionCodec
 from connector_front.cursor import CursorCodec
 from connector_front.errors import InvalidSessionError
+from tests.clock import FakeClock
 
 KEY = b"session-test-key"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_a_token_carries_owner_operations_and_expiry() -> None:
-    clock = Clock()
+def test_a_token_carries_owner_operations_and_expiry(clock: FakeClock) -> None:
     codec = SessionCodec([KEY], ttl=900, clock=clock)
     token, issued = codec.issue("customer-1", ["genericContact::list"])
     session = codec.verify(token)
@@ -31,8 +23,7 @@ def test_a_token_carries_owner_operations_and_expiry() -> None:
     assert codec.issue("customer-1", ["genericContact::list"])[0] != token  # a nonce each
 
 
-def test_an_expired_token_is_refused_with_its_reason() -> None:
-    clock = Clock()
+def test_an_expired_token_is_refused_with_its_reason(clock: FakeClock) -> None:
     codec = SessionCodec([KEY], ttl=900, clock=clock)
     token, _ = codec.issue("customer-1", ["genericContact::list"])
     clock.now += 899

@@ -15,6 +15,7 @@ from connector_front.events.routing import (
 )
 from connector_front.settings import ConnectorSettings
 from connector_front.webhooks.queue import Delivery
+from tests.clock import FakeClock
 
 OAUTH = RoutingRules(rule_owners={"triage": "ops"}, token_owner=None)
 TOKEN = RoutingRules(rule_owners={}, token_owner="demo")
@@ -46,14 +47,6 @@ class Front:
         return self.companies.get(owner_id)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.mark.parametrize(
     ("name", "rules", "connections", "expected"),
     [
@@ -71,43 +64,47 @@ def test_a_rule_webhook_goes_to_its_owner(
     assert rule_owners(name, rules, connections) == expected
 
 
-async def test_a_rule_delivery_asks_front_nothing() -> None:
+async def test_a_rule_delivery_asks_front_nothing(clock: FakeClock) -> None:
     front = Front({})
-    router = DeliveryRouter(OAUTH, front, clock=Clock())
+    router = DeliveryRouter(OAUTH, front, clock=clock)
     assert await router.owners(rule("triage"), connected(("a", None))) == ["ops"]
     assert front.asked == []
 
 
-async def test_an_application_delivery_goes_to_every_connection_of_its_company() -> None:
+async def test_an_application_delivery_goes_to_every_connection_of_its_company(
+    clock: FakeClock,
+) -> None:
     front = Front({"c": "cmp_1"})
-    router = DeliveryRouter(OAUTH, front, clock=Clock())
+    router = DeliveryRouter(OAUTH, front, clock=clock)
     connections = connected(("a", "cmp_1"), ("b", "cmp_2"), ("c", None), ("d", "cmp_1"))
     assert await router.owners(application("cmp_1"), connections) == ["a", "c", "d"]
     assert front.asked == ["c"]  # only the connection that does not keep its company
 
 
-async def test_with_oauth_a_company_nobody_is_connected_to_is_unrouted() -> None:
-    router = DeliveryRouter(OAUTH, Front({}), clock=Clock())
+async def test_with_oauth_a_company_nobody_is_connected_to_is_unrouted(clock: FakeClock) -> None:
+    router = DeliveryRouter(OAUTH, Front({}), clock=clock)
     assert await router.owners(application("cmp_9"), connected(("a", "cmp_1"))) == []
 
 
 @pytest.mark.parametrize(("token_company", "expected"), [("cmp_9", ["demo"]), ("cmp_1", [])])
 async def test_in_token_mode_the_tokens_owner_takes_its_own_companys_deliveries(
-    token_company: str, expected: list[str]
+    token_company: str, expected: list[str], clock: FakeClock
 ) -> None:
-    router = DeliveryRouter(TOKEN, Front({"demo": token_company}), clock=Clock())
+    router = DeliveryRouter(TOKEN, Front({"demo": token_company}), clock=clock)
     assert await router.owners(application("cmp_9"), connected(("a", "cmp_1"))) == expected
 
 
-async def test_a_connected_owner_of_the_company_comes_before_the_tokens_owner() -> None:
+async def test_a_connected_owner_of_the_company_comes_before_the_tokens_owner(
+    clock: FakeClock,
+) -> None:
     front = Front({"demo": "cmp_1"})
-    router = DeliveryRouter(TOKEN, front, clock=Clock())
+    router = DeliveryRouter(TOKEN, front, clock=clock)
     assert await router.owners(application("cmp_1"), connected(("a", "cmp_1"))) == ["a"]
     assert front.asked == []
 
 
-async def test_front_is_asked_an_owners_company_at_most_once_a_minute() -> None:
-    front, clock = Front({"c": "cmp_1"}), Clock()
+async def test_front_is_asked_an_owners_company_at_most_once_a_minute(clock: FakeClock) -> None:
+    front = Front({"c": "cmp_1"})
     router = DeliveryRouter(OAUTH, front, clock=clock)
     for _ in range(3):
         assert await router.owners(application("cmp_1"), connected(("c", None))) == ["c"]
@@ -120,9 +117,9 @@ async def test_front_is_asked_an_owners_company_at_most_once_a_minute() -> None:
     assert front.asked == ["c", "c"]
 
 
-async def test_an_unknown_company_is_remembered_too() -> None:
+async def test_an_unknown_company_is_remembered_too(clock: FakeClock) -> None:
     front = Front({})
-    router = DeliveryRouter(OAUTH, front, clock=Clock())
+    router = DeliveryRouter(OAUTH, front, clock=clock)
     for _ in range(2):
         assert await router.owners(application("cmp_1"), connected(("c", None))) == []
     assert front.asked == ["c"]

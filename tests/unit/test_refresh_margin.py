@@ -7,23 +7,16 @@ from __future__ import annotations
 import pytest
 
 from connector_front.auth import MemoryTokenStore, TokenManager, TokenSet
+from tests.clock import FakeClock
 from tests.unit.test_auth_manager import CountingFlow
 
 
-class Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-async def test_a_thirty_second_token_is_used_until_its_last_third() -> None:
+async def test_a_thirty_second_token_is_used_until_its_last_third(clock: FakeClock) -> None:
     store = MemoryTokenStore()
     issued = TokenSet.from_response({"access_token": "a0", "expires_in": 30}, now=1000.0)
     await store.put("o", issued)
     flow = CountingFlow(store)
-    clock = Clock(1001.0)
+    clock.now = 1001.0
     manager = TokenManager("o", flow, store, clock=clock)
     for now in (1001.0, 1010.0, 1019.0):
         clock.now = now

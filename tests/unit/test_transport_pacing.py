@@ -10,19 +10,7 @@ import pytest
 from connector_front.store.pacing import Budget, MemoryPacingState
 from connector_front.transport import BACKGROUND, LANES, LaneRules, Pacer, RateLimitInfo
 from connector_front.transport.pacing import take_turn, wait_for
-
-
-class FakeTime:
-    def __init__(self, now: float = 1_700_000_000.0) -> None:
-        self.now = now
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
+from tests.clock import FakeClock
 
 
 def headers(limit: int, remaining: int, reset: float) -> dict[str, str]:
@@ -44,19 +32,18 @@ def test_no_information_means_no_wait() -> None:
     assert Pacer().delay(0.0) == 0.0
 
 
-def test_background_lanes_leave_the_reserve_to_interactive_requests() -> None:
-    t = FakeTime()
-    pacer = Pacer(rules=LaneRules(reserve=0.2, safety=0.0), clock=t.clock)
-    pacer.release(headers(100, 50, t.now + 30))
-    assert pacer.delay(t.now, "events") == 0.0
+def test_background_lanes_leave_the_reserve_to_interactive_requests(clock: FakeClock) -> None:
+    pacer = Pacer(rules=LaneRules(reserve=0.2, safety=0.0), clock=clock)
+    pacer.release(headers(100, 50, clock.now + 30))
+    assert pacer.delay(clock.now, "events") == 0.0
     pacer.remaining = 21  # one above the reserve (20% of 100)
-    assert pacer.delay(t.now, "sync") == 0.0
+    assert pacer.delay(clock.now, "sync") == 0.0
     pacer.remaining = 20  # the reserve: background waits for the next window
     for background in BACKGROUND:
-        assert pacer.delay(t.now, background) == pytest.approx(30.0)
-    assert pacer.delay(t.now, "interactive") == 0.0
+        assert pacer.delay(clock.now, background) == pytest.approx(30.0)
+    assert pacer.delay(clock.now, "interactive") == 0.0
     pacer.remaining = 0
-    assert pacer.delay(t.now, "interactive") == pytest.approx(30.0)
+    assert pacer.delay(clock.now, "interactive") == pytest.approx(30.0)
 
 
 @pytest.mark.parametrize(
@@ -75,21 +62,19 @@ def test_the_reserve_is_a_whole_number_of_requests_below_the_share(
     assert spent == background_may_spend
 
 
-def test_a_429_after_background_work_pauses_background_lanes_only() -> None:
-    t = FakeTime()
-    pacer = Pacer(clock=t.clock)
-    pacer.release(headers(100, 60, t.now + 60) | {"retry-after": "2"}, 429, "events")
-    assert pacer.delay(t.now, "interactive") == 0.0
-    assert pacer.delay(t.now, "sync") == pytest.approx(2.0)
-    assert pacer.delay(t.now + 2.01, "sync") == 0.0
+def test_a_429_after_background_work_pauses_background_lanes_only(clock: FakeClock) -> None:
+    pacer = Pacer(clock=clock)
+    pacer.release(headers(100, 60, clock.now + 60) | {"retry-after": "2"}, 429, "events")
+    assert pacer.delay(clock.now, "interactive") == 0.0
+    assert pacer.delay(clock.now, "sync") == pytest.approx(2.0)
+    assert pacer.delay(clock.now + 2.01, "sync") == 0.0
 
 
-def test_a_429_after_interactive_work_pauses_every_lane() -> None:
-    t = FakeTime()
-    pacer = Pacer(clock=t.clock)
-    pacer.release(headers(100, 60, t.now + 60) | {"retry-after": "2"}, 429, "interactive")
+def test_a_429_after_interactive_work_pauses_every_lane(clock: FakeClock) -> None:
+    pacer = Pacer(clock=clock)
+    pacer.release(headers(100, 60, clock.now + 60) | {"retry-after": "2"}, 429, "interactive")
     for lane in LANES:
-        assert pacer.delay(t.now, lane) == pytest.approx(2.0)
+        assert pacer.delay(clock.now, lane) == pytest.approx(2.0)
 
 
 def test_an_interactive_request_waiting_makes_background_lanes_yield() -> None:
@@ -123,50 +108,45 @@ def test_a_background_request_waiting_does_not_hold_interactive_ones_back() -> N
     )
 
 
-def test_window_rollover_restores_the_budget() -> None:
-    t = FakeTime()
-    pacer = Pacer(rules=LaneRules(safety=0.0), clock=t.clock)
-    pacer.release(headers(10, 0, t.now + 5))
-    assert pacer.delay(t.now) == pytest.approx(5.0)
-    assert pacer.delay(t.now + 5) == 0.0
+def test_window_rollover_restores_the_budget(clock: FakeClock) -> None:
+    pacer = Pacer(rules=LaneRules(safety=0.0), clock=clock)
+    pacer.release(headers(10, 0, clock.now + 5))
+    assert pacer.delay(clock.now) == pytest.approx(5.0)
+    assert pacer.delay(clock.now + 5) == 0.0
     assert pacer.remaining == 10
 
 
-def test_in_flight_requests_are_assumed_counted() -> None:
-    t = FakeTime()
-    pacer = Pacer(clock=t.clock)
+def test_in_flight_requests_are_assumed_counted(clock: FakeClock) -> None:
+    pacer = Pacer(clock=clock)
     pacer.in_flight = 4  # this response plus three more still out
-    pacer.release(headers(10, 5, t.now + 5))
+    pacer.release(headers(10, 5, clock.now + 5))
     assert pacer.remaining == 2
 
 
-def test_a_new_limit_is_trusted_within_the_window() -> None:
+def test_a_new_limit_is_trusted_within_the_window(clock: FakeClock) -> None:
     """Front raised the company's limit (a plan change): its count of what is left holds."""
-    t = FakeTime()
-    pacer = Pacer(clock=t.clock)
-    pacer.release(headers(120, 20, t.now + 30))
-    pacer.release(headers(10_000, 9_880, t.now + 30))
-    assert (pacer.limit, pacer.remaining, pacer.reset_at) == (10_000, 9_880, t.now + 30)
-    assert pacer.delay(t.now, "backfill") == 0.0
-    assert pacer.delay(t.now + 31, "backfill") == 0.0  # the window ended: a full budget
-    pacer.release(headers(120, 119, t.now + 91))  # back to 120 as the next window began
-    assert (pacer.limit, pacer.remaining, pacer.reset_at) == (120, 119, t.now + 91)
+    pacer = Pacer(clock=clock)
+    pacer.release(headers(120, 20, clock.now + 30))
+    pacer.release(headers(10_000, 9_880, clock.now + 30))
+    assert (pacer.limit, pacer.remaining, pacer.reset_at) == (10_000, 9_880, clock.now + 30)
+    assert pacer.delay(clock.now, "backfill") == 0.0
+    assert pacer.delay(clock.now + 31, "backfill") == 0.0  # the window ended: a full budget
+    pacer.release(headers(120, 119, clock.now + 91))  # back to 120 as the next window began
+    assert (pacer.limit, pacer.remaining, pacer.reset_at) == (120, 119, clock.now + 91)
 
 
-def test_a_late_answer_cannot_raise_the_estimate() -> None:
-    t = FakeTime()
-    pacer = Pacer(clock=t.clock)
-    pacer.release(headers(10, 2, t.now + 5))
-    pacer.release(headers(10, 7, t.now + 5))
+def test_a_late_answer_cannot_raise_the_estimate(clock: FakeClock) -> None:
+    pacer = Pacer(clock=clock)
+    pacer.release(headers(10, 2, clock.now + 5))
+    pacer.release(headers(10, 7, clock.now + 5))
     assert pacer.remaining == 2
 
 
-def test_a_429_pauses_every_lane_for_its_retry_after() -> None:
-    t = FakeTime()
-    pacer = Pacer(clock=t.clock)
+def test_a_429_pauses_every_lane_for_its_retry_after(clock: FakeClock) -> None:
+    pacer = Pacer(clock=clock)
     pacer.release({"retry-after": "3"}, 429)
-    assert pacer.delay(t.now) == pytest.approx(3.0)
-    assert pacer.delay(t.now + 3.01) == 0.0
+    assert pacer.delay(clock.now) == pytest.approx(3.0)
+    assert pacer.delay(clock.now + 3.01) == 0.0
 
 
 def test_off_never_waits() -> None:
@@ -178,7 +158,7 @@ def test_off_never_waits() -> None:
 class FixedWindowServer:
     """Front-like fixed window per token, reset as a whole-second UNIX timestamp."""
 
-    def __init__(self, t: FakeTime, limit: int, window: float) -> None:
+    def __init__(self, t: FakeClock, limit: int, window: float) -> None:
         self.t, self.limit, self.window = t, limit, window
         self.started: float | None = None
         self.used = 0
@@ -199,94 +179,93 @@ class FixedWindowServer:
 
 
 @pytest.mark.parametrize(("limit", "window"), [(5, 2.0), (3, 1.0), (50, 60.0), (120, 60.0)])
-async def test_simulated_long_listing_sees_no_429(limit: int, window: float) -> None:
-    t = FakeTime()
-    pacer = Pacer(clock=t.clock, sleep=t.sleep)
-    server = FixedWindowServer(t, limit, window)
+async def test_simulated_long_listing_sees_no_429(
+    limit: int, window: float, clock: FakeClock
+) -> None:
+    start = clock.now
+    pacer = Pacer(clock=clock, sleep=clock.sleep)
+    server = FixedWindowServer(clock, limit, window)
     for _ in range(200):
         await pacer.acquire()
-        t.now += 0.01  # the request's round trip
+        clock.now += 0.01  # the request's round trip
         status, h = server.hit()
         pacer.release(h, status)
     assert server.rejected == 0
     # and it is not wastefully slow: at most one window more than the ideal
     ideal = (200 / limit - 1) * window
-    assert t.now - 1_700_000_000.0 <= ideal + 2 * window + 200 * 0.01 + 200 / limit * 1.1
+    assert clock.now - start <= ideal + 2 * window + 200 * 0.01 + 200 / limit * 1.1
 
 
-async def test_unpaced_listing_would_hit_429s() -> None:
+async def test_unpaced_listing_would_hit_429s(clock: FakeClock) -> None:
     """Guard for the test above: the simulated server does refuse an unpaced burst."""
-    t = FakeTime()
-    server = FixedWindowServer(t, 5, 2.0)
+    server = FixedWindowServer(clock, 5, 2.0)
     for _ in range(20):
-        t.now += 0.01
+        clock.now += 0.01
         server.hit()
     assert server.rejected > 0
 
 
-def test_a_short_retry_after_is_not_stretched_to_the_window_end() -> None:
-    t = FakeTime()
-    pacer = Pacer(clock=t.clock)
-    h = headers(100, 90, t.now + 60)
+def test_a_short_retry_after_is_not_stretched_to_the_window_end(clock: FakeClock) -> None:
+    pacer = Pacer(clock=clock)
+    h = headers(100, 90, clock.now + 60)
     h["retry-after"] = "0.2"
     pacer.release(h, 429)
-    assert pacer.delay(t.now) == pytest.approx(0.2)
-    assert pacer.delay(t.now + 0.25) == 0.0
+    assert pacer.delay(clock.now) == pytest.approx(0.2)
+    assert pacer.delay(clock.now + 0.25) == 0.0
 
 
-def test_a_429_without_retry_after_waits_for_the_reset() -> None:
-    t = FakeTime()
-    pacer = Pacer(rules=LaneRules(safety=0.0), clock=t.clock)
-    pacer.release(headers(100, 90, t.now + 7), 429)
-    assert pacer.delay(t.now) == pytest.approx(7.0)
+def test_a_429_without_retry_after_waits_for_the_reset(clock: FakeClock) -> None:
+    pacer = Pacer(rules=LaneRules(safety=0.0), clock=clock)
+    pacer.release(headers(100, 90, clock.now + 7), 429)
+    assert pacer.delay(clock.now) == pytest.approx(7.0)
 
 
-async def test_a_wait_beyond_max_wait_is_not_held() -> None:
-    t = FakeTime()
-    pacer = Pacer(max_wait=5.0, clock=t.clock, sleep=t.sleep)
-    pacer.release(headers(10, 0, t.now + 3600))  # budget gone for an hour
+async def test_a_wait_beyond_max_wait_is_not_held(clock: FakeClock) -> None:
+    pacer = Pacer(max_wait=5.0, clock=clock, sleep=clock.sleep)
+    pacer.release(headers(10, 0, clock.now + 3600))  # budget gone for an hour
     await pacer.acquire()
-    assert t.slept == []  # sent at once: Front's 429 will say how long, and the caller decides
+    assert clock.slept == []  # sent at once: Front's 429 will say how long, and the caller decides
 
 
-def test_a_late_answer_from_an_ended_window_is_ignored() -> None:
-    t = FakeTime()
-    pacer = Pacer(rules=LaneRules(safety=0.0), clock=t.clock)
-    pacer.release(headers(10, 0, t.now + 1))
-    assert pacer.delay(t.now + 1) == 0.0  # the window ended: a full budget again
+def test_a_late_answer_from_an_ended_window_is_ignored(clock: FakeClock) -> None:
+    pacer = Pacer(rules=LaneRules(safety=0.0), clock=clock)
+    pacer.release(headers(10, 0, clock.now + 1))
+    assert pacer.delay(clock.now + 1) == 0.0  # the window ended: a full budget again
     assert pacer.remaining == 10
-    pacer.release(headers(10, 0, t.now + 1))  # an answer about the old window, late
+    pacer.release(headers(10, 0, clock.now + 1))  # an answer about the old window, late
     assert pacer.remaining == 10
 
 
-async def test_requests_sent_before_the_first_answer_count_against_the_window() -> None:
+async def test_requests_sent_before_the_first_answer_count_against_the_window(
+    clock: FakeClock,
+) -> None:
     """Pacers sharing a budget send blind until an answer comes: what they sent is spent."""
-    t = FakeTime()
     shared = MemoryPacingState()
-    one, two = (Pacer(clock=t.clock, sleep=t.sleep, state=shared, key="cmp") for _ in "12")
+    one, two = (Pacer(clock=clock, sleep=clock.sleep, state=shared, key="cmp") for _ in "12")
     for pacer in (one, one, two):
         await pacer.acquire()
-    one.release(headers(5, 4, t.now + 1))  # Front has counted one so far
+    one.release(headers(5, 4, clock.now + 1))  # Front has counted one so far
     assert one.remaining == two.remaining == 2  # 5 minus the 3 sent, not 4 - 1
 
 
 @pytest.mark.parametrize("window", [1.0, 60.0])
 async def test_pacers_sharing_a_budget_reach_the_bound_of_an_aligned_window(
     window: float,
+    clock: FakeClock,
 ) -> None:
     """Three pacers on one budget against a Front-like limit (windows aligned on the clock,
     whole-second resets): no 429, and the listing takes requests / rate, within 5%."""
-    t = FakeTime(1_700_000_000.4)
-    start = t.now
+    clock.now = 1_700_000_000.4
+    start = clock.now
     limit = 5
     shared = MemoryPacingState()
-    pacers = [Pacer(clock=t.clock, sleep=t.sleep, state=shared, key="cmp") for _ in range(3)]
+    pacers = [Pacer(clock=clock, sleep=clock.sleep, state=shared, key="cmp") for _ in range(3)]
     used: Counter[float] = Counter()
     rejected = 0
     for i in range(300):
         pacer = pacers[i % 3]
         await pacer.acquire()
-        began = math.floor(t.now / window) * window
+        began = math.floor(clock.now / window) * window
         reset = began + window
         if used[began] >= limit:
             rejected += 1
@@ -295,29 +274,30 @@ async def test_pacers_sharing_a_budget_reach_the_bound_of_an_aligned_window(
         used[began] += 1
         pacer.release(headers(limit, limit - used[began], reset))
     assert rejected == 0
-    assert t.now - start <= 1.05 * 300 / (limit / window)
+    assert clock.now - start <= 1.05 * 300 / (limit / window)
 
 
-async def test_an_unknown_company_is_asked_for_once_a_while_not_per_request() -> None:
+async def test_an_unknown_company_is_asked_for_once_a_while_not_per_request(
+    clock: FakeClock,
+) -> None:
     """``key_of`` (a lookup, often in the database) is not asked before every request."""
-    time = FakeTime()
     asked: list[float] = []
     company: str | None = None
 
     async def key_of() -> str | None:
-        asked.append(time.now)
+        asked.append(clock.now)
         return company
 
-    pacer = Pacer(clock=time.clock, sleep=time.sleep, key="owner:acme", key_of=key_of)
+    pacer = Pacer(clock=clock, sleep=clock.sleep, key="owner:acme", key_of=key_of)
     for _ in range(10):
         await pacer.acquire()
         pacer.release(None)
     assert len(asked) == 1 and pacer.key == "owner:acme"
-    time.now += 61
+    clock.now += 61
     company = "company:cmp_1"
     await pacer.acquire()
     pacer.release(None)
     assert len(asked) == 2 and pacer.key == "company:cmp_1"
-    time.now += 61
+    clock.now += 61
     await pacer.acquire()
     assert len(asked) == 2  # known: never asked again
