@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from functools import partial
 from types import TracebackType
 from typing import Any
 
@@ -19,6 +20,7 @@ from tenacity import RetryCallState
 from connector_front import observe
 from connector_front.errors import (
     ConfigurationError,
+    ConnectorError,
     InvalidInputError,
     MovedError,
     UpstreamError,
@@ -57,12 +59,45 @@ _DROPPED_HEADERS = frozenset(
     }
 )
 """Caller headers never forwarded by :meth:`FrontClient.send_raw` (auth comes from us)."""
-_UNREAD: Any = object()
-"""A body not parsed yet (``None`` is a parsed empty body)."""
 
 
 class BrokenBodyError(httpx.RemoteProtocolError):
     """A 2xx answer whose JSON body is cut short or broken: read again like a dropped answer."""
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What one logical request came to: Front's last answer and the attempts it took, with
+    its JSON when a 2xx was decoded as it arrived (``decoded``; a ``None`` body is empty)."""
+
+    response: httpx.Response
+    attempts: int
+    decoded: bool = False
+    body: Any = None
+
+
+@dataclass
+class _Request:
+    """One logical request as its attempts share it: what to send, and how far it got."""
+
+    method: str
+    url: httpx.URL
+    path: str
+    """The API path, for logs, spans and errors."""
+    lane: Lane
+    params: Mapping[str, Any] | None
+    json: Any
+    content: bytes | None
+    headers: Mapping[str, str] | None
+    decode: bool
+    """Decode a 2xx's JSON as it arrives: a broken one is then retried like a dropped answer."""
+    attempts: int = 0
+    decoded: bool = False
+    body: Any = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.method} {self.path}"
 
 
 @dataclass
@@ -190,10 +225,8 @@ class FrontClient:
         method = method.upper()
         url = self._resolve(method, path)
         clean = {k: v for k, v in (headers or {}).items() if k.lower() not in _DROPPED_HEADERS}
-        response, _, _ = await self._send(
-            method, url, params=params, content=content, headers=clean or None
-        )
-        return response
+        sent = await self._send(method, url, params=params, content=content, headers=clean or None)
+        return sent.response
 
     # -- internals ------------------------------------------------------------------------
 
@@ -224,12 +257,10 @@ class FrontClient:
         """Send with retries, follow a GET's redirect, and parse or raise."""
         for _ in range(_MAX_REDIRECTS + 1):
             decode = method in self.retry.retry_methods  # a broken body is read again
-            response, attempts, body = await self._send(
-                method, url, params=params, json=json, decode=decode
-            )
-            if response.status_code not in _REDIRECTS:
-                return self._parse(method, url, response, attempts, body)
-            url = self._redirect_target(method, url, response)
+            sent = await self._send(method, url, params=params, json=json, decode=decode)
+            if sent.response.status_code not in _REDIRECTS:
+                return self._parse(method, url, sent)
+            url = self._redirect_target(method, url, sent.response)
             params = None  # the Location carries its own query
         raise UpstreamError(
             f"Front redirected {method} {self.hosts.api_path(url)} more than {_MAX_REDIRECTS} "
@@ -257,18 +288,12 @@ class FrontClient:
         logger.info("%s -> %s, following to %s", where, response.status_code, target.path)
         return target
 
-    def _parse(
-        self,
-        method: str,
-        url: httpx.URL,
-        response: httpx.Response,
-        attempts: int,
-        body: Any = _UNREAD,
-    ) -> Any:
-        status = response.status_code
+    def _parse(self, method: str, url: httpx.URL, sent: Sent) -> Any:
+        """A 2xx answer's JSON, or the typed error of any other answer."""
+        response, status = sent.response, sent.response.status_code
         path = self.hosts.api_path(url)
-        if 200 <= status < 300 and body is not _UNREAD:
-            return body
+        if 200 <= status < 300 and sent.decoded:
+            return sent.body
         if 200 <= status < 300:
             try:
                 return _decoded(response)
@@ -283,7 +308,7 @@ class FrontClient:
             response.content,
             # retry-after, else x-ratelimit-reset: a caller is told when to come back either way
             retry_after=rate_limit_wait(response, self.retry.clock()),
-            attempts=attempts,
+            attempts=sent.attempts,
             # what the credential says of itself, for a 401 / 403 message a user can act on
             reauthorize_hint=getattr(
                 self._auth, "reauthorize_hint", "Re-authorize the Front connection"
@@ -301,112 +326,106 @@ class FrontClient:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         decode: bool = False,
-    ) -> tuple[httpx.Response, int, Any]:
-        """One logical request in the current lane: hook, pacing, retries; returns (last
-        response, attempts, its JSON body when ``decode`` and a 2xx, else ``_UNREAD``). With
-        ``decode`` a 2xx whose JSON is broken (a truncated body) is retried like a dropped
-        connection. Counted in flight while it runs: a retired client closes after its last
-        one."""
+    ) -> Sent:
+        """One logical request in the current lane: hook, pacing, retries. With ``decode`` a
+        2xx's JSON is decoded as it arrives, and a broken one (a truncated body) is retried like
+        a dropped connection. Counted in flight while it runs: a retired client closes after
+        its last one."""
+        path = self.hosts.api_path(url)
+        request = _Request(
+            method, url, path, current_lane(), params, json, content, headers, decode
+        )
         self._in_flight += 1
         try:
-            return await self._send_with_retries(
-                method,
-                url,
-                params=params,
-                json=json,
-                content=content,
-                headers=headers,
-                decode=decode,
-            )
+            return await self._send_with_retries(request)
         finally:
             self._in_flight -= 1
             if self._retired and self._in_flight == 0:
                 await self.aclose()
 
-    async def _send_with_retries(
-        self,
-        method: str,
-        url: httpx.URL,
-        *,
-        params: Mapping[str, Any] | None,
-        json: Any,
-        content: bytes | None,
-        headers: Mapping[str, str] | None,
-        decode: bool,
-    ) -> tuple[httpx.Response, int, Any]:
-        """:meth:`_send`'s work, once it is counted in flight."""
-        path = self.hosts.api_path(url)
+    async def _send_with_retries(self, request: _Request) -> Sent:
+        """The request told to the hook and counted, then attempted under the retry policy in
+        its span."""
         if self.on_request is not None:
-            self.on_request(method, path)
-        lane = current_lane()
+            self.on_request(request.method, request.path)
         self.stats.requests += 1
-        self.stats.by_lane[lane] += 1
-        attempts = 0
-        body: Any = _UNREAD
-
-        async def attempt() -> httpx.Response:
-            nonlocal attempts, body
-            attempts += 1
-            self.stats.attempts += 1
-            await self.pacer.acquire(lane)
-            try:
-                response = await self._sender.send(
-                    method, url, params=params, json=json, content=content, headers=headers
-                )
-            except BaseException as exc:
-                self.pacer.release(None, lane=lane)
-                logger.info("%s %s failed: %s (attempt %d)", method, path, _name(exc), attempts)
-                raise
-            self.pacer.release(response.headers, response.status_code, lane)
-            if response.status_code == 429:
-                self.stats.rate_limited += 1
-            logger.debug("%s %s -> %d (attempt %d)", method, path, response.status_code, attempts)
-            if decode and 200 <= response.status_code < 300:
-                body = _json_body(response, f"{method} {path}")
-            return response
-
-        def before_sleep(state: RetryCallState) -> None:
-            self.stats.retries += 1
-            observe.emit(FrontRetried(lane))
-            outcome = state.outcome
-            assert outcome is not None  # tenacity sleeps only after an outcome
-            what = _name(outcome.exception()) if outcome.failed else outcome.result().status_code
-            logger.warning(
-                "%s %s -> %s; retrying in %.2f s (attempt %d of %d)",
-                method,
-                path,
-                what,
-                state.upcoming_sleep,
-                state.attempt_number,
-                self.retry.max_attempts,
-            )
-
-        retrying = self.retry.retrying(method, sleep=self._sleep, before_sleep=before_sleep)
+        self.stats.by_lane[request.lane] += 1
+        retrying = self.retry.retrying(
+            request.method, sleep=self._sleep, before_sleep=partial(self._log_retry, request)
+        )
         try:
-            with self._span(method, path, lane) as span:
+            with self._span(request.method, request.path, request.lane) as span:
                 try:
-                    response: httpx.Response = await retrying(attempt)
+                    response: httpx.Response = await retrying(partial(self._attempt, request))
                 finally:
-                    span.set("http.request.resend_count", max(0, attempts - 1))
+                    span.set("http.request.resend_count", max(0, request.attempts - 1))
                 span.set("http.response.status_code", response.status_code)
-        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
-            raise ConfigurationError(
-                f"{method} {path} cannot be sent to {self.hosts.base}: {_name(exc)}. Check the "
-                "Front API base URL."
-            ) from None
-        except httpx.TransportError as exc:
-            tries = f" after {attempts} attempts" if attempts > 1 else ""
-            advice = (
-                "Try again later."
-                if attempts > 1 or method in self.retry.retry_methods
-                else "It was not retried because Front may have received it; check whether "
-                "the change happened before sending it again."
+        except (httpx.TransportError, httpx.InvalidURL) as exc:
+            raise self._failure(request, exc) from None
+        return Sent(response, request.attempts, request.decoded, request.body)
+
+    async def _attempt(self, request: _Request) -> httpx.Response:
+        """One attempt: a turn of the pacer, the exchange, what Front said of its budget."""
+        request.attempts += 1
+        self.stats.attempts += 1
+        await self.pacer.acquire(request.lane)
+        try:
+            response = await self._sender.send(
+                request.method,
+                request.url,
+                params=request.params,
+                json=request.json,
+                content=request.content,
+                headers=request.headers,
             )
-            raise UpstreamError(
-                f"Could not get an answer from Front for {method} {path}{tries} "
-                f"({_name(exc)}). {advice}"
-            ) from None
-        return response, attempts, body
+        except BaseException as exc:
+            self.pacer.release(None, lane=request.lane)
+            logger.info("%s failed: %s (attempt %d)", request.where, _name(exc), request.attempts)
+            raise
+        status = response.status_code
+        self.pacer.release(response.headers, status, request.lane)
+        if status == 429:
+            self.stats.rate_limited += 1
+        logger.debug("%s -> %d (attempt %d)", request.where, status, request.attempts)
+        if request.decode and 200 <= status < 300:
+            request.body, request.decoded = _json_body(response, request.where), True
+        return response
+
+    def _log_retry(self, request: _Request, state: RetryCallState) -> None:
+        """Before the retry policy sleeps: what the last attempt got, and when the next is."""
+        self.stats.retries += 1
+        observe.emit(FrontRetried(request.lane))
+        outcome = state.outcome
+        assert outcome is not None  # tenacity sleeps only after an outcome
+        what = _name(outcome.exception()) if outcome.failed else outcome.result().status_code
+        logger.warning(
+            "%s -> %s; retrying in %.2f s (attempt %d of %d)",
+            request.where,
+            what,
+            state.upcoming_sleep,
+            state.attempt_number,
+            self.retry.max_attempts,
+        )
+
+    def _failure(self, request: _Request, exc: Exception) -> ConnectorError:
+        """The typed error of a request that got no answer after its last attempt."""
+        if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+            return ConfigurationError(
+                f"{request.where} cannot be sent to {self.hosts.base}: {_name(exc)}. Check the "
+                "Front API base URL."
+            )
+        attempts = request.attempts
+        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        advice = (
+            "Try again later."
+            if attempts > 1 or request.method in self.retry.retry_methods
+            else "It was not retried because Front may have received it; check whether "
+            "the change happened before sending it again."
+        )
+        return UpstreamError(
+            f"Could not get an answer from Front for {request.where}{tries} "
+            f"({_name(exc)}). {advice}"
+        )
 
     def _answered(self, status: int | None) -> None:
         """Tell the listeners (metrics) of one exchange with Front, in the current work."""
