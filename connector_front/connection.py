@@ -276,9 +276,8 @@ class Connection:
     ) -> AsyncIterator[list[FrontJSON]]:
         """Front's activity log (Events API) oldest first from ``after`` (of ``types`` only,
         when given), a page at a time, as ``model::events``."""
-        resources = self.watch(model)
-        await resources._enter("list")
-        async for page in front_event_pages(resources._guard("list"), after=after, types=types):
+        admission = await self.watch(model).admit("list")
+        async for page in front_event_pages(admission.api, after=after, types=types):
             yield page
 
     async def proxy(
@@ -339,8 +338,26 @@ class Connection:
         return relinked_response(answer, relink)
 
 
+@dataclass(frozen=True)
+class Admission:
+    """An operation admitted for one call: supported, granted (the connection read once),
+    and ``api``, Front held to the endpoints of the grant it runs under. A host admits before
+    reading a request's body, then hands the admission to the call."""
+
+    operation: str
+    """The operation admitted (``create``)."""
+    operation_id: str
+    """The grant it runs under (``genericContact::create``; ``...::events`` when watching)."""
+    owner_id: str
+    api: FrontApi
+    info: ConnectionInfo | None
+    """The connection as the admission read it (its field mapping choices); None in API-token
+    mode without a stored connection."""
+
+
 class Resources:
-    """list / retrieve / create / update / delete on one unified model."""
+    """list / retrieve / create / update / delete on one unified model. Each call admits its
+    operation first, or runs on the :class:`Admission` it is given (see :meth:`admit`)."""
 
     def __init__(
         self, context: OwnerContext, mapper: Mapper, *, as_operation: str | None = None
@@ -348,9 +365,6 @@ class Resources:
         self._ctx = context
         self._mapper = mapper
         self._as_operation = as_operation
-        self._admitted: str | None = None
-        self._info: ConnectionInfo | None = None
-        """The connection as the last admission read it (its field mapping choices)."""
         self.model = mapper.model
 
     async def list(
@@ -361,15 +375,16 @@ class Resources:
         filters: Mapping[str, str] | None = None,
         raw: bool = False,
         omit: Iterable[str] = (),
+        admission: Admission | None = None,
     ) -> RecordPage:
         """One page: the first, or the one at ``cursor`` (a page's ``next``). ``omit`` names
         fields to leave out of the records: related ones (ticketIssue ``project``,
         ticketProject ``members``) then cost no request."""
         with self._operating("list"):
-            await self._enter("list")
+            admitted = await self._admitted("list", admission)
             query = self._query(limit, cursor, filters, omit)
-            listed = await self._mapper.list(self._guard("list"), query)
-            return self._page(listed, await self._mapping(), raw, query.omit)
+            listed = await self._mapper.list(admitted.api, query)
+            return self._page(listed, await self._mapping(admitted), raw, query.omit)
 
     async def pages(
         self,
@@ -379,12 +394,13 @@ class Resources:
         filters: Mapping[str, str] | None = None,
         raw: bool = False,
         omit: Iterable[str] = (),
+        admission: Admission | None = None,
     ) -> AsyncIterator[RecordPage]:
         """Every page from ``cursor`` (or the first) to the last, as one operation: the grant
         is read once for the whole listing. Each page's ``next`` resumes after it."""
-        await self._enter("list")
-        query, api = self._query(limit, cursor, filters, omit), self._guard("list")
-        mapping = await self._mapping()
+        admitted = await self._admitted("list", admission)
+        query, api = self._query(limit, cursor, filters, omit), admitted.api
+        mapping = await self._mapping(admitted)
 
         async def page(at: str | None) -> MappedList:
             with self._operating("list"):  # one span a page: a generator's span would leak
@@ -445,39 +461,52 @@ class Resources:
             )
         return names
 
-    async def retrieve(self, record_id: str, *, raw: bool = False) -> Record:
+    async def retrieve(
+        self, record_id: str, *, raw: bool = False, admission: Admission | None = None
+    ) -> Record:
         with self._operating("retrieve"):
-            await self._enter("retrieve", record_id=record_id)
-            item = await self._mapper.retrieve(self._guard("retrieve"), record_id)
-            return front_record(self._mapper, item, await self._mapping(), raw=raw)
+            admitted = await self._admitted("retrieve", admission, record_id=record_id)
+            item = await self._mapper.retrieve(admitted.api, record_id)
+            return front_record(self._mapper, item, await self._mapping(admitted), raw=raw)
 
     async def from_event(self, front: FrontJSON, memory: EventMemory) -> Record:
         """The record of a Front object an event carried in full: what else it needs (a
         conversation's inboxes) comes from ``memory``, read from Front only when it has none."""
-        await self._enter("retrieve", record_id=str(front.get("id") or ""))
-        item = await self._mapper.event_item(self._guard("retrieve"), front, memory)
-        return front_record(self._mapper, item, await self._mapping(), raw=False)
+        admitted = await self.admit("retrieve", record_id=str(front.get("id") or ""))
+        item = await self._mapper.event_item(admitted.api, front, memory)
+        return front_record(self._mapper, item, await self._mapping(admitted), raw=False)
 
-    async def create(self, fields: object, *, raw: bool = False) -> Record:
+    async def create(
+        self, fields: object, *, raw: bool = False, admission: Admission | None = None
+    ) -> Record:
         with self._operating("create"):
-            await self._enter("create")
-            mapping = await self._mapping()
+            admitted = await self._admitted("create", admission)
+            mapping = await self._mapping(admitted)
             standard, custom = parse_write(self._mapper, fields, mapping, operation="create")
-            item = await self._mapper.create(self._guard("create"), standard, custom)
+            item = await self._mapper.create(admitted.api, standard, custom)
             return front_record(self._mapper, item, mapping, raw=raw)
 
-    async def update(self, record_id: str, fields: object, *, raw: bool = False) -> Record:
+    async def update(
+        self,
+        record_id: str,
+        fields: object,
+        *,
+        raw: bool = False,
+        admission: Admission | None = None,
+    ) -> Record:
         with self._operating("update"):
-            await self._enter("update", record_id=record_id)
-            mapping = await self._mapping()
+            admitted = await self._admitted("update", admission, record_id=record_id)
+            mapping = await self._mapping(admitted)
             standard, custom = parse_write(self._mapper, fields, mapping, operation="update")
-            item = await self._mapper.update(self._guard("update"), record_id, standard, custom)
+            item = await self._mapper.update(admitted.api, record_id, standard, custom)
             return front_record(self._mapper, item, mapping, raw=raw)
 
-    async def delete(self, record_id: str, *, permanent: bool = False) -> None:
+    async def delete(
+        self, record_id: str, *, permanent: bool = False, admission: Admission | None = None
+    ) -> None:
         with self._operating("delete"):
-            await self._enter("delete", record_id=record_id)
-            await self._mapper.delete(self._guard("delete"), record_id, permanent=permanent)
+            admitted = await self._admitted("delete", admission, record_id=record_id)
+            await self._mapper.delete(admitted.api, record_id, permanent=permanent)
 
     async def custom_fields(self) -> builtins.list[CustomFieldDefinition]:
         """The Front custom fields this model can map, for a host's field-mapping screen,
@@ -491,48 +520,64 @@ class Resources:
     async def mapping_problems(self) -> builtins.list[RecordWarning]:
         """The owner's declared keys of this model that cannot be read or written, and why,
         against the definitions last read (no request to Front when they are fresh)."""
-        self._info = await self._ctx.info()
-        mapping = await self._owner_mapping()
+        mapping = await self._owner_mapping(await self._ctx.info())
         return [] if mapping is None else mapping.problems()
 
-    async def _mapping(self) -> RecordMapping:
-        """What records of this model are read and written through."""
-        return await self._owner_mapping() or NONE
+    async def _mapping(self, admitted: Admission) -> RecordMapping:
+        """What records of this model are read and written through, for this call."""
+        return await self._owner_mapping(admitted.info) or NONE
 
-    async def _owner_mapping(self) -> OwnerMapping | None:
-        """The owner's mapping of this model's declared keys (None: no key declared)."""
+    async def _owner_mapping(self, info: ConnectionInfo | None) -> OwnerMapping | None:
+        """The owner's mapping of this model's declared keys (None: no key declared), with the
+        choices ``info`` (the connection as read) holds."""
         mappings = self._ctx.field_mappings
         if not mappings.declares(self.model):
             return None
-        stored = self._info.field_mapping if self._info is not None else None
+        stored = info.field_mapping if info is not None else None
         definitions = await definitions_for(self._ctx, self._mapper)
         return mappings.owner_mapping(self.model, self._ctx.owner_id, stored, definitions)
 
-    async def admit(self, operation: str, *, record_id: str | None = None) -> None:
+    async def admit(self, operation: str, *, record_id: str | None = None) -> Admission:
         """Refuse an unsupported (501) or ungranted (403) operation, then a foreign id (400),
-        before reading anything else of its input. The next call of ``operation`` on this
-        object runs on this admission (the grants are read once per call)."""
+        before reading anything else of its input; the admission, for the call to run on
+        (``admission=``: the connection is then read once for the call). Admitting changes
+        nothing else: a call given no admission admits itself."""
         if not self._mapper.supports(operation):
             raise self._mapper.unsupported_error(operation)
-        operation_id, self._info = f"{self.model}::{self._grant(operation)}", await self._ctx.info()
-        grants = None if self._info is None else self._info.operations
+        grant = self._grant(operation)
+        operation_id, info = f"{self.model}::{grant}", await self._ctx.info()
+        grants = None if info is None else info.operations
         if grants is not None and operation_id not in grants:
             raise OperationNotGrantedError(
                 f"{operation_id} was not requested when the connection for {self._ctx.owner_id!r} "
                 f"was created (it has: {', '.join(grants)}); recreate the connection with it "
                 "and authorize again so the app's scopes cover it"
             )
-        self._admitted = operation
         if record_id is not None:
             self._mapper.check_id(record_id)
+        api = self._api(operation_id, self._mapper.endpoints[grant])
+        return Admission(operation, operation_id, self._ctx.owner_id, api, info)
 
-    async def _enter(self, operation: str, *, record_id: str | None = None) -> None:
-        """Admit ``operation`` unless :meth:`admit` just did for this call (one grant read)."""
-        if self._admitted != operation:
-            await self.admit(operation, record_id=record_id)
-        elif record_id is not None:
+    async def _admitted(
+        self, operation: str, admission: Admission | None, *, record_id: str | None = None
+    ) -> Admission:
+        """The admission one call of ``operation`` runs on: ``admission`` when given (it must
+        be this owner's admission of this operation), else a new one."""
+        if admission is None:
+            return await self.admit(operation, record_id=record_id)
+        expected = f"{self.model}::{self._grant(operation)}"
+        if (admission.operation, admission.operation_id, admission.owner_id) != (
+            operation,
+            expected,
+            self._ctx.owner_id,
+        ):
+            raise ValueError(
+                f"an admission of {admission.operation_id} for {admission.owner_id!r} cannot run "
+                f"{expected} ({operation}) for {self._ctx.owner_id!r}; admit that operation"
+            )
+        if record_id is not None:
             self._mapper.check_id(record_id)
-        self._admitted = None
+        return admission
 
     def _operating(self, operation: str) -> AbstractContextManager[object]:
         """The operation's span, and the work its Front requests and log lines count for
@@ -545,10 +590,6 @@ class Resources:
         if not self._mapper.supports(grant):
             raise self._mapper.unsupported_error(grant)
         return grant
-
-    def _guard(self, operation: str) -> FrontApi:
-        grant = self._grant(operation)
-        return self._api(f"{self.model}::{grant}", self._mapper.endpoints[grant])
 
     def _api(self, operation_id: str, endpoints: Iterable[str]) -> FrontApi:
         """Front held to ``endpoints``: nothing else an operation may reach (see guard.py)."""

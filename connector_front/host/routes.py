@@ -100,13 +100,14 @@ def _resources(request: Request) -> Any:
 
 async def list_records(request: Request) -> Response:
     resources = _resources(request)
-    await resources.admit("list")
+    admission = await resources.admit("list")
     page = await resources.list(
         limit=read.limit(request),
         cursor=request.query_params.get("cursor"),
         filters=read.filters(request),
         raw=read.flag(request, "raw"),
         omit=read.names(request, "omit"),
+        admission=admission,
     )
     return JSONResponse(page.to_json())
 
@@ -133,26 +134,27 @@ async def retrieve_record(request: Request) -> Response:
 
 async def create_record(request: Request) -> Response:
     resources = _resources(request)
-    await resources.admit("create")  # 404, 405, 403 come before anything about the body
+    admission = await resources.admit("create")  # 404, 405, 403 come before the body's faults
     fields = read.fields_of(await read.json_object(request))
-    record = await resources.create(fields, raw=read.flag(request, "raw"))
+    record = await resources.create(fields, raw=read.flag(request, "raw"), admission=admission)
     return JSONResponse(record.to_json(), status_code=201)
 
 
 async def update_record(request: Request) -> Response:
     resources = _resources(request)
-    await resources.admit("update")
+    admission = await resources.admit("update")
     fields = read.fields_of(await read.json_object(request))
     record = await resources.update(
-        request.path_params["id"], fields, raw=read.flag(request, "raw")
+        request.path_params["id"], fields, raw=read.flag(request, "raw"), admission=admission
     )
     return JSONResponse(record.to_json())
 
 
 async def delete_record(request: Request) -> Response:
     resources = _resources(request)
-    await resources.admit("delete")
-    await resources.delete(request.path_params["id"], permanent=read.flag(request, "permanent"))
+    admission = await resources.admit("delete")
+    permanent = read.flag(request, "permanent")
+    await resources.delete(request.path_params["id"], permanent=permanent, admission=admission)
     return Response(status_code=204)
 
 

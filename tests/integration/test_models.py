@@ -335,11 +335,37 @@ async def test_an_operation_reads_the_grants_once(
 
     monkeypatch.setattr(store, "get", counted)
     contacts = connection(embedded).resources("genericContact")
-    await contacts.admit("create")  # as a host does before reading the request body
-    created = await contacts.create({"firstName": "Ada", "email": "ada@example.com"})
+    admission = await contacts.admit("create")  # as a host does before reading the body
+    fields = {"firstName": "Ada", "email": "ada@example.com"}
+    created = await contacts.create(fields, admission=admission)
     assert reads == [OWNER]
     await contacts.retrieve(created.id)
     assert reads == [OWNER, OWNER]  # a new call reads them afresh
+
+
+async def test_admitting_changes_nothing_for_the_next_call(embedded: EmbeddedSandbox) -> None:
+    """An admission is a value a call is given: a call given none reads the grants as they
+    are now, whatever was admitted before it."""
+    assert embedded.connector is not None
+    contacts = connection(embedded).resources("genericContact")
+    await contacts.admit("create")
+    await embedded.connector.connections.put(OWNER, ["genericContact::list"])  # create revoked
+    with pytest.raises(OperationNotGrantedError, match="genericContact::create"):
+        await contacts.create({"email": "late@example.com"})
+
+
+async def test_an_admission_runs_only_its_own_operation_for_its_own_owner(
+    embedded: EmbeddedSandbox,
+) -> None:
+    assert embedded.connector is not None
+    contacts = connection(embedded).resources("genericContact")
+    listing = await contacts.admit("list")
+    with pytest.raises(ValueError, match=r"genericContact::list .* cannot run .*::create"):
+        await contacts.create({"email": "x@example.com"}, admission=listing)
+    theirs = embedded.connector.connection("someone-else").resources("genericContact")
+    with pytest.raises(ValueError, match="for 'acme' cannot run"):
+        await theirs.list(admission=listing)
+    assert (await contacts.list(limit=1, admission=listing)).data
 
 
 async def test_merged_conversation_reads_follow_writes_say_so(embedded: EmbeddedSandbox) -> None:
