@@ -10,12 +10,12 @@ so are read scopes no listing endpoint covers.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from connector_front.errors import ConnectorError, InsufficientPermissionError
-from connector_front.registry import ModelRegistry
+from connector_front.mappers.base import Mapper
 from connector_front.scopes import scopes_for
 
 READ_OPERATIONS = frozenset({"list", "retrieve", "events"})
@@ -23,6 +23,15 @@ READ_OPERATIONS = frozenset({"list", "retrieve", "events"})
 
 class Reader(Protocol):
     async def request(self, method: str, path: str, *, params: Any = None) -> Any: ...
+
+
+class Operations(Protocol):
+    """What the check reads of the model registry: each operation's mapper, and the scopes
+    the operations need (the registry is one; the check needs nothing else of it)."""
+
+    def parse_operation(self, operation_id: str) -> tuple[Mapper, str]: ...
+
+    def required_scopes(self, operation_ids: Iterable[str]) -> list[str]: ...
 
 
 @dataclass(frozen=True)
@@ -46,7 +55,7 @@ class PermissionReport:
         }
 
 
-def probe_endpoints(registry: ModelRegistry, operations: Sequence[str]) -> list[str]:
+def probe_endpoints(registry: Operations, operations: Sequence[str]) -> list[str]:
     """The listing endpoints (``GET`` without a path parameter) of the granted read
     operations, each once, in the order the operations name them."""
     found: dict[str, None] = {}
@@ -62,7 +71,7 @@ def probe_endpoints(registry: ModelRegistry, operations: Sequence[str]) -> list[
 
 
 async def check_permissions(
-    reader: Reader, registry: ModelRegistry, operations: Sequence[str]
+    reader: Reader, registry: Operations, operations: Sequence[str]
 ) -> PermissionReport:
     """Read one record from each probe endpoint; sort the operations' scopes by the result."""
     verified: set[str] = set()
