@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sandbox_process import LOOSE_LIMIT
 
-from connector_front.embedded import EmbeddedSandbox, connect_owner
+from connector_front.dev.embedded import EmbeddedSandbox, connect_owner
 from connector_front.field_mapping import FieldMapping
 from connector_front.mappers.base import FrontItem
 from connector_front.mappers.generic_contact import ContactMapper

@@ -199,14 +199,14 @@ def _command(commands: Any, name: str, summary: str) -> argparse.ArgumentParser:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from connector_front.demo import run_demo
+    from connector_front.dev.demo import run_demo
 
     asyncio.run(run_demo())
     return 0
 
 
 def _manifest(args: argparse.Namespace) -> int:
-    from connector_front.coverage import events_section, readme_section
+    from connector_front.dev.coverage import events_section, readme_section
     from connector_front.field_mapping.declared import declarations
     from connector_front.manifest import build_manifest
     from connector_front.registry import ModelRegistry, load_mapper
@@ -278,7 +278,12 @@ def _serve_on_sandbox(args: argparse.Namespace, loaded: Any, listener: socket.so
     key, limits, field mapping, custom models), the sandbox's webhooks aimed at the intake."""
     from connector_front.commands.operating import notice
     from connector_front.commands.sandbox import describe
-    from connector_front.embedded import connect_owner, intake_url, sandbox_settings, webhook_secret
+    from connector_front.dev.embedded import (
+        connect_owner,
+        intake_url,
+        sandbox_settings,
+        webhook_secret,
+    )
     from connector_front.host import create_app
     from connector_front.host.loader import load_connector
     from connector_front.sandbox import SandboxConfig, SandboxServer

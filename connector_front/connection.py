@@ -17,7 +17,6 @@ from typing import Any
 
 import httpx
 
-from connector_front.connections import ConnectionInfo
 from connector_front.context import OwnerContext
 from connector_front.errors import (
     ConnectorError,
@@ -29,7 +28,7 @@ from connector_front.errors import (
 from connector_front.field_mapping import RecordMapping
 from connector_front.field_mapping.resolve import OwnerMapping
 from connector_front.field_mapping.service import NONE
-from connector_front.guard import GuardedApi
+from connector_front.grants.guard import GuardedApi
 from connector_front.health import iso, token_health
 from connector_front.mappers.base import (
     EVENTS,
@@ -52,9 +51,10 @@ from connector_front.owner_mapping import (
     read_definitions,
 )
 from connector_front.paging import follow
-from connector_front.proxy import check_proxy_grant, check_proxy_path, forwardable_headers
-from connector_front.proxy_links import relinked_response
+from connector_front.proxy.links import relinked_response
+from connector_front.proxy.rules import check_proxy_grant, check_proxy_path, forwardable_headers
 from connector_front.records import front_record, front_records, parse_write
+from connector_front.store.connections import ConnectionInfo
 
 MAX_LIMIT = 100
 

@@ -11,7 +11,6 @@ from typing import Any
 from connector_front.auth import DatabaseStateStore, DatabaseTokenStore, TokenCipher
 from connector_front.connect_session import SessionCodec
 from connector_front.connection import Connection
-from connector_front.connections import ConnectionStore
 from connector_front.context import FrontClients, OwnerContext
 from connector_front.cursor import CursorCodec, cursor_keys
 from connector_front.errors import ConfigurationError
@@ -23,22 +22,23 @@ from connector_front.events.stream import EventStream
 from connector_front.field_mapping.declared import Declarations, declarations
 from connector_front.field_mapping.service import FieldMappings
 from connector_front.field_mapping.stored import DefinitionStore
+from connector_front.grants.permissions import PermissionReport, check_permissions
 from connector_front.manifest import Manifest, build_manifest
 from connector_front.mappers.base import Mapper
 from connector_front.mappers.walks import WalkMemory
 from connector_front.models.event import EventPage, UnifiedEvent
 from connector_front.observe import operating
-from connector_front.permissions import PermissionReport, check_permissions
 from connector_front.readings import Figures, database_problems, read_figures
-from connector_front.redaction import install_log_redaction
 from connector_front.registry import ModelRegistry, load_mapper
 from connector_front.settings import ConnectorSettings
 from connector_front.store import LazyDatabase
+from connector_front.store.connections import ConnectionStore
 from connector_front.store.database import parse_database
 from connector_front.store.name_splits import DatabaseNameSplits
 from connector_front.store.pacing import DatabasePacingState, MemoryPacingState, PacingState
 from connector_front.store.walk_notes import DatabaseWalkNotes
 from connector_front.sync import Progress, SyncEngine, SyncReport
+from connector_front.util.redaction import install_log_redaction
 from connector_front.webhooks import DeliveryQueue, WebhookIntake
 
 Job = Callable[[], Coroutine[Any, Any, None]]

@@ -22,7 +22,6 @@ from connector_front.auth import (
     TokenManager,
     TokenStore,
 )
-from connector_front.connections import ConnectionInfo, ConnectionStore
 from connector_front.cursor import CursorCodec
 from connector_front.errors import AuthorizationRequiredError
 from connector_front.field_mapping.service import FieldMappings
@@ -30,6 +29,7 @@ from connector_front.mappers.names import NameBook
 from connector_front.mappers.walks import WalkMemory
 from connector_front.registry import ModelRegistry
 from connector_front.settings import ConnectorSettings
+from connector_front.store.connections import ConnectionInfo, ConnectionStore
 from connector_front.store.pacing import MemoryPacingState, PacingState
 from connector_front.transport import FrontClient, LaneRules, Pacer, RetryPolicy
 

@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from connector_front.errors import ConfigurationError, InvalidCursorError
-from connector_front.files import owner_only_file
 from connector_front.settings import ConnectorSettings
 from connector_front.store import parse_database
+from connector_front.util.files import owner_only_file
 
 SIGNATURE_BYTES = 16
 KEY_FILE_SUFFIX = ".cursor-key"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from connector_front.field_mapping.declared import Declarations
+from connector_front.grants.scopes import scopes_for
 from connector_front.mappers.base import EVENTS, OPERATIONS, Mapper
 from connector_front.mappers.events import EVENT_TYPES
 from connector_front.models.event import TRIGGERS
 from connector_front.registry import ModelRegistry
-from connector_front.scopes import scopes_for
 
 CONNECTOR_ID = "front"
 

@@ -24,7 +24,7 @@ from connector_front.field_mapping.choices import SHAPE, parse_choices, refuse_s
 from connector_front.field_mapping.definitions import Definitions
 from connector_front.field_mapping.resolve import OwnerMapping
 from connector_front.field_mapping.service import stored_choices
-from connector_front.guard import GuardedApi
+from connector_front.grants.guard import GuardedApi
 from connector_front.mappers.base import Mapper
 from connector_front.models.record import RecordWarning
 from connector_front.paging import all_results

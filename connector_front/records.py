@@ -10,12 +10,12 @@ from pydantic import TypeAdapter, ValidationError
 
 from connector_front.errors import InvalidInputError, UpstreamError
 from connector_front.field_mapping import RecordMapping
-from connector_front.gc_pause import gc_paused
 from connector_front.mappers.base import FrontItem, Mapper, Unified
 from connector_front.models.base import UnifiedFields
 from connector_front.models.json_fields import json_fields, json_fields_page
 from connector_front.models.messages import problems
 from connector_front.models.record import Record, RecordWarning, from_front_timestamp
+from connector_front.util.gc_pause import gc_paused
 
 
 def build_record(

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from connector_front.errors import ConfigurationError, InvalidInputError, NotFoundError
+from connector_front.grants.scopes import scopes_for
 from connector_front.mappers import BUILTIN_MAPPERS
 from connector_front.mappers.base import GRANTABLE, Mapper
-from connector_front.scopes import scopes_for
 
 
 def load_mapper(spec: str, search: Sequence[Path] = ()) -> Mapper:

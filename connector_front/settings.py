@@ -39,7 +39,7 @@ from connector_front.errors import ConfigurationError
 from connector_front.field_mapping.config import FieldKeySetting
 from connector_front.models.messages import Problem, problems
 from connector_front.store.database import parse_database
-from connector_front.web_origin import parse_origin
+from connector_front.util.web_origin import parse_origin
 
 FRONT_API_BASE = "https://api2.frontapp.com"
 

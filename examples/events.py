@@ -7,7 +7,7 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from connector_front.embedded import EmbeddedSandbox, connect_owner
+from connector_front.dev.embedded import EmbeddedSandbox, connect_owner
 
 
 async def main() -> None:

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from connector_front.connector import FrontConnector
-from connector_front.embedded import connect_owner, sandbox_settings
+from connector_front.dev.embedded import connect_owner, sandbox_settings
 from connector_front.sandbox import SandboxConfig, SandboxServer
 from connector_front.settings import ConnectorSettings
 

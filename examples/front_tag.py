@@ -68,7 +68,7 @@ async def _show() -> None:
     import tempfile
     from pathlib import Path
 
-    from connector_front.embedded import EmbeddedSandbox, connect_owner
+    from connector_front.dev.embedded import EmbeddedSandbox, connect_owner
 
     with tempfile.TemporaryDirectory() as folder:
         async with EmbeddedSandbox(Path(folder) / "tags.sqlite3") as env:

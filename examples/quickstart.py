@@ -9,7 +9,7 @@ import tempfile
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from connector_front.embedded import approve, sandbox_settings
+from connector_front.dev.embedded import approve, sandbox_settings
 from connector_front.sandbox import SandboxConfig, SandboxServer
 from connector_front.settings import ConnectorSettings
 

@@ -10,10 +10,10 @@ from types import MappingProxyType
 from typing import Any, ClassVar, Literal, Protocol, TypeVar
 from urllib.parse import quote
 
-from connector_front.concurrency import bounded_gather
 from connector_front.errors import InvalidInputError, NotSupportedError
 from connector_front.models.base import UnifiedFields
 from connector_front.paging import PageSource, all_results, one_page, with_limit
+from connector_front.util.concurrency import bounded_gather
 
 from .event_memory import EventMemory
 from .names import NameBook

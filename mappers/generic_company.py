@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from connector_front.errors import InvalidCursorError, InvalidInputError
 from connector_front.models.generic_company import GenericCompanyFields
 from connector_front.paging import one_page
-from connector_front.parsing import parse_decimal
+from connector_front.util.parsing import parse_decimal
 
 from .base import (
     FRONT_ID_PREFIXES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from connector_front.errors import InvalidInputError
-from connector_front.parsing import parse_decimal
+from connector_front.util.parsing import parse_decimal
 
 
 def to_front_seconds(value: str | None, name: str) -> float | None:

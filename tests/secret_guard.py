@@ -28,9 +28,9 @@ from _pytest._code import ExceptionInfo
 from pydantic import SecretStr
 
 from connector_front.ops.logs import JsonFormatter
-from connector_front.redaction import install_log_redaction
 from connector_front.sandbox import SandboxConfig
 from connector_front.sandbox.tokens import issued_by_a_sandbox
+from connector_front.util.redaction import install_log_redaction
 
 MIN_SECRET = 8
 """Shorter values are not looked for (a test's ``"k"`` would match everywhere)."""

@@ -9,7 +9,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from connector_front.parsing import finite
+from connector_front.util.parsing import finite
 
 _T = TypeVar("_T")
 

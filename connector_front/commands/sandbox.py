@@ -12,12 +12,12 @@ from urllib.parse import urlsplit
 from connector_front.commands.addresses import is_loopback
 from connector_front.commands.help import DefaultsHelp
 from connector_front.commands.listen import listen
-from connector_front.embedded import webhook_secret
+from connector_front.dev.embedded import webhook_secret
 from connector_front.errors import InvalidInputError
-from connector_front.parsing import parse_whole
 from connector_front.sandbox import SandboxConfig, SandboxServer
 from connector_front.sandbox.config import DEFAULT_REDIRECT_URI
 from connector_front.sandbox.generators import GENERATORS, MAX_SEED
+from connector_front.util.parsing import parse_whole
 
 
 def add_parser(commands: Any) -> None:

@@ -46,7 +46,7 @@ async def command_connector(args: argparse.Namespace, owner: str) -> AsyncIterat
         finally:
             await connector.aclose()
         return
-    from connector_front.embedded import EmbeddedSandbox, connect_owner
+    from connector_front.dev.embedded import EmbeddedSandbox, connect_owner
 
     with tempfile.TemporaryDirectory(prefix="connector-front-cli-") as tmp:
         database = Path(tmp) / "cli.sqlite3"

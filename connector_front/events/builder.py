@@ -15,7 +15,6 @@ import logging
 from collections.abc import Callable, Collection, Coroutine, Mapping, Sequence
 from typing import Any
 
-from connector_front.concurrency import bounded_gather
 from connector_front.connection import Connection
 from connector_front.errors import ConnectorError
 from connector_front.events.log import EventLog
@@ -23,6 +22,7 @@ from connector_front.mappers.event_memory import EventMemories
 from connector_front.mappers.events import Change, is_new, translate
 from connector_front.models.event import EventSource, UnifiedEvent, idempotency_key
 from connector_front.models.record import Record
+from connector_front.util.concurrency import bounded_gather
 
 logger = logging.getLogger("connector_front.events")
 

@@ -16,9 +16,9 @@ from connector_front import observe
 from connector_front.errors import InvalidInputError
 from connector_front.models.event import EventPage, UnifiedEvent
 from connector_front.observe.signals import EventLogged
-from connector_front.parsing import parse_whole
 from connector_front.store import Database
 from connector_front.store.database import Dialect
+from connector_front.util.parsing import parse_whole
 
 APPEND_LOCK = "connector-front:event-log"
 """Appends hold this lock, so positions are handed out in commit order (see :meth:`append`)."""

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Protocol
 
 from connector_front.connection import Connection
-from connector_front.connections import ConnectionStore
 from connector_front.events.builder import EventBuilder
 from connector_front.events.log import EventLog
 from connector_front.events.stream import EventStream
 from connector_front.registry import ModelRegistry
 from connector_front.settings import ConnectorSettings
+from connector_front.store.connections import ConnectionStore
 
 
 class Owners(Protocol):

@@ -21,7 +21,6 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 
 from connector_front import observe
-from connector_front.concurrency import bounded_gather
 from connector_front.events.builder import SharedReads
 from connector_front.events.owners import Owners
 from connector_front.events.routing import DeliveryRouter, RoutingRules
@@ -30,6 +29,7 @@ from connector_front.mappers.events import EVENTS_PAGE, translate
 from connector_front.models.event import UnifiedEvent
 from connector_front.observe.signals import DeliveriesSettled, SettledOutcome
 from connector_front.transport.lanes import lane
+from connector_front.util.concurrency import bounded_gather
 from connector_front.webhooks.queue import Delivery, DeliveryQueue
 
 logger = logging.getLogger("connector_front.events")

@@ -13,8 +13,8 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from connector_front.connections import ConnectionInfo
 from connector_front.settings import ConnectorSettings
+from connector_front.store.connections import ConnectionInfo
 from connector_front.webhooks.queue import Delivery
 
 COMPANY_CACHE_TTL = 60.0

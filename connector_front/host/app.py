@@ -23,7 +23,7 @@ from connector_front.host.loader import load_connector
 from connector_front.host.openapi import OPERATIONS_KEY, build_openapi, documented_methods
 from connector_front.host.table import CUSTOM_FIELDS, ROUTE_TABLE
 from connector_front.host.telemetry import RequestTelemetry
-from connector_front.redaction import hide_values, install_log_redaction
+from connector_front.util.redaction import hide_values, install_log_redaction
 
 ROUTES = [entry.route() for entry in ROUTE_TABLE]
 TEMPLATES = [(route, entry.template) for route, entry in zip(ROUTES, ROUTE_TABLE, strict=True)]

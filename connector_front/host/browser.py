@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from connector_front.errors import ConnectorError
-from connector_front.web_origin import origin, parse_host, parse_origin
+from connector_front.util.web_origin import origin, parse_host, parse_origin
 
 log = logging.getLogger("connector_front.host")
 

@@ -9,7 +9,7 @@ from typing import Any
 from starlette.requests import Request
 
 from connector_front.errors import ConnectorError, InvalidInputError
-from connector_front.parsing import load_json, parse_whole
+from connector_front.util.parsing import load_json, parse_whole
 
 OWNER_HEADER = "x-owner-id"
 RESERVED_QUERY = frozenset({"limit", "cursor", "raw", "permanent", "omit"})

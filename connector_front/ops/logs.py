@@ -1,7 +1,7 @@
 """Log lines as JSON objects, one a line, each with the context of the work it was written in:
 time, level, logger, message, owner, model, operation, lane and the host request's id.
 
-Records are redacted as they are made (``connector_front.redaction``), whatever the format;
+Records are redacted as they are made (``connector_front.util.redaction``), whatever the format;
 an exception's text is redacted here too.
 """
 
@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from connector_front import observe
-from connector_front.redaction import install_log_redaction, redact
 from connector_front.transport.lanes import current_lane
+from connector_front.util.redaction import install_log_redaction, redact
 
 LogFormat = Literal["text", "json"]
 LOG_FORMATS: tuple[LogFormat, ...] = ("text", "json")

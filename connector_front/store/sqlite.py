@@ -19,9 +19,9 @@ from typing import Any
 
 import aiosqlite
 
-from connector_front.files import owner_only_file
 from connector_front.store.database import Dialect, Executor, Row
 from connector_front.store.driver_logs import hide_statement_parameters
+from connector_front.util.files import owner_only_file
 
 BUSY_TIMEOUT_MS = 30_000
 """How long a writer waits for another process's transaction before giving up."""

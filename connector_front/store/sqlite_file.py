@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from connector_front.errors import ConfigurationError
-from connector_front.files import make_folders
+from connector_front.util.files import make_folders
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 """The first bytes of every SQLite database file (an empty file is a new database)."""

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from connector_front import observe
-from connector_front.concurrency import bounded_gather
 from connector_front.errors import ConnectorError, InvalidInputError
 from connector_front.events.owners import Owners
 from connector_front.mappers.base import EVENTS, ChangeFeed
@@ -27,6 +26,7 @@ from connector_front.sync.polled import FULL_SCAN_MAX_KNOWN, sync_polled
 from connector_front.sync.report import FeedReport, OwnerReport, Progress, SyncReport
 from connector_front.sync.state import SyncStateStore
 from connector_front.transport.lanes import lane
+from connector_front.util.concurrency import bounded_gather
 
 logger = logging.getLogger("connector_front.sync")
 

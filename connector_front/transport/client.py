@@ -25,10 +25,10 @@ from connector_front.errors import (
     MovedError,
     UpstreamError,
 )
+from connector_front.grants.scopes import match_template
 from connector_front.observe.signals import FrontAnswered, FrontRetried
 from connector_front.observe.spans import Span
 from connector_front.paging import FrontPage
-from connector_front.scopes import match_template
 from connector_front.transport.errors import error_for_response
 from connector_front.transport.hosts import HostPolicy
 from connector_front.transport.lanes import Lane, current_lane

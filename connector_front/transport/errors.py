@@ -17,7 +17,7 @@ from connector_front.errors import (
     UnprocessableError,
     UpstreamError,
 )
-from connector_front.scopes import required_scopes
+from connector_front.grants.scopes import required_scopes
 
 ScopeLookup = Callable[[str, str], tuple[str, ...]]
 

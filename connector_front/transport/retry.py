@@ -19,7 +19,7 @@ from tenacity import (
 )
 from tenacity.wait import wait_base
 
-from connector_front.parsing import parse_decimal
+from connector_front.util.parsing import parse_decimal
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"})
 """Methods Front may see twice without harm (PATCH/PUT set fields, DELETE is idempotent)."""

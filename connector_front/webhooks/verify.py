@@ -14,7 +14,7 @@ from typing import Any, Literal
 from connector_front.errors import ConnectorError
 from connector_front.mappers.base import FRONT_ID_PREFIXES, is_front_id
 from connector_front.mappers.events import named_ids
-from connector_front.parsing import load_json, parse_whole
+from connector_front.util.parsing import load_json, parse_whole
 from connector_front.webhooks.signatures import (
     application_signature,
     matches_any,

@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from connector_front.scopes import scope_table
+from connector_front.grants.scopes import scope_table
 
 pytestmark = pytest.mark.contract
 

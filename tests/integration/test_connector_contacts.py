@@ -10,14 +10,14 @@ import httpx
 import pytest
 
 from connector_front.connector import FrontConnector
-from connector_front.embedded import EmbeddedSandbox, connect_owner
+from connector_front.dev.embedded import EmbeddedSandbox, connect_owner
 from connector_front.errors import (
     InsufficientPermissionError,
     InvalidInputError,
     NotFoundError,
     NotSupportedError,
 )
-from connector_front.guard import UndeclaredEndpointError
+from connector_front.grants.guard import UndeclaredEndpointError
 from connector_front.mappers.base import FrontApi, FrontItem, ListQuery, MappedList
 from connector_front.mappers.generic_contact import ContactMapper
 from connector_front.settings import ConnectorSettings

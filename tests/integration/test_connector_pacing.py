@@ -10,7 +10,7 @@ import pytest
 
 from connector_front.commands import workers
 from connector_front.connector import FrontConnector
-from connector_front.embedded import EmbeddedSandbox, connect_owner
+from connector_front.dev.embedded import EmbeddedSandbox, connect_owner
 from connector_front.sandbox import SandboxServer
 from connector_front.settings import ConnectorSettings
 from connector_front.store.pacing import DatabasePacingState, MemoryPacingState

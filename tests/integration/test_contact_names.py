@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connector_front.embedded import EmbeddedSandbox
+from connector_front.dev.embedded import EmbeddedSandbox
 from connector_front.sandbox import SandboxServer
 from tests.conftest import OWNER, Host
 

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from connector_front.connector import FrontConnector
-from connector_front.embedded import EmbeddedSandbox
+from connector_front.dev.embedded import EmbeddedSandbox
 from connector_front.events.processor import RETRY_UNLISTED, DeliveryProcessor
 from connector_front.mappers.events import EVENTS_PAGE, translate
 from connector_front.models.event import UnifiedEvent, idempotency_key

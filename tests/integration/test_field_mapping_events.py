@@ -8,7 +8,7 @@ import time
 import httpx
 
 from connector_front.connector import FrontConnector
-from connector_front.embedded import EmbeddedSandbox, connect_owner
+from connector_front.dev.embedded import EmbeddedSandbox, connect_owner
 from tests.clock import FakeClock
 from tests.conftest import OWNER
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from connector_front.connections import ConnectionStore
 from connector_front.connector import FrontConnector
-from connector_front.embedded import EmbeddedSandbox, connect_owner
+from connector_front.dev.embedded import EmbeddedSandbox, connect_owner
 from connector_front.errors import OperationNotGrantedError
 from connector_front.store import Database
+from connector_front.store.connections import ConnectionStore
 from connector_front.store.database import Row
 from tests.limits import loose
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from connector_front.connection import Resources
-from connector_front.embedded import EmbeddedSandbox
+from connector_front.dev.embedded import EmbeddedSandbox
 from connector_front.mappers.walks import WalkMemory
 from connector_front.models.record import Record
 from connector_front.sandbox import SandboxServer

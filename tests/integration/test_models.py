@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from connector_front.connection import Connection
-from connector_front.embedded import EmbeddedSandbox
+from connector_front.dev.embedded import EmbeddedSandbox
 from connector_front.errors import (
     InvalidInputError,
     MovedError,

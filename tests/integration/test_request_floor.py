@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from connector_front.connection import Resources
-from connector_front.embedded import EmbeddedSandbox
+from connector_front.dev.embedded import EmbeddedSandbox
 from connector_front.errors import InvalidInputError
 from connector_front.mappers.inbox_walk import WalkCursor
 from connector_front.mappers.walks import WalkMemory

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connector_front.embedded import EmbeddedSandbox
+from connector_front.dev.embedded import EmbeddedSandbox
 from connector_front.errors import InvalidInputError
 
 OWNER = "acme"

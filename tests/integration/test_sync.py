@@ -15,7 +15,7 @@ import pytest
 
 from connector_front.connection import Connection
 from connector_front.connector import FrontConnector
-from connector_front.embedded import EmbeddedSandbox, connect_owner, sandbox_settings
+from connector_front.dev.embedded import EmbeddedSandbox, connect_owner, sandbox_settings
 from connector_front.errors import InvalidInputError, NotFoundError
 from connector_front.models.event import UnifiedEvent
 from connector_front.registry import load_mapper

@@ -15,7 +15,7 @@ import pytest
 
 from connector_front.cli import main
 from connector_front.commands.sync import serve_jobs
-from connector_front.embedded import connect_owner, sandbox_settings
+from connector_front.dev.embedded import connect_owner, sandbox_settings
 from connector_front.events.log import EventLog
 from connector_front.host import create_app, load_connector
 from connector_front.host.server import BackgroundServer

@@ -26,7 +26,7 @@ if sys.argv[1] == "without":
 logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 
 import httpx
-from connector_front.embedded import sandbox_settings, connect_owner
+from connector_front.dev.embedded import sandbox_settings, connect_owner
 from connector_front.host import create_app, load_connector
 from connector_front.host.server import BackgroundServer
 from connector_front.sandbox import SandboxServer

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from connector_front.embedded import EmbeddedSandbox
+from connector_front.dev.embedded import EmbeddedSandbox
 from connector_front.errors import InvalidInputError
 from tests.conftest import Host
 from tests.limits import loose
@@ -58,7 +58,7 @@ def test_in_progress_over_http_leaves_on_hold_out(host: Host) -> None:
 async def test_unmapped_priority_is_refused_not_dropped(tmp_path: Any) -> None:
     async with EmbeddedSandbox(tmp_path / "c.sqlite3") as env:  # no field mapping at all
         assert env.connector is not None
-        from connector_front.embedded import connect_owner
+        from connector_front.dev.embedded import connect_owner
 
         await connect_owner(env.connector, OWNER)
         issues = env.connector.connection(OWNER).resources("ticketIssue")
@@ -79,7 +79,7 @@ async def test_unmapped_priority_is_refused_not_dropped(tmp_path: Any) -> None:
 
 
 def test_unmapped_priority_over_http_is_400(tmp_path: Any) -> None:
-    from connector_front.embedded import connect_owner, sandbox_settings
+    from connector_front.dev.embedded import connect_owner, sandbox_settings
     from connector_front.host import create_app, load_connector
     from connector_front.host.server import BackgroundServer
     from connector_front.sandbox import SandboxServer

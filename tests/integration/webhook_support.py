@@ -16,7 +16,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from connector_front.embedded import connect_owner, sandbox_settings
+from connector_front.dev.embedded import connect_owner, sandbox_settings
 from connector_front.host import create_app, load_connector
 from connector_front.host.server import BackgroundServer
 from connector_front.sandbox import SandboxServer

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from connector_front.connector import FrontConnector
-from connector_front.embedded import connect_owner, sandbox_settings
+from connector_front.dev.embedded import connect_owner, sandbox_settings
 from connector_front.sandbox import SandboxServer
 
 OWNER = "acme"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from connector_front.connector import FrontConnector
-from connector_front.embedded import connect_owner, sandbox_settings
+from connector_front.dev.embedded import connect_owner, sandbox_settings
 from connector_front.errors import ConnectorError, RateLimitedError
 from connector_front.sandbox import SandboxServer
 from tests.clock import SandboxTime

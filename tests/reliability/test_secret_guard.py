@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from connector_front.embedded import EmbeddedSandbox, connect_owner
+from connector_front.dev.embedded import EmbeddedSandbox, connect_owner
 from tests.conftest import REPO
 from tests.secret_guard import exception_text, leaks
 

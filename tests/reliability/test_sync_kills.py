@@ -23,7 +23,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from connector_front.connector import FrontConnector
-from connector_front.embedded import connect_owner
+from connector_front.dev.embedded import connect_owner
 from connector_front.sandbox import SandboxServer
 from connector_front.settings import ConnectorSettings
 from connector_front.sync import SyncEngine

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from connector_front.embedded import connect_owner, sandbox_settings
+from connector_front.dev.embedded import connect_owner, sandbox_settings
 from connector_front.host import load_connector
 from connector_front.sandbox import SandboxServer
 

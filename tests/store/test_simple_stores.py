@@ -7,10 +7,10 @@ import asyncio
 import pytest
 
 from connector_front.auth import DatabaseStateStore, OAuthStateError, PendingAuthorization
-from connector_front.connections import ConnectionStore
 from connector_front.field_mapping.definitions import Definitions, FrontField
 from connector_front.field_mapping.stored import DefinitionStore
 from connector_front.store import Database
+from connector_front.store.connections import ConnectionStore
 from tests.clock import FakeClock
 
 

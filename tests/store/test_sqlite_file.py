@@ -7,8 +7,8 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from connector_front.connections import ConnectionStore
 from connector_front.store import MIGRATIONS, open_database
+from connector_front.store.connections import ConnectionStore
 
 # The tables as the previous release's stores created them (each its own CREATE TABLE IF NOT
 # EXISTS, no schema_migrations), before connections had company_id / permissions and OAuth

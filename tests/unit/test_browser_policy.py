@@ -8,7 +8,7 @@ from connector_front.errors import ConfigurationError
 from connector_front.host.browser import BrowserPolicy, Visit, refusal
 from connector_front.host.requests import is_json_type
 from connector_front.settings import ConnectorSettings
-from connector_front.web_origin import parse_origin
+from connector_front.util.web_origin import parse_origin
 
 OPEN = BrowserPolicy(open_host=True)
 KEYED = BrowserPolicy(open_host=False)

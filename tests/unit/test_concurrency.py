@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from connector_front.concurrency import bounded_gather
+from connector_front.util.concurrency import bounded_gather
 
 
 async def test_results_come_in_the_items_order_whatever_finishes_first() -> None:

@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from connector_front.cursor import CursorCodec, cursor_keys
 from connector_front.errors import ConfigurationError, InvalidInputError
-from connector_front.proxy import check_proxy_path, forwardable_headers
+from connector_front.proxy.rules import check_proxy_path, forwardable_headers
 from connector_front.settings import ConnectorSettings
 
 CODEC = CursorCodec([b"current-key", b"old-key"])

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 import pytest
 
-from connector_front.connections import ConnectionInfo
 from connector_front.events.routing import (
     COMPANY_CACHE_TTL,
     DeliveryRouter,
@@ -14,6 +13,7 @@ from connector_front.events.routing import (
     rule_owners,
 )
 from connector_front.settings import ConnectorSettings
+from connector_front.store.connections import ConnectionInfo
 from connector_front.webhooks.queue import Delivery
 from tests.clock import FakeClock
 

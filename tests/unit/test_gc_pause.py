@@ -10,10 +10,10 @@ from typing import Any, ClassVar
 import pytest
 
 from connector_front.field_mapping import FieldMapping
-from connector_front.gc_pause import gc_paused
 from connector_front.mappers.base import FrontItem, Unified
 from connector_front.mappers.generic_contact import ContactMapper
 from connector_front.records import front_records
+from connector_front.util.gc_pause import gc_paused
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import pytest
 from connector_front.auth.tokens import TokenSet
 from connector_front.commands.sandbox import seed_plan
 from connector_front.errors import InvalidInputError
-from connector_front.parsing import load_json, parse_decimal, parse_whole
 from connector_front.transport.pacing import RateLimitInfo
 from connector_front.transport.retry import parse_reset, parse_retry_after
+from connector_front.util.parsing import load_json, parse_decimal, parse_whole
 
 OTHER_DIGITS = ["\u00b2", "\u0661", "\uff11", "1_0", " 1", "1 ", "+1", "-1", "", "0x10"]
 

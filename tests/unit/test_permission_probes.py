@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from connector_front.errors import InsufficientPermissionError, UpstreamError
-from connector_front.permissions import check_permissions, probe_endpoints
+from connector_front.grants.permissions import check_permissions, probe_endpoints
 from connector_front.registry import ModelRegistry
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from connector_front.proxy_links import relinked_response, rewrite_links
+from connector_front.proxy.links import relinked_response, rewrite_links
 
 FRONT = "https://api2.frontapp.com"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from connector_front.coverage import (
+from connector_front.dev.coverage import (
     END,
     EVENTS_END,
     EVENTS_START,

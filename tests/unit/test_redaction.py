@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from connector_front.redaction import escape_controls, hide_values, install_log_redaction, redact
+from connector_front.util.redaction import (
+    escape_controls,
+    hide_values,
+    install_log_redaction,
+    redact,
+)
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from connector_front import scopes
-from connector_front.scopes import match_template, required_scopes, scope_table, scopes_for
+from connector_front.grants import scopes
+from connector_front.grants.scopes import match_template, required_scopes, scope_table, scopes_for
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ import psycopg
 import pytest
 from cryptography.fernet import Fernet
 
-from connector_front.embedded import connect_owner
+from connector_front.dev.embedded import connect_owner
 from connector_front.host.loader import load_connector
 from connector_front.settings import ConnectorSettings
 from tests.limits import SUITE_RATE_LIMIT

@@ -16,7 +16,7 @@ import uvicorn
 
 from connector_front.connection import Connection
 from connector_front.connector import FrontConnector
-from connector_front.embedded import EmbeddedSandbox, approve
+from connector_front.dev.embedded import EmbeddedSandbox, approve
 from connector_front.errors import ConnectorError
 from connector_front.host import create_app
 from connector_front.sandbox import SandboxConfig

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import unquote, urlsplit
 
 from connector_front.errors import ConnectorError, InvalidInputError, OperationNotGrantedError
+from connector_front.grants.scopes import match_template, scope_table
 from connector_front.registry import ModelRegistry
-from connector_front.scopes import match_template, scope_table
 
 
 class ProxyPathNotAllowedError(ConnectorError):

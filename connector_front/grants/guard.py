@@ -20,10 +20,10 @@ from connector_front.errors import (
     InvalidInputError,
     UpstreamError,
 )
+from connector_front.grants.scopes import match_template
 from connector_front.mappers.base import FrontCalls, FrontJSON
 from connector_front.mappers.names import NameBook
 from connector_front.paging import FrontPage
-from connector_front.scopes import match_template
 
 _UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
 """What no link of Front's holds: control characters, spaces, backslashes (which a URL parser

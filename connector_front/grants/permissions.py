@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from connector_front.errors import ConnectorError, InsufficientPermissionError
+from connector_front.grants.scopes import scopes_for
 from connector_front.mappers.base import Mapper
-from connector_front.scopes import scopes_for
 
 READ_OPERATIONS = frozenset({"list", "retrieve", "events"})
 
