@@ -36,7 +36,8 @@ REDIRECT_LISTENER = Named(
 """What a message names when the redirect URI's address cannot be listened on."""
 
 
-def add_parser(commands: Any) -> None:
+def register(commands: Any) -> None:
+    """Add ``connect`` to the CLI's sub-commands."""
     parser = commands.add_parser(
         "connect",
         help="create a connection for an owner and authorize it with Front's OAuth",

@@ -13,7 +13,8 @@ from connector_front.health import iso as _iso
 from connector_front.health import token_health
 
 
-def add_parser(commands: Any) -> None:
+def register(commands: Any) -> None:
+    """Add ``connections`` to the CLI's sub-commands."""
     parser = commands.add_parser(
         "connections",
         help="list connections, their operations and token health (JSON)",

@@ -20,7 +20,8 @@ from connector_front.sandbox.generators import GENERATORS, MAX_SEED
 from connector_front.util.parsing import parse_whole
 
 
-def add_parser(commands: Any) -> None:
+def register(commands: Any) -> None:
+    """Add ``sandbox`` to the CLI's sub-commands."""
     parser = commands.add_parser(
         "sandbox",
         help="run a sandbox Front on a port; prints its URL, client id / secret, API token",
