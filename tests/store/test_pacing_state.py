@@ -12,6 +12,7 @@ import pytest
 from connector_front.auth import StaticTokenAuth
 from connector_front.paging import all_results
 from connector_front.sandbox import SandboxConfig, SandboxServer
+from connector_front.sandbox.ratelimit import window_start
 from connector_front.store import Database
 from connector_front.store.pacing import Budget, DatabasePacingState, PacingState
 from connector_front.transport import FrontClient, LaneRules, Pacer, RetryPolicy, lane
@@ -128,6 +129,10 @@ async def test_lanes_hold_across_two_workers_on_one_database(
     database, so the backfill leaves the reserve and the customer never waits over 1 s (the
     guard: with no reserve, the customer waits for the next window)."""
     time = VirtualTime(sandbox)
+    clock, window = sandbox.state.clock, sandbox.config.rate_window
+    # Begin at a window's start: begun near its end, the backfill would have two windows'
+    # budget within seconds, and whether the guard's customer waits would depend on the minute.
+    clock.advance(window_start(clock(), window) + window - clock())
     retry = RetryPolicy(max_attempts=6, base_delay=0.01, max_delay=0.1, max_retry_after=120.0)
     waits: list[float] = []
 
