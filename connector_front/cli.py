@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from connector_front import __version__
 from connector_front.commands import (
     connect,
     connections,
@@ -27,6 +28,7 @@ from connector_front.commands import (
     wait,
     webhooks,
 )
+from connector_front.commands.extras import check_extras
 from connector_front.commands.stopping import Stopped, stopped_like_ctrl_c
 from connector_front.errors import ConfigurationError, ConnectorError
 
@@ -62,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return USAGE_ERROR
     try:
+        check_extras(args)
         with stopped_like_ctrl_c():
             result: int = args.handler(args)
         return result
@@ -81,7 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="connector-front", description="Front connector for unified-API hosts."
     )
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
     for command in COMMANDS:
         command.register(commands)
     return parser

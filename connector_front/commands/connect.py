@@ -13,19 +13,17 @@ import asyncio
 import json
 import socket
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
-from starlette.routing import Route
 
 from connector_front.commands.help import DefaultsHelp
 from connector_front.commands.listen import Named, listen
 from connector_front.commands.targets import settings_for
 from connector_front.errors import ConnectorError, InvalidInputError
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 REDIRECT_LISTENER = Named(
@@ -147,6 +145,11 @@ async def _authorize(
 async def _wait_for_callback(connector: Any, listener: socket.socket, wait_seconds: float) -> str:
     """Serve the redirect URI's path on ``listener`` until Front sends the customer back; the
     owner authorized."""
+    import uvicorn  # the host extra (commands.extras checks it before the command starts)
+    from starlette.applications import Starlette
+    from starlette.responses import HTMLResponse
+    from starlette.routing import Route
+
     done: asyncio.Future[str] = asyncio.get_running_loop().create_future()
 
     async def callback(request: Request) -> Response:

@@ -12,10 +12,8 @@ from urllib.parse import urlsplit
 from connector_front.commands.addresses import is_loopback
 from connector_front.commands.help import DefaultsHelp
 from connector_front.commands.listen import listen
-from connector_front.dev.embedded import webhook_secret
 from connector_front.errors import InvalidInputError
-from connector_front.sandbox import SandboxConfig, SandboxServer
-from connector_front.sandbox.config import DEFAULT_REDIRECT_URI
+from connector_front.sandbox.config import DEFAULT_REDIRECT_URI, SandboxConfig
 from connector_front.sandbox.generators import GENERATORS, MAX_SEED
 from connector_front.util.parsing import parse_whole
 
@@ -130,6 +128,8 @@ def webhook_banner(target: Mapping[str, Any] | None) -> str:
 
 def sandbox_config(args: argparse.Namespace) -> SandboxConfig:
     """The sandbox's settings from the command's flags and the environment."""
+    from connector_front.dev.embedded import webhook_secret
+
     url = args.webhook_url
     parts = urlsplit(url) if url is not None else None
     if parts is not None and (parts.scheme not in ("http", "https") or not parts.netloc):
@@ -177,6 +177,8 @@ def exposure_warning(host: str) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from connector_front.sandbox import SandboxServer
+
     config = sandbox_config(args)
     plan = seed_plan(args.seed)
     listener = listen(args.host, args.port)

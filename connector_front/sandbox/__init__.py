@@ -13,11 +13,27 @@ check the connector against itself.
 
 from __future__ import annotations
 
-from .app import SandboxApp, create_app
-from .clock import SandboxClock
-from .config import SandboxConfig
-from .server import SandboxServer, serve
-from .state import SandboxState
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .app import SandboxApp, create_app
+    from .clock import SandboxClock
+    from .config import SandboxConfig
+    from .server import SandboxServer, serve
+    from .state import SandboxState
+
+_EXPORTS = {
+    "SandboxApp": ".app",
+    "create_app": ".app",
+    "SandboxClock": ".clock",
+    "SandboxConfig": ".config",
+    "SandboxServer": ".server",
+    "serve": ".server",
+    "SandboxState": ".state",
+}
+"""Loaded on first use: the sandbox's settings and generators import without its web server
+(the host extra), so a command line built from them runs on the core install."""
 
 __all__ = [
     "SandboxApp",
@@ -28,3 +44,9 @@ __all__ = [
     "create_app",
     "serve",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,8 +7,10 @@ its "Response body structure" page, so clients parse sandbox errors like real on
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from starlette.responses import JSONResponse
+if TYPE_CHECKING:  # imported where a response is made: the errors load without the web server
+    from starlette.responses import JSONResponse
 
 TITLES: dict[int, str] = {
     400: "Bad request",
@@ -57,6 +59,8 @@ class FrontError(Exception):
         return error_body(self.status, self.message, self.details)
 
     def response(self) -> JSONResponse:
+        from starlette.responses import JSONResponse
+
         return JSONResponse(self.body(), status_code=self.status, headers=self.headers)
 
 
@@ -92,6 +96,8 @@ class OAuthError(Exception):
         self.status = status
 
     def response(self) -> JSONResponse:
+        from starlette.responses import JSONResponse
+
         headers = {"cache-control": "no-store", "pragma": "no-cache"}
         if self.status == 401:
             headers["www-authenticate"] = 'Basic realm="front-sandbox"'
