@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check lint typecheck imports bench clean
+.PHONY: demo test check lint typecheck imports bench clean docs docs-serve dist-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ imports: $(STAMP)
 	$(BIN)/lint-imports --no-logo --no-cache
 
 check: lint typecheck imports
+
+dist-check: $(STAMP)
+	$(BIN)/python scripts/check_wheel.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_clients.py --contacts 20000 --conversations 5000 \
