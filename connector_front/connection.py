@@ -63,6 +63,8 @@ logger = logging.getLogger("connector_front")
 
 @dataclass(frozen=True)
 class ConnectionDetails:
+    """A connection as created: its owner, its operations and the Front scopes they need."""
+
     owner_id: str
     operations: tuple[str, ...]
     required_scopes: tuple[str, ...]

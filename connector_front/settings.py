@@ -108,8 +108,10 @@ class ConnectorSettings(BaseSettings):
         description="where Front sends the customer back after approving",
     )
     api_base: str = Field(default=FRONT_API_BASE, description="Front Core API base URL")
-    authorize_url: str = Field(default=FRONT_AUTHORIZE_URL)
-    token_url: str = Field(default=FRONT_TOKEN_URL)
+    authorize_url: str = Field(
+        default=FRONT_AUTHORIZE_URL, description="Front's OAuth authorization page"
+    )
+    token_url: str = Field(default=FRONT_TOKEN_URL, description="Front's OAuth token endpoint")
     api_token: SecretStr | None = Field(
         default=None, description="a Front API token: used instead of OAuth when set"
     )
