@@ -36,6 +36,16 @@ imports: $(STAMP)
 
 check: lint typecheck imports
 
+# The documentation site: the generated reference pages rewritten from the code, then built
+# strictly into site/ (a broken link, a missing page or a stale anchor fails the build).
+docs: $(STAMP)
+	$(BIN)/python scripts/docs_reference.py
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+docs-serve: $(STAMP)
+	$(BIN)/python scripts/docs_reference.py
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
 dist-check: $(STAMP)
 	$(BIN)/python scripts/check_wheel.py
 
@@ -47,8 +57,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_sync.py --contacts 100000 --changes 100 --json bench/results/sync.json
 	$(BIN)/python bench/bench_budget.py --rate 4 --seconds 30 --conversations 200 \
 		--json bench/results/budget.json
-	$(BIN)/python bench/plot.py bench/results/clients.json --out bench/results/listing.png
-	$(BIN)/python bench/report.py bench/results/*.json --readme README.md
+	$(BIN)/python bench/plot.py bench/results/clients.json --out docs/explanation/listing.png
+	$(BIN)/python bench/report.py bench/results/*.json --page docs/explanation/benchmarks.md
 
 clean:
-	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache site
