@@ -1,6 +1,6 @@
 """Plot listing time against N for each client, from bench_clients' JSON figures.
 
-python bench/plot.py bench/results/clients.json --out bench/results/listing.png
+python bench/plot.py bench/results/clients.json --out docs/explanation/listing.png
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def plot(figures: dict[str, Any], out: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("figures", type=Path, help="bench_clients.py's JSON file")
-    parser.add_argument("--out", type=Path, default=Path("bench/results/listing.png"))
+    parser.add_argument("--out", type=Path, default=Path("docs/explanation/listing.png"))
     args = parser.parse_args(argv)
     plot(json.loads(args.figures.read_text()), args.out)
     print(f"plot written to {args.out}")

@@ -1,8 +1,8 @@
-"""The README's benchmark tables, generated from the benchmarks' JSON figures.
+"""The benchmark tables of the documentation, generated from the benchmarks' JSON figures.
 
-    python bench/report.py bench/results/*.json --readme README.md
+    python bench/report.py bench/results/*.json --page docs/explanation/benchmarks.md
 
-Prints the Markdown, or (with --readme) writes it into the README between the markers
+Prints the Markdown, or (with --page) writes it into that page between the markers
 `<!-- bench:begin -->` and `<!-- bench:end -->`, so the tables always come from one run's files.
 """
 
@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import Any
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
-PLOT = "bench/results/listing.png"
+PAGE = "docs/explanation/benchmarks.md"
+"""The page the tables are written into."""
+PLOT = "docs/explanation/listing.png"
+"""The plot ``make bench`` draws, beside the page (which links it by its name)."""
 PLACEHOLDER = (
     "_No results yet: the tables and the plot appear here after `make bench` "
-    "(bench/results/*.json, bench/results/listing.png)._"
+    f"(bench/results/*.json, {PLOT})._"
 )
 
 
@@ -94,7 +97,7 @@ def clients_section(figures: dict[str, Any]) -> list[str]:
         for cost in figures["mapping"]
     ]
     lines += [*_table(header, rows), "", *targets(figures["runs"])]
-    return [*lines, "", f"![Listing time against N]({PLOT})"]
+    return [*lines, "", f"![Listing time against N]({Path(PLOT).name})"]
 
 
 def targets(runs: Sequence[dict[str, Any]]) -> list[str]:
@@ -218,7 +221,7 @@ SECTIONS = {
     "sync": sync_section,
     "budget": budget_section,
 }
-"""Each benchmark's section, in README order."""
+"""Each benchmark's section, in the page's order."""
 
 
 def render(paths: Sequence[Path]) -> str:
@@ -254,7 +257,7 @@ def replace_between_markers(text: str, body: str) -> str:
     """`text` with what lies between the markers replaced by `body`."""
     start, end = text.find(BEGIN), text.find(END)
     if start < 0 or end < start:
-        raise SystemExit(f"the README has no {BEGIN} ... {END} block")
+        raise SystemExit(f"the page has no {BEGIN} ... {END} block")
     return text[: start + len(BEGIN)] + "\n" + body + "\n" + text[end:]
 
 
@@ -269,14 +272,14 @@ def between_markers(text: str) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("figures", type=Path, nargs="*", help="the benchmarks' JSON files")
-    parser.add_argument("--readme", type=Path, default=None, help="write into this README")
+    parser.add_argument("--page", type=Path, default=None, help=f"write into this page ({PAGE})")
     args = parser.parse_args(argv)
     body = render(args.figures)
-    if args.readme is None:
+    if args.page is None:
         print(body)
         return
-    args.readme.write_text(replace_between_markers(args.readme.read_text(), body))
-    print(f"benchmark tables written into {args.readme}")
+    args.page.write_text(replace_between_markers(args.page.read_text(), body))
+    print(f"benchmark tables written into {args.page}")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
-"""The benchmark scripts run (tiny sizes) and print the JSON figures the README quotes.
+"""The benchmark scripts run (tiny sizes) and print the JSON figures the documentation quotes.
 
 Sizes here are tiny and nothing is timed: the tests check that each benchmark measures what
 it says (every client lists every record, every delivery is accepted, the changes come back
-as events) and that the README's tables are the ones its JSON files give.
+as events) and that the benchmarks page's tables are the ones its JSON files give.
 """
 
 from __future__ import annotations
@@ -157,13 +157,13 @@ def test_report_renders_every_benchmark(clients_figures: Any, tmp_path: Path) ->
     assert report.PLOT in text
 
 
-def test_readme_tables_match_the_results_files() -> None:
-    """The README's block is what report.py renders from bench/results/*.json (the
+def test_the_pages_tables_match_the_results_files() -> None:
+    """The benchmarks page's block is what report.py renders from bench/results/*.json (the
     placeholder when there are none): rerun `python bench/report.py bench/results/*.json
-    --readme README.md` after `make bench`."""
+    --page docs/explanation/benchmarks.md` after `make bench`."""
     files = sorted((BENCH / "results").glob("*.json"))
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert report.between_markers(readme) == report.render(files)
+    page = (REPO / report.PAGE).read_text(encoding="utf-8")
+    assert report.between_markers(page) == report.render(files)
     if files:
         assert (REPO / report.PLOT).exists(), "make bench writes the plot beside the figures"
 
