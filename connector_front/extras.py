@@ -10,8 +10,9 @@ from connector_front.errors import ConfigurationError
 DISTRIBUTION = "connector-front"
 
 EXTRAS: dict[str, tuple[str, ...]] = {
-    "host": ("starlette", "uvicorn", "rich"),
+    "host": ("starlette", "uvicorn", "rich", "prometheus_client"),
     "postgres": ("psycopg", "psycopg_pool"),
+    "otel": ("opentelemetry",),
 }
 """Each extra of ``pyproject.toml`` and the top-level modules it installs (a test holds the
 two to agree). The plugin itself needs none of them."""

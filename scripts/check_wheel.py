@@ -23,7 +23,15 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-ABSENT = ("starlette", "uvicorn", "rich", "psycopg", "psycopg_pool")
+ABSENT = (
+    "starlette",
+    "uvicorn",
+    "rich",
+    "prometheus_client",
+    "psycopg",
+    "psycopg_pool",
+    "opentelemetry",
+)
 """Modules of the extras that the core install must not bring."""
 HOST_EXTRA = "pip install 'connector-front[host]'"
 """What a host command run on the core install must tell its user."""

@@ -13,9 +13,11 @@ COMMAND_EXTRAS: dict[str, str] = {
     "serve": "host",
     "connect": "host",  # listens for Front's redirect
     "sync": "host",  # its progress display
+    "status": "host",  # reads the host's Prometheus metrics; a table on a terminal
 }
 """The commands that need more than the plugin's own install. The others (manifest,
-resources, connections, keys, webhooks, wait) run on the core install."""
+resources, connections, keys, webhooks, wait, mapping) run on the core install. Traces (the
+otel extra) are optional everywhere: without them the host says so and serves."""
 
 OPTION_EXTRAS: dict[str, str] = {
     "sandbox": "host",  # --sandbox: an embedded sandbox Front

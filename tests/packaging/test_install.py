@@ -59,7 +59,16 @@ def test_the_distribution_check_passes(tmp_path: Path) -> None:
     assert found["top_level_mappers"] is False
     assert found["mappers_at"].startswith(venv)  # imported from the install, not the tree
     assert found["importable"] == dict.fromkeys(
-        ("starlette", "uvicorn", "rich", "psycopg", "psycopg_pool"), False
+        (
+            "starlette",
+            "uvicorn",
+            "rich",
+            "prometheus_client",
+            "psycopg",
+            "psycopg_pool",
+            "opentelemetry",
+        ),
+        False,
     )
     assert found["contacts"] and all(c.startswith("crd_") for c in found["contacts"])
     assert "pip install 'connector-front[host]'" in found["serve_without_host_extra"]

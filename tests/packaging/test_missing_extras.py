@@ -46,6 +46,7 @@ ARGUMENTS = {
     "serve": ["--sandbox", "--port", "0"],
     "connect": ["customer-1", "--operations", "genericContact::list"],
     "sync": ["--owner", "demo"],
+    "status": [],
 }
 """A command line for each command of COMMAND_EXTRAS that would start it."""
 
