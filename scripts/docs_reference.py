@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 
 from connector_front.cli import _parser
+from connector_front.commands.extras import COMMAND_EXTRAS, OPTION_EXTRAS
 from connector_front.coverage import events_section, readme_section
 from connector_front.manifest import build_manifest
 from connector_front.registry import ModelRegistry
@@ -66,13 +67,27 @@ def cli_page() -> str:
     return _page(
         "Command line",
         "the command line's parser (connector_front/cli.py)",
-        """Every command answers `--help`. A command that cannot start as asked (a flag, a
-setting, a port in use, a file it cannot use) prints one line naming what to fix and exits 2
-having written nothing; a command that ran and failed exits 1. A command that needs an extra
-which is not installed names it (`pip install 'connector-front[host]'`). `serve`, `sandbox`,
-`demo`, `connect` and `sync` need the `host` extra; the others run on the core install.""",
+        """Every command answers `--help` and `connector-front --version` prints the version. A
+command that cannot start as asked (a flag, a setting, a port in use, a file it cannot use)
+prints one line naming what to fix and exits 2 having written nothing; a command that ran and
+failed exits 1. A command that needs an extra which is not installed names it
+(`pip install 'connector-front[host]'`) and exits 2. """
+        + _extras_sentence(),
         "\n\n".join(sections),
     )
+
+
+def _extras_sentence() -> str:
+    """Which commands and options need which extra, from the table the CLI checks."""
+    by_extra: dict[str, list[str]] = {}
+    for command, extra in COMMAND_EXTRAS.items():
+        by_extra.setdefault(extra, []).append(f"`{command}`")
+    for option, extra in OPTION_EXTRAS.items():
+        by_extra.setdefault(extra, []).append(f"any command's `--{option}`")
+    needs = "; ".join(
+        f"{', '.join(names)} need the `{extra}` extra" for extra, names in by_extra.items()
+    )
+    return needs[0].upper() + needs[1:] + "; the others run on the core install."
 
 
 def http_page() -> str:
