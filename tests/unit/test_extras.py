@@ -33,7 +33,9 @@ def test_each_extra_lists_the_distributions_of_its_modules() -> None:
     for extra, modules in EXTRAS.items():
         assert extra in DECLARED, f"extra {extra!r} is not in pyproject.toml"
         declared = {distribution(requirement) for requirement in DECLARED[extra]}
-        providers = {module: {distribution(name) for name in installs[module]} for module in modules}
+        providers = {
+            module: {distribution(name) for name in installs[module]} for module in modules
+        }
         for module, names in providers.items():
             assert names & declared, f"[{extra}] declares none of {names}, which bring {module}"
         brought = set().union(*providers.values())
