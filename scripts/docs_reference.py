@@ -24,7 +24,7 @@ import httpx
 
 from connector_front.cli import _parser
 from connector_front.commands.extras import COMMAND_EXTRAS, OPTION_EXTRAS
-from connector_front.coverage import events_section, readme_section
+from connector_front.dev.coverage import events_section, readme_section
 from connector_front.manifest import build_manifest
 from connector_front.registry import ModelRegistry
 from connector_front.settings import RULE_SECRET_PREFIX, VARIABLE, ConnectorSettings

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from connector_front.cli import _parser
-from connector_front.coverage import END, EVENTS_END, EVENTS_START, START
+from connector_front.dev.coverage import END, EVENTS_END, EVENTS_START, START
 from connector_front.settings import ENVIRONMENT, ConnectorSettings
 
 REPO = Path(__file__).resolve().parents[2]
