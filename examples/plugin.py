@@ -1,6 +1,5 @@
-"""The plugin in a host: load it through its entry point and list a customer's contacts.
-
-Runs as is against an embedded sandbox Front: ``python examples/plugin.py``.
+"""The plugin in a host: load it through its entry point and list a customer's contacts from
+the Front the environment names (FRONT_API_BASE and FRONT_API_TOKEN; a sandbox Front's will do).
 """
 
 import asyncio
@@ -9,21 +8,13 @@ from importlib.metadata import entry_points
 from connector_front.settings import ConnectorSettings
 
 
-async def contacts(settings: ConnectorSettings) -> None:
+async def main() -> None:
     (plugin,) = entry_points(group="unified_api.connectors", name="front")
-    connector = plugin.load()(settings)  # a FrontConnector
+    connector = plugin.load()(ConnectorSettings.load())  # a FrontConnector
     page = await connector.connection("acme").resources("genericContact").list(limit=3)
     for record in page.data:
         print(record.id, record.fields["firstName"], record.fields["email"])
     await connector.aclose()
 
 
-if __name__ == "__main__":  # a sandbox Front here; a host passes ConnectorSettings.load()
-    import tempfile
-
-    from connector_front.sandbox import SandboxConfig, SandboxServer
-
-    with SandboxServer(SandboxConfig()) as front, tempfile.TemporaryDirectory() as folder:
-        token, database = "sandbox-api-token", f"{folder}/plugin.sqlite3"
-        settings = ConnectorSettings(api_base=front.url, api_token=token, database=database)
-        asyncio.run(contacts(settings))
+asyncio.run(main())

@@ -1,6 +1,7 @@
 """The distribution as a host author gets it: build the sdist and the wheel, check them with
 twine, install the wheel with no extras into a fresh virtualenv, and there load the plugin
-through its entry point and list contacts from a sandbox Front given by URL and token.
+through its entry point and list contacts from a sandbox Front given by URL and token (a probe,
+then the README's ``examples/plugin.py`` as a host author would run it).
 
     python scripts/check_wheel.py [--api-base URL --api-token TOKEN] [--dist DIR] [--json FILE]
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -108,6 +110,7 @@ def check(dist: Path | None, api_base: str | None, api_token: str) -> dict[str, 
         python = fresh_virtualenv(Path(scratch) / "venv", wheel)
         with sandbox(api_base, api_token) as (base, token):
             found = probe(python, base, token, Path(scratch))
+            example = plugin_example(python, base, token, Path(scratch))
             refused = host_command_without_extra(python)
             listed = core_command(python, base, token)
     return {
@@ -115,6 +118,7 @@ def check(dist: Path | None, api_base: str | None, api_token: str) -> dict[str, 
         "wheel": wheel.name,
         "twine_check": "passed",
         **found,
+        "plugin_example": example,
         "cli_resources_list": listed,
         "serve_without_host_extra": refused,
     }
@@ -177,6 +181,20 @@ def probe(python: Path, api_base: str, api_token: str, cwd: Path) -> dict[str, A
     return found
 
 
+def plugin_example(python: Path, api_base: str, api_token: str, cwd: Path) -> list[str]:
+    """The README's ``examples/plugin.py`` in the fresh virtualenv, its Front given by the
+    environment: the contacts it printed, one a line."""
+    environment = {
+        **{name: value for name, value in os.environ.items() if not name.startswith("FRONT_")},
+        "FRONT_API_BASE": api_base,
+        "FRONT_API_TOKEN": api_token,
+    }
+    printed = run(python, REPO / "examples" / "plugin.py", cwd=cwd, env=environment)
+    lines = printed.splitlines()
+    expect(len(lines) == 3, "examples/plugin.py prints three contacts", printed)
+    return lines
+
+
 def host_command_without_extra(python: Path) -> str:
     """``connector-front serve`` on the core install: exit 2 naming the host extra."""
     command = python.parent / "connector-front"
@@ -203,11 +221,12 @@ def expect(holds: bool, what: str, seen: Any) -> None:
         raise CheckFailed(f"{what}: {seen}")
 
 
-def run(*command: str | Path, cwd: Path = REPO) -> str:
+def run(*command: str | Path, cwd: Path = REPO, env: dict[str, str] | None = None) -> str:
     """Run a command; its standard output, or CheckFailed with its output."""
     done = subprocess.run(  # noqa: S603
         [str(part) for part in command],
         cwd=cwd,
+        env=env,
         capture_output=True,
         text=True,
         timeout=TIMEOUT,

@@ -204,10 +204,15 @@ def unwaited_servers(texts: list[str]) -> list[str]:
     return found
 
 
-def run_script(script: Path, cwd: Path, timeout: float = 120) -> None:
+def run_script(
+    script: Path, cwd: Path, timeout: float = 120, env: dict[str, str] | None = None
+) -> None:
+    """Run an example with this interpreter; ``env`` is added to the environment (a Front's
+    URL and token for an example that reads them from there)."""
     done = subprocess.run(
         [sys.executable, str(script)],
         cwd=cwd,
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
         timeout=timeout,

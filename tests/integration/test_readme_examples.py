@@ -2,7 +2,9 @@
 
 The shell blocks run as a reader pastes them (``tests/doc_examples.py`` says how): in order, as
 one bash session whose PATH does not hold the virtualenv, so the README's own activation line
-must put it there.
+must put it there. Each example runs with a sandbox Front's URL and token in its environment
+(``FRONT_API_BASE``, ``FRONT_API_TOKEN``), as the README runs ``examples/plugin.py``; the
+others start their own.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from connector_front.sandbox import SandboxServer
 from connector_front.settings import ConnectorSettings
 from tests.doc_examples import (
     ACTIVATE,
@@ -28,6 +31,13 @@ from tests.doc_examples import (
 )
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def front(sandbox: SandboxServer) -> dict[str, str]:
+    """A sandbox Front given by URL and token, as the environment gives it to an example."""
+    (token, *_) = sorted(sandbox.config.api_tokens)
+    return {"FRONT_API_BASE": sandbox.url, "FRONT_API_TOKEN": token}
 
 
 def test_readme_shell_blocks_run_when_pasted_in_order(tmp_path: Path) -> None:
@@ -50,7 +60,7 @@ def test_readme_background_servers_are_waited_for_and_waited_out() -> None:
     assert unwaited_servers(runnable(README, "sh")) == []
 
 
-def test_readme_python_is_an_example_that_runs(tmp_path: Path) -> None:
+def test_readme_python_is_an_example_that_runs(tmp_path: Path, front: dict[str, str]) -> None:
     shown = runnable(README, "python")
     assert shown, "the README shows Python"
     examples = {p.read_text(encoding="utf-8") for p in EXAMPLES}
@@ -58,12 +68,12 @@ def test_readme_python_is_an_example_that_runs(tmp_path: Path) -> None:
         assert included(code) in examples, "README Python differs from examples/: copy it over"
         script = tmp_path / f"readme_{number}.py"
         script.write_text(included(code), encoding="utf-8")
-        run_script(script, tmp_path)
+        run_script(script, tmp_path, env=front)
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
-def test_every_example_runs(example: Path, tmp_path: Path) -> None:
-    run_script(example, tmp_path)
+def test_every_example_runs(example: Path, tmp_path: Path, front: dict[str, str]) -> None:
+    run_script(example, tmp_path, env=front)
 
 
 def test_readme_toml_is_valid_settings() -> None:

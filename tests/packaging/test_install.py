@@ -48,7 +48,8 @@ def test_wheel_layout(wheel: Path) -> None:
 def test_the_distribution_check_passes(tmp_path: Path) -> None:
     """``scripts/check_wheel.py`` (CI's ``make dist-check``): sdist and wheel built and checked by
     twine; the wheel alone, in a fresh virtualenv, loads the plugin through its entry point and
-    lists contacts from a sandbox Front, with no extra's module installed."""
+    lists contacts from a sandbox Front, with no extra's module installed; the README's
+    examples/plugin.py runs there too."""
     report = tmp_path / "report.json"
     _run(sys.executable, REPO / "scripts" / "check_wheel.py", "--json", report, cwd=tmp_path)
     found = json.loads(report.read_text(encoding="utf-8"))
@@ -71,4 +72,5 @@ def test_the_distribution_check_passes(tmp_path: Path) -> None:
         False,
     )
     assert found["contacts"] and all(c.startswith("crd_") for c in found["contacts"])
+    assert [line.split()[0] for line in found["plugin_example"]] == found["contacts"][:3]
     assert "pip install 'connector-front[host]'" in found["serve_without_host_extra"]
