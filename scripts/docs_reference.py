@@ -54,9 +54,12 @@ def settings_page() -> str:
         """Settings come from a TOML or JSON file (`--config FILE`; in TOML under
 `[connector_front]` or at the top level) and from the environment, which wins. Built in
 Python, `ConnectorSettings(...)` takes exactly the values given and
-`ConnectorSettings.load(path, **overrides)` reads the file and the environment. A value the
-connector cannot use is a configuration error naming the setting (a command exits 2, a host
-answers 503), never a silent default.""",
+`ConnectorSettings.load(path, **overrides)` reads the file and the environment. Every command
+that takes `--config` honours it; with `--sandbox`, the file's `field_mapping`, `field_keys`,
+`custom_models`, `timeout` and `max_attempts` apply and the embedded sandbox supplies the
+rest. A value the connector cannot use is a configuration error naming the setting (a command
+exits 2, a host answers 503), never a silent default; `serve` refuses to start without Front
+credentials (an API token, or an OAuth app's client id and secret).""",
         "\n".join(rows),
     )
 
