@@ -44,11 +44,12 @@ def test_serve_with_an_unusable_database_exits_with_the_message(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_readme_shows_what_serve_says(
+def test_the_workers_guide_shows_what_serve_says(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    shown = readme.split("$ CONNECTOR_FRONT_DATABASE=mysql://db/front", 1)[1].splitlines()[1]
+    guide = Path(__file__).resolve().parents[2] / "docs" / "how-to" / "workers.md"
+    text = guide.read_text(encoding="utf-8")
+    shown = text.split("$ CONNECTOR_FRONT_DATABASE=mysql://db/front", 1)[1].splitlines()[1]
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CONNECTOR_FRONT_DATABASE", "mysql://db/front")
     monkeypatch.setenv("FRONT_API_TOKEN", "x")
