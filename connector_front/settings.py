@@ -77,7 +77,8 @@ ENVIRONMENT: Mapping[str, str] = {
     "CONNECTOR_FRONT_METRICS_PORT": "metrics_port",
     "CONNECTOR_FRONT_METRICS_COMPANIES": "metrics_companies",
 }
-"""Environment variable -> setting. One table, read by the environment source and the README."""
+"""Environment variable -> setting. One table, read by the environment source and the settings
+reference page."""
 
 VARIABLE = {setting: variable for variable, setting in ENVIRONMENT.items()}
 

@@ -1,5 +1,5 @@
-"""``connector-front manifest``: the connector manifest as JSON, or the README's coverage
-tables (``--markdown``)."""
+"""``connector-front manifest``: the connector manifest as JSON, or its coverage and
+event tables (``--markdown``), as the README and the site's coverage page show them."""
 
 from __future__ import annotations
 

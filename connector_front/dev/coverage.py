@@ -1,6 +1,7 @@
 """The coverage table (model x operation) as Markdown, generated from the manifest.
 
-The README carries it between markers; a test regenerates it and fails when they differ.
+The README and the site's coverage page carry it between markers (the page the event table
+too); tests regenerate them and fail when they differ.
 """
 
 from __future__ import annotations

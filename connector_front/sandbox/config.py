@@ -17,7 +17,7 @@ FRONT_RATE_LIMIT = 120
 FRONT_BURST_LIMIT = 5
 """Front's burst limit: about 5 requests a second per resource (a conversation, a message)."""
 FRONT_SEARCH_SHARE = 0.4
-"""Share of the company's limit search may use (assumed; see the README)."""
+"""Share of the company's limit search may use (assumed; see docs/explanation/budget.md)."""
 
 
 def _default_api_tokens() -> set[str]:
