@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -154,7 +155,8 @@ def test_report_renders_every_benchmark(clients_figures: Any, tmp_path: Path) ->
     assert text.startswith("Measured ")
     listing_rows = [line for line in text.splitlines() if line.startswith("| contacts (")]
     assert len(listing_rows) == 8  # two sizes, four clients
-    assert report.PLOT in text
+    (plot,) = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert (Path(report.PAGE).parent / plot).as_posix() == report.PLOT, "the page shows the plot"
 
 
 def test_the_pages_tables_match_the_results_files() -> None:
