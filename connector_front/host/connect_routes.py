@@ -40,6 +40,7 @@ from connector_front.host.browser_cookies import (
     returned_session,
 )
 from connector_front.host.connect_fields import chosen_fields
+from connector_front.host.connect_origin import page_elsewhere
 from connector_front.host.connect_page import notice_html, refusal_notice, render_page
 
 PAGE = "/connect"
@@ -160,7 +161,16 @@ def _result_notice(request: Request) -> str:
 
 
 async def show(request: Request) -> Response:
-    """``GET /connect?session=`` (or ``/connect/{owner_id}?session=``): the page."""
+    """``GET /connect?session=`` (or ``/connect/{owner_id}?session=``): the page, on the
+    callback's host name (see ``connect_origin``)."""
+    elsewhere = page_elsewhere(
+        request.headers.get("host"),
+        request.scope["path"],
+        request.scope.get("query_string", b"").decode("latin-1"),
+        request.app.state.host_config.callback_origin,
+    )
+    if elsewhere is not None:  # before its cookie is set: it must land where the callback is
+        return RedirectResponse(elsewhere, status_code=303, headers=HEADERS)
     wanted = request.path_params.get("owner_id")
     if wanted is not None and (wanted in {".", ".."} or not wanted.isprintable()):
         message = f"{wanted!r} is not an owner id. " + AGAIN

@@ -96,6 +96,7 @@ class HostRoute:
 CUSTOM_FIELDS = "custom_fields"
 """``serves`` of the custom-fields route: the models that have Front custom fields."""
 SESSION = QueryParam("session", "the connect session token (POST /connect/sessions)")
+ELSEWHERE = "to the same page on the OAuth callback's origin, when opened by another host name"
 RAW = QueryParam("raw", "include Front's own JSON as rawResource", _BOOLEAN)
 
 ROUTE_TABLE: tuple[HostRoute, ...] = (
@@ -131,7 +132,7 @@ ROUTE_TABLE: tuple[HostRoute, ...] = (
               "A short-lived connect page session for an owner and the operations it offers",
               body=SessionRequest, answer=SessionAnswer, status=201, body_operations=True),
     HostRoute(("GET",), "/connect", connect_routes.show,
-              "The connect page (opened with a session)", html=True,
+              "The connect page (opened with a session)", html=True, redirects=ELSEWHERE,
               query=(SESSION,
                      QueryParam("result", "what the page was sent back with"),
                      QueryParam("error", "why an authorization did not complete"))),
@@ -141,7 +142,7 @@ ROUTE_TABLE: tuple[HostRoute, ...] = (
               redirects="to Front's consent screen, or back to the page"),
     HostRoute(("GET",), "/connect/{owner_id}", connect_routes.show,
               "The connect page for one owner (the session must be that owner's)", html=True,
-              query=(SESSION,)),
+              redirects=ELSEWHERE, query=(SESSION,)),
     HostRoute(("GET",), "/resources/{model}", routes.list_records,
               "List records (other query parameters are the model's filters)",
               answer=RecordPage, owner=True, serves="list",

@@ -125,6 +125,23 @@ def test_the_full_flow_ends_connected_and_the_host_lists_contacts(
         assert secret not in html
 
 
+def test_a_link_opened_on_localhost_connects_on_the_callbacks_origin(
+    served: Served, page: Any, shots: Any
+) -> None:
+    """The README's host calls its callback 127.0.0.1: a customer who opens the link by
+    ``localhost`` is moved there first, so the cookie the callback checks is the page's."""
+    link = served.session("customer-12", CHOSEN)
+    page.goto(link.replace("://127.0.0.1:", "://localhost:", 1))
+    assert page.url == link  # before any cookie: the page is served on the callback's origin
+    page.locator("#authorize-button").click()
+    page.locator("button[value=allow]").click()
+    page.wait_for_url(f"{served.url}/connect?*")
+    shots(page, "connected-from-localhost")
+    assert "another browser" not in page.locator("#live").inner_text()
+    assert page.locator("#connection-state").inner_text() == "Connected"
+    assert _contacts(served, "customer-12").status_code == 200
+
+
 def test_an_already_connected_owner_sees_its_status_and_can_disconnect(
     served: Served, page: Any, shots: Any
 ) -> None:

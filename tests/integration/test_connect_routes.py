@@ -13,9 +13,11 @@ import httpx
 import pytest
 
 from connector_front.auth.state import DatabaseStateStore
+from connector_front.sandbox import SandboxServer
 from connector_front.store import LazyDatabase
 from tests.conftest import Host, HostFactory
 from tests.integration.connect_support import (
+    KEY,
     OFFERED,
     Browser,
     consent,
@@ -43,6 +45,33 @@ def test_a_session_names_owner_operations_scopes_and_the_page(secured: Host) -> 
     details = answer.text.split('id="access-details"')[1]
     assert "<code>genericContact::create</code>" in details  # ids and scopes, for developers
     assert "<code>contacts:write</code>" in details
+
+
+PUBLIC = "https://connect.example.com"
+
+
+@pytest.mark.parametrize("host", ["localhost", "evil.example:8000"])
+def test_a_page_opened_by_another_host_name_moves_to_the_callbacks_origin_before_its_cookie(
+    make_host: HostFactory, sandbox: SandboxServer, host: str
+) -> None:
+    callback = f"{PUBLIC}/oauth/callback"
+    registered = {"redirect_uris": [callback]}
+    httpx.post(f"{sandbox.url}/_sandbox/config", json=registered).raise_for_status()
+    with make_host(host_key=KEY, redirect_uri=callback) as secured:
+        token = session_for(secured, "customer-1")["token"]
+        with page_client(secured) as page:
+            moved = page.get(
+                "/connect/customer-1", params={"session": token}, headers={"host": host}
+            )
+            assert moved.status_code == 303, moved.text
+            assert "set-cookie" not in moved.headers and not page.cookies
+            served = page.get("/connect", params={"session": token},
+                              headers={"host": "connect.example.com"})  # fmt: skip
+    # on the configured origin, never the Host header's; the path and query as they came
+    assert moved.headers["location"] == f"{PUBLIC}/connect/customer-1?session={token}"
+    assert moved.headers["cache-control"] == "no-store"
+    # the callback's host name (here over http, as behind a proxy that ends TLS): the page
+    assert served.status_code == 200 and "connector_front_browser=" in served.headers["set-cookie"]
 
 
 @pytest.mark.parametrize(
