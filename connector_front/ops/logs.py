@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from connector_front import observe
-from connector_front.transport.lanes import current_lane
+from connector_front.transport.lanes import declared_lane
 from connector_front.util.redaction import install_log_redaction, redact
 
 LogFormat = Literal["text", "json"]
@@ -24,8 +24,9 @@ _current: list[LogFormat] = ["text"]
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per record; ``owner``, ``model``, ``operation`` and ``request_id`` are
-    null outside such work (``lane`` is always one)."""
+    """One JSON object per record; ``owner``, ``model``, ``operation``, ``lane`` and
+    ``request_id`` are null outside such work (a line names a lane only inside work that runs
+    in one: a request to Front, a background job's block)."""
 
     def format(self, record: logging.LogRecord) -> str:
         work = observe.work()
@@ -39,7 +40,7 @@ class JsonFormatter(logging.Formatter):
             "owner": observe.owner(),
             "model": None if work.model == observe.context.NONE else work.model,
             "operation": None if work.operation == observe.context.NONE else work.operation,
-            "lane": current_lane(),
+            "lane": declared_lane(),
             "request_id": observe.request_id(),
         }
         if record.exc_info:

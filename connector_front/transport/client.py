@@ -31,7 +31,7 @@ from connector_front.observe.spans import Span
 from connector_front.paging import FrontPage
 from connector_front.transport.errors import error_for_response
 from connector_front.transport.hosts import HostPolicy
-from connector_front.transport.lanes import Lane, current_lane
+from connector_front.transport.lanes import Lane, current_lane, lane
 from connector_front.transport.pacing import Pacer
 from connector_front.transport.retry import RetryPolicy, rate_limit_wait
 from connector_front.transport.sender import Sender
@@ -327,17 +327,18 @@ class FrontClient:
         headers: Mapping[str, str] | None = None,
         decode: bool = False,
     ) -> Sent:
-        """One logical request in the current lane: hook, pacing, retries. With ``decode`` a
-        2xx's JSON is decoded as it arrives, and a broken one (a truncated body) is retried like
-        a dropped connection. Counted in flight while it runs: a retired client closes after
-        its last one."""
+        """One logical request in the current lane (which what it logs names): hook, pacing,
+        retries. With ``decode`` a 2xx's JSON is decoded as it arrives, and a broken one (a
+        truncated body) is retried like a dropped connection. Counted in flight while it runs:
+        a retired client closes after its last one."""
         path = self.hosts.api_path(url)
         request = _Request(
             method, url, path, current_lane(), params, json, content, headers, decode
         )
         self._in_flight += 1
         try:
-            return await self._send_with_retries(request)
+            with lane(request.lane):
+                return await self._send_with_retries(request)
         finally:
             self._in_flight -= 1
             if self._retired and self._in_flight == 0:

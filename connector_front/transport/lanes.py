@@ -4,7 +4,8 @@ background work in the company's one budget.
 ``interactive`` (a host's resource call, the proxy, the connect flow's probe) is the default;
 webhook processing runs in ``events``, event sync in ``sync``, and the full listings sync starts
 in ``backfill``. Work says its lane for a block (``with lane("events"): ...``); tasks started
-inside the block inherit it (a context variable).
+inside the block inherit it (a context variable). A request to Front runs in the lane of its
+block, ``interactive`` outside any; code that is not inside a block or a request runs in none.
 """
 
 from __future__ import annotations
@@ -19,11 +20,17 @@ LANES: tuple[Lane, ...] = get_args(Lane)
 BACKGROUND: frozenset[Lane] = frozenset({"events", "sync", "backfill"})
 """Lanes that keep the reserve and yield to interactive requests."""
 
-_current: ContextVar[Lane] = ContextVar("connector_front_lane", default="interactive")
+_current: ContextVar[Lane | None] = ContextVar("connector_front_lane", default=None)
 
 
 def current_lane() -> Lane:
-    """The lane of the work running now (``interactive`` unless a block said otherwise)."""
+    """The lane a request to Front sent now runs in (``interactive`` unless a block said
+    otherwise)."""
+    return _current.get() or "interactive"
+
+
+def declared_lane() -> Lane | None:
+    """The lane of the block running now; None outside any (what a log line names)."""
     return _current.get()
 
 

@@ -113,6 +113,9 @@ def test_serve_sandbox_exports_metrics_probes_and_json_logs(tmp_path: Path) -> N
     records = [json.loads(line) for line in lines]  # every line is a JSON object
     assert {"time", "level", "logger", "message", "request_id", "lane"} <= set(records[0])
     assert any(r["request_id"] and r["logger"] == "uvicorn.access" for r in records)
+    assert records[0]["lane"] is None  # the banner: written in no work
+    retried = [r for r in records if "retrying in" in r["message"]]  # Front's 429, in a call
+    assert retried and all(r["lane"] == "interactive" and r["request_id"] for r in retried)
     text = log.read_text()
     config = SandboxConfig()
     for secret in (KEY, config.client_secret, config.webhook_secret, *config.api_tokens):
