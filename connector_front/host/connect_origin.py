@@ -8,15 +8,22 @@ same path and query on the callback's origin before the page sets anything.
 
 The target is built from the settings alone. The ``Host`` header only tells that the browser
 is elsewhere. Schemes and ports are not compared, because a host behind a proxy that ends TLS
-sees http and would otherwise send its browsers round in circles.
+sees http and would otherwise send its browsers round in circles. For the same reason the move
+marks its target (``moved=1``) and a marked request is never moved again: a proxy that replaces
+the browser's ``Host`` with the host's own address (nginx without ``proxy_set_header Host
+$host``) brings it back by that address however often it is sent; it is served, with a warning.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from connector_front.util.web_origin import origin, parse_host
+
+MOVED = "moved"
+"""The query parameter the move adds (``moved=1``): the request was sent here once already."""
 
 
 def callback_origin(settings: Any) -> str | None:
@@ -37,16 +44,43 @@ def callback_origin(settings: Any) -> str | None:
     return origin(parts.scheme, parts.hostname, port)
 
 
+@dataclass(frozen=True)
+class Elsewhere:
+    """A page request that named another host than the callback's."""
+
+    named: str
+    """The ``Host`` the request came with (a valid one: a name, an address, a port)."""
+    wanted: str
+    """The callback's host name."""
+    target: str | None
+    """Where to send it (marked); None when it is marked: it was sent once and came back by
+    ``named``, so it is served where it is."""
+
+    def warning(self) -> str:
+        """What the operator should fix when a moved page still comes by another name (it
+        names no path and no query: the page's URL holds its session)."""
+        return (
+            f"the connect page was sent to the OAuth callback's host name {self.wanted!r} and "
+            f"came back addressed to {self.named!r}; it is served without moving it again, "
+            "but browsers take one more redirect per page. Make the proxy in front of the host "
+            "pass the browser's Host header through (nginx: proxy_set_header Host $host;), or "
+            "set redirect_uri to the address browsers use"
+        )
+
+
 def page_elsewhere(
     host_header: str | None, path: str, query: str, callback: str | None
-) -> str | None:
-    """Where a page request addressed to ``host_header`` must go instead: ``path`` and
-    ``query`` on the ``callback`` origin, when the browser named another host. None: serve it
-    here (same name, or nothing to compare)."""
+) -> Elsewhere | None:
+    """Where a page request addressed to ``host_header`` must go instead, when the browser
+    named another host than the ``callback`` origin's: ``path`` and ``query`` there, marked.
+    None: serve it here (same name, or nothing to compare)."""
     if callback is None or host_header is None:
         return None
     named = parse_host(host_header)
     wanted = urlsplit(callback).hostname
     if named is None or wanted is None or named[0] == wanted:
         return None
-    return callback + quote(path) + (f"?{query}" if query else "")
+    if any(name == MOVED for name, _ in parse_qsl(query, keep_blank_values=True)):
+        return Elsewhere(host_header.strip(), wanted, None)
+    target = callback + quote(path) + "?" + (f"{query}&" if query else "") + f"{MOVED}=1"
+    return Elsewhere(host_header.strip(), wanted, target)

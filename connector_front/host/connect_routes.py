@@ -13,6 +13,7 @@ from a valid code: the return target is never taken from the request.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from contextlib import suppress
 from typing import Any
@@ -42,6 +43,8 @@ from connector_front.host.browser_cookies import (
 from connector_front.host.connect_fields import chosen_fields
 from connector_front.host.connect_origin import page_elsewhere
 from connector_front.host.connect_page import notice_html, refusal_notice, render_page
+
+log = logging.getLogger("connector_front.host")
 
 PAGE = "/connect"
 ORIGIN = "connect"
@@ -160,17 +163,29 @@ def _result_notice(request: Request) -> str:
     return notice_html(result, name) if result in RESULTS else ""
 
 
-async def show(request: Request) -> Response:
-    """``GET /connect?session=`` (or ``/connect/{owner_id}?session=``): the page, on the
-    callback's host name (see ``connect_origin``)."""
+def _moved(request: Request) -> Response | None:
+    """A 303 to the page on the callback's host name; None: serve it here (with a warning when
+    it was sent there once and still came by another name)."""
     elsewhere = page_elsewhere(
         request.headers.get("host"),
         request.scope["path"],
         request.scope.get("query_string", b"").decode("latin-1"),
         request.app.state.host_config.callback_origin,
     )
-    if elsewhere is not None:  # before its cookie is set: it must land where the callback is
-        return RedirectResponse(elsewhere, status_code=303, headers=HEADERS)
+    if elsewhere is None:
+        return None
+    if elsewhere.target is None:
+        log.warning("%s", elsewhere.warning())
+        return None
+    return RedirectResponse(elsewhere.target, status_code=303, headers=HEADERS)
+
+
+async def show(request: Request) -> Response:
+    """``GET /connect?session=`` (or ``/connect/{owner_id}?session=``): the page, on the
+    callback's host name (see ``connect_origin``)."""
+    moved = _moved(request)
+    if moved is not None:  # before its cookie is set: it must land where the callback is
+        return moved
     wanted = request.path_params.get("owner_id")
     if wanted is not None and (wanted in {".", ".."} or not wanted.isprintable()):
         message = f"{wanted!r} is not an owner id. " + AGAIN

@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from connector_front.host import connect_routes, ops_routes, routes
+from connector_front.host.connect_origin import MOVED
 from connector_front.host.requests import FLAGS
 from connector_front.host.schemas import (
     AnyJSON,
@@ -96,7 +97,13 @@ class HostRoute:
 CUSTOM_FIELDS = "custom_fields"
 """``serves`` of the custom-fields route: the models that have Front custom fields."""
 SESSION = QueryParam("session", "the connect session token (POST /connect/sessions)")
-ELSEWHERE = "to the same page on the OAuth callback's origin, when opened by another host name"
+ELSEWHERE = (
+    f"to the same page on the OAuth callback's origin, marked {MOVED}=1, when opened by another "
+    "host name"
+)
+MARKER = QueryParam(
+    MOVED, "set by the host's own move to the callback's origin: the page is not moved again"
+)
 RAW = QueryParam("raw", "include Front's own JSON as rawResource", _BOOLEAN)
 
 ROUTE_TABLE: tuple[HostRoute, ...] = (
@@ -135,14 +142,14 @@ ROUTE_TABLE: tuple[HostRoute, ...] = (
               "The connect page (opened with a session)", html=True, redirects=ELSEWHERE,
               query=(SESSION,
                      QueryParam("result", "what the page was sent back with"),
-                     QueryParam("error", "why an authorization did not complete"))),
+                     QueryParam("error", "why an authorization did not complete"), MARKER)),
     HostRoute(("POST",), "/connect", connect_routes.act,
               "The connect page's form: authorize (to Front's consent screen) or disconnect",
               body=ConnectForm, html=True,
               redirects="to Front's consent screen, or back to the page"),
     HostRoute(("GET",), "/connect/{owner_id}", connect_routes.show,
               "The connect page for one owner (the session must be that owner's)", html=True,
-              redirects=ELSEWHERE, query=(SESSION,)),
+              redirects=ELSEWHERE, query=(SESSION, MARKER)),
     HostRoute(("GET",), "/resources/{model}", routes.list_records,
               "List records (other query parameters are the model's filters)",
               answer=RecordPage, owner=True, serves="list",

@@ -132,7 +132,7 @@ def test_a_link_opened_on_localhost_connects_on_the_callbacks_origin(
     ``localhost`` is moved there first, so the cookie the callback checks is the page's."""
     link = served.session("customer-12", CHOSEN)
     page.goto(link.replace("://127.0.0.1:", "://localhost:", 1))
-    assert page.url == link  # before any cookie: the page is served on the callback's origin
+    assert page.url == f"{link}&moved=1"  # before any cookie: on the callback's origin
     page.locator("#authorize-button").click()
     page.locator("button[value=allow]").click()
     page.wait_for_url(f"{served.url}/connect?*")

@@ -6,7 +6,9 @@ callback's way back to the page, GET / DELETE /connections/{ownerId} and the per
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -50,28 +52,64 @@ def test_a_session_names_owner_operations_scopes_and_the_page(secured: Host) -> 
 PUBLIC = "https://connect.example.com"
 
 
-@pytest.mark.parametrize("host", ["localhost", "evil.example:8000"])
-def test_a_page_opened_by_another_host_name_moves_to_the_callbacks_origin_before_its_cookie(
-    make_host: HostFactory, sandbox: SandboxServer, host: str
-) -> None:
+@pytest.fixture
+def public(make_host: HostFactory, sandbox: SandboxServer) -> Iterator[Host]:
+    """A host whose OAuth callback (redirect_uri) is on PUBLIC, registered with the sandbox."""
     callback = f"{PUBLIC}/oauth/callback"
     registered = {"redirect_uris": [callback]}
     httpx.post(f"{sandbox.url}/_sandbox/config", json=registered).raise_for_status()
     with make_host(host_key=KEY, redirect_uri=callback) as secured:
-        token = session_for(secured, "customer-1")["token"]
-        with page_client(secured) as page:
-            moved = page.get(
-                "/connect/customer-1", params={"session": token}, headers={"host": host}
-            )
-            assert moved.status_code == 303, moved.text
-            assert "set-cookie" not in moved.headers and not page.cookies
-            served = page.get("/connect", params={"session": token},
-                              headers={"host": "connect.example.com"})  # fmt: skip
+        yield secured
+
+
+@pytest.mark.parametrize("host", ["localhost", "evil.example:8000"])
+def test_a_page_opened_by_another_host_name_moves_to_the_callbacks_origin_before_its_cookie(
+    public: Host, host: str
+) -> None:
+    token = session_for(public, "customer-1")["token"]
+    with page_client(public) as page:
+        moved = page.get("/connect/customer-1", params={"session": token}, headers={"host": host})
+        assert moved.status_code == 303, moved.text
+        assert "set-cookie" not in moved.headers and not page.cookies
+        served = page.get("/connect", params={"session": token},
+                          headers={"host": "connect.example.com"})  # fmt: skip
     # on the configured origin, never the Host header's; the path and query as they came
-    assert moved.headers["location"] == f"{PUBLIC}/connect/customer-1?session={token}"
+    assert moved.headers["location"] == f"{PUBLIC}/connect/customer-1?session={token}&moved=1"
     assert moved.headers["cache-control"] == "no-store"
     # the callback's host name (here over http, as behind a proxy that ends TLS): the page
     assert served.status_code == 200 and "connector_front_browser=" in served.headers["set-cookie"]
+
+
+def _behind_rewriting_proxy(page: httpx.Client, host: Host, url: str) -> list[httpx.Response]:
+    """What a browser gets at ``url`` on PUBLIC, the redirects to PUBLIC followed (at most
+    four answers), through a proxy that forwards to the host with the host's own address as
+    ``Host`` (nginx without ``proxy_set_header Host $host``)."""
+    answers: list[httpx.Response] = []
+    while len(answers) < 4 and url.startswith(PUBLIC):
+        answers.append(page.get(host.url + url.removeprefix(PUBLIC)))  # Host: 127.0.0.1:port
+        url = answers[-1].headers.get("location", "") if answers[-1].status_code == 303 else ""
+    return answers
+
+
+def test_behind_a_proxy_that_rewrites_host_the_page_is_moved_once_then_served_with_a_warning(
+    public: Host, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = session_for(public, "customer-1")["token"]
+    with caplog.at_level(logging.INFO), page_client(public) as page:
+        answers = _behind_rewriting_proxy(page, public, f"{PUBLIC}/connect?session={token}")
+    # one move (the request's Host is not the callback's), then the page: no loop
+    assert [a.status_code for a in answers] == [303, 200], answers
+    assert answers[0].headers["location"] == f"{PUBLIC}/connect?session={token}&moved=1"
+    page_html = answers[1]
+    assert "connector_front_browser=" in page_html.headers["set-cookie"]
+    assert 'name="form_token"' in page_html.text and "moved=" not in page_html.text
+    warned = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warned) == 1, [r.getMessage() for r in warned]
+    message = warned[0].getMessage()
+    assert "proxy_set_header Host $host;" in message and "redirect_uri" in message
+    assert "connect.example.com" in message and public.url.removeprefix("http://") in message
+    assert all(token not in r.getMessage() for r in caplog.records)
+    assert "session=" not in message
 
 
 @pytest.mark.parametrize(
