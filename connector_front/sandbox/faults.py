@@ -1,5 +1,5 @@
-"""Faults on request: the next N matching requests get a 5xx, a 429, a delay, no answer,
-an answer cut off mid-body, or a truncated body.
+"""Faults on request: the next N matching requests get a 5xx, a 429, a delay, a late answer,
+no answer, an answer cut off mid-body, or a truncated body.
 
 A fault matches on method (optional) and path: an exact path, or a prefix
 ending in `*`. The first live fault that matches is used and its count drops.
@@ -7,6 +7,8 @@ ending in `*`. The first live fault that matches is used and its count drops.
 - `status`: an error answer with `status`; `rate_limit`: a 429 with a `retry-after` of
   `retry_after` seconds (none when `retry_after` is null: only the `x-ratelimit-*` headers);
 - `slow`: the real answer after `delay` seconds; `drop`: the connection closed unanswered;
+- `late`: the request is served at once (a token grant is made, a record written), its
+  answer is held back for `delay` seconds: a client stopped meanwhile never learns the result;
 - `cut`: the real answer's head and the first `keep` of its body (a fraction), then the
   connection is dropped: the body is shorter than its content-length;
 - `truncate`: the real answer's body cut to its first `keep`, sent as a complete answer
@@ -20,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-KINDS = ("status", "rate_limit", "slow", "drop", "cut", "truncate")
+KINDS = ("status", "rate_limit", "slow", "late", "drop", "cut", "truncate")
 
 
 class FaultSpecError(ValueError):

@@ -26,7 +26,7 @@ from .tokens import AccessCheck, digest
 
 ADMIN_PREFIX = "/_sandbox"
 OAUTH_PREFIX = "/oauth/"
-ANSWERED = frozenset({"slow", "cut", "truncate"})
+ANSWERED = frozenset({"slow", "late", "cut", "truncate"})
 """Faults whose request reaches the API (and counts against the rate limit)."""
 
 
@@ -63,8 +63,7 @@ class Gateway:
             counted = fault is None or fault.kind in ANSWERED
             verdict, refused = self._count(token, path, counted=counted)
         extra = verdict.headers() if verdict else {}
-        cutting = fault is not None and fault.kind in ("cut", "truncate")
-        answer = _Recorder(_Cutter(send, fault) if fault and cutting else send, entry, extra)
+        answer = _Recorder(_held(send, fault), entry, extra)
         if fault is not None and fault.kind in ("status", "rate_limit"):
             await self._fault_answer(fault, extra, scope, receive, answer)
             return
@@ -159,6 +158,28 @@ class _Recorder:
             present = {name.lower() for name, _ in message.get("headers", [])}
             added = [(k, v) for k, v in self.extra if k not in present]
             message = {**message, "headers": [*message.get("headers", []), *added]}
+        await self.send(message)
+
+
+def _held(send: Send, fault: Fault | None) -> Send:
+    """``send`` as the fault changes the real answer (``late``, ``cut``, ``truncate``)."""
+    if fault is not None and fault.kind == "late":
+        return _Late(send, fault.delay)
+    if fault is not None and fault.kind in ("cut", "truncate"):
+        return _Cutter(send, fault)
+    return send
+
+
+class _Late:
+    """Sends the real answer ``delay`` seconds after it was ready (the ``late`` fault)."""
+
+    def __init__(self, send: Send, delay: float) -> None:
+        self.send = send
+        self.delay = delay
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            await asyncio.sleep(self.delay)
         await self.send(message)
 
 

@@ -138,9 +138,12 @@ class SandboxState:
             return self.tokens.revoke_refresh()
 
     def stats(self) -> dict[str, Any]:
-        """Requests, grants and refusals counted so far, and the records of each collection."""
+        """Requests, grants and refusals counted so far (rotated-away refresh tokens presented
+        again, by whether their successor was used), and the records of each collection."""
         with self.lock:
-            return {**self.journal.stats(), "records": self.db.counts()}
+            reused = self.tokens.reuses()
+            return {**self.journal.stats(), "reused_refresh_tokens": reused,
+                    "records": self.db.counts()}  # fmt: skip
 
     def requests(self) -> list[dict[str, Any]]:
         with self.lock:

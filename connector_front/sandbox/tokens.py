@@ -66,6 +66,9 @@ class _Code:
 class _Refresh:
     client_id: str
     active: bool = True
+    used: bool = False
+    successor: str | None = None
+    """The digest of the refresh token this one was rotated into."""
 
 
 @dataclass
@@ -86,6 +89,7 @@ class TokenRegistry:
     _access: dict[str, float] = field(default_factory=dict, repr=False)  # digest -> expires_at
     _refresh: dict[str, _Refresh] = field(default_factory=dict, repr=False)
     _states: set[str] = field(default_factory=set, repr=False)
+    _reused: list[str] = field(default_factory=list, repr=False)  # rotated-away tokens presented
 
     def __post_init__(self) -> None:
         _LIVE.append(weakref.ref(self))
@@ -146,10 +150,14 @@ class TokenRegistry:
         if held is None or held.client_id != client_id:
             raise OAuthError("invalid_grant", "The refresh token is invalid")
         if not held.active:
+            if held.successor is not None:
+                self._reused.append(key)
             raise OAuthError("invalid_grant", "The refresh token has been revoked or already used")
+        held.used = True
         if rotate:
-            held.active = False
-            return self.issue(client_id, now, ttl)
+            issued = self.issue(client_id, now, ttl)
+            held.active, held.successor = False, digest(issued.refresh_token)
+            return issued
         access = "sbx_at_" + secrets.token_urlsafe(32)
         self._access[digest(access)] = now + ttl
         return IssuedTokens(access, refresh_token, round(now + ttl, 3), ttl)
@@ -165,6 +173,17 @@ class TokenRegistry:
             return False
         held.active = False
         return True
+
+    def reuses(self) -> dict[str, int]:
+        """Rotated-away refresh tokens presented again, by whether the token each was rotated
+        into was ever used: ``successor_used``, two holders of one token (a client's race);
+        ``successor_unused``, the client lost the rotated token (it stopped between the
+        answer and storing it) and came back with the old one."""
+        counts = {"successor_used": 0, "successor_unused": 0}
+        for key in self._reused:
+            successor = self._refresh[self._refresh[key].successor or ""]
+            counts["successor_used" if successor.used else "successor_unused"] += 1
+        return counts
 
     def check_access(self, token: str, now: float) -> AccessCheck:
         expires_at = self._access.get(digest(token))

@@ -33,6 +33,7 @@ def test_stats_count_requests_and_grants(
     assert stats == {
         "grants": {"authorization_code": 1, "refresh_token": 0},
         "refused": {},
+        "reused_refresh_tokens": {"successor_used": 0, "successor_unused": 0},
         "requests": 3,  # /me, /oauth/authorize, /oauth/token
         "rate_limited": 0,
         "records": stats["records"],  # below

@@ -1,4 +1,4 @@
-"""Faults on request: injected 5xx, 429 bursts, slow answers and dropped connections."""
+"""Faults on request: injected 5xx, 429 bursts, slow and late answers, dropped connections."""
 
 from __future__ import annotations
 
@@ -57,6 +57,23 @@ def test_slow_fault_delays_the_answer(client: httpx.Client, admin: httpx.Client)
     started = time.monotonic()
     client.get("/me")
     assert time.monotonic() - started < 0.3
+
+
+def test_late_fault_serves_the_request_and_holds_its_answer_back(
+    oauth: object, anon: httpx.Client, admin: httpx.Client
+) -> None:
+    refresh_token = oauth.tokens()["refresh_token"]  # type: ignore[attr-defined]
+    admin.post("/faults", json={"path": "/oauth/token", "kind": "late", "delay": 30})
+    with pytest.raises(httpx.TimeoutException):  # the client gives up long before 30 s
+        anon.post(
+            "/oauth/token",
+            data={"grant_type": "refresh_token", "refresh_token": refresh_token},
+            auth=(oauth.client_id, oauth.client_secret),  # type: ignore[attr-defined]
+            timeout=0.5,
+        )
+    assert admin.get("/stats").json()["grants"]["refresh_token"] == 1  # served: rotated
+    again = oauth.refresh(refresh_token)  # type: ignore[attr-defined]
+    assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
 
 
 def test_drop_fault_closes_the_connection_without_an_answer(

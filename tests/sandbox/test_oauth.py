@@ -240,6 +240,18 @@ def test_refresh_rotates_and_refuses_the_old_refresh_token(
     stats = admin.get("/stats").json()
     assert stats["grants"] == {"authorization_code": 1, "refresh_token": 2}
     assert stats["refused"] == {"refresh_token": {"invalid_grant": 1}}  # the reused one
+    # two holders of the first token: its successor was used (a client's race)
+    assert stats["reused_refresh_tokens"] == {"successor_used": 1, "successor_unused": 0}
+
+
+def test_a_rotated_token_never_used_marks_its_predecessor_reuse_as_lost(
+    oauth: Any, admin: httpx.Client
+) -> None:
+    first = oauth.tokens()
+    assert oauth.refresh(first["refresh_token"]).status_code == 200  # its answer is "lost"
+    assert oauth.refresh(first["refresh_token"]).json()["error"] == "invalid_grant"
+    reused = admin.get("/stats").json()["reused_refresh_tokens"]
+    assert reused == {"successor_used": 0, "successor_unused": 1}
 
 
 def test_without_rotation_the_refresh_token_stays(oauth: Any) -> None:
