@@ -78,6 +78,14 @@ class AuthorizationRequiredError(ConnectorError):
     status = 401
 
 
+class GrantRefusedError(AuthorizationRequiredError):
+    """Front refused the stored refresh token (``invalid_grant``): the grant is dead, and no
+    refresh is tried again until a new authorization replaces it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, details={"reason": "grant_refused"})
+
+
 class InvalidSessionError(ConnectorError):
     """A connect page session token that is missing, changed or expired."""
 

@@ -21,8 +21,10 @@ def iso(seconds: float | None) -> str | None:
 def token_health(
     tokens: TokenSet | None, owner_id: str, *, now: float | None = None
 ) -> dict[str, Any]:
-    """``{"status": valid | expiring | expired | missing, "expiresAt", "refreshable",
-    "message"?}`` for a stored token set (None: never authorized or disconnected)."""
+    """``{"status": valid | expiring | expired | refused | missing, "expiresAt",
+    "refreshable", "message"?}`` for a stored token set (None: never authorized or
+    disconnected); ``refused``: Front refused the refresh token, only a new authorization
+    helps."""
     if tokens is None:
         return {
             "status": "missing",
@@ -31,9 +33,16 @@ def token_health(
     at = time.time() if now is None else now
     health: dict[str, Any] = {
         "expiresAt": iso(tokens.expires_at),
-        "refreshable": tokens.refresh_token is not None,
+        "refreshable": tokens.refresh_token is not None and tokens.refused_at is None,
     }
-    if not tokens.expires_within(0, now=at):
+    if tokens.refused_at is not None:
+        health["status"] = "refused"
+        health["refusedAt"] = iso(tokens.refused_at)
+        health["message"] = (
+            "Front refused the refresh token (invalid_grant): re-authorize the connection of "
+            f"owner {owner_id!r}"
+        )
+    elif not tokens.expires_within(0, now=at):
         health["status"] = "expiring" if tokens.expires_within(REFRESH_AHEAD, now=at) else "valid"
     elif tokens.refresh_token is not None:
         health["status"] = "expired"

@@ -21,7 +21,8 @@ Health = Literal["valid", "expiring", "failed"]
 HEALTHS: tuple[Health, ...] = ("valid", "expiring", "failed")
 
 CONNECTIONS = (
-    "SELECT c.owner_id, t.owner_id IS NOT NULL, t.expires_at, t.refresh_token IS NOT NULL"
+    "SELECT c.owner_id, t.owner_id IS NOT NULL, t.expires_at,"
+    " t.refresh_token IS NOT NULL AND t.refused_at IS NULL"
     " FROM connections c LEFT JOIN oauth_tokens t ON t.owner_id = c.owner_id"
 )
 QUEUE = "SELECT COUNT(*), MIN(received_at) FROM webhook_deliveries WHERE status = 'pending'"

@@ -21,6 +21,7 @@ from connector_front.errors import (
     AuthorizationRequiredError,
     ConfigurationError,
     ConnectorError,
+    GrantRefusedError,
     UpstreamError,
 )
 from connector_front.observe.signals import TokenRefreshed
@@ -210,7 +211,8 @@ class OAuthFlow:
                     token = await client.fetch_token(self.settings.token_url, **params)
                 raw = client.raw_body
         except OAuthError as exc:
-            raise self._refused(owner_id, what, where, exc) from None
+            refreshing = "refresh_token" in params
+            raise self._refused(owner_id, what, where, exc, refreshing=refreshing) from None
         except httpx.HTTPStatusError as exc:
             raise UpstreamError(
                 f"Front's token endpoint failed to {what} for owner {owner_id!r} ({where} "
@@ -232,7 +234,9 @@ class OAuthFlow:
         return body
 
     @staticmethod
-    def _refused(owner_id: str, what: str, where: str, exc: Any) -> ConnectorError:
+    def _refused(
+        owner_id: str, what: str, where: str, exc: Any, *, refreshing: bool
+    ) -> ConnectorError:
         error = str(getattr(exc, "error", "") or "unknown_error")
         description = getattr(exc, "description", None)
         detail = f"{error}: {description}" if description else error
@@ -242,7 +246,10 @@ class OAuthFlow:
                 f"{owner_id!r} ({where}: {detail}). Check the client id, client secret and "
                 "redirect URI configured for the Front OAuth app."
             )
-        return AuthorizationRequiredError(
+        # invalid_grant on a refresh: the refresh token itself is dead (RFC 6749 5.2)
+        dead = refreshing and error == "invalid_grant"
+        refused = GrantRefusedError if dead else AuthorizationRequiredError
+        return refused(
             f"Front refused to {what} for owner {owner_id!r} ({where}: {detail}); the grant "
             f"was revoked or has expired. Re-authorize the Front connection for owner "
             f"{owner_id!r}."

@@ -18,8 +18,8 @@ from connector_front.auth.tokens import StaleTokensError, TokenSet, TokenSlot
 from connector_front.store import Database, Executor
 
 _SELECT = (
-    "SELECT access_token, refresh_token, expires_at, token_type, scope, updated_at, version"
-    " FROM oauth_tokens WHERE owner_id = ?"
+    "SELECT access_token, refresh_token, expires_at, token_type, scope, updated_at, refused_at,"
+    " version FROM oauth_tokens WHERE owner_id = ?"
 )
 
 
@@ -59,7 +59,7 @@ class DatabaseTokenStore:
         rows = await (on or self._db).fetch(_SELECT, (owner_id,))
         if not rows:
             return None
-        access, refresh, expires_at, token_type, scope, stored_at, version = rows[0]
+        access, refresh, expires_at, token_type, scope, stored_at, refused_at, version = rows[0]
         tokens = TokenSet(
             access_token=self.cipher.open(access, owner_id=owner_id) or "",
             refresh_token=self.cipher.open(refresh, owner_id=owner_id),
@@ -67,6 +67,7 @@ class DatabaseTokenStore:
             token_type=token_type,
             scope=scope,
             issued_at=stored_at,
+            refused_at=refused_at,
         )
         return StoredTokens(tokens, int(version))
 
@@ -78,6 +79,7 @@ class DatabaseTokenStore:
             tokens.token_type,
             tokens.scope,
             self._clock() if tokens.issued_at is None else tokens.issued_at,
+            tokens.refused_at,
         )
 
     async def put(self, owner_id: str, tokens: TokenSet) -> None:
@@ -85,11 +87,12 @@ class DatabaseTokenStore:
         await self._db.execute(
             "INSERT INTO oauth_tokens"
             " (owner_id, access_token, refresh_token, expires_at, token_type, scope, updated_at,"
-            " version) VALUES (?, ?, ?, ?, ?, ?, ?, 1)"
+            " refused_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)"
             " ON CONFLICT (owner_id) DO UPDATE SET access_token = excluded.access_token,"
             " refresh_token = excluded.refresh_token, expires_at = excluded.expires_at,"
             " token_type = excluded.token_type, scope = excluded.scope,"
-            " updated_at = excluded.updated_at, version = oauth_tokens.version + 1",
+            " updated_at = excluded.updated_at, refused_at = excluded.refused_at,"
+            " version = oauth_tokens.version + 1",
             (owner_id, *self._values(tokens)),
         )
 
@@ -100,7 +103,7 @@ class DatabaseTokenStore:
         :class:`StaleTokensError` when the row changed (or went) since."""
         changed = await (on or self._db).execute(
             "UPDATE oauth_tokens SET access_token = ?, refresh_token = ?, expires_at = ?,"
-            " token_type = ?, scope = ?, updated_at = ?, version = version + 1"
+            " token_type = ?, scope = ?, updated_at = ?, refused_at = ?, version = version + 1"
             " WHERE owner_id = ? AND version = ?",
             (*self._values(tokens), owner_id, version),
         )

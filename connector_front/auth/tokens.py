@@ -25,6 +25,9 @@ class TokenSet:
     scope: str | None = None
     issued_at: float | None = field(default=None, compare=False)
     """When Front issued it (seconds since the epoch), so its lifetime is known."""
+    refused_at: float | None = None
+    """When Front refused its refresh token (``invalid_grant``): from then on the grant is
+    dead, and no refresh is tried until a new authorization replaces the set."""
 
     @classmethod
     def from_response(

@@ -132,9 +132,12 @@ class SessionAnswer(BaseModel):
 
 
 class TokenHealth(BaseModel):
-    status: Literal["valid", "expiring", "expired", "missing"]
+    status: Literal["valid", "expiring", "expired", "refused", "missing"]
     expiresAt: str | None = None
     refreshable: bool | None = None
+    refusedAt: str | None = Field(
+        default=None, description="when Front refused the refresh token: re-authorize"
+    )
     message: str | None = None
 
 

@@ -256,6 +256,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
         columns=(("connections", "field_mapping", "TEXT"),),
     ),
+    Migration(
+        12,
+        "tokens remember when Front refused their refresh token: no refresh is tried again",
+        columns=(("oauth_tokens", "refused_at", "{real}"),),
+    ),
 )
 
 

@@ -1,9 +1,11 @@
 """A worker process that starts a refresh and is killed inside it (by the test that runs it).
 
 It takes the owner's refresh lock, sends the token request through a client that never lets
-it leave, prints ``holding`` and waits to be killed. Settings come from the environment:
-``WORKER_DATABASE``, ``WORKER_SANDBOX``, ``WORKER_CLIENT_ID``, ``WORKER_CLIENT_SECRET``,
-``WORKER_KEY``, ``WORKER_STATES`` (a file for OAuth states) and ``WORKER_OWNER``.
+it leave, prints ``holding`` and waits to be killed. With ``WORKER_SEND=1`` the request does
+leave (the test holds Front's answer back and kills the worker once Front has granted it).
+Settings come from the environment: ``WORKER_DATABASE``, ``WORKER_SANDBOX``,
+``WORKER_CLIENT_ID``, ``WORKER_CLIENT_SECRET``, ``WORKER_KEY``, ``WORKER_STATES`` (a file for
+OAuth states) and ``WORKER_OWNER``.
 """
 
 from __future__ import annotations
@@ -28,9 +30,12 @@ async def main() -> None:
     env = os.environ
     db = await open_database(env["WORKER_DATABASE"])
 
+    sends = env.get("WORKER_SEND") == "1"
+
     async def hold(request: httpx.Request) -> None:
         print("holding", flush=True)
-        await asyncio.Event().wait()
+        if not sends:
+            await asyncio.Event().wait()
 
     settings = OAuthSettings.for_base_url(
         env["WORKER_SANDBOX"],

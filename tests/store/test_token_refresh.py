@@ -21,6 +21,8 @@ from connector_front.auth import (
     TokenCipher,
     TokenManager,
 )
+from connector_front.errors import AuthorizationRequiredError
+from connector_front.health import token_health
 from connector_front.sandbox import SandboxServer
 from connector_front.store import Database, open_database
 from tests.conftest import CALLBACK
@@ -72,6 +74,42 @@ async def works(sandbox: SandboxServer, token: str) -> bool:
     async with httpx.AsyncClient(base_url=sandbox.url) as http:
         answer = await http.get("/me", headers={"authorization": f"Bearer {token}"})
     return answer.status_code == 200
+
+
+async def start_worker(
+    sandbox: SandboxServer, database_url: str, folder: Path, *, send: bool = False
+) -> asyncio.subprocess.Process:
+    """A ``tests.store.refresh_worker`` process refreshing :data:`OWNER`'s tokens (its token
+    request held inside the worker, or sent to Front with ``send``)."""
+    env = {
+        **os.environ,
+        "WORKER_DATABASE": database_url,
+        "WORKER_SANDBOX": sandbox.url,
+        "WORKER_CLIENT_ID": sandbox.config.client_id,
+        "WORKER_CLIENT_SECRET": sandbox.config.client_secret,
+        "WORKER_KEY": KEY,
+        "WORKER_STATES": str(folder / "worker-states.sqlite3"),
+        "WORKER_OWNER": OWNER,
+        "WORKER_SEND": "1" if send else "0",
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.store.refresh_worker",
+        cwd=REPO,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def holding(worker: asyncio.subprocess.Process) -> None:
+    """Until the worker holds the refresh lock and sends its token request."""
+    assert worker.stdout is not None
+    line = await asyncio.wait_for(worker.stdout.readline(), timeout=60)
+    if line.strip() != b"holding":
+        _, err = await asyncio.wait_for(worker.communicate(), timeout=30)
+        pytest.fail(f"the worker never took the refresh lock: {err.decode()[-2000:]}")
 
 
 async def test_two_processes_on_an_expired_token_refresh_it_once(
@@ -152,31 +190,9 @@ async def test_a_worker_killed_inside_a_refresh_releases_the_lock_and_leaves_the
     await authorize(flow)
     old = await flow.tokens.get(OWNER)
     assert old is not None
-    env = {
-        **os.environ,
-        "WORKER_DATABASE": database_url,
-        "WORKER_SANDBOX": sandbox.url,
-        "WORKER_CLIENT_ID": sandbox.config.client_id,
-        "WORKER_CLIENT_SECRET": sandbox.config.client_secret,
-        "WORKER_KEY": KEY,
-        "WORKER_STATES": str(tmp_path / "worker-states.sqlite3"),
-        "WORKER_OWNER": OWNER,
-    }
-    worker = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tests.store.refresh_worker",
-        cwd=REPO,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    worker = await start_worker(sandbox, database_url, tmp_path)
     try:
-        assert worker.stdout is not None
-        line = await asyncio.wait_for(worker.stdout.readline(), timeout=60)
-        if line.strip() != b"holding":
-            _, err = await asyncio.wait_for(worker.communicate(), timeout=30)
-            pytest.fail(f"the worker never took the refresh lock: {err.decode()[-2000:]}")
+        await holding(worker)
         survivor = asyncio.create_task(manager(sandbox, flow).refresh_after_401(old.access_token))
         await asyncio.sleep(0.5)
         assert not survivor.done()  # it waits for the lock the worker holds
@@ -189,3 +205,51 @@ async def test_a_worker_killed_inside_a_refresh_releases_the_lock_and_leaves_the
             await worker.wait()
     assert token != old.access_token and await works(sandbox, token)
     assert admin.stats()["grants"]["refresh_token"] == 1  # the killed worker's never left
+
+
+async def test_a_worker_killed_after_front_rotated_the_token_leaves_a_dead_grant_said_once(
+    sandbox: SandboxServer,
+    admin: SandboxAdmin,
+    database_url: str,
+    processes: tuple[Database, Database],
+    tmp_path: Path,
+) -> None:
+    # Front rotated the refresh token; the worker died before storing the new one. Nothing can
+    # bring that grant back: every worker must say so (re-authorize), and only one token
+    # request may be spent learning it.
+    flows = [make_flow(sandbox, db) for db in processes]
+    await authorize(flows[0])
+    old = await flows[0].tokens.get(OWNER)
+    assert old is not None
+    admin.fault(method="POST", path="/oauth/token", kind="late", delay=60)
+    worker = await start_worker(sandbox, database_url, tmp_path, send=True)
+    try:
+        await holding(worker)
+        await granted(admin, 1)  # Front answered (rotated): the answer is on its way
+        worker.kill()  # SIGKILL between Front's grant and the store
+        await worker.wait()
+    finally:
+        if worker.returncode is None:
+            worker.kill()
+            await worker.wait()
+    admin.call("DELETE", "/faults")
+    calls = [manager(sandbox, flow) for flow in flows for _ in range(3)]
+    for caller in calls:
+        with pytest.raises(AuthorizationRequiredError) as refused:
+            await caller.refresh_after_401(old.access_token)
+        assert refused.value.details == {"reason": "grant_refused"}
+        assert f"Re-authorize the Front connection for owner {OWNER!r}" in refused.value.message
+    assert admin.stats()["refused"] == {"refresh_token": {"invalid_grant": 1}}
+    stored = await flows[1].tokens.get(OWNER)
+    assert token_health(stored, OWNER)["status"] == "refused"
+    await authorize(flows[1])  # a new authorization replaces the dead grant
+    assert await works(sandbox, await manager(sandbox, flows[0]).refresh_after_401("stale"))
+
+
+async def granted(admin: SandboxAdmin, refreshes: int) -> None:
+    """Until Front's token endpoint has granted ``refreshes`` refreshes (bounded)."""
+    for _ in range(600):
+        if admin.stats()["grants"]["refresh_token"] >= refreshes:
+            return
+        await asyncio.sleep(0.1)
+    pytest.fail(f"Front granted fewer than {refreshes} refreshes within 60 s")

@@ -16,13 +16,15 @@ from connector_front.auth import (
     TokenManager,
     TokenSet,
 )
-from connector_front.errors import AuthorizationRequiredError
+from connector_front.errors import AuthorizationRequiredError, GrantRefusedError
 
 
 class CountingFlow(OAuthFlow):
     """A flow whose token endpoint is a counter (the real exchange is tested over HTTP)."""
 
-    def __init__(self, tokens: MemoryTokenStore, *, refuse: bool = False) -> None:
+    def __init__(
+        self, tokens: MemoryTokenStore, *, refuse: bool = False, dead: bool = False
+    ) -> None:
         super().__init__(
             OAuthSettings.for_base_url(
                 "https://f.example", client_id="c", client_secret="s", redirect_uri="https://h/cb"
@@ -32,10 +34,16 @@ class CountingFlow(OAuthFlow):
         )
         self.refreshes = 0
         self.refuse = refuse
+        self.dead = dead  # Front answers invalid_grant: the refresh token is dead
+        self.meanwhile: TokenSet | None = None  # stored while the refresh is in flight
 
     async def request_refresh(self, owner_id: str, refresh_token: str) -> TokenSet:
         self.refreshes += 1
         await asyncio.sleep(0.01)
+        if self.meanwhile is not None:
+            await self.tokens.put(owner_id, self.meanwhile)
+        if self.dead:
+            raise GrantRefusedError(f"invalid_grant: re-authorize {owner_id}")
         if self.refuse:
             raise AuthorizationRequiredError(f"re-authorize {owner_id}")
         return TokenSet(f"access-{self.refreshes}", f"refresh-{self.refreshes}", 1e12)
@@ -116,3 +124,57 @@ def test_bearer_auth_is_async_only() -> None:
         pytest.raises(RuntimeError, match="AsyncClient"),
     ):
         http.get("https://f.example/me")
+
+
+async def test_a_refused_grant_is_marked_and_no_caller_asks_front_again() -> None:
+    store = MemoryTokenStore()
+    await store.put("o", TokenSet("old", "r0", expires_at=0.0))
+    flow = CountingFlow(store, dead=True)
+    for manager in (TokenManager("o", flow, store), TokenManager("o", flow, store)):
+        for _ in range(3):
+            with pytest.raises(GrantRefusedError, match=r"(?i)re-authorize") as caught:
+                await manager.access_token()
+            assert caught.value.details == {"reason": "grant_refused"}
+        with pytest.raises(GrantRefusedError):
+            await manager.refresh_after_401("old")
+    assert flow.refreshes == 1  # one token request learnt it; the mark told everyone else
+    stored = await store.get("o")
+    assert stored is not None and stored.refused_at is not None
+
+
+async def test_a_refused_grant_serves_its_access_token_until_it_expires() -> None:
+    now = [1000.0]
+    store = MemoryTokenStore()
+    await store.put("o", TokenSet("still-good", "r0", expires_at=1020.0, issued_at=930.0))
+    flow = CountingFlow(store, dead=True)
+    manager = TokenManager("o", flow, store, clock=lambda: now[0])
+    assert await manager.access_token() == "still-good"  # refreshed ahead: refused, marked
+    assert await manager.access_token() == "still-good"  # Front still takes it
+    stored = await store.get("o")
+    assert stored is not None and stored.refused_at == 1000.0
+    now[0] = 1021.0  # expired
+    with pytest.raises(GrantRefusedError, match="Re-authorize"):
+        await manager.access_token()
+    assert flow.refreshes == 1
+
+
+async def test_a_new_authorization_stored_during_a_refused_refresh_wins() -> None:
+    store = MemoryTokenStore()
+    await store.put("o", TokenSet("old", "r0", expires_at=0.0))
+    flow = CountingFlow(store, dead=True)
+    flow.meanwhile = TokenSet("authorized-again", "r9", expires_at=1e12)
+    assert await TokenManager("o", flow, store).access_token() == "authorized-again"
+    stored = await store.get("o")
+    assert stored is not None and stored.refused_at is None
+
+
+async def test_a_new_authorization_ends_the_refusal() -> None:
+    store = MemoryTokenStore()
+    await store.put("o", TokenSet("old", "r0", expires_at=0.0))
+    flow = CountingFlow(store, dead=True)
+    manager = TokenManager("o", flow, store)
+    with pytest.raises(GrantRefusedError):
+        await manager.access_token()
+    await store.put("o", TokenSet("new", "r1", expires_at=0.0))
+    flow.dead = False
+    assert await manager.access_token() == "access-2"  # refreshed with the new grant
