@@ -182,7 +182,7 @@ class Load:
 
     calls: int = 0
     statuses: Counter[int] = field(default_factory=Counter)
-    failures: list[str] = field(default_factory=list)  # status and body of each failed call
+    failures: list[str] = field(default_factory=list)  # "host I: STATUS CODE/REASON: message"
     served_by: Counter[int] = field(default_factory=Counter)  # host index -> answered calls
     reroutes: int = 0  # a host was down: the call went to the next one, as a balancer does
 
@@ -214,7 +214,7 @@ async def drive(hosts: list[Host], *, callers: int, seconds: float) -> Load:
             load.statuses[answer.status_code] += 1
             load.served_by[index] += 1
             if answer.status_code != 200:
-                load.failures.append(f"host {index}: {answer.status_code} {answer.text[:300]}")
+                load.failures.append(f"host {index}: {answer.status_code} {failure(answer)}")
             return
         load.calls += 1
         load.failures.append("no host answered")
@@ -223,6 +223,20 @@ async def drive(hosts: list[Host], *, callers: int, seconds: float) -> Load:
     async with httpx.AsyncClient(timeout=60, limits=limits) as http:
         await asyncio.gather(*(caller(http, number) for number in range(callers)))
     return load
+
+
+def failure(answer: httpx.Response) -> str:
+    """``CODE/REASON: message`` of a host's error answer (its body's start if not one)."""
+    try:
+        error = answer.json()["error"]
+        reason = error.get("details", {}).get("reason")
+        return f"{error['code']}/{reason}: {error['message'][:200]}"
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return answer.text[:300]
+
+
+REFUSED_GRANT = "401 authorization_required/grant_refused:"
+"""How a host answers once Front refused the connection's refresh token."""
 
 
 class Killer(threading.Thread):
