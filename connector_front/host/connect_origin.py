@@ -68,6 +68,18 @@ class Elsewhere:
         )
 
 
+def page_base(host_header: str | None, base_url: str, callback: str | None) -> str:
+    """The base of the page's address given to a back end (``POST /connect/sessions``'s
+    ``url``): the ``callback`` origin when the request named another host (a back end calling
+    the host by an internal address), so the customer's browser is sent where the page is
+    served; else ``base_url``, the address the back end used."""
+    named = parse_host(host_header) if host_header is not None else None
+    wanted = urlsplit(callback).hostname if callback is not None else None
+    if callback is None or named is None or wanted is None or named[0] == wanted:
+        return base_url.rstrip("/")
+    return callback
+
+
 def page_elsewhere(
     host_header: str | None, path: str, query: str, callback: str | None
 ) -> Elsewhere | None:

@@ -41,7 +41,7 @@ from connector_front.host.browser_cookies import (
     returned_session,
 )
 from connector_front.host.connect_fields import chosen_fields
-from connector_front.host.connect_origin import page_elsewhere
+from connector_front.host.connect_origin import page_base, page_elsewhere
 from connector_front.host.connect_page import notice_html, refusal_notice, render_page
 
 log = logging.getLogger("connector_front.host")
@@ -98,7 +98,12 @@ async def create_session(request: Request) -> Response:
             "requiredScopes": connector.registry.required_scopes(unique),
             "expiresAt": iso(session.expires_at),
             "path": path,
-            "url": str(request.base_url).rstrip("/") + path,
+            "url": page_base(
+                request.headers.get("host"),
+                str(request.base_url),
+                request.app.state.host_config.callback_origin,
+            )
+            + path,
         },
         status_code=201,
     )

@@ -62,6 +62,16 @@ def public(make_host: HostFactory, sandbox: SandboxServer) -> Iterator[Host]:
         yield secured
 
 
+def test_a_session_asked_by_another_host_name_links_to_the_callbacks_origin(public: Host) -> None:
+    # the back end reaches the host by its internal address (here 127.0.0.1); the customer's
+    # browser is given the page on the callback's origin, where its cookie must be set
+    body = session_for(public, "customer-1")
+    assert body["url"] == PUBLIC + body["path"]
+    with page_client(public) as page:
+        served = page.get(body["path"], headers={"host": "connect.example.com"})
+    assert served.status_code == 200  # no move needed from the link given
+
+
 @pytest.mark.parametrize("host", ["localhost", "evil.example:8000"])
 def test_a_page_opened_by_another_host_name_moves_to_the_callbacks_origin_before_its_cookie(
     public: Host, host: str

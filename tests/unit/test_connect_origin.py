@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from connector_front.host.connect_origin import Elsewhere, callback_origin, page_elsewhere
+from connector_front.host.connect_origin import (
+    Elsewhere,
+    callback_origin,
+    page_base,
+    page_elsewhere,
+)
 from connector_front.settings import ConnectorSettings
 
 LOCAL = "http://127.0.0.1:8000"
@@ -101,3 +106,22 @@ def test_the_callbacks_origin_is_read_from_the_redirect_uri(
     settings: dict[str, str], expected: str | None
 ) -> None:
     assert callback_origin(ConnectorSettings.model_validate(settings)) == expected
+
+
+@pytest.mark.parametrize(
+    ("host", "callback", "base"),
+    [
+        ("127.0.0.1:8000", LOCAL, LOCAL),  # the back end used the callback's host name
+        ("127.0.0.1:9000", LOCAL, "http://127.0.0.1:9000"),  # its port: the address it used
+        ("10.0.0.5:8000", PUBLIC, PUBLIC),  # an internal address: where browsers are sent
+        ("evil.example", LOCAL, LOCAL),  # never the Host header's
+        ("10.0.0.5:8000", None, "http://10.0.0.5:8000"),  # an API token: no callback
+        (None, PUBLIC, "http://10.0.0.5:8000"),  # no Host: the address as the server saw it
+        ("not a host", PUBLIC, "http://10.0.0.5:8000"),
+    ],
+)
+def test_a_sessions_url_is_on_the_callbacks_host_name(
+    host: str | None, callback: str | None, base: str
+) -> None:
+    seen = "http://" + (host if host and host != "not a host" else "10.0.0.5:8000") + "/"
+    assert page_base(host, seen, callback) == base
