@@ -68,14 +68,22 @@ class Elsewhere:
         )
 
 
+def _callback_name_if_other(host_header: str | None, callback: str) -> str | None:
+    """The ``callback`` origin's host name when ``host_header`` names another host; None when
+    it names the same one, or there is nothing to compare (no valid ``Host``)."""
+    named = parse_host(host_header) if host_header is not None else None
+    wanted = urlsplit(callback).hostname
+    if named is None or wanted is None or named[0] == wanted:
+        return None
+    return wanted
+
+
 def page_base(host_header: str | None, base_url: str, callback: str | None) -> str:
     """The base of the page's address given to a back end (``POST /connect/sessions``'s
     ``url``): the ``callback`` origin when the request named another host (a back end calling
     the host by an internal address), so the customer's browser is sent where the page is
     served; else ``base_url``, the address the back end used."""
-    named = parse_host(host_header) if host_header is not None else None
-    wanted = urlsplit(callback).hostname if callback is not None else None
-    if callback is None or named is None or wanted is None or named[0] == wanted:
+    if callback is None or _callback_name_if_other(host_header, callback) is None:
         return base_url.rstrip("/")
     return callback
 
@@ -88,9 +96,8 @@ def page_elsewhere(
     None: serve it here (same name, or nothing to compare)."""
     if callback is None or host_header is None:
         return None
-    named = parse_host(host_header)
-    wanted = urlsplit(callback).hostname
-    if named is None or wanted is None or named[0] == wanted:
+    wanted = _callback_name_if_other(host_header, callback)
+    if wanted is None:
         return None
     if any(name == MOVED for name, _ in parse_qsl(query, keep_blank_values=True)):
         return Elsewhere(host_header.strip(), wanted, None)
