@@ -10,11 +10,10 @@ from connector_front.settings import ConnectorSettings
 
 async def main() -> None:
     (plugin,) = entry_points(group="unified_api.connectors", name="front")
-    connector = plugin.load()(ConnectorSettings.load())  # a FrontConnector
-    page = await connector.connection("acme").resources("genericContact").list(limit=3)
-    for record in page.data:
-        print(record.id, record.fields["firstName"], record.fields["email"])
-    await connector.aclose()
+    async with plugin.load()(ConnectorSettings.load()) as connector:  # a FrontConnector
+        page = await connector.connection("acme").resources("genericContact").list(limit=3)
+        for record in page.data:
+            print(record.id, record.fields["firstName"], record.fields["email"])
 
 
 asyncio.run(main())

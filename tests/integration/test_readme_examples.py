@@ -9,6 +9,9 @@ others start their own.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -74,6 +77,24 @@ def test_readme_python_is_an_example_that_runs(tmp_path: Path, front: dict[str, 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_every_example_runs(example: Path, tmp_path: Path, front: dict[str, str]) -> None:
     run_script(example, tmp_path, env=front)
+
+
+def test_the_plugin_example_closes_the_connector_when_front_refuses(
+    tmp_path: Path, front: dict[str, str]
+) -> None:
+    # a host author's first run often has a wrong token: the error names it, and the example
+    # still closes its connector (no "Unclosed client session" after the traceback)
+    done = subprocess.run(
+        [sys.executable, str(REPO / "examples" / "plugin.py")],
+        cwd=tmp_path,
+        env={**os.environ, **front, "FRONT_API_TOKEN": "not-a-token"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1 and "configure a valid API token" in done.stderr, done.stderr
+    assert "Unclosed" not in done.stderr, done.stderr[-2000:]
 
 
 def test_readme_toml_is_valid_settings() -> None:
